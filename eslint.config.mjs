@@ -1,0 +1,31 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'out/**', '.cache/**', '.artifacts/**', 'suites/fixtures/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', __dirname: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'off',
+    },
+  },
+  {
+    // The extension host logs through one LogOutputChannel, never the console.
+    files: ['src/**/*.ts'],
+    ignores: ['src/cli.ts'],
+    rules: { 'no-console': 'error' },
+  },
+  {
+    // The core runs under plain Node: no runtime vscode import there.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'vscode', message: 'core/ must not import vscode at runtime', allowTypeImports: true }] },
+      ],
+    },
+  },
+);

@@ -1,0 +1,86 @@
+/** Cancellation without vscode: structurally compatible with vscode.CancellationToken. */
+export interface CancelToken {
+  readonly isCancellationRequested: boolean;
+  onCancellationRequested(listener: () => void): { dispose(): void };
+}
+
+export class CancelledError extends Error {
+  constructor(what = 'Cancelled') {
+    super(what);
+    this.name = 'CancelledError';
+  }
+}
+
+export class TimeoutError extends Error {
+  constructor(what: string, readonly ms: number) {
+    super(`${what} did not finish within ${Math.round(ms / 1000)} s`);
+    this.name = 'TimeoutError';
+  }
+}
+
+/** A token source for core code and tests. */
+export class CancelSource {
+  private readonly listeners = new Set<() => void>();
+  private cancelled = false;
+  readonly token: CancelToken;
+
+  constructor() {
+    const listeners = this.listeners;
+    const isCancelled = () => this.cancelled;
+    this.token = {
+      get isCancellationRequested() {
+        return isCancelled();
+      },
+      onCancellationRequested(l) {
+        if (isCancelled()) {
+          queueMicrotask(l);
+          return { dispose() {} };
+        }
+        listeners.add(l);
+        return { dispose: () => listeners.delete(l) };
+      },
+    };
+  }
+
+  cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    for (const l of [...this.listeners]) l();
+    this.listeners.clear();
+  }
+}
+
+export const neverCancelled: CancelToken = {
+  isCancellationRequested: false,
+  onCancellationRequested: () => ({ dispose() {} }),
+};
+
+/** Races a promise against a timeout and an optional token; the loser is left to settle on its own. */
+export function raceWith<T>(
+  promise: Promise<T>,
+  opts: { timeoutMs?: number; token?: CancelToken; what?: string },
+): Promise<T> {
+  const what = opts.what ?? 'Operation';
+  return new Promise<T>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const sub = opts.token?.onCancellationRequested(() => finish(() => reject(new CancelledError(`${what} was cancelled`))));
+    if (opts.timeoutMs !== undefined) timer = setTimeout(() => finish(() => reject(new TimeoutError(what, opts.timeoutMs!))), opts.timeoutMs);
+    let done = false;
+    function finish(f: () => void) {
+      if (done) return;
+      done = true;
+      if (timer) clearTimeout(timer);
+      sub?.dispose();
+      f();
+    }
+    if (opts.token?.isCancellationRequested) return finish(() => reject(new CancelledError(`${what} was cancelled`)));
+    promise.then(
+      (v) => finish(() => resolve(v)),
+      (e) => finish(() => reject(e)),
+    );
+  });
+}
+
+export function delay(ms: number, token?: CancelToken): Promise<void> {
+  return raceWith(new Promise<void>((r) => setTimeout(r, ms)), { token, what: 'Wait' });
+}

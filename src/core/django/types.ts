@@ -1,0 +1,21 @@
+import type { Exit } from '../process/childProcess';
+
+/** What the managed Django server is doing; one of these at a time, never contradictory flags. */
+export type DjangoState =
+  | { kind: 'stopped' }
+  | { kind: 'starting'; url: string }
+  | { kind: 'ready'; url: string; pid: number | undefined; external: boolean }
+  | { kind: 'crashed'; url: string; exit: Exit; reason: string; lastLines: string[] };
+
+/** What a test run needs from the managed server; implemented by the Django part, used by the test runner. */
+export interface SharedDjango {
+  /**
+   * Makes sure the server is ready (starting it when the settings allow, restarting it when the settings
+   * ask for a fresh server per run) and returns the variables to hand to pytest (URL and API key).
+   * Returns `undefined` when the run should go on without a managed server (auto start off and not running).
+   * Rejects with a user-facing message when it cannot start; a `CancelledError` when the token is cancelled.
+   */
+  prepareForTestRun(token?: import('../cancel').CancelToken): Promise<Record<string, string> | undefined>;
+  /** Settles when the server stops unexpectedly from now on; the returned dispose stops listening. */
+  onCrash(listener: (crash: { reason: string; lastLines: string[] }) => void): { dispose(): void };
+}

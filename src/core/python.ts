@@ -1,0 +1,65 @@
+import { access, constants } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import { splitCommandLine } from './variables';
+
+/** Finds an executable on PATH (no shell); undefined when absent. */
+export async function which(name: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  if (name.includes('/')) return (await isExecutable(name)) ? name : undefined;
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const full = join(dir, name);
+    if (await isExecutable(full)) return full;
+  }
+  return undefined;
+}
+
+async function isExecutable(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface ResolvedCommand {
+  command: string;
+  args: string[];
+  /** Set when the configured command was rewritten (no `uv` on PATH); said once in the log. */
+  fallback?: string;
+}
+
+/** Python tools that `uv run <tool>` starts and that `python -m <tool>` starts too. */
+const MODULE_TOOLS = new Set(['pytest', 'py.test', 'debugpy', 'django-admin']);
+
+/**
+ * Turns a configured command line (`uv run pytest`, `uv run python backend/manage.py runserver`) into a
+ * command and arguments. When it starts with `uv` and `uv` is not installed, the interpreter runs the rest:
+ * `uv run pytest` becomes `<python> -m pytest`, `uv run python x.py` becomes `<python> x.py`.
+ */
+export async function resolveCommand(
+  commandLine: string,
+  interpreter: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ResolvedCommand> {
+  const words = splitCommandLine(commandLine.trim());
+  if (words.length === 0) throw new Error('The command setting is empty.');
+  if (words[0] !== 'uv' || (await which('uv', env))) {
+    return { command: words[0], args: words.slice(1) };
+  }
+  let rest = words.slice(1);
+  if (rest[0] === 'run') rest = rest.slice(1);
+  // Options of `uv run` (`--no-sync`, `--frozen`, `--with x`) mean nothing without uv.
+  while (rest.length && rest[0].startsWith('-')) {
+    const takesValue = ['--with', '--python', '-p', '--project', '--directory', '--env-file', '--group', '--extra'].includes(rest[0]);
+    rest = rest.slice(takesValue ? 2 : 1);
+  }
+  if (rest.length === 0) throw new Error(`"${commandLine}" names no program after "uv run".`);
+  const [tool, ...args] = rest;
+  let resolved: ResolvedCommand;
+  if (/^python(3(\.\d+)?)?$/.test(tool)) resolved = { command: interpreter, args };
+  else if (MODULE_TOOLS.has(tool)) resolved = { command: interpreter, args: ['-m', tool === 'py.test' ? 'pytest' : tool, ...args] };
+  else resolved = { command: tool, args };
+  resolved.fallback = `"uv" is not on PATH: running "${[resolved.command, ...resolved.args].join(' ')}" instead of "${commandLine}".`;
+  return resolved;
+}

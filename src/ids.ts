@@ -1,0 +1,65 @@
+/** Command ids, setting keys and view ids, declared once; a unit test checks they match package.json. */
+export const Commands = {
+  refreshTests: 'codespaceTests.refreshTests',
+  rerunFailed: 'codespaceTests.rerunFailed',
+  startDjango: 'codespaceTests.django.start',
+  stopDjango: 'codespaceTests.django.stop',
+  restartDjango: 'codespaceTests.django.restart',
+  showDjangoTerminal: 'codespaceTests.django.showTerminal',
+  djangoMenu: 'codespaceTests.django.menu',
+  debugDjango: 'codespaceTests.django.debug',
+  openLogViewer: 'codespaceTests.logs.open',
+  showLogsForTest: 'codespaceTests.logs.showForTest',
+  refreshPods: 'codespaceTests.pods.refresh',
+  followPodLogs: 'codespaceTests.pods.followLogs',
+  followSelectorLogs: 'codespaceTests.pods.followSelector',
+  triggerCi: 'codespaceTests.ci.trigger',
+  refreshCiRuns: 'codespaceTests.ci.refreshRuns',
+  openCiRun: 'codespaceTests.ci.openRun',
+} as const;
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+export const Views = {
+  container: 'codespaceTests',
+  pods: 'codespaceTests.pods',
+  ciRuns: 'codespaceTests.ciRuns',
+} as const;
+
+export const ConfigSection = 'codespaceTests';
+
+/** Setting keys under `codespaceTests.`, with the type each holds. */
+export interface SettingTypes {
+  'python.interpreter': string;
+  'tests.include': string;
+  'tests.command': string;
+  'tests.extraArgs': string[];
+  'tests.env': Record<string, string>;
+  'tests.envFile': string;
+  'tests.cwd': string;
+  'tests.collectWithPytest': boolean;
+  'django.command': string;
+  'django.host': string;
+  'django.port': number;
+  'django.cwd': string;
+  'django.env': Record<string, string>;
+  'django.healthPath': string;
+  'django.startTimeoutSeconds': number;
+  'django.apiKeyCommand': string;
+  'django.autoStart': boolean;
+  'django.restartBeforeEachRun': boolean;
+  'django.urlEnvVar': string;
+  'django.apiKeyEnvVar': string;
+  'debug.justMyCode': boolean;
+  'debug.launchProperties': Record<string, unknown>;
+  'kube.kubeconfig': string;
+  'kube.context': string;
+  'kube.namespaces': string[];
+  'logs.maxLinesPerSource': number;
+  'logs.tailLines': number;
+  'logs.sinceSeconds': number;
+  'ci.workflow': string;
+  'ci.apiBaseUrl': string;
+  'ci.token': string;
+  'ci.pollIntervalSeconds': number;
+}
+export type SettingKey = keyof SettingTypes;

@@ -1,0 +1,120 @@
+// Runs the extension-host suites inside a real VS Code (server + Chromium), on a fresh copy of the
+// fixture codespace. Saves a screenshot and the extension-host logs under .artifacts/host/<suite>/.
+// Exit code: 0 when every test passed; non-zero with a readable reason otherwise.
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, existsSync, rmSync, copyFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, basename } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { parseArgs, format } from 'node:util';
+import { repoRoot, artifactsDir, startServer, launchChromium, workbenchUrl, extensionHostLogs } from './vscodeServer.mjs';
+
+const { values } = parseArgs({
+  options: {
+    suite: { type: 'string', default: 'host' },
+    filter: { type: 'string' },
+    grep: { type: 'string' },
+    timeout: { type: 'string', default: String(30 * 60) },
+  },
+});
+
+/** A fresh copy of the fixture codespace, a git repository as in real life. */
+export function copyFixture() {
+  const dir = mkdtempSync(join(tmpdir(), 'cit-codespace-'));
+  cpSync(join(repoRoot, 'suites/fixtures/codespace'), dir, {
+    recursive: true,
+    filter: (s) => !s.includes('__pycache__') && !s.endsWith('db.sqlite3'),
+  });
+  const git = (...a) => execFileSync('git', a, { cwd: dir, stdio: 'ignore' });
+  git('init', '-q', '-b', 'main');
+  git('-c', 'user.email=dev@example.com', '-c', 'user.name=Dev', 'add', '-A');
+  git('-c', 'user.email=dev@example.com', '-c', 'user.name=Dev', 'commit', '-q', '-m', 'fixture');
+  return dir;
+}
+
+async function main() {
+  const suite = values.suite;
+  const outDir = join(artifactsDir, 'host', suite);
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const resultsFile = join(artifactsDir, 'results', `${suite}.json`);
+  rmSync(resultsFile, { force: true });
+  const workspace = copyFixture();
+  const hostLog = [];
+  const consoleLog = [];
+  const server = await startServer({
+    env: {
+      RESULTS_FILE: resultsFile,
+      HOST_SUITE_NAME: suite,
+      FIXTURE_WORKSPACE: workspace,
+      CIT_ARTIFACTS: outDir,
+      ...(values.filter ? { TEST_FILTER: values.filter } : {}),
+      ...(values.grep ? { TEST_GREP: values.grep } : {}),
+    },
+    log: (s) => hostLog.push(s),
+  });
+  const browser = await launchChromium();
+  let exitCode = 1;
+  let reason = '';
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const exited = new Promise((resolve) => {
+      page.exposeFunction('codeAutomationExit', (code) => resolve(code));
+    });
+    await page.exposeFunction('codeAutomationLog', (_type, args) => {
+      const line = format(...(Array.isArray(args) ? args : [args]));
+      consoleLog.push(line);
+    });
+    const url = workbenchUrl(server, {
+      folder: workspace,
+      extensionPath: repoRoot,
+      testsPath: join(repoRoot, 'out/suites/host/index.js'),
+    });
+    await page.goto(url);
+    // The suite's reporter writes mocha.log (see index.ts): show it live.
+    const mochaLog = join(outDir, 'mocha.log');
+    let shown = 0;
+    const tail = setInterval(() => {
+      if (!existsSync(mochaLog)) return;
+      const text = readFileSync(mochaLog, 'utf8');
+      if (text.length > shown) process.stdout.write(text.slice(shown));
+      shown = text.length;
+    }, 250);
+    exited.then(() => clearInterval(tail));
+    const timeoutMs = Number(values.timeout) * 1000;
+    const timedOut = new Promise((resolve) => setTimeout(() => resolve('timeout'), timeoutMs).unref());
+    const code = await Promise.race([exited, timedOut]);
+    await page.screenshot({ path: join(outDir, 'workbench.png') }).catch(() => {});
+    clearInterval(tail);
+    if (existsSync(mochaLog)) process.stdout.write(readFileSync(mochaLog, 'utf8').slice(shown));
+    if (code === 'timeout') reason = `the extension-host tests did not finish within ${values.timeout} s`;
+    else if (code !== 0) reason = `the extension-host tests failed (exit ${code})`;
+    else exitCode = 0;
+  } finally {
+    await browser.close().catch(() => {});
+    await server.stop();
+    for (const f of extensionHostLogs(server.userDataDir)) copyFileSync(f, join(outDir, basename(f)));
+    writeFileSync(join(outDir, 'server.log'), hostLog.join(''));
+    writeFileSync(join(outDir, 'console.log'), consoleLog.join('\n'));
+    rmSync(server.dataRoot, { recursive: true, force: true });
+    rmSync(workspace, { recursive: true, force: true });
+  }
+  const activation = join(outDir, 'remoteexthost.log');
+  if (existsSync(activation) && /Activating extension .*codespace-integration-tests.* failed/i.test(readFileSync(activation, 'utf8'))) {
+    exitCode = 1;
+    reason ||= 'the extension failed to activate (see remoteexthost.log)';
+  }
+  if (!existsSync(resultsFile) && exitCode === 0) {
+    exitCode = 1;
+    reason = 'the extension-host tests reported no results';
+  }
+  if (reason) console.error(`[host:${suite}] FAILED: ${reason}. Artifacts: ${outDir}`);
+  else console.error(`[host:${suite}] passed. Screenshot: ${join(outDir, 'workbench.png')}`);
+  process.exit(exitCode);
+}
+
+if (process.argv[1] && import.meta.url.endsWith(basename(process.argv[1]))) {
+  main().catch((e) => {
+    console.error(`[host] ${e.stack ?? e}`);
+    process.exit(1);
+  });
+}

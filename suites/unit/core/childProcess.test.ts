@@ -1,0 +1,50 @@
+import * as assert from 'node:assert';
+import { ChildProcess, runToEnd } from '../../../src/core/process/childProcess';
+import { CancelSource } from '../../../src/core/cancel';
+import { pidAlive, waitUntil } from '../support';
+
+describe('ChildProcess (the one child-process shape)', () => {
+  it('reports the exit code and streams whole lines', async () => {
+    const lines: string[] = [];
+    const child = new ChildProcess({
+      command: 'sh',
+      args: ['-c', 'printf "a\\nb"; echo c >&2; exit 3'],
+      cwd: process.cwd(),
+      env: process.env,
+      onLine: (l, s) => lines.push(`${s}:${l}`),
+    });
+    const exit = await child.stopped;
+    assert.deepStrictEqual(exit, { kind: 'exited', code: 3 });
+    assert.deepStrictEqual(lines.sort(), ['stderr:c', 'stdout:a', 'stdout:b']);
+  });
+
+  it('says when the command is not found, without throwing', async () => {
+    const { exit } = await runToEnd({ command: 'no-such-command-xyz', args: [], cwd: process.cwd(), env: process.env });
+    assert.strictEqual(exit.kind, 'failedToStart');
+    assert.strictEqual(exit.kind === 'failedToStart' && exit.notFound, true);
+  });
+
+  it('stop() kills the whole tree, children included', async () => {
+    let childPid = 0;
+    const child = new ChildProcess({
+      command: 'sh',
+      args: ['-c', 'sleep 60 & echo $!; wait'],
+      cwd: process.cwd(),
+      env: process.env,
+      onLine: (l) => (childPid ||= Number(l)),
+    });
+    await waitUntil(() => childPid > 0);
+    assert.ok(pidAlive(childPid));
+    const exit = await child.stop();
+    assert.strictEqual(exit.kind, 'signalled');
+    await waitUntil(() => !pidAlive(childPid), 3000);
+  });
+
+  it('a cancelled token stops it', async () => {
+    const source = new CancelSource();
+    const child = new ChildProcess({ command: 'sleep', args: ['30'], cwd: process.cwd(), env: process.env, token: source.token });
+    source.cancel();
+    const exit = await child.stopped;
+    assert.notStrictEqual(exit.kind, 'exited');
+  });
+});
