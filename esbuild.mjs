@@ -8,12 +8,8 @@ const watch = process.argv.includes('--watch');
 
 function findTests(dir) {
   let out = [];
-  let entries = [];
-  try {
-    entries = readdirSync(dir);
-  } catch {
-    return out;
-  }
+  if (!existsSync(dir)) return out;
+  const entries = readdirSync(dir);
   for (const name of entries) {
     const full = join(dir, name);
     if (name === 'fixtures' || name === 'node_modules') continue;
@@ -51,13 +47,21 @@ if (!production) {
   const tests = [...findTests('suites/unit'), ...findTests('suites/host'), ...findTests('suites/bench')];
   const entryPoints = Object.fromEntries(tests.map((t) => [relative('suites', t).replace(/\.ts$/, ''), t]));
   // mocha stays external: the host's run() loads it from node_modules.
-  builds.push({ ...common, entryPoints, outdir: 'out/suites', external: ['vscode', 'mocha', 'playwright-core'] });
+  builds.push({
+    ...common,
+    entryPoints,
+    outdir: 'out/suites',
+    external: ['vscode', 'mocha', 'playwright-core'],
+  });
 }
 
 // The pytest plugin ships beside the bundle.
 mkdirSync('out/python', { recursive: true });
 if (existsSync('src/core/pytest/python')) {
-  cpSync('src/core/pytest/python', 'out/python', { recursive: true, filter: (s) => !s.includes('__pycache__') });
+  cpSync('src/core/pytest/python', 'out/python', {
+    recursive: true,
+    filter: (s) => !s.includes('__pycache__'),
+  });
 }
 
 if (watch) {

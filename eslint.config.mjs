@@ -1,16 +1,22 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'out/**', '.cache/**', '.artifacts/**', 'suites/fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', __dirname: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
+    languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'off',
     },
+  },
+  {
+    // The webview script runs in a browser.
+    files: ['media/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     // The extension host logs through one LogOutputChannel, never the console.
@@ -24,7 +30,11 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { paths: [{ name: 'vscode', message: 'core/ must not import vscode at runtime', allowTypeImports: true }] },
+        {
+          paths: [
+            { name: 'vscode', message: 'core/ must not import vscode at runtime', allowTypeImports: true },
+          ],
+        },
       ],
     },
   },

@@ -5,16 +5,18 @@ import { ConfigSection } from './ids';
 
 /** Wiring only: builds the parts, registers them, nothing else. */
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
-  const { channel, logger } = createChannelLogger();
+  const { channel, logger, errors } = createChannelLogger();
   context.subscriptions.push(channel);
-  const capacity = vscode.workspace.getConfiguration(ConfigSection).get<number>('logs.maxLinesPerSource', 100_000);
+  const capacity = vscode.workspace
+    .getConfiguration(ConfigSection)
+    .get<number>('logs.maxLinesPerSource', 100_000);
   const logStore = new LogStore(capacity);
   context.subscriptions.push({ dispose: () => logStore.dispose() });
 
   // @wire: each part registers below (one line each).
 
   logger.info(`Codespace Integration Tests ${context.extension.packageJSON.version} activated`);
-  return { logStore };
+  return { logStore, loggedErrors: () => [...errors] };
 }
 
 export function deactivate(): void {
@@ -24,4 +26,6 @@ export function deactivate(): void {
 /** What the extension exports: used by its own extension-host tests. */
 export interface ExtensionApi {
   logStore: LogStore;
+  /** Messages logged as errors since activation. */
+  loggedErrors(): string[];
 }

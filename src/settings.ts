@@ -7,7 +7,9 @@ export class FolderSettings {
   constructor(readonly folder: vscode.WorkspaceFolder) {}
 
   get<K extends SettingKey>(key: K): SettingTypes[K] {
-    const value = vscode.workspace.getConfiguration(ConfigSection, this.folder.uri).get(key) as SettingTypes[K];
+    const value = vscode.workspace
+      .getConfiguration(ConfigSection, this.folder.uri)
+      .get(key) as SettingTypes[K];
     return expandVariables(value, this.folder.uri.fsPath) as SettingTypes[K];
   }
 }

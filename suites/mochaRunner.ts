@@ -33,15 +33,26 @@ export function runMocha(options: {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Mocha = require('mocha') as typeof import('mocha');
   // Mocha keeps the console.log it saw when first loaded; look it up at call time instead.
-  (Mocha.reporters.Base as unknown as { consoleLog: typeof console.log }).consoleLog = options.print ?? ((...a) => console.log(...a));
-  const mocha = new Mocha({ ui: 'bdd', timeout: options.timeoutMs, color: options.color ?? true, reporter: 'spec' });
+  (Mocha.reporters.Base as unknown as { consoleLog: typeof console.log }).consoleLog =
+    options.print ?? ((...a) => console.log(...a));
+  const mocha = new Mocha({
+    ui: 'bdd',
+    timeout: options.timeoutMs,
+    color: options.color ?? true,
+    reporter: 'spec',
+  });
   if (options.grep) mocha.grep(options.grep);
   for (const f of options.files) mocha.addFile(f);
   return new Promise((resolve) => {
     const runner = mocha.run();
     runner.on('end', () => {
       const s = runner.stats ?? { passes: 0, failures: 0, pending: 0 };
-      const counts: SuiteCounts = { suite: options.suite, passed: s.passes, failed: s.failures, pending: s.pending };
+      const counts: SuiteCounts = {
+        suite: options.suite,
+        passed: s.passes,
+        failed: s.failures,
+        pending: s.pending,
+      };
       if (options.resultsFile) {
         mkdirSync(dirname(options.resultsFile), { recursive: true });
         writeFileSync(options.resultsFile, JSON.stringify(counts));

@@ -10,7 +10,14 @@ const results = join(root, '.artifacts/results');
 const only = process.argv[2];
 
 const tiers = [
-  { name: 'unit', cmd: ['node', [join(root, 'out/suites/unit/index.js')], { RESULTS_FILE: join(results, 'unit.json') }] },
+  {
+    name: 'lint',
+    cmd: ['node', [join(root, 'suites/lint.mjs')], { RESULTS_FILE: join(results, 'lint.json') }],
+  },
+  {
+    name: 'unit',
+    cmd: ['node', [join(root, 'out/suites/unit/index.js')], { RESULTS_FILE: join(results, 'unit.json') }],
+  },
   { name: 'host', cmd: ['node', [join(root, 'suites/host/run.mjs'), '--suite', 'host'], {}] },
 ];
 
@@ -33,7 +40,9 @@ for (const tier of tiers) {
     console.log(`[${tier.name}] ${c.passed} passed, ${c.failed} failed, ${c.pending} pending (${secs} s)`);
   } else {
     failed += 1;
-    console.log(`[${tier.name}] reported no results (exit ${r.status ?? r.signal}): counted as 1 failure (${secs} s)`);
+    console.log(
+      `[${tier.name}] reported no results (exit ${r.status ?? r.signal}): counted as 1 failure (${secs} s)`,
+    );
   }
 }
 console.log(`${passed} passed, ${failed} failed`);

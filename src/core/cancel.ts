@@ -12,7 +12,10 @@ export class CancelledError extends Error {
 }
 
 export class TimeoutError extends Error {
-  constructor(what: string, readonly ms: number) {
+  constructor(
+    what: string,
+    readonly ms: number,
+  ) {
     super(`${what} did not finish within ${Math.round(ms / 1000)} s`);
     this.name = 'TimeoutError';
   }
@@ -63,8 +66,11 @@ export function raceWith<T>(
   const what = opts.what ?? 'Operation';
   return new Promise<T>((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
-    const sub = opts.token?.onCancellationRequested(() => finish(() => reject(new CancelledError(`${what} was cancelled`))));
-    if (opts.timeoutMs !== undefined) timer = setTimeout(() => finish(() => reject(new TimeoutError(what, opts.timeoutMs!))), opts.timeoutMs);
+    const sub = opts.token?.onCancellationRequested(() =>
+      finish(() => reject(new CancelledError(`${what} was cancelled`))),
+    );
+    if (opts.timeoutMs !== undefined)
+      timer = setTimeout(() => finish(() => reject(new TimeoutError(what, opts.timeoutMs!))), opts.timeoutMs);
     let done = false;
     function finish(f: () => void) {
       if (done) return;
@@ -73,7 +79,8 @@ export function raceWith<T>(
       sub?.dispose();
       f();
     }
-    if (opts.token?.isCancellationRequested) return finish(() => reject(new CancelledError(`${what} was cancelled`)));
+    if (opts.token?.isCancellationRequested)
+      return finish(() => reject(new CancelledError(`${what} was cancelled`)));
     promise.then(
       (v) => finish(() => resolve(v)),
       (e) => finish(() => reject(e)),

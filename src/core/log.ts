@@ -24,7 +24,9 @@ export const silentLogger: Logger = { trace() {}, debug() {}, info() {}, warn() 
 /** For the CLI and Node tests: lines to stderr, debug and trace only when asked. */
 export function stderrLogger(verbose = false): Logger {
   const write = (level: string, m: unknown, a: unknown[]) =>
-    process.stderr.write(`${level} ${m instanceof Error ? m.message : String(m)}${a.length ? ' ' + a.map(String).join(' ') : ''}\n`);
+    process.stderr.write(
+      `${level} ${m instanceof Error ? m.message : String(m)}${a.length ? ' ' + a.map(String).join(' ') : ''}\n`,
+    );
   return {
     trace: (m, ...a) => verbose && write('trace', m, a),
     debug: (m, ...a) => verbose && write('debug', m, a),

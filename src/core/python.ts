@@ -51,14 +51,24 @@ export async function resolveCommand(
   if (rest[0] === 'run') rest = rest.slice(1);
   // Options of `uv run` (`--no-sync`, `--frozen`, `--with x`) mean nothing without uv.
   while (rest.length && rest[0].startsWith('-')) {
-    const takesValue = ['--with', '--python', '-p', '--project', '--directory', '--env-file', '--group', '--extra'].includes(rest[0]);
+    const takesValue = [
+      '--with',
+      '--python',
+      '-p',
+      '--project',
+      '--directory',
+      '--env-file',
+      '--group',
+      '--extra',
+    ].includes(rest[0]);
     rest = rest.slice(takesValue ? 2 : 1);
   }
   if (rest.length === 0) throw new Error(`"${commandLine}" names no program after "uv run".`);
   const [tool, ...args] = rest;
   let resolved: ResolvedCommand;
   if (/^python(3(\.\d+)?)?$/.test(tool)) resolved = { command: interpreter, args };
-  else if (MODULE_TOOLS.has(tool)) resolved = { command: interpreter, args: ['-m', tool === 'py.test' ? 'pytest' : tool, ...args] };
+  else if (MODULE_TOOLS.has(tool))
+    resolved = { command: interpreter, args: ['-m', tool === 'py.test' ? 'pytest' : tool, ...args] };
   else resolved = { command: tool, args };
   resolved.fallback = `"uv" is not on PATH: running "${[resolved.command, ...resolved.args].join(' ')}" instead of "${commandLine}".`;
   return resolved;

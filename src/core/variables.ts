@@ -1,16 +1,26 @@
 /** Expands `${workspaceFolder}`, `${env:NAME}` and `${userHome}` in settings values (strings, arrays, objects). */
-export function expandVariables<T>(value: T, workspaceFolder: string, env: NodeJS.ProcessEnv = process.env): T {
+export function expandVariables<T>(
+  value: T,
+  workspaceFolder: string,
+  env: NodeJS.ProcessEnv = process.env,
+): T {
   if (typeof value === 'string') {
-    return value.replace(/\$\{(workspaceFolder|userHome|env:([A-Za-z_][A-Za-z0-9_]*))\}/g, (_m, name: string, envName?: string) => {
-      if (name === 'workspaceFolder') return workspaceFolder;
-      if (name === 'userHome') return env.HOME ?? '';
-      return env[envName!] ?? '';
-    }) as T;
+    return value.replace(
+      /\$\{(workspaceFolder|userHome|env:([A-Za-z_][A-Za-z0-9_]*))\}/g,
+      (_m, name: string, envName?: string) => {
+        if (name === 'workspaceFolder') return workspaceFolder;
+        if (name === 'userHome') return env.HOME ?? '';
+        return env[envName!] ?? '';
+      },
+    ) as T;
   }
   if (Array.isArray(value)) return value.map((v) => expandVariables(v, workspaceFolder, env)) as T;
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, expandVariables(v, workspaceFolder, env)]),
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+        k,
+        expandVariables(v, workspaceFolder, env),
+      ]),
     ) as T;
   }
   return value;

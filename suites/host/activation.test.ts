@@ -10,6 +10,11 @@ describe('activation in the fixture codespace', () => {
     assert.ok(api.logStore, 'the extension exports its log store');
     const all = new Set(await vscode.commands.getCommands(true));
     const missing = Object.values(Commands).filter((c) => !all.has(c));
-    assert.deepStrictEqual(missing, [], `commands declared in package.json but not registered: ${missing.join(', ')}`);
+    assert.deepStrictEqual(
+      missing,
+      [],
+      `commands declared in package.json but not registered: ${missing.join(', ')}`,
+    );
+    assert.deepStrictEqual(api.loggedErrors(), [], 'nothing is logged as an error on activation');
   });
 });

@@ -3,7 +3,10 @@ import type { ExtensionApi } from '../../src/extension';
 
 export const EXTENSION_ID = 'codespace-tools.codespace-integration-tests';
 
-export async function activateExtension(): Promise<{ extension: vscode.Extension<ExtensionApi>; api: ExtensionApi }> {
+export async function activateExtension(): Promise<{
+  extension: vscode.Extension<ExtensionApi>;
+  api: ExtensionApi;
+}> {
   const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
   if (!extension) throw new Error(`${EXTENSION_ID} is not installed in this host`);
   const api = await extension.activate();
@@ -18,7 +21,12 @@ export function fixtureFolder(): vscode.WorkspaceFolder {
 }
 
 /** Polls `check` until it returns a truthy value or the timeout passes. */
-export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 30_000, everyMs = 100): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | Promise<T>,
+  timeoutMs = 30_000,
+  everyMs = 100,
+): Promise<NonNullable<T>> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -28,7 +36,10 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, time
     } catch (e) {
       last = e;
     }
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > until)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }

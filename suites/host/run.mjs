@@ -1,12 +1,28 @@
 // Runs the extension-host suites inside a real VS Code (server + Chromium), on a fresh copy of the
 // fixture codespace. Saves a screenshot and the extension-host logs under .artifacts/host/<suite>/.
 // Exit code: 0 when every test passed; non-zero with a readable reason otherwise.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, existsSync, rmSync, copyFileSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  existsSync,
+  rmSync,
+  copyFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, basename } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { parseArgs, format } from 'node:util';
-import { repoRoot, artifactsDir, startServer, launchChromium, workbenchUrl, extensionHostLogs } from './vscodeServer.mjs';
+import {
+  repoRoot,
+  artifactsDir,
+  startServer,
+  launchChromium,
+  workbenchUrl,
+  extensionHostLogs,
+} from './vscodeServer.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -99,7 +115,10 @@ async function main() {
     rmSync(workspace, { recursive: true, force: true });
   }
   const activation = join(outDir, 'remoteexthost.log');
-  if (existsSync(activation) && /Activating extension .*codespace-integration-tests.* failed/i.test(readFileSync(activation, 'utf8'))) {
+  if (
+    existsSync(activation) &&
+    /Activating extension .*codespace-integration-tests.* failed/i.test(readFileSync(activation, 'utf8'))
+  ) {
     exitCode = 1;
     reason ||= 'the extension failed to activate (see remoteexthost.log)';
   }

@@ -40,22 +40,30 @@ export function freePort() {
  * `env` reaches the extension host (the server forks it with its own environment).
  */
 export async function startServer({ port, env = {}, log = () => {} } = {}) {
-  if (!existsSync(serverMain)) throw new Error(`VS Code server is not installed: run "bash suites/host/install.sh" (looked for ${serverMain})`);
+  if (!existsSync(serverMain))
+    throw new Error(
+      `VS Code server is not installed: run "bash suites/host/install.sh" (looked for ${serverMain})`,
+    );
   port ??= await freePort();
   const dataRoot = mkdtempSync(join(tmpdir(), 'cit-host-'));
   const userDataDir = join(dataRoot, 'user');
   const args = [
     serverMain,
-    '--host', '127.0.0.1',
-    '--port', String(port),
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
     '--without-connection-token',
     '--accept-server-license-terms',
     '--disable-telemetry',
     '--enable-smoke-test-driver',
     '--disable-workspace-trust',
-    '--user-data-dir', userDataDir,
-    '--server-data-dir', join(dataRoot, 'server'),
-    '--extensions-dir', join(dataRoot, 'extensions'),
+    '--user-data-dir',
+    userDataDir,
+    '--server-data-dir',
+    join(dataRoot, 'server'),
+    '--extensions-dir',
+    join(dataRoot, 'extensions'),
   ];
   const proc = spawn(node24, args, {
     env: { ...process.env, ...env, PATH: `${dirname(node24)}:${process.env.PATH}` },
@@ -64,7 +72,10 @@ export async function startServer({ port, env = {}, log = () => {} } = {}) {
   });
   let output = '';
   const ready = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`VS Code server did not start within 60 s:\n${output.slice(-2000)}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`VS Code server did not start within 60 s:\n${output.slice(-2000)}`)),
+      60_000,
+    );
     const onData = (d) => {
       output += d;
       log(String(d));
@@ -126,7 +137,12 @@ export function extensionHostLogs(userDataDir) {
     for (const n of readdirSync(d)) {
       const f = join(d, n);
       if (statSync(f).isDirectory()) walk(f);
-      else if (/exthost.*\.log$/.test(n) || /remoteexthost\.log$/.test(n) || n.endsWith('Codespace Integration Tests.log')) out.push(f);
+      else if (
+        /exthost.*\.log$/.test(n) ||
+        /remoteexthost\.log$/.test(n) ||
+        n.endsWith('Codespace Integration Tests.log')
+      )
+        out.push(f);
     }
   };
   walk(logs);

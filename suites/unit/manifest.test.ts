@@ -9,7 +9,8 @@ describe('package.json and src/ids.ts', () => {
   it('declares every command id once, under the "Codespace Tests" category', () => {
     const declared = manifest.contributes.commands.map((c: { command: string }) => c.command).sort();
     assert.deepStrictEqual(declared, Object.values(Commands).sort());
-    for (const c of manifest.contributes.commands) assert.strictEqual(c.category, 'Codespace Tests', c.command);
+    for (const c of manifest.contributes.commands)
+      assert.strictEqual(c.category, 'Codespace Tests', c.command);
   });
 
   it('declares every setting with a type, a default and a markdownDescription', () => {
@@ -18,10 +19,19 @@ describe('package.json and src/ids.ts', () => {
       assert.ok(key.startsWith(`${ConfigSection}.`), key);
       assert.ok(p.type, `${key} has a type`);
       assert.ok('default' in p, `${key} has a default`);
-      assert.ok(typeof p.markdownDescription === 'string' && p.markdownDescription.length > 10, `${key} is described`);
+      assert.ok(
+        typeof p.markdownDescription === 'string' && p.markdownDescription.length > 10,
+        `${key} is described`,
+      );
     }
     // Every key typed in SettingTypes exists in the manifest (the compiler checks the other direction on use).
-    const typed: SettingKey[] = ['python.interpreter', 'tests.command', 'django.port', 'ci.workflow', 'kube.namespaces'];
+    const typed: SettingKey[] = [
+      'python.interpreter',
+      'tests.command',
+      'django.port',
+      'ci.workflow',
+      'kube.namespaces',
+    ];
     for (const k of typed) assert.ok(props[`${ConfigSection}.${k}`], k);
   });
 
@@ -37,6 +47,10 @@ describe('package.json and src/ids.ts', () => {
     // 1.95 ships Node 20.18; execa 9 needs >= 20.5; @kubernetes/client-node is kept at 1.x (2.x needs Node 22.19).
     assert.ok(Number(min[2]) >= 95, 'engines.vscode must be at least 1.95 (Node 20.18)');
     assert.match(manifest.dependencies['@kubernetes/client-node'], /^1\./);
-    assert.match(manifest.devDependencies['@types/vscode'], new RegExp(`^\\^?1\\.${min[2]}\\.`), '@types/vscode matches engines');
+    assert.match(
+      manifest.devDependencies['@types/vscode'],
+      new RegExp(`^\\^?1\\.${min[2]}\\.`),
+      '@types/vscode matches engines',
+    );
   });
 });

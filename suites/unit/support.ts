@@ -8,7 +8,11 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
-export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 5000, everyMs = 25): Promise<void> {
+export async function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 5000,
+  everyMs = 25,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);

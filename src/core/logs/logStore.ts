@@ -101,7 +101,13 @@ export class LogStore {
     }
   }
 
-  append(source: string, text: string, time = Date.now(), tag?: string, level: LogLevel = guessLevel(text)): LogLine {
+  append(
+    source: string,
+    text: string,
+    time = Date.now(),
+    tag?: string,
+    level: LogLevel = guessLevel(text),
+  ): LogLine {
     let ring = this.rings.get(source);
     if (!ring) {
       ring = new Ring(this.capacityPerSource);

@@ -57,7 +57,9 @@ export class ChildProcess {
     if (options.input !== undefined) this.proc.stdin?.end(options.input);
     this.wire('stdout');
     this.wire('stderr');
-    options.logger?.debug(`${this.name} started (pid ${this.pid ?? '?'}): ${options.command} ${options.args.join(' ')}`);
+    options.logger?.debug(
+      `${this.name} started (pid ${this.pid ?? '?'}): ${options.command} ${options.args.join(' ')}`,
+    );
     const sub = options.token?.onCancellationRequested(() => void this.stop());
     this.stopped = this.proc.then(
       (r) => {
@@ -79,7 +81,11 @@ export class ChildProcess {
       },
       (e: unknown) => {
         sub?.dispose();
-        const exit: Exit = { kind: 'failedToStart', error: e instanceof Error ? e : new Error(String(e)), notFound: false };
+        const exit: Exit = {
+          kind: 'failedToStart',
+          error: e instanceof Error ? e : new Error(String(e)),
+          notFound: false,
+        };
         this.exit = exit;
         return exit;
       },
@@ -134,7 +140,9 @@ export function describeExit(exit: Exit): string {
     case 'signalled':
       return `signal ${exit.signal}`;
     case 'failedToStart':
-      return exit.notFound ? `command not found (${exit.error.message})` : `failed to start (${exit.error.message})`;
+      return exit.notFound
+        ? `command not found (${exit.error.message})`
+        : `failed to start (${exit.error.message})`;
   }
 }
 

@@ -19,7 +19,12 @@ describe('ChildProcess (the one child-process shape)', () => {
   });
 
   it('says when the command is not found, without throwing', async () => {
-    const { exit } = await runToEnd({ command: 'no-such-command-xyz', args: [], cwd: process.cwd(), env: process.env });
+    const { exit } = await runToEnd({
+      command: 'no-such-command-xyz',
+      args: [],
+      cwd: process.cwd(),
+      env: process.env,
+    });
     assert.strictEqual(exit.kind, 'failedToStart');
     assert.strictEqual(exit.kind === 'failedToStart' && exit.notFound, true);
   });
@@ -42,7 +47,13 @@ describe('ChildProcess (the one child-process shape)', () => {
 
   it('a cancelled token stops it', async () => {
     const source = new CancelSource();
-    const child = new ChildProcess({ command: 'sleep', args: ['30'], cwd: process.cwd(), env: process.env, token: source.token });
+    const child = new ChildProcess({
+      command: 'sleep',
+      args: ['30'],
+      cwd: process.cwd(),
+      env: process.env,
+      token: source.token,
+    });
     source.cancel();
     const exit = await child.stopped;
     assert.notStrictEqual(exit.kind, 'exited');

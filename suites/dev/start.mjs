@@ -1,0 +1,61 @@
+// npm start: the extension running in a real VS Code (server) on the bundled fixture codespace.
+// Prints the URL to open; Ctrl+C stops everything it started.
+import { cpSync, existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { repoRoot, startServer, workbenchUrl } from '../host/vscodeServer.mjs';
+
+const workspace = join(repoRoot, '.cache/codespace');
+
+/** A working copy of the fixture, made once, so the repository's fixture stays clean and your edits survive restarts. */
+function prepareWorkspace() {
+  if (existsSync(join(workspace, 'backend/manage.py'))) return;
+  mkdirSync(workspace, { recursive: true });
+  cpSync(join(repoRoot, 'suites/fixtures/codespace'), workspace, {
+    recursive: true,
+    filter: (s) => !s.includes('__pycache__') && !s.endsWith('db.sqlite3'),
+  });
+  const git = (...a) => execFileSync('git', a, { cwd: workspace, stdio: 'ignore' });
+  git('init', '-q', '-b', 'main');
+  git('-c', 'user.email=dev@example.com', '-c', 'user.name=Dev', 'add', '-A');
+  git('-c', 'user.email=dev@example.com', '-c', 'user.name=Dev', 'commit', '-q', '-m', 'fixture codespace');
+  execFileSync('/usr/bin/python3', ['backend/manage.py', 'migrate', '--noinput'], {
+    cwd: workspace,
+    stdio: 'ignore',
+  });
+}
+
+/** Adds settings to the workspace copy without dropping the ones already there. */
+export function mergeWorkspaceSettings(extra) {
+  const file = join(workspace, '.vscode/settings.json');
+  const current = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  writeFileSync(file, JSON.stringify({ ...current, ...extra }, null, 2) + '\n');
+}
+
+async function main() {
+  prepareWorkspace();
+  const stops = [];
+  const port = Number(process.env.PORT ?? 8080);
+  const server = await startServer({ port });
+  stops.push(() => server.stop());
+  const url = workbenchUrl(server, { folder: workspace, extensionPath: repoRoot });
+  console.log(
+    `\nCodespace Integration Tests is running in VS Code at:\n\n  ${url}\n\nWorkspace: ${workspace}\nPress Ctrl+C to stop.\n`,
+  );
+  let stopping = false;
+  const stopAll = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping…');
+    for (const s of stops.reverse()) await s().catch(() => {});
+    process.exit(0);
+  };
+  process.on('SIGINT', stopAll);
+  process.on('SIGTERM', stopAll);
+  server.proc.on('exit', () => void stopAll());
+}
+
+main().catch((e) => {
+  console.error(`npm start failed: ${e.message ?? e}`);
+  process.exit(1);
+});
