@@ -2,6 +2,10 @@ import * as vscode from 'vscode';
 import { createChannelLogger } from './logger';
 import { LogStore } from './core/logs/logStore';
 import { ConfigSection } from './ids';
+import { registerDjango } from './django/register';
+import type { DjangoController } from './django/controller';
+import { registerCi, type CiApi } from './ci/register';
+import { registerTestExplorer, type TestExplorerApi } from './testing/testExplorer';
 
 /** Wiring only: builds the parts, registers them, nothing else. */
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
@@ -14,9 +18,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   context.subscriptions.push({ dispose: () => logStore.dispose() });
 
   // @wire: each part registers below (one line each).
+  const django = registerDjango(context, logger, logStore);
+  const ci = registerCi({ context, logger });
+  const testExplorer = registerTestExplorer(context, { logger, logStore, django });
 
   logger.info(`Codespace Integration Tests ${context.extension.packageJSON.version} activated`);
-  return { logStore, loggedErrors: () => [...errors] };
+  return { logStore, loggedErrors: () => [...errors], django, ci, testExplorer };
 }
 
 export function deactivate(): void {
@@ -28,4 +35,10 @@ export interface ExtensionApi {
   logStore: LogStore;
   /** Messages logged as errors since activation. */
   loggedErrors(): string[];
+  /** The managed Django: state, commands, status bar, replaceable prompts; also the SharedDjango for test runs. */
+  django: DjangoController;
+  /** Trigger CI on Branch: the trigger, its status bar item, the CI Runs view, replaceable prompts. */
+  ci: CiApi;
+  /** Test Explorer: controllers per folder, discovery state, and the run path the Run profile uses. */
+  testExplorer: TestExplorerApi;
 }

@@ -54,6 +54,12 @@ export class ChildProcess {
       windowsHide: true,
     });
     this.pid = this.proc.pid;
+    // A parent that dies (SIGKILL) while its forked children still hold its stdout (Django's autoreloader)
+    // would keep `stopped` waiting for those pipes forever: once it is gone, its group goes too.
+    this.proc.once('exit', () => {
+      const pid = this.pid;
+      if (pid !== undefined) setTimeout(() => !this.exit && void killGroup(pid, 'SIGKILL'), 1000).unref();
+    });
     if (options.input !== undefined) this.proc.stdin?.end(options.input);
     this.wire('stdout');
     this.wire('stderr');

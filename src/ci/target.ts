@@ -1,0 +1,98 @@
+import * as vscode from 'vscode';
+import { readFile } from 'node:fs/promises';
+import { basename, isAbsolute, join } from 'node:path';
+import type { Logger } from '../core/log';
+import { readBranchState, type BranchState } from '../core/github/gitState';
+import { apiBaseUrlFor, parseRemoteUrl, type GitHubRepo } from '../core/github/remote';
+import { parseWorkflow, type WorkflowInput } from '../core/github/workflow';
+import { FolderSettings } from '../settings';
+import { headFromGitExtension } from './gitBranch';
+
+/** Everything "Trigger CI on Branch" needs to know before it asks anything. */
+export interface CiTarget {
+  folder: vscode.WorkspaceFolder;
+  settings: FolderSettings;
+  /** The workflow file name GitHub knows it by (`integration-tests.yml`). */
+  workflow: string;
+  workflowName: string | undefined;
+  inputs: WorkflowInput[];
+  repo: GitHubRepo;
+  apiBaseUrl: string;
+  git: Extract<BranchState, { kind: 'branch' }>;
+  /** Where git runs (the repository root). */
+  cwd: string;
+}
+
+export type TargetResult = { kind: 'ok'; target: CiTarget } | { kind: 'refused'; reason: string };
+
+/** Finds the folder, reads its workflow file and the branch's git state (fetching first when asked). */
+export async function resolveTarget(logger: Logger, opts: { fetch: boolean }): Promise<TargetResult> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (!folders.length)
+    return {
+      kind: 'refused',
+      reason: 'No folder is open. Open the repository whose CI you want to trigger.',
+    };
+  // The folder of the active editor first, then the others: the first with the workflow file wins.
+  const active = vscode.window.activeTextEditor
+    ? vscode.workspace.getWorkspaceFolder(vscode.window.activeTextEditor.document.uri)
+    : undefined;
+  const ordered = active ? [active, ...folders.filter((f) => f !== active)] : [...folders];
+  let firstMissing: string | undefined;
+  for (const folder of ordered) {
+    const settings = new FolderSettings(folder);
+    const setting = settings.get('ci.workflow') || '.github/workflows/integration-tests.yml';
+    const path = isAbsolute(setting) ? setting : join(folder.uri.fsPath, setting);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch {
+      firstMissing ??= path;
+      continue;
+    }
+    const wf = parseWorkflow(text, setting);
+    if (wf.kind === 'invalid') return { kind: 'refused', reason: wf.reason };
+    const head = await headFromGitExtension(folder.uri, logger);
+    const cwd = head?.root ?? folder.uri.fsPath;
+    if (head?.kind === 'detached') return { kind: 'refused', reason: detachedReason(head.commit) };
+    const state = await readBranchState({ cwd, fetch: opts.fetch, branch: head?.name, logger });
+    if (state.kind === 'notARepository')
+      return { kind: 'refused', reason: `${state.reason} CI runs a branch pushed to GitHub.` };
+    if (state.kind === 'detached') return { kind: 'refused', reason: detachedReason(state.sha) };
+    if (!state.remote || !state.remoteUrl) {
+      return {
+        kind: 'refused',
+        reason: `The branch ${state.branch} has no remote, so there is no GitHub repository to run CI in. Add one with \`git remote add origin <url>\`.`,
+      };
+    }
+    const repo = parseRemoteUrl(state.remoteUrl);
+    if (!repo)
+      return {
+        kind: 'refused',
+        reason: `The remote ${state.remote} (${state.remoteUrl}) is not a GitHub repository URL.`,
+      };
+    const apiBaseUrl = apiBaseUrlFor(repo, settings.get('ci.apiBaseUrl'));
+    return {
+      kind: 'ok',
+      target: {
+        folder,
+        settings,
+        workflow: basename(setting),
+        workflowName: wf.name,
+        inputs: wf.inputs,
+        repo,
+        apiBaseUrl,
+        git: state,
+        cwd,
+      },
+    };
+  }
+  return {
+    kind: 'refused',
+    reason: `No workflow file at ${firstMissing}. Set \`codespaceTests.ci.workflow\` to the workflow to dispatch.`,
+  };
+}
+
+function detachedReason(sha: string): string {
+  return `HEAD is detached at ${sha}, and CI runs a branch. Check out a branch (or create one from here), push it, and try again.`;
+}

@@ -1,0 +1,245 @@
+import * as vscode from 'vscode';
+import { CancelSource } from '../core/cancel';
+import type { Logger } from '../core/log';
+import { GitHubClient } from '../core/github/client';
+import { dispatchWorkflow, type DispatchedRun } from '../core/github/dispatch';
+import { GitHubApiError, redact, type GitHubFailure } from '../core/github/errors';
+import { followRun, type FollowOutcome } from '../core/github/follower';
+import { pushBranch, remoteDifference } from '../core/github/gitState';
+import { describeConclusion, runDuration } from '../core/github/types';
+import { inputValue } from '../core/github/workflow';
+import { resolveToken, tokenAdvice, type GitHubToken } from './auth';
+import type { CiRunsView } from './runsView';
+import type { CiStatusBar } from './statusBar';
+import { resolveTarget, type CiTarget } from './target';
+import type { CiUi } from './ui';
+
+export type TriggerResult =
+  | {
+      kind: 'dispatched';
+      run: DispatchedRun;
+      branch: string;
+      inputs: Record<string, string>;
+      followed: Promise<FollowOutcome>;
+    }
+  | { kind: 'cancelled'; at: 'input' | 'push' | 'signIn' }
+  | { kind: 'refused'; reason: string }
+  | { kind: 'failed'; failure: GitHubFailure };
+
+/** "Trigger CI on Branch": read the branch and workflow, ask the inputs, dispatch, follow the run. */
+export class CiTrigger implements vscode.Disposable {
+  private following: CancelSource | undefined;
+  /** The follow-up of the latest dispatch (host tests await it). */
+  lastFollow: Promise<FollowOutcome> | undefined;
+
+  constructor(
+    private readonly deps: { logger: Logger; statusBar: CiStatusBar; runsView: CiRunsView; ui: () => CiUi },
+  ) {}
+
+  async trigger(): Promise<TriggerResult> {
+    const { logger } = this.deps;
+    const ui = this.deps.ui();
+    const resolved = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: 'CI: reading the branch' },
+      () => resolveTarget(logger, { fetch: true }),
+    );
+    if (resolved.kind === 'refused') {
+      logger.warn(`Trigger CI refused: ${resolved.reason}`);
+      void ui.notify('error', resolved.reason, []);
+      return { kind: 'refused', reason: resolved.reason };
+    }
+    const t = resolved.target;
+    const inputs: Record<string, string> = {};
+    for (const [i, input] of t.inputs.entries()) {
+      const answer = await ui.askInput(input, i + 1, t.inputs.length);
+      if (answer === undefined) {
+        logger.info('Trigger CI cancelled at the inputs.');
+        return { kind: 'cancelled', at: 'input' };
+      }
+      const value = inputValue(input, answer);
+      if (value !== undefined) inputs[input.name] = value;
+    }
+    let branch = t.git.upstream?.branch ?? t.git.branch;
+    const difference = remoteDifference(t.git);
+    if (difference) {
+      const choice = await ui.chooseBeforeDispatch(difference.reason, difference.canPush);
+      if (choice === 'cancel') return { kind: 'cancelled', at: 'push' };
+      if (choice === 'push') {
+        const pushed = await this.push(t);
+        if (pushed) return pushed;
+        branch = t.git.upstream?.branch ?? t.git.branch;
+      }
+    }
+    const token = await resolveToken(t.settings, { interactive: true });
+    if (!token) {
+      void ui.notify(
+        'error',
+        'Triggering CI needs a GitHub sign-in with the `repo` and `workflow` scopes. Run the command again and sign in.',
+        [],
+      );
+      return { kind: 'cancelled', at: 'signIn' };
+    }
+    return this.dispatch(t, branch, inputs, token);
+  }
+
+  private async push(t: CiTarget): Promise<TriggerResult | undefined> {
+    const remote = t.git.upstream?.remote ?? t.git.remote!;
+    try {
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Pushing ${t.git.branch} to ${remote}…` },
+        () =>
+          pushBranch({
+            cwd: t.cwd,
+            branch: t.git.branch,
+            remote,
+            remoteBranch: t.git.upstream?.branch,
+            setUpstream: !t.git.upstream,
+            logger: this.deps.logger,
+          }),
+      );
+      return undefined;
+    } catch (e) {
+      const reason = `Pushing ${t.git.branch} to ${remote} failed: ${(e as Error).message}. Push it yourself (or pull first), then trigger CI again.`;
+      this.deps.logger.warn(reason);
+      void this.deps.ui().notify('error', reason, []);
+      return { kind: 'refused', reason };
+    }
+  }
+
+  private async dispatch(
+    t: CiTarget,
+    branch: string,
+    inputs: Record<string, string>,
+    token: GitHubToken,
+  ): Promise<TriggerResult> {
+    const { logger, statusBar, runsView } = this.deps;
+    const client = new GitHubClient({
+      baseUrl: t.apiBaseUrl,
+      token: token.value,
+      owner: t.repo.owner,
+      repo: t.repo.repo,
+      logger,
+    });
+    logger.info(
+      `Dispatching ${t.workflow} on ${t.repo.owner}/${t.repo.repo}@${branch} with inputs ${JSON.stringify(inputs)}`,
+    );
+    statusBar.show({ kind: 'dispatching', branch });
+    let run: DispatchedRun;
+    try {
+      run = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Triggering CI on ${branch}…` },
+        () => dispatchWorkflow({ client, workflow: t.workflow, branch, inputs, logger }),
+      );
+    } catch (e) {
+      statusBar.show({ kind: 'hidden' });
+      const failure: GitHubFailure =
+        e instanceof GitHubApiError
+          ? e.failure
+          : {
+              kind: 'unexpected',
+              status: undefined,
+              message: redact(`Triggering CI failed: ${(e as Error).message}`, token.value),
+            };
+      return this.reportFailure(t, branch, inputs, token, failure);
+    }
+    logger.info(
+      `Run ${run.runId} started (${run.foundBy === 'details' ? 'named by GitHub' : 'found by listing runs'}): ${run.htmlUrl ?? ''}`,
+    );
+    void runsView.refresh();
+    this.following?.cancel();
+    const cancel = new CancelSource();
+    this.following = cancel;
+    const base = Math.max(1, t.settings.get('ci.pollIntervalSeconds') || 5) * 1000;
+    const followed = followRun({
+      client,
+      runId: run.runId,
+      baseMs: base,
+      maxMs: Math.max(base, 60_000),
+      token: cancel.token,
+      logger,
+      onUpdate: (u) => {
+        if (cancel.token.isCancellationRequested) return;
+        if (u.kind === 'run') statusBar.show({ kind: 'run', run: u.run });
+        else
+          statusBar.show({
+            kind: 'waiting',
+            run: statusBar.status.kind === 'run' ? statusBar.status.run : undefined,
+            reason: u.reason,
+          });
+      },
+    }).then((outcome) => {
+      if (!cancel.token.isCancellationRequested) this.finish(outcome, run, branch, token.value);
+      return outcome;
+    });
+    this.lastFollow = followed;
+    return { kind: 'dispatched', run, branch, inputs, followed };
+  }
+
+  private finish(outcome: FollowOutcome, run: DispatchedRun, branch: string, token: string): void {
+    const { statusBar, runsView, logger } = this.deps;
+    const ui = this.deps.ui();
+    void runsView.refresh();
+    const url =
+      outcome.kind === 'completed' ? outcome.run.html_url : (run.htmlUrl ?? outcome.lastRun?.html_url);
+    const open = async (picked: string | undefined) => {
+      if (picked === 'Open Run' && url) await ui.openExternal(url);
+    };
+    if (outcome.kind === 'cancelled') return;
+    if (outcome.kind === 'failed') {
+      const message = redact(`Stopped following the CI run on ${branch}: ${outcome.failure.message}`, token);
+      logger.warn(message);
+      statusBar.show({ kind: 'stopped', run: outcome.lastRun, message });
+      void ui.notify('warning', message, url ? ['Open Run'] : []).then(open);
+      return;
+    }
+    const r = outcome.run;
+    const took = runDuration(r);
+    if (r.conclusion === 'success') {
+      const message = `CI run #${r.run_number} on ${branch} passed${took ? ` in ${took}` : ''}.`;
+      logger.info(message);
+      void ui.notify('info', message, ['Open Run']).then(open);
+    } else {
+      const failed = outcome.failedJobs.length ? ` Failed: ${outcome.failedJobs.join('; ')}.` : '';
+      const message = `CI run #${r.run_number} on ${branch} ${describeConclusion(r.conclusion)}${took ? ` after ${took}` : ''}.${failed}`;
+      logger.warn(message);
+      void ui.notify('error', message, ['Open Run']).then(open);
+    }
+  }
+
+  private async reportFailure(
+    t: CiTarget,
+    branch: string,
+    inputs: Record<string, string>,
+    token: GitHubToken,
+    failure: GitHubFailure,
+  ): Promise<TriggerResult> {
+    const ui = this.deps.ui();
+    let message = failure.message;
+    const actions: string[] = [];
+    if (failure.kind === 'unauthorized') {
+      message = `${message.replace(/ Sign in to GitHub again, or replace the token\.$/, '')} ${tokenAdvice(token.source)}`;
+      if (token.source !== 'setting') actions.push('Sign In Again');
+    }
+    if (failure.kind === 'network' || failure.kind === 'server') actions.push('Retry');
+    if (failure.kind === 'sso' && failure.url) actions.push('Authorize');
+    message = redact(message, token.value);
+    this.deps.logger.warn(`Trigger CI failed: ${message}`);
+    // The answer is awaited in the background: the command's result does not wait for a click.
+    void ui.notify('error', message, actions).then(async (picked) => {
+      if (picked === 'Retry') await this.dispatch(t, branch, inputs, token);
+      else if (picked === 'Authorize' && failure.kind === 'sso' && failure.url)
+        await ui.openExternal(failure.url);
+      else if (picked === 'Sign In Again') {
+        const fresh = await resolveToken(t.settings, { interactive: true, forceNewSession: true }).catch(
+          () => undefined,
+        );
+        if (fresh) await this.dispatch(t, branch, inputs, fresh);
+      }
+    });
+    return { kind: 'failed', failure: { ...failure, message } };
+  }
+
+  dispose(): void {
+    this.following?.cancel();
+  }
+}

@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+/**
+ * codespace-tests: the Test Explorer's core without VS Code, for scripts and benchmarks.
+ *   codespace-tests discover [--json] [--pytest] [workspace]   the tests (node id, file, line)
+ *   codespace-tests run [--workspace DIR] [--json] <node ids>   runs them with the extension's plugin
+ */
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CancelSource } from './core/cancel';
+import { stderrLogger } from './core/log';
+import { discoverFolder } from './core/pytest/discovery';
+import { groupNodeIds, runHeadless, workspaceSettings } from './core/pytest/headless';
+import type { FinishedEvent } from './core/pytest/protocol';
+import { leafIds, type TestNode } from './core/pytest/staticReader';
+
+const USAGE = `usage:
+  codespace-tests discover [--json] [workspace]
+  codespace-tests run [--workspace DIR] [--python PATH] [--command CMD] [--json] <node id>...
+Node ids are paths relative to the current folder followed by ::names, e.g.
+  backend/oracles/tests/integration/test_deploy.py::TestDeployments::test_whoami`;
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      workspace: { type: 'string' },
+      python: { type: 'string' },
+      command: { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+    },
+  });
+  const logger = stderrLogger(values.verbose);
+  if (cmd === 'discover') {
+    const workspace = resolve(positionals[0] ?? values.workspace ?? '.');
+    const settings = await workspaceSettings(workspace);
+    const files = await discoverFolder(workspace, settings.include);
+    const tests: { nodeid: string; file: string; line: number | null; rootdir: string }[] = [];
+    for (const f of files) {
+      const byId = new Map<string, TestNode>();
+      const walk = (n: TestNode) => (byId.set(n.nodeid, n), n.children.forEach(walk));
+      f.tests.forEach(walk);
+      for (const id of leafIds(f.tests))
+        tests.push({
+          nodeid: id,
+          file: f.path,
+          line: (byId.get(id)?.range?.start ?? -1) + 1 || null,
+          rootdir: f.rootdir,
+        });
+    }
+    const problems = files.filter((f) => f.problem).map((f) => ({ file: f.path, problem: f.problem }));
+    if (values.json) process.stdout.write(JSON.stringify({ workspace, tests, problems }, null, 2) + '\n');
+    else {
+      for (const t of tests) console.log(`${t.nodeid}  (${t.file}:${t.line ?? '?'})`);
+      for (const p of problems) console.error(`problem: ${p.problem}`);
+      console.error(`${tests.length} test(s) in ${files.length} file(s)`);
+    }
+    return 0;
+  }
+  if (cmd === 'run') {
+    if (!positionals.length) {
+      console.error(USAGE);
+      return 2;
+    }
+    const workspace = resolve(values.workspace ?? '.');
+    const settings = await workspaceSettings(workspace, {
+      ...(values.python ? { interpreter: values.python } : {}),
+      ...(values.command ? { command: values.command } : {}),
+    });
+    const groups = groupNodeIds(positionals, workspace, process.cwd());
+    if ('error' in groups) {
+      console.error(groups.error);
+      return 2;
+    }
+    const source = new CancelSource();
+    process.once('SIGINT', () => source.cancel());
+    process.once('SIGTERM', () => source.cancel());
+    const results: FinishedEvent[] = [];
+    let failed = false;
+    for (const g of groups) {
+      const { launch, outcome } = await runHeadless({
+        ini: g.ini,
+        nodeIds: g.nodeIds,
+        settings,
+        pluginDir: join(__dirname, 'python'),
+        token: source.token,
+        logger,
+        color: !values.json && process.stdout.isTTY,
+        onOutput: values.json ? undefined : (c) => process.stdout.write(c),
+        onEvent: (e) => e.event === 'finished' && results.push(e),
+      });
+      if (!values.json) console.error(`$ ${launch.display}`);
+      if (outcome.problem) {
+        console.error(outcome.problem);
+        failed = true;
+      }
+      if (outcome.cancelled) return 130;
+    }
+    if (values.json) {
+      const out = results.map((r) => ({
+        nodeid: r.nodeid,
+        outcome: r.outcome,
+        duration: r.duration,
+        message: r.failure?.message ?? r.reason,
+      }));
+      process.stdout.write(JSON.stringify({ results: out }, null, 2) + '\n');
+    }
+    failed ||= results.some((r) => r.outcome === 'failed' || r.outcome === 'error');
+    return failed ? 1 : 0;
+  }
+  console.error(USAGE);
+  return cmd === '--help' || cmd === '-h' ? 0 : 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(`codespace-tests: ${(e as Error).message}`);
+    process.exit(1);
+  },
+);

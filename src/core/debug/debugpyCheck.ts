@@ -1,0 +1,53 @@
+import { runToEnd } from '../process/childProcess';
+import type { Logger } from '../log';
+
+/** Whether an interpreter can run `python -m debugpy`. */
+export type DebugpyAvailability =
+  | { kind: 'available'; version: string }
+  | { kind: 'missing'; message: string }
+  | { kind: 'interpreterFailed'; message: string };
+
+/** How to install debugpy into `python`, in words a person can act on. */
+export function installDebugpyHint(python: string): string {
+  const pip = `"${python} -m pip install debugpy"`;
+  if (python === '/usr/bin/python3' || python === '/usr/bin/python')
+    return `Install it with "sudo apt-get install python3-debugpy" (Debian/Ubuntu system Python) or ${pip}.`;
+  return `Install it into that interpreter with ${pip} (or "uv add --dev debugpy" in a uv project).`;
+}
+
+/**
+ * Runs `<python> -c "import debugpy"`. The Django server is debugged with the interpreter's own
+ * debugpy (`python -m debugpy --listen`), so it must be importable there; a launched test does not
+ * need it (the debugpy extension brings its own).
+ */
+export async function checkDebugpy(
+  python: string,
+  options: { cwd: string; env?: Record<string, string | undefined>; logger?: Logger; timeoutMs?: number },
+): Promise<DebugpyAvailability> {
+  const { exit, stdout, stderr } = await runToEnd({
+    command: python,
+    args: ['-c', 'import debugpy; print(debugpy.__version__)'],
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    logger: options.logger,
+    name: 'debugpy check',
+    timeoutMs: options.timeoutMs ?? 20_000,
+  });
+  if (exit.kind === 'exited' && exit.code === 0)
+    return { kind: 'available', version: stdout.trim().split(/\r?\n/).pop() ?? '' };
+  if (exit.kind === 'failedToStart')
+    return {
+      kind: 'interpreterFailed',
+      message: `The Python interpreter "${python}" could not be started (${exit.error.message}). Set "codespaceTests.python.interpreter" to a Python that exists.`,
+    };
+  if (/No module named '?debugpy/.test(stderr))
+    return {
+      kind: 'missing',
+      message: `debugpy is not installed for ${python}, so the Django server cannot run under the debugger. ${installDebugpyHint(python)}`,
+    };
+  const last = stderr.trim().split(/\r?\n/).slice(-3).join(' | ');
+  return {
+    kind: 'interpreterFailed',
+    message: `"${python} -c 'import debugpy'" failed (${exit.kind === 'exited' ? `exit code ${exit.code}` : exit.signal}): ${last || 'no output'}. ${installDebugpyHint(python)}`,
+  };
+}

@@ -1,0 +1,28 @@
+/** The last N lines a process printed, kept for crash reports ("the server's last 50 lines"). */
+export class LineTail {
+  private readonly lines: string[] = [];
+
+  constructor(readonly capacity = 50) {}
+
+  push(line: string): void {
+    this.lines.push(line);
+    if (this.lines.length > this.capacity) this.lines.splice(0, this.lines.length - this.capacity);
+  }
+
+  /** A copy, oldest first. */
+  snapshot(): string[] {
+    return [...this.lines];
+  }
+
+  clear(): void {
+    this.lines.length = 0;
+  }
+}
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)/g;
+
+/** A line without terminal color codes, for the log store, detection and crash reports. */
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, '');
+}

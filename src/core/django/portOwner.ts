@@ -1,0 +1,147 @@
+import { createConnection } from 'node:net';
+import { readFile, readdir, readlink } from 'node:fs/promises';
+import { delay } from '../cancel';
+import { killTree } from '../process/childProcess';
+
+/** A process that holds a TCP port, read from /proc (no lsof needed). */
+export interface PortOwner {
+  pid: number;
+  /** Its arguments joined by spaces, as `ps` shows them. */
+  commandLine: string;
+  ppid: number | undefined;
+}
+
+/** Who listens on a port: `owner` is undefined when the socket belongs to a process we may not inspect. */
+export type PortCheck = { kind: 'free' } | { kind: 'busy'; owner: PortOwner | undefined };
+
+const LISTEN = '0A';
+
+/** Inodes of the sockets listening on `port` (any address, IPv4 and IPv6), from /proc/net/tcp{,6}. */
+export async function listeningInodes(port: number): Promise<Set<string>> {
+  const inodes = new Set<string>();
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const row of text.split('\n').slice(1)) {
+      const f = row.trim().split(/\s+/);
+      if (f.length < 10 || f[3] !== LISTEN) continue;
+      const hexPort = f[1].slice(f[1].lastIndexOf(':') + 1);
+      if (parseInt(hexPort, 16) === port && f[9] !== '0') inodes.add(f[9]);
+    }
+  }
+  return inodes;
+}
+
+/** The process holding one of the given socket inodes, found through /proc/<pid>/fd. */
+async function pidOfSocket(inodes: Set<string>): Promise<number | undefined> {
+  const wanted = new Set([...inodes].map((i) => `socket:[${i}]`));
+  let pids: string[];
+  try {
+    pids = (await readdir('/proc')).filter((n) => /^\d+$/.test(n));
+  } catch {
+    return undefined;
+  }
+  // Newest processes first: a freshly started server is more likely the holder than pid 1.
+  pids.sort((a, b) => Number(b) - Number(a));
+  for (const pid of pids) {
+    let fds: string[];
+    try {
+      fds = await readdir(`/proc/${pid}/fd`);
+    } catch {
+      continue; // Another user's process, or gone.
+    }
+    for (const fd of fds) {
+      try {
+        if (wanted.has(await readlink(`/proc/${pid}/fd/${fd}`))) return Number(pid);
+      } catch {
+        // The descriptor closed while we looked.
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The command line and parent of a process; undefined when it is gone. */
+export async function describeProcess(pid: number): Promise<PortOwner | undefined> {
+  try {
+    const raw = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+    const commandLine = raw.split('\0').filter(Boolean).join(' ');
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // The name in parentheses may hold spaces; fields after it are fixed: state, ppid, ...
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return { pid, commandLine, ppid: Number.isFinite(ppid) ? ppid : undefined };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Which process (pid and command line) listens on the port, if any. */
+export async function findPortOwner(port: number): Promise<PortOwner | undefined> {
+  const inodes = await listeningInodes(port);
+  if (!inodes.size) return undefined;
+  const pid = await pidOfSocket(inodes);
+  return pid === undefined ? undefined : describeProcess(pid);
+}
+
+/** Whether something accepts connections on host:port (covers holders /proc cannot show, such as other namespaces). */
+export function acceptsConnections(host: string, port: number, timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port });
+    const done = (v: boolean) => {
+      socket.destroy();
+      resolve(v);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** Is the port free, and if not, who holds it. */
+export async function checkPort(host: string, port: number): Promise<PortCheck> {
+  const inodes = await listeningInodes(port);
+  if (inodes.size) return { kind: 'busy', owner: await findPortOwner(port) };
+  return (await acceptsConnections(host, port)) ? { kind: 'busy', owner: undefined } : { kind: 'free' };
+}
+
+/**
+ * The top of the owner's tree: Django's autoreloader parent runs the same arguments as the child that
+ * holds the port, so killing only the child would let the parent notice and exit, or worse, linger.
+ */
+export async function treeRootOf(owner: PortOwner): Promise<PortOwner> {
+  const args = (p: PortOwner) => p.commandLine.split(' ').slice(1).join(' ');
+  let root = owner;
+  for (let i = 0; i < 5 && root.ppid && root.ppid > 1; i++) {
+    const parent = await describeProcess(root.ppid);
+    if (!parent || args(parent) !== args(root)) break;
+    root = parent;
+  }
+  return root;
+}
+
+/** Kills the owner's whole tree (SIGTERM, then SIGKILL) and waits until the port is free; false when it stays busy. */
+export async function killPortOwner(
+  owner: PortOwner,
+  host: string,
+  port: number,
+  timeoutMs = 5000,
+): Promise<boolean> {
+  const root = await treeRootOf(owner);
+  await killTree(root.pid, 'SIGTERM');
+  const until = Date.now() + timeoutMs;
+  let hardKilled = false;
+  while (Date.now() < until) {
+    if ((await checkPort(host, port)).kind === 'free') return true;
+    if (!hardKilled && Date.now() > until - timeoutMs / 2) {
+      hardKilled = true;
+      await killTree(root.pid, 'SIGKILL');
+      await killTree(owner.pid, 'SIGKILL');
+    }
+    await delay(100);
+  }
+  return false;
+}

@@ -1,0 +1,193 @@
+import axios, { type AxiosInstance, isAxiosError } from 'axios';
+import type { Logger } from '../log';
+import {
+  GitHubApiError,
+  type CallContext,
+  failureFromResponse,
+  networkFailure,
+  rateLimitFrom,
+  redact,
+} from './errors';
+import type { WorkflowJob, WorkflowRun } from './types';
+
+export interface ClientOptions {
+  baseUrl: string;
+  token: string;
+  owner: string;
+  repo: string;
+  logger?: Logger;
+  timeoutMs?: number;
+}
+
+export interface RateFacts {
+  remaining: number | undefined;
+  resetAt: Date | undefined;
+  retryAfterMs: number | undefined;
+}
+
+export type DispatchResult =
+  | { kind: 'run'; runId: number; htmlUrl: string }
+  /** Older servers answer 204 without the run: it must be looked up. `serverTime` is GitHub's clock at the dispatch. */
+  | { kind: 'accepted'; serverTime: Date | undefined };
+
+export type RunPoll =
+  | { kind: 'changed'; run: WorkflowRun; etag: string | undefined; rate: RateFacts }
+  | { kind: 'notModified'; etag: string | undefined; rate: RateFacts };
+
+/** The few GitHub REST calls behind "Trigger CI on Branch". Every failure is a GitHubApiError. */
+export class GitHubClient {
+  private readonly http: AxiosInstance;
+  readonly repoName: string;
+
+  constructor(private readonly options: ClientOptions) {
+    this.repoName = `${options.owner}/${options.repo}`;
+    this.http = axios.create({
+      baseURL: options.baseUrl.replace(/\/+$/, ''),
+      timeout: options.timeoutMs ?? 30_000,
+      // Every status comes back as a response; the mapping below decides what is an error.
+      validateStatus: () => true,
+      headers: {
+        Accept: 'application/vnd.github+json',
+        Authorization: `Bearer ${options.token}`,
+        'X-GitHub-Api-Version': '2022-11-28',
+        'User-Agent': 'codespace-integration-tests',
+      },
+    });
+  }
+
+  private repoPath(rest: string): string {
+    return `/repos/${encodeURIComponent(this.options.owner)}/${encodeURIComponent(this.options.repo)}${rest}`;
+  }
+
+  /** `POST .../dispatches` asking for the run's details; a 204 (older servers) means "accepted, look it up". */
+  async dispatch(workflow: string, ref: string, inputs: Record<string, string>): Promise<DispatchResult> {
+    const path = this.repoPath(`/actions/workflows/${encodeURIComponent(workflow)}/dispatches`);
+    const res = await this.send({
+      method: 'POST',
+      path,
+      body: { ref, inputs, return_run_details: true },
+      ctx: { workflow },
+    });
+    if (res.status === 200 && isRecord(res.data) && typeof res.data.workflow_run_id === 'number') {
+      return { kind: 'run', runId: res.data.workflow_run_id, htmlUrl: String(res.data.html_url ?? '') };
+    }
+    const date = res.headers['date'];
+    return {
+      kind: 'accepted',
+      serverTime: date && !Number.isNaN(Date.parse(date)) ? new Date(Date.parse(date)) : undefined,
+    };
+  }
+
+  /**
+   * Recent runs of a workflow, newest first. `createdSince` is applied here rather than as GitHub's
+   * `created=>=…` query: GitHub's OpenAPI description types `created` as a plain date-time, so the
+   * search syntax GitHub documents for it breaks the contract.
+   */
+  async listRuns(
+    workflow: string,
+    query: { branch?: string; event?: string; createdSince?: Date; perPage?: number },
+  ): Promise<WorkflowRun[]> {
+    const params: Record<string, string> = {
+      per_page: String(query.perPage ?? 10),
+      exclude_pull_requests: 'true',
+    };
+    if (query.branch) params.branch = query.branch;
+    if (query.event) params.event = query.event;
+    const res = await this.send({
+      path: this.repoPath(`/actions/workflows/${encodeURIComponent(workflow)}/runs`),
+      params,
+      ctx: { workflow },
+    });
+    const runs =
+      isRecord(res.data) && Array.isArray(res.data.workflow_runs)
+        ? (res.data.workflow_runs as WorkflowRun[])
+        : [];
+    const since = query.createdSince?.getTime();
+    return since === undefined ? runs : runs.filter((r) => Date.parse(r.created_at) >= since);
+  }
+
+  /** The run, unless it is unchanged since `etag` (a 304 does not count against the rate limit). */
+  async getRun(runId: number, etag?: string): Promise<RunPoll> {
+    const res = await this.send({
+      path: this.repoPath(`/actions/runs/${runId}`),
+      params: { exclude_pull_requests: 'true' },
+      headers: etag ? { 'If-None-Match': etag } : {},
+      alsoOk: [304],
+    });
+    const rate = rateLimitFrom(res.headers);
+    const newEtag = res.headers['etag'] ?? etag;
+    if (res.status === 304) return { kind: 'notModified', etag: newEtag, rate };
+    return { kind: 'changed', run: res.data as WorkflowRun, etag: newEtag, rate };
+  }
+
+  async listJobs(runId: number): Promise<WorkflowJob[]> {
+    const res = await this.send({
+      path: this.repoPath(`/actions/runs/${runId}/jobs`),
+      params: { per_page: '100' },
+    });
+    return isRecord(res.data) && Array.isArray(res.data.jobs) ? (res.data.jobs as WorkflowJob[]) : [];
+  }
+
+  async getRepository(): Promise<{ defaultBranch: string; htmlUrl: string }> {
+    const res = await this.send({ path: this.repoPath('') });
+    const data = isRecord(res.data) ? res.data : {};
+    return { defaultBranch: String(data.default_branch ?? 'main'), htmlUrl: String(data.html_url ?? '') };
+  }
+
+  private async send(
+    req: Request,
+  ): Promise<{ status: number; data: unknown; headers: Record<string, string | undefined> }> {
+    const { method = 'GET', path, body, params = {}, ctx = {}, headers = {}, alsoOk = [] } = req;
+    const { logger, token, baseUrl } = this.options;
+    let res;
+    try {
+      res = await this.http.request({ method, url: path, data: body, params, headers });
+    } catch (e) {
+      const code = isAxiosError(e) ? e.code : undefined;
+      logger?.warn(redact(`${method} ${path}: no answer (${code ?? (e as Error).message})`, token));
+      throw new GitHubApiError(networkFailure(code, baseUrl));
+    }
+    const resHeaders = lowerHeaders(res.headers as Record<string, unknown>);
+    logger?.debug(`${method} ${path} -> ${res.status}`);
+    if ((res.status >= 200 && res.status < 300) || alsoOk.includes(res.status))
+      return { status: res.status, data: res.data, headers: resHeaders };
+    const full: CallContext = { repo: this.repoName, ...ctx };
+    if (res.status === 404 && ctx.workflow) {
+      // Tell a missing repository from a missing workflow: ask for the repository itself.
+      try {
+        const repo = await this.getRepository();
+        full.repositoryExists = true;
+        full.defaultBranch = repo.defaultBranch;
+      } catch (e) {
+        if (e instanceof GitHubApiError && e.failure.kind === 'notFound') full.repositoryExists = false;
+      }
+    }
+    const failure = failureFromResponse({ status: res.status, headers: resHeaders, body: res.data }, full);
+    failure.message = redact(failure.message, token);
+    logger?.warn(`${method} ${path} failed: ${failure.message}`);
+    throw new GitHubApiError(failure);
+  }
+}
+
+interface Request {
+  method?: 'GET' | 'POST';
+  path: string;
+  body?: unknown;
+  params?: Record<string, string>;
+  ctx?: CallContext;
+  headers?: Record<string, string>;
+  /** Statuses besides 2xx that are answers, not failures (304 for conditional requests). */
+  alsoOk?: number[];
+}
+
+function lowerHeaders(h: Record<string, unknown>): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(h ?? {}))
+    out[k.toLowerCase()] =
+      v === undefined || v === null ? undefined : Array.isArray(v) ? v.join(', ') : String(v);
+  return out;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

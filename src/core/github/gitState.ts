@@ -1,0 +1,183 @@
+import { runToEnd } from '../process/childProcess';
+import type { CancelToken } from '../cancel';
+import type { Logger } from '../log';
+
+/** What CI would see of the local branch: CI runs what is on the remote, not what is local. */
+export type BranchState =
+  | { kind: 'notARepository'; reason: string }
+  | { kind: 'detached'; sha: string }
+  | {
+      kind: 'branch';
+      branch: string;
+      /** The remote the branch tracks, else `origin` (or the only remote). Undefined: no remote at all. */
+      remote: string | undefined;
+      /** The remote's URL as configured (before any `url.*.insteadOf` rewriting). */
+      remoteUrl: string | undefined;
+      upstream: { remote: string; branch: string } | undefined;
+      /** Commits on the branch that the upstream lacks, and the reverse (0 without an upstream). */
+      ahead: number;
+      behind: number;
+      /** Set when `git fetch` failed: ahead/behind then compare with the last known upstream. */
+      fetchError?: string;
+    };
+
+export interface GitOptions {
+  cwd: string;
+  logger?: Logger;
+  token?: CancelToken;
+  env?: Record<string, string | undefined>;
+}
+
+const GIT_TIMEOUT_MS = 60_000;
+
+/** Runs git and returns trimmed stdout, or throws with git's own message. */
+export async function git(args: string[], opts: GitOptions): Promise<string> {
+  const { exit, stdout, stderr } = await runToEnd({
+    command: 'git',
+    args,
+    cwd: opts.cwd,
+    // Never wait for a credential prompt nobody can see.
+    env: { ...(opts.env ?? process.env), GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+    token: opts.token,
+    logger: opts.logger,
+    name: `git ${args[0]}`,
+    timeoutMs: GIT_TIMEOUT_MS,
+  });
+  if (exit.kind === 'exited' && exit.code === 0) return stdout.trim();
+  if (exit.kind === 'failedToStart')
+    throw new Error(exit.notFound ? 'git is not installed or not on PATH.' : exit.error.message);
+  // git's reason is its first `fatal:`/`error:` line; what follows is advice.
+  const lines = stderr.trim().split('\n').filter(Boolean);
+  const why = (lines.find((l) => /^(fatal|error):/.test(l)) ?? lines[0] ?? `git ${args[0]} failed`).replace(
+    /^(fatal|error):\s*/,
+    '',
+  );
+  throw new Error(exit.kind === 'signalled' ? `git ${args[0]} was stopped (${exit.signal}).` : why);
+}
+
+async function tryGit(args: string[], opts: GitOptions): Promise<string | undefined> {
+  try {
+    return await git(args, opts);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads the branch, its upstream and how far apart they are. With `fetch`, the upstream's
+ * remote is fetched first so "behind" is true now, not as of the last fetch.
+ * `branch` overrides the checked-out branch name (from the Git extension when it knows better).
+ */
+export async function readBranchState(
+  opts: GitOptions & { fetch: boolean; branch?: string },
+): Promise<BranchState> {
+  const top = await tryGit(['rev-parse', '--show-toplevel'], opts);
+  if (top === undefined)
+    return { kind: 'notARepository', reason: `${opts.cwd} is not inside a git repository.` };
+  const branch = opts.branch ?? (await tryGit(['symbolic-ref', '--quiet', '--short', 'HEAD'], opts));
+  if (!branch) {
+    const sha = (await tryGit(['rev-parse', '--short', 'HEAD'], opts)) ?? 'unknown';
+    return { kind: 'detached', sha };
+  }
+  const upstreamRemote = await tryGit(['config', '--get', `branch.${branch}.remote`], opts);
+  const mergeRef = await tryGit(['config', '--get', `branch.${branch}.merge`], opts);
+  const remotes = ((await tryGit(['remote'], opts)) ?? '').split('\n').filter(Boolean);
+  const remote =
+    upstreamRemote && upstreamRemote !== '.'
+      ? upstreamRemote
+      : remotes.includes('origin')
+        ? 'origin'
+        : remotes.length === 1
+          ? remotes[0]
+          : undefined;
+  const remoteUrl = remote ? await tryGit(['config', '--get', `remote.${remote}.url`], opts) : undefined;
+  const upstream =
+    upstreamRemote && upstreamRemote !== '.' && mergeRef
+      ? { remote: upstreamRemote, branch: mergeRef.replace(/^refs\/heads\//, '') }
+      : undefined;
+  let fetchError: string | undefined;
+  if (opts.fetch && upstream) {
+    try {
+      await git(
+        [
+          'fetch',
+          '--quiet',
+          '--no-tags',
+          upstream.remote,
+          `${mergeRef}:refs/remotes/${upstream.remote}/${upstream.branch}`,
+        ],
+        opts,
+      );
+    } catch (e) {
+      fetchError = (e as Error).message;
+      opts.logger?.warn(`git fetch ${upstream.remote} failed: ${fetchError}`);
+    }
+  }
+  let ahead = 0;
+  let behind = 0;
+  if (upstream) {
+    const counts = await tryGit(
+      ['rev-list', '--left-right', '--count', `refs/remotes/${upstream.remote}/${upstream.branch}...HEAD`],
+      opts,
+    );
+    if (counts) {
+      const [b, a] = counts.split(/\s+/).map(Number);
+      behind = b || 0;
+      ahead = a || 0;
+    } else {
+      // The remote-tracking ref is missing (the branch was deleted on the remote, or never fetched).
+      fetchError ??= `${upstream.remote}/${upstream.branch} is not known locally`;
+    }
+  }
+  return {
+    kind: 'branch',
+    branch,
+    remote,
+    remoteUrl,
+    upstream,
+    ahead,
+    behind,
+    ...(fetchError ? { fetchError } : {}),
+  };
+}
+
+/** Pushes the branch to its upstream branch (`remoteBranch`); without an upstream, `setUpstream` makes one. */
+export async function pushBranch(
+  opts: GitOptions & { branch: string; remote: string; remoteBranch?: string; setUpstream: boolean },
+): Promise<void> {
+  const target = opts.remoteBranch ?? opts.branch;
+  const args = [
+    'push',
+    '--quiet',
+    ...(opts.setUpstream ? ['--set-upstream'] : []),
+    opts.remote,
+    `refs/heads/${opts.branch}:refs/heads/${target}`,
+  ];
+  await git(args, opts);
+}
+
+/** Why the branch differs from what CI would run, or undefined when they match. */
+export function remoteDifference(
+  git: Extract<BranchState, { kind: 'branch' }>,
+): { reason: string; canPush: boolean } | undefined {
+  const b = git.branch;
+  if (!git.upstream)
+    return { reason: `The branch ${b} has no upstream: GitHub does not have it yet.`, canPush: true };
+  const up = `${git.upstream.remote}/${git.upstream.branch}`;
+  if (git.ahead && git.behind)
+    return {
+      reason: `${b} and ${up} have diverged (${git.ahead} local, ${git.behind} remote commits).`,
+      canPush: false,
+    };
+  if (git.ahead)
+    return {
+      reason: `${b} has ${git.ahead} commit${git.ahead > 1 ? 's' : ''} not pushed to ${up}.`,
+      canPush: true,
+    };
+  if (git.behind)
+    return {
+      reason: `${b} is ${git.behind} commit${git.behind > 1 ? 's' : ''} behind ${up}: CI will run the newer remote commits.`,
+      canPush: false,
+    };
+  return undefined;
+}

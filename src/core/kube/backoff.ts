@@ -1,0 +1,33 @@
+/** Exponential backoff with a cap: 0.5 s, 1 s, 2 s … up to `maxMs`; `reset()` after a healthy stretch. */
+export class Backoff {
+  attempt = 0;
+
+  constructor(
+    private readonly firstMs = 500,
+    private readonly maxMs = 30_000,
+  ) {}
+
+  next(): number {
+    const ms = Math.min(this.maxMs, this.firstMs * 2 ** this.attempt);
+    this.attempt++;
+    return ms;
+  }
+
+  reset(): void {
+    this.attempt = 0;
+  }
+}
+
+/** A wait that `stop()` cuts short. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}

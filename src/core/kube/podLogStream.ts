@@ -1,0 +1,254 @@
+import { Writable } from 'node:stream';
+import { CoreV1Api, Log, type KubeConfig, type LogOptions } from '@kubernetes/client-node';
+import type { Logger } from '../log';
+import { Backoff, sleep } from './backoff';
+import { describeKubeError } from './errors';
+import { LineSplitter } from './lineSplitter';
+import { sinceTimeFor, splitTimestamp } from './timestamps';
+
+export interface PodLogTarget {
+  namespace: string;
+  pod: string;
+  container: string;
+}
+
+export interface PodLogOptions {
+  /** Lines of history on the first connection (ignored when `sinceSeconds` is set). */
+  tailLines?: number;
+  /** History from this many seconds ago on the first connection. */
+  sinceSeconds?: number;
+  maxLineBytes?: number;
+  context?: string;
+  server?: string;
+  backoff?: Backoff;
+}
+
+/** A line for the store: `notice` lines are the stream's own words (restarted, deleted), not the container's. */
+export interface StreamLine {
+  text: string;
+  time: number;
+  notice?: 'info' | 'warn' | 'error';
+}
+
+export type PodLogState =
+  | { kind: 'connecting' }
+  | { kind: 'following' }
+  | { kind: 'retrying'; message: string; retryInMs: number }
+  | { kind: 'ended'; reason: 'deleted' | 'stopped' | 'denied' | 'notFound' | 'completed'; message: string };
+
+type Outcome = { kind: 'ended' } | { kind: 'dropped' } | { kind: 'aborted' };
+
+/**
+ * Follows one container's log through the client's Log stream. Every line's timestamp is kept, so
+ * after a drop or a restart the stream resumes from the last one seen: lines before it are skipped,
+ * lines at that very timestamp are skipped as many times as they were already seen, so nothing is
+ * repeated and nothing is missed. A restarted container's last words are fetched from the previous
+ * instance first. A deleted pod ends the stream with a visible line.
+ */
+export class PodLogStream {
+  private readonly abort = new AbortController();
+  private readonly backoff: Backoff;
+  private readonly splitter: LineSplitter;
+  private readonly stateListeners = new Set<(s: PodLogState) => void>();
+  private controller: AbortController | undefined;
+  private current: PodLogState = { kind: 'connecting' };
+  /** Resume point: the last timestamp key seen, and how many lines carried exactly that key. */
+  private lastKey = '';
+  private seenAtLast = 0;
+  private skipAtLast = 0;
+  private linesThisConnection = 0;
+  private deletedSeen = false;
+  readonly ended: Promise<PodLogState & { kind: 'ended' }>;
+  private resolveEnded!: (s: PodLogState & { kind: 'ended' }) => void;
+
+  constructor(
+    private readonly kc: KubeConfig,
+    readonly target: PodLogTarget,
+    private readonly emit: (line: StreamLine) => void,
+    private readonly logger: Logger,
+    private readonly options: PodLogOptions = {},
+  ) {
+    this.backoff = options.backoff ?? new Backoff();
+    this.splitter = new LineSplitter((l) => this.onLine(l), options.maxLineBytes);
+    this.ended = new Promise((r) => (this.resolveEnded = r));
+  }
+
+  get state(): PodLogState {
+    return this.current;
+  }
+
+  onState(l: (s: PodLogState) => void): { dispose(): void } {
+    this.stateListeners.add(l);
+    return { dispose: () => this.stateListeners.delete(l) };
+  }
+
+  start(): this {
+    void this.run().catch((e) => this.end('stopped', `log stream failed: ${(e as Error).message}`, 'error'));
+    return this;
+  }
+
+  /** The Pods watch saw the pod go: end now, with a visible line, instead of waiting for the next reconnect. */
+  podDeleted(): void {
+    this.deletedSeen = true;
+    this.controller?.abort();
+  }
+
+  async stop(): Promise<void> {
+    if (this.current.kind === 'ended') return;
+    this.abort.abort();
+    this.controller?.abort();
+    this.end('stopped', 'stopped');
+    await this.ended;
+  }
+
+  private async run(): Promise<void> {
+    const core = this.kc.makeApiClient(CoreV1Api);
+    const { namespace, pod, container } = this.target;
+    let followedId = '';
+    let followedUid = '';
+    let first = true;
+    while (!this.abort.signal.aborted) {
+      if (this.deletedSeen) return this.end('deleted', `pod ${pod} was deleted; its log stream ended`, 'warn');
+      let podInfo;
+      try {
+        podInfo = await core.readNamespacedPod({ name: pod, namespace });
+      } catch (e) {
+        if (this.abort.signal.aborted) return;
+        const problem = describeKubeError(e, this.action('get', 'pods'));
+        if (problem.kind === 'notFound') {
+          return first
+            ? this.end('notFound', `pod ${pod} not found in namespace "${namespace}": ${problem.message}`, 'error')
+            : this.end('deleted', `pod ${pod} was deleted; its log stream ended`, 'warn');
+        }
+        if (problem.kind === 'unauthorized' || problem.kind === 'forbidden') return this.end('denied', problem.message, 'error');
+        await this.retry(problem.message);
+        continue;
+      }
+      if (!(podInfo.spec?.containers ?? []).some((c) => c.name === container)) {
+        return this.end('notFound', `container ${container} is not in pod ${pod}`, 'error');
+      }
+      const status = podInfo.status?.containerStatuses?.find((s) => s.name === container);
+      const uid = podInfo.metadata?.uid ?? '';
+      if (followedUid && uid && uid !== followedUid) this.notice(`pod ${pod} was recreated; following the new one`, 'warn');
+      const id = status?.containerID ?? '';
+      if (followedId && id && id !== followedId && uid === followedUid) {
+        // Restarted: the old instance's last lines are only in `previous`; fetch them before following the new one.
+        await this.fetch({ previous: true, timestamps: true, sinceTime: this.lastKey ? sinceTimeFor(this.lastKey) : undefined }).catch(() => undefined);
+        this.notice(`container ${container} of pod ${pod} restarted (restart #${status?.restartCount ?? '?'})`, 'warn');
+      }
+      followedId = id;
+      followedUid = uid;
+      const opts: LogOptions = { follow: true, timestamps: true };
+      if (this.lastKey) opts.sinceTime = sinceTimeFor(this.lastKey);
+      else if (first && this.options.sinceSeconds) opts.sinceSeconds = this.options.sinceSeconds;
+      else if (first && this.options.tailLines !== undefined) opts.tailLines = this.options.tailLines;
+      first = false;
+      let outcome: Outcome;
+      try {
+        this.setState({ kind: 'following' });
+        outcome = await this.fetch(opts);
+      } catch (e) {
+        if (this.abort.signal.aborted) return;
+        const problem = describeKubeError(e, this.action('get', 'pods/log'));
+        if (problem.kind === 'unauthorized' || problem.kind === 'forbidden') return this.end('denied', problem.message, 'error');
+        // 404 and 400 come back through readNamespacedPod above with a clearer reason; others are retried.
+        await this.retry(problem.message);
+        continue;
+      }
+      if (outcome.kind === 'aborted') continue;
+      if (this.linesThisConnection > 0) this.backoff.reset();
+      const terminal = podInfo.status?.phase === 'Succeeded' || podInfo.status?.phase === 'Failed';
+      if (outcome.kind === 'ended' && terminal) return this.end('completed', `pod ${pod} has ${podInfo.status?.phase?.toLowerCase()}; its log is complete`, 'info');
+      if (outcome.kind === 'dropped') this.logger.info(`log of ${namespace}/${pod}/${container} dropped; resuming from ${this.lastKey || 'the start'}`);
+      // A stream that ends at once with nothing new (a terminating container) is retried with backoff, not in a tight loop.
+      if (this.linesThisConnection === 0) await sleep(this.backoff.next(), this.abort.signal);
+    }
+  }
+
+  /** One request through the client's Log class; settles with how the body ended. */
+  private fetch(opts: LogOptions): Promise<Outcome> {
+    const { namespace, pod, container } = this.target;
+    this.linesThisConnection = 0;
+    this.skipAtLast = this.seenAtLast;
+    return new Promise<Outcome>((resolve, reject) => {
+      let settled = false;
+      const settle = (o: Outcome) => {
+        if (settled) return;
+        settled = true;
+        if (o.kind === 'ended') this.splitter.flush();
+        else this.splitter.discardPartial();
+        resolve(o);
+      };
+      const sink = new Writable({
+        write: (chunk: Buffer, _enc, cb) => {
+          this.splitter.write(chunk);
+          cb();
+        },
+      });
+      // The client pipes the body into the sink, and a broken body never ends the sink: watch the body itself.
+      sink.on('pipe', (body: NodeJS.ReadableStream) => {
+        body.once('error', () => settle(this.abort.signal.aborted || this.deletedSeen ? { kind: 'aborted' } : { kind: 'dropped' }));
+        body.once('close', () => setImmediate(() => settle({ kind: 'dropped' })));
+      });
+      sink.on('finish', () => settle({ kind: 'ended' }));
+      new Log(this.kc).log(namespace, pod, container, sink, opts).then(
+        (c) => {
+          this.controller = c;
+          if (this.abort.signal.aborted || this.deletedSeen) c.abort();
+        },
+        (e) => {
+          settled = true;
+          reject(e);
+        },
+      );
+    });
+  }
+
+  private onLine(raw: string): void {
+    const { key, ms, text } = splitTimestamp(raw);
+    if (key) {
+      if (key < this.lastKey) return;
+      if (key === this.lastKey) {
+        if (this.skipAtLast > 0) {
+          this.skipAtLast--;
+          return;
+        }
+        this.seenAtLast++;
+      } else {
+        this.lastKey = key;
+        this.seenAtLast = 1;
+        this.skipAtLast = 0;
+      }
+    }
+    this.linesThisConnection++;
+    this.emit({ text, time: Number.isNaN(ms) ? Date.now() : ms });
+  }
+
+  private notice(text: string, level: 'info' | 'warn' | 'error'): void {
+    this.emit({ text: `── ${text} ──`, time: Date.now(), notice: level });
+  }
+
+  private async retry(message: string): Promise<void> {
+    const retryInMs = this.backoff.next();
+    if (this.current.kind !== 'retrying' || this.current.message !== message) this.logger.warn(`log of ${this.target.pod}: ${message}`);
+    this.setState({ kind: 'retrying', message, retryInMs });
+    await sleep(retryInMs, this.abort.signal);
+  }
+
+  private end(reason: (PodLogState & { kind: 'ended' })['reason'], message: string, level?: 'info' | 'warn' | 'error'): void {
+    if (this.current.kind === 'ended') return;
+    if (level) this.notice(message, level);
+    const s = { kind: 'ended' as const, reason, message };
+    this.setState(s);
+    this.resolveEnded(s);
+  }
+
+  private setState(s: PodLogState): void {
+    this.current = s;
+    for (const l of this.stateListeners) l(s);
+  }
+
+  private action(verb: string, resource: string) {
+    return { verb, resource, namespace: this.target.namespace, context: this.options.context, server: this.options.server };
+  }
+}

@@ -1,0 +1,131 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { globToRegExp } from './glob';
+import { findGoverningIni, readPytestIni, type IniResult } from './ini';
+import { isTestFile, readTests, type TestNode } from './staticReader';
+
+/** One test file as the static read sees it. */
+export interface DiscoveredFile {
+  path: string;
+  /** The governing pytest.ini (undefined when none governs the file). */
+  ini: string | undefined;
+  rootdir: string;
+  /** Path relative to the rootdir, `/`-separated: the first part of every node id in it. */
+  fileId: string;
+  tests: TestNode[];
+  /** Why the file cannot be collected or run (unreadable, its pytest.ini invalid or missing). */
+  problem?: string;
+}
+
+// pytest's default `norecursedirs`, plus caches no one keeps tests in.
+const SKIP_DIR = /^(\..*|node_modules|__pycache__|venv|build|dist|_darcs|CVS|\{arch\}|.*\.egg)$/;
+
+/** All `.py` files under `folder` whose folder-relative path matches the include glob. */
+export async function findCandidateFiles(folder: string, include: string): Promise<string[]> {
+  const re = globToRegExp(include);
+  const out: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    await Promise.all(
+      entries.map(async (e) => {
+        const full = join(dir, e.name);
+        if (e.isDirectory()) {
+          if (!SKIP_DIR.test(e.name)) await walk(full);
+        } else if (e.name.endsWith('.py') && re.test(toPosix(relative(folder, full)))) out.push(full);
+      }),
+    );
+  };
+  await walk(folder);
+  return out.sort();
+}
+
+/** Caches the pytest.ini reads of one discovery pass. */
+export class IniCache {
+  private readonly cache = new Map<string, Promise<IniResult>>();
+  get(path: string): Promise<IniResult> {
+    let p = this.cache.get(path);
+    if (!p) this.cache.set(path, (p = readPytestIni(path)));
+    return p;
+  }
+  forget(path?: string): void {
+    if (path) this.cache.delete(path);
+    else this.cache.clear();
+  }
+}
+
+/**
+ * Reads one candidate file: undefined when its pytest.ini's rules (`python_files`, `testpaths`) say it holds
+ * no tests; otherwise its tests (an empty list and a problem when it cannot be read).
+ */
+export async function discoverFile(
+  path: string,
+  folder: string,
+  inis: IniCache,
+  source?: string,
+): Promise<DiscoveredFile | undefined> {
+  const iniPath = findGoverningIni(path, folder);
+  const ini: IniResult = iniPath ? await inis.get(iniPath) : { kind: 'missing' };
+  const rootdir = ini.kind === 'missing' ? folder : ini.rootdir;
+  const fileId = toPosix(relative(rootdir, path));
+  const base = { path, ini: iniPath, rootdir, fileId, tests: [] as TestNode[] };
+  if (ini.kind === 'ok') {
+    if (!isTestFile(fileId, ini.rules.pythonFiles) || !underTestpaths(fileId, ini.rules.testpaths))
+      return undefined;
+  } else if (!isTestFile(fileId, ['test_*.py', '*_test.py'])) return undefined;
+  if (ini.kind === 'invalid')
+    return {
+      ...base,
+      problem: `${ini.path} is not a valid pytest.ini (${ini.error}). Fix it, then refresh the tests.`,
+    };
+  const rules =
+    ini.kind === 'ok'
+      ? ini.rules
+      : { pythonFiles: [], pythonClasses: ['Test'], pythonFunctions: ['test'], testpaths: [] };
+  let text = source;
+  if (text === undefined) {
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (e) {
+      return { ...base, problem: `Cannot read ${path}: ${(e as Error).message}` };
+    }
+  }
+  const tests = readTests(text, fileId, rules);
+  if (ini.kind === 'missing') {
+    return {
+      ...base,
+      tests,
+      problem: `No pytest.ini governs ${path}: add one (with a [pytest] section) in its folder or above, inside the workspace folder, so the tests run with a known rootdir.`,
+    };
+  }
+  return { ...base, tests };
+}
+
+/** The whole static read of a workspace folder: every test file and its tests, no Python involved. */
+export async function discoverFolder(
+  folder: string,
+  include: string,
+  inis = new IniCache(),
+): Promise<DiscoveredFile[]> {
+  const files = await findCandidateFiles(folder, include);
+  const found = await Promise.all(files.map((f) => discoverFile(f, folder, inis)));
+  return found.filter((f): f is DiscoveredFile => f !== undefined);
+}
+
+function underTestpaths(fileId: string, testpaths: readonly string[]): boolean {
+  if (testpaths.length === 0) return true;
+  return testpaths.some((tp) => {
+    const p = tp.replace(/^\.\/?/, '').replace(/\/$/, '');
+    if (p === '') return true;
+    if (/[*?[]/.test(p)) return globToRegExp(`${p}/**`).test(fileId) || globToRegExp(p).test(fileId);
+    return fileId === p || fileId.startsWith(`${p}/`);
+  });
+}
+
+export function toPosix(p: string): string {
+  return sep === '/' ? p : p.split(sep).join('/');
+}

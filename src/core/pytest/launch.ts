@@ -1,0 +1,117 @@
+import { readFile } from 'node:fs/promises';
+import { delimiter, isAbsolute, join, relative } from 'node:path';
+import { resolveCommand, type ResolvedCommand } from '../python';
+import { parseEnvFile, shellQuote } from '../variables';
+import { PLUGIN_MODULE } from './protocol';
+
+/** A process to start: everything a run (or a debug launch) needs, computed without side effects. */
+export interface PytestLaunch {
+  command: string;
+  args: string[];
+  /** The arguments after the program (after `-m pytest` for a module launch): what a debugger's `args` takes. */
+  pytestArgs: string[];
+  env: Record<string, string>;
+  cwd: string;
+  /** The command line as a person would paste it. */
+  display: string;
+}
+
+export interface LaunchInput {
+  /** The configured command, already resolved (`uv run pytest`, or `<python> -m pytest` without uv). */
+  base: ResolvedCommand;
+  mode: 'run' | 'collect';
+  /** The governing pytest.ini; its folder is pytest's rootdir. */
+  ini: string;
+  /** Run mode: node ids relative to the rootdir. Collect mode: ignored. */
+  nodeIds?: readonly string[];
+  /** Collect mode: the paths to collect (absolute); the rootdir when empty. */
+  collectPaths?: readonly string[];
+  extraArgs: readonly string[];
+  cwd: string;
+  /** The extension's environment (process.env) the others are laid over, in order. */
+  baseEnv: Readonly<Record<string, string | undefined>>;
+  envFile?: Readonly<Record<string, string>>;
+  settingsEnv?: Readonly<Record<string, string>>;
+  /** Django's URL and key, the results channel address. */
+  extraEnv?: Readonly<Record<string, string>>;
+  /** Folder holding the plugin module (out/python). */
+  pluginDir: string;
+  /** Colors in the run's output (the Test Results terminal shows them). */
+  color?: boolean;
+}
+
+/** The pytest command for a run or a collection: a pure function of its input. */
+export function buildPytestLaunch(input: LaunchInput): PytestLaunch {
+  const rootdir = join(input.ini, '..');
+  const pytestArgs = [
+    '-p',
+    PLUGIN_MODULE,
+    '-c',
+    displayPath(input.ini, input.cwd),
+    '--rootdir',
+    displayPath(rootdir, input.cwd),
+  ];
+  if (input.mode === 'collect') {
+    pytestArgs.push('--collect-only', '-q');
+    const paths = input.collectPaths?.length ? input.collectPaths : [rootdir];
+    pytestArgs.push(...paths.map((p) => displayPath(p, input.cwd)));
+  } else {
+    if (input.color) pytestArgs.push('--color=yes');
+    pytestArgs.push(...input.extraArgs);
+    pytestArgs.push(...(input.nodeIds ?? []).map((id) => nodeIdArg(id, rootdir, input.cwd)));
+  }
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(input.baseEnv)) if (v !== undefined) env[k] = v;
+  Object.assign(env, input.envFile ?? {}, input.settingsEnv ?? {}, input.extraEnv ?? {});
+  env.PYTHONPATH = env.PYTHONPATH ? `${input.pluginDir}${delimiter}${env.PYTHONPATH}` : input.pluginDir;
+  env.PYTHONUNBUFFERED = '1';
+  const args = [...input.base.args, ...pytestArgs];
+  return {
+    command: input.base.command,
+    args,
+    pytestArgs,
+    env,
+    cwd: input.cwd,
+    display: [input.base.command, ...args].map(shellQuote).join(' '),
+  };
+}
+
+/** A rootdir-relative node id as a command-line argument (pytest resolves arguments from the working directory). */
+export function nodeIdArg(nodeid: string, rootdir: string, cwd: string): string {
+  const sep = nodeid.indexOf('::');
+  const file = sep < 0 ? nodeid : nodeid.slice(0, sep);
+  return displayPath(join(rootdir, file), cwd) + (sep < 0 ? '' : nodeid.slice(sep));
+}
+
+function displayPath(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  if (rel === '') return '.';
+  return rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}
+
+export interface LaunchSettings {
+  command: string;
+  interpreter: string;
+  extraArgs: string[];
+  env: Record<string, string>;
+  /** Path of a `.env` file; ignored when missing. */
+  envFile?: string;
+  cwd: string;
+}
+
+/** Resolves the command (uv fallback) and reads the `.env` file: the inputs of `buildPytestLaunch` that touch the disk. */
+export async function resolveLaunchInputs(
+  settings: LaunchSettings,
+  baseEnv: NodeJS.ProcessEnv = process.env,
+): Promise<{ base: ResolvedCommand; envFile: Record<string, string> }> {
+  const base = await resolveCommand(settings.command, settings.interpreter, baseEnv);
+  let envFile: Record<string, string> = {};
+  if (settings.envFile) {
+    try {
+      envFile = parseEnvFile(await readFile(settings.envFile, 'utf8'));
+    } catch {
+      // A missing .env file is the common case.
+    }
+  }
+  return { base, envFile };
+}

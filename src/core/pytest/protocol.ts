@@ -1,0 +1,84 @@
+/**
+ * The events the extension's pytest plugin sends, one JSON object per line over a local socket.
+ * The Python twin is `python/codespace_tests_plugin.py` (PROTOCOL_VERSION there); change both together.
+ */
+export const PLUGIN_MODULE = 'codespace_tests_plugin';
+/** Environment variable that carries the socket address (`tcp:127.0.0.1:PORT` or `unix:/path`). */
+export const RESULTS_ENV_VAR = 'CODESPACE_TESTS_RESULTS';
+export const PROTOCOL_VERSION = 1;
+
+export type Outcome = 'passed' | 'failed' | 'skipped' | 'xfailed' | 'xpassed' | 'error';
+
+export interface CollectedTest {
+  /** pytest's node id, relative to the rootdir (the pytest.ini folder). */
+  nodeid: string;
+  /** Absolute path of the file that defines the test. */
+  file: string;
+  /** 1-based line of the definition, when pytest knows it. */
+  line: number | null;
+  name: string;
+  parametrized: boolean;
+}
+
+export interface Failure {
+  /** The exception in one line, e.g. `AssertionError: FAIL_ON_DEMAND is set`. */
+  message: string;
+  /** pytest's full report of the failure (traceback, explanation). */
+  text?: string;
+  /** Where it failed: the deepest traceback entry in the test's own file (1-based line). */
+  file: string | null;
+  line: number | null;
+  /** Reprs of the two sides of a failed `==` assertion. */
+  expected?: string;
+  actual?: string;
+}
+
+export type PluginEvent =
+  | { event: 'hello'; version: number; pid: number; pytest: string; python: string; rootdir: string }
+  | { event: 'collected'; tests: CollectedTest[]; rootdir: string }
+  | { event: 'collectError'; nodeid: string; file: string | null; line: number | null; message: string }
+  | { event: 'started'; nodeid: string; time: number }
+  | {
+      event: 'finished';
+      nodeid: string;
+      outcome: Outcome;
+      /** The phase that decided the outcome (an error in setup or teardown). */
+      when: 'setup' | 'call' | 'teardown';
+      /** Epoch milliseconds. */
+      start: number;
+      stop: number;
+      duration: number;
+      failure?: Failure;
+      reason?: string;
+      stdout: string;
+      stderr: string;
+      log: string;
+    }
+  | { event: 'sessionFinished'; exitstatus: number };
+
+export type FinishedEvent = Extract<PluginEvent, { event: 'finished' }>;
+
+/** Parses one line from the plugin; undefined for anything that is not a known event (never throws). */
+export function parseEvent(line: string): PluginEvent | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (!value || typeof value !== 'object') return undefined;
+  const e = value as { event?: unknown; nodeid?: unknown };
+  switch (e.event) {
+    case 'hello':
+    case 'sessionFinished':
+      return value as PluginEvent;
+    case 'collected':
+      return Array.isArray((value as { tests?: unknown }).tests) ? (value as PluginEvent) : undefined;
+    case 'collectError':
+    case 'started':
+    case 'finished':
+      return typeof e.nodeid === 'string' ? (value as PluginEvent) : undefined;
+    default:
+      return undefined;
+  }
+}

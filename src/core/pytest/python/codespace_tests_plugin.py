@@ -1,0 +1,239 @@
+"""pytest plugin of the Codespace Integration Tests extension.
+
+Loaded with ``-p codespace_tests_plugin`` (its folder on PYTHONPATH). Sends one JSON object per line
+to the address in ``CODESPACE_TESTS_RESULTS`` (``tcp:127.0.0.1:PORT`` or ``unix:/path``): the
+collected tests, collection errors, and each test's start and result. The TypeScript twin of these
+events is ``src/core/pytest/protocol.ts`` (``PluginEvent``); change both together.
+Never parses or changes pytest's human output; when the address is missing or unreachable, the
+session runs as if the plugin were absent (the extension reports that the plugin never connected).
+"""
+import json
+import os
+import re
+import socket
+import sys
+import threading
+import time
+
+import pytest
+
+ENV_VAR = "CODESPACE_TESTS_RESULTS"
+PROTOCOL_VERSION = 1
+_MAX_TEXT = 200_000
+
+
+class _Channel:
+    def __init__(self, address):
+        self._lock = threading.Lock()
+        self._sock = None
+        kind, _, rest = address.partition(":")
+        try:
+            if kind == "unix":
+                sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                sock.connect(rest)
+            else:
+                host, _, port = rest.rpartition(":")
+                sock = socket.create_connection((host, int(port)), timeout=10)
+                sock.settimeout(None)
+            self._sock = sock
+        except (OSError, ValueError) as exc:
+            sys.stderr.write(f"codespace_tests_plugin: cannot reach the extension at {address}: {exc}\n")
+
+    def send(self, event):
+        if self._sock is None:
+            return
+        data = (json.dumps(event, default=repr) + "\n").encode("utf-8")
+        with self._lock:
+            try:
+                self._sock.sendall(data)
+            except OSError:
+                self._sock = None
+
+    def close(self):
+        if self._sock is not None:
+            try:
+                self._sock.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+            self._sock.close()
+            self._sock = None
+
+
+def _clip(text):
+    if text and len(text) > _MAX_TEXT:
+        return text[:_MAX_TEXT] + "\n… (truncated)"
+    return text or ""
+
+
+class CodespaceTestsPlugin:
+    def __init__(self, channel):
+        self.channel = channel
+        self.tests = {}
+        self.comparison = None
+
+    # -- collection ---------------------------------------------------------------------------
+
+    def pytest_collectreport(self, report):
+        if not report.failed:
+            return
+        text = report.longreprtext
+        path = str(report.fspath) if getattr(report, "fspath", None) else None
+        line = None
+        if path:
+            match = re.search(r'File "%s", line (\d+)' % re.escape(os.path.abspath(path)), text)
+            if match:
+                line = int(match.group(1))
+        if line is None:
+            match = re.search(r":(\d+): (?:in |SyntaxError|IndentationError)", text)
+            if match:
+                line = int(match.group(1))
+        self.channel.send(
+            {"event": "collectError", "nodeid": report.nodeid, "file": path and os.path.abspath(path),
+             "line": line, "message": _clip(text)}
+        )
+
+    def pytest_collection_finish(self, session):
+        tests = []
+        for item in session.items:
+            path, lineno, _ = item.location
+            callspec = getattr(item, "callspec", None)
+            tests.append({
+                "nodeid": item.nodeid,
+                "file": str(item.path),
+                "line": None if lineno is None else lineno + 1,
+                "name": item.name,
+                "parametrized": callspec is not None,
+            })
+        self.channel.send({"event": "collected", "tests": tests, "rootdir": str(session.config.rootpath)})
+
+    # -- running ------------------------------------------------------------------------------
+
+    def pytest_runtest_logstart(self, nodeid, location):
+        self.tests[nodeid] = {"start": time.time() * 1000, "reports": []}
+        self.comparison = None
+        self.channel.send({"event": "started", "nodeid": nodeid, "time": time.time() * 1000})
+
+    def pytest_assertrepr_compare(self, config, op, left, right):
+        # Kept for the failure's expected/actual; pytest's own explanation still applies.
+        if op == "==":
+            self.comparison = (_safe_repr(left), _safe_repr(right))
+        return None
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        if report.failed and call.excinfo is not None:
+            report._codespace_failure = _failure(item, call.excinfo, self.comparison)
+
+    def pytest_runtest_logreport(self, report):
+        state = self.tests.get(report.nodeid)
+        if state is not None:
+            state["reports"].append(report)
+
+    def pytest_runtest_logfinish(self, nodeid, location):
+        state = self.tests.pop(nodeid, None)
+        if state is None:
+            return
+        stop = time.time() * 1000
+        event = _summarize(nodeid, state["reports"])
+        event.update({"start": state["start"], "stop": stop})
+        self.channel.send(event)
+
+    def pytest_sessionfinish(self, session, exitstatus):
+        self.channel.send({"event": "sessionFinished", "exitstatus": int(exitstatus)})
+
+    def pytest_unconfigure(self, config):
+        self.channel.close()
+
+
+def _safe_repr(value):
+    try:
+        text = repr(value)
+    except Exception as exc:  # a broken __repr__ must not break the report
+        text = f"<repr failed: {exc!r}>"
+    return _clip(text)
+
+
+def _failure(item, excinfo, comparison):
+    """Where and why a test failed: the deepest traceback entry inside the test's own file."""
+    test_file = str(item.path)
+    file = line = None
+    for entry in excinfo.traceback:
+        if str(entry.path) == test_file:
+            file, line = test_file, entry.lineno + 1
+    if file is None:
+        entry = excinfo.traceback[-1] if len(excinfo.traceback) else None
+        if entry is not None:
+            file, line = str(entry.path), entry.lineno + 1
+    message = excinfo.exconly()
+    failure = {"message": _clip(message), "file": file, "line": line}
+    if comparison is not None and isinstance(excinfo.value, AssertionError):
+        failure["actual"], failure["expected"] = comparison
+    return failure
+
+
+def _summarize(nodeid, reports):
+    outcome = "passed"
+    when = "call"
+    duration = 0.0
+    failure = None
+    reason = None
+    stdout, stderr, log = [], [], []
+    for report in reports:
+        duration += report.duration
+        for sink, text in ((stdout, report.capstdout), (stderr, report.capstderr), (log, report.caplog)):
+            if text and text not in sink:
+                sink.append(text)
+        wasxfail = hasattr(report, "wasxfail")
+        if report.when == "call":
+            if report.passed:
+                outcome = "xpassed" if wasxfail else outcome
+            elif report.skipped:
+                outcome, reason = ("xfailed", report.wasxfail) if wasxfail else ("skipped", _skip_reason(report))
+            elif report.failed:
+                outcome, when = "failed", "call"
+                failure = _report_failure(report)
+        elif report.failed:
+            if outcome in ("passed", "xpassed", "skipped"):
+                outcome, when = "error", report.when
+                failure = _report_failure(report)
+        elif report.skipped and report.when == "setup":
+            outcome, reason = ("xfailed", report.wasxfail) if wasxfail else ("skipped", _skip_reason(report))
+    event = {
+        "event": "finished", "nodeid": nodeid, "outcome": outcome, "when": when,
+        "duration": duration * 1000, "stdout": _clip("".join(stdout)), "stderr": _clip("".join(stderr)),
+        "log": _clip("".join(log)),
+    }
+    if failure is not None:
+        event["failure"] = failure
+    if reason:
+        event["reason"] = str(reason)
+    return event
+
+
+def _report_failure(report):
+    failure = dict(getattr(report, "_codespace_failure", None) or {"message": "", "file": None, "line": None})
+    failure["text"] = _clip(report.longreprtext)
+    if not failure.get("message"):
+        failure["message"] = _clip(report.longreprtext.strip().splitlines()[-1] if report.longreprtext.strip() else "failed")
+    return failure
+
+
+def _skip_reason(report):
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        reason = longrepr[2]
+        return reason[len("Skipped: "):] if reason.startswith("Skipped: ") else reason
+    return None
+
+
+def pytest_configure(config):
+    address = os.environ.get(ENV_VAR)
+    if not address:
+        return
+    channel = _Channel(address)
+    channel.send({"event": "hello", "version": PROTOCOL_VERSION, "pid": os.getpid(),
+                  "pytest": pytest.__version__, "python": sys.version.split()[0],
+                  "rootdir": str(config.rootpath)})
+    config.pluginmanager.register(CodespaceTestsPlugin(channel), "codespace_tests_reporter")

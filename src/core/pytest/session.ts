@@ -1,0 +1,138 @@
+import type { CancelToken } from '../cancel';
+import type { Logger } from '../log';
+import { ChildProcess, describeExit, type Exit } from '../process/childProcess';
+import type { PytestLaunch } from './launch';
+import type { PluginEvent } from './protocol';
+import { ResultChannel } from './resultChannel';
+
+/** How one pytest session ended, in words a person can act on. */
+export interface SessionOutcome {
+  exit: Exit;
+  cancelled: boolean;
+  /** Whether the plugin reported at all. */
+  connected: boolean;
+  events: PluginEvent[];
+  /** Set when the session did not run its tests normally: what happened and what to do. */
+  problem?: string;
+  /** The last lines of pytest's output (for problems and logs). */
+  tail: string[];
+}
+
+export interface SessionOptions {
+  token?: CancelToken;
+  logger?: Logger;
+  /** Each plugin event as it arrives. */
+  onEvent?: (e: PluginEvent) => void;
+  /** pytest's raw output, colors intact. */
+  onOutput?: (chunk: string) => void;
+  /** Called once the process is started (its pid, for tests and logs). */
+  onStarted?: (child: ChildProcess) => void;
+  /** How long to wait for the plugin to flush after pytest ends. */
+  drainMs?: number;
+  /** The setting a person changes when the command is not found. */
+  commandSetting?: string;
+}
+
+const TAIL = 40;
+
+/**
+ * Runs one pytest session to its end with the results channel wired in: the one run path shared by the
+ * Test Explorer, the CLI and the benchmarks. Never throws and never hangs: the process ends, or the
+ * token stops its whole tree.
+ */
+export async function runPytestSession(
+  launch: PytestLaunch,
+  opts: SessionOptions = {},
+): Promise<SessionOutcome> {
+  const channel = await ResultChannel.open(opts.logger);
+  const events: PluginEvent[] = [];
+  channel.onEvent((e) => {
+    events.push(e);
+    opts.onEvent?.(e);
+  });
+  const tail: string[] = [];
+  const child = new ChildProcess({
+    command: launch.command,
+    args: launch.args,
+    cwd: launch.cwd,
+    env: { ...launch.env, ...channel.env },
+    token: opts.token,
+    logger: opts.logger,
+    name: 'pytest',
+    onData: (chunk) => opts.onOutput?.(chunk),
+    onLine: (line) => {
+      tail.push(line);
+      if (tail.length > TAIL) tail.shift();
+    },
+  });
+  opts.onStarted?.(child);
+  const exit = await child.stopped;
+  // The plugin writes before pytest exits; a moment more covers the socket's last bytes, and no longer.
+  await channel.drain(opts.drainMs ?? 2000);
+  channel.close();
+  const cancelled = opts.token?.isCancellationRequested ?? false;
+  const outcome: SessionOutcome = { exit, cancelled, connected: channel.connected, events, tail };
+  outcome.problem = cancelled
+    ? undefined
+    : describeProblem(launch, outcome, opts.commandSetting ?? 'codespaceTests.tests.command');
+  return outcome;
+}
+
+/** The message for a session that did not run its tests normally; undefined when it did (pass or fail). */
+export function describeProblem(
+  launch: PytestLaunch,
+  s: Omit<SessionOutcome, 'problem'>,
+  commandSetting: string,
+): string | undefined {
+  const output = s.tail
+    .filter((l) => l.trim())
+    .slice(-12)
+    .join('\n');
+  const withOutput = (m: string) => (output ? `${m}\n\nLast output:\n${stripAnsi(output)}` : m);
+  const collectErrors = s.events.filter((e) => e.event === 'collectError');
+  if (s.exit.kind === 'failedToStart') {
+    return s.exit.notFound
+      ? `The test command "${launch.command}" was not found. Install it, or change "${commandSetting}" (or codespaceTests.python.interpreter when uv is not installed).`
+      : `The test command could not start: ${s.exit.error.message}. Check "${commandSetting}" and the working directory ${launch.cwd}.`;
+  }
+  if (s.exit.kind === 'signalled')
+    return withOutput(`pytest was stopped by ${s.exit.signal} before it finished.`);
+  const code = s.exit.code;
+  if (collectErrors.length) {
+    const files = collectErrors.map((e) => e.nodeid || e.file).join(', ');
+    return `pytest could not collect ${files}: fix the error shown on that file and run again.\n\n${stripAnsi((collectErrors[0] as { message: string }).message)}`;
+  }
+  if (code === 0 || code === 1) {
+    if (!s.connected)
+      return withOutput(
+        `pytest ran but the extension's plugin never reported results (was PYTHONPATH or "-p" overridden?). Results cannot be shown.`,
+      );
+    return undefined;
+  }
+  if (!s.connected) {
+    return withOutput(
+      `pytest ended (${describeExit(s.exit)}) before the extension's plugin connected: it failed while starting. Check the output below, the interpreter and that pytest is installed for it.`,
+    );
+  }
+  switch (code) {
+    case 2:
+      return withOutput('pytest was interrupted (exit code 2) before it finished.');
+    case 3:
+      return withOutput(
+        'pytest hit an internal error (exit code 3): usually a plugin or conftest.py raised while pytest itself was running. See the output below.',
+      );
+    case 4:
+      return withOutput(
+        'pytest rejected its command line (exit code 4, usage error). Check "codespaceTests.tests.extraArgs" and the pytest.ini options.',
+      );
+    case 5:
+      return 'No tests were selected (pytest exit code 5): the selected tests no longer exist or are deselected by the pytest.ini options. Refresh the tests and try again.';
+    default:
+      return withOutput(`pytest ended with exit code ${code}.`);
+  }
+}
+
+export function stripAnsi(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+}

@@ -1,0 +1,102 @@
+import { logicalLines } from './pythonLines';
+
+/** What a module or class body defines, in definition order (a later definition of a name replaces the earlier). */
+export interface FuncDef {
+  kind: 'func';
+  name: string;
+  decorators: string[];
+  isAsync: boolean;
+  /** 0-based lines: the `def` line and the last line of its body. */
+  line: number;
+  endLine: number;
+}
+export interface ClassDef {
+  kind: 'class';
+  name: string;
+  bases: string[];
+  decorators: string[];
+  line: number;
+  endLine: number;
+  members: Map<string, FuncDef | ClassDef>;
+  /** The class's own `__test__ = True/False`, when set. */
+  testAttr?: boolean;
+  hasInit: boolean;
+}
+export interface Outline {
+  members: Map<string, FuncDef | ClassDef>;
+}
+
+type Scope =
+  | { kind: 'module'; indent: -1; members: Map<string, FuncDef | ClassDef> }
+  | { kind: 'class'; indent: number; def: ClassDef; members: Map<string, FuncDef | ClassDef> }
+  | { kind: 'def'; indent: number; def: FuncDef }
+  | { kind: 'block'; indent: number };
+
+const BLOCK = /^(if|elif|else|try|except|finally|with|for|while|async\s+with|async\s+for|match|case)\b.*:$/;
+
+/** The classes and functions of a Python module, read from its text by indentation (no Python needed). */
+export function outline(source: string): Outline {
+  const module: Scope = { kind: 'module', indent: -1, members: new Map() };
+  const stack: Scope[] = [module];
+  let decorators: string[] = [];
+  for (const l of logicalLines(source)) {
+    while (stack.length > 1 && l.indent <= stack[stack.length - 1].indent) stack.pop();
+    for (const s of stack) if (s.kind === 'def' || s.kind === 'class') s.def.endLine = l.end;
+    const top = stack[stack.length - 1];
+    const container = [...stack].reverse().find((s) => s.kind !== 'block');
+    // Inside a function body nothing is collected; the def's scope ends at the first line back at its indent.
+    if (!container || container.kind === 'def') continue;
+    const members = container.members;
+    if (l.text.startsWith('@')) {
+      decorators.push(l.text.slice(1).trim());
+      continue;
+    }
+    const fn = /^(async\s+)?def\s+([A-Za-z_]\w*)\s*\(/.exec(l.text);
+    if (fn) {
+      const def: FuncDef = {
+        kind: 'func',
+        name: fn[2],
+        decorators,
+        isAsync: !!fn[1],
+        line: l.start,
+        endLine: l.end,
+      };
+      members.set(def.name, def);
+      if (container.kind === 'class' && def.name === '__init__') container.def.hasInit = true;
+      decorators = [];
+      stack.push({ kind: 'def', indent: l.indent, def });
+      continue;
+    }
+    const cls = /^class\s+([A-Za-z_]\w*)\s*(?:\((.*)\))?\s*:/.exec(l.text);
+    if (cls) {
+      const bases = (cls[2] ?? '')
+        .split(',')
+        .map((b) => b.trim())
+        .filter((b) => b && !b.includes('='));
+      const def: ClassDef = {
+        kind: 'class',
+        name: cls[1],
+        bases,
+        decorators,
+        line: l.start,
+        endLine: l.end,
+        members: new Map(),
+        hasInit: false,
+      };
+      members.set(def.name, def);
+      decorators = [];
+      stack.push({ kind: 'class', indent: l.indent, def, members: def.members });
+      continue;
+    }
+    decorators = [];
+    if (container.kind === 'class' && top === container) {
+      const attr = /^__test__\s*=\s*(True|False)\b/.exec(l.text);
+      if (attr) container.def.testAttr = attr[1] === 'True';
+      const assigned = /^([A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)/.exec(l.text);
+      // A plain assignment replaces a method of the same name.
+      if (assigned && members.get(assigned[1])?.kind === 'func') members.delete(assigned[1]);
+    }
+    if (BLOCK.test(l.text)) stack.push({ kind: 'block', indent: l.indent });
+  }
+  return { members: module.members };
+}

@@ -1,0 +1,164 @@
+import * as vscode from 'vscode';
+import { CancelledError, CancelSource, type CancelToken } from '../core/cancel';
+import type { Logger } from '../core/log';
+import type { LaunchWrap } from '../core/django/launch';
+import { explainProblem } from '../core/django/diagnose';
+import { DjangoServer, DjangoStartError, type DjangoCrash, type DjangoReady } from '../core/django/server';
+import type { DjangoState, SharedDjango } from '../core/django/types';
+import { djangoFolder, readLaunch, runSettings } from './config';
+import { windowPrompts, type DjangoPrompts } from './prompts';
+import type { DjangoStatusBar } from './statusBar';
+import type { DjangoTerminal } from './terminal';
+
+export interface StartRequest {
+  /** Stop a running server first. */
+  restart?: boolean;
+  token?: CancelToken;
+  /** Changes the start command (the debugger wraps it in debugpy). */
+  wrap?: LaunchWrap;
+}
+
+/**
+ * The managed Django for this window: starts it with progress and prompts, hands it to test runs,
+ * and turns failures into messages. Also the `django` field of the extension's API.
+ */
+export class DjangoController implements SharedDjango, vscode.Disposable {
+  /** Replace to answer the prompts without a person (extension-host tests). */
+  prompts: DjangoPrompts = windowPrompts;
+
+  constructor(
+    readonly server: DjangoServer,
+    readonly terminal: DjangoTerminal,
+    readonly statusBar: DjangoStatusBar,
+    private readonly logger: Logger,
+  ) {}
+
+  get state(): DjangoState {
+    return this.server.state;
+  }
+
+  /** Ready (started, joined or already up); throws a user-facing error or a CancelledError. */
+  async start(req: StartRequest = {}): Promise<DjangoReady> {
+    if (!req.restart && this.server.state.kind === 'ready' && this.server.readyInfo)
+      return this.server.readyInfo;
+    const launch = await readLaunch();
+    this.terminal.open();
+    const ready = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: req.restart ? 'Restarting Django…' : 'Starting Django…',
+        cancellable: true,
+      },
+      (_progress, progressToken) => {
+        const source = linked(req.token, progressToken);
+        const opts = {
+          token: source.token,
+          wrap: req.wrap,
+          onPortBusy: this.prompts.portConflict.bind(this.prompts),
+        };
+        const p = req.restart ? this.server.restart(launch, opts) : this.server.start(launch, opts);
+        return p.finally(() => source.dispose());
+      },
+    );
+    await this.offerMigrate(ready);
+    return ready;
+  }
+
+  async stop(): Promise<void> {
+    await this.server.stop();
+  }
+
+  /** For the commands: never throws; says what went wrong and offers the terminal. */
+  async startCommand(restart = false): Promise<DjangoState> {
+    try {
+      const ready = await this.start({ restart });
+      if (ready.apiKeyFailure)
+        this.showError(`Django is up, but its API key is missing. ${ready.apiKeyFailure.message}`);
+    } catch (e) {
+      this.report(e);
+    }
+    return this.server.state;
+  }
+
+  async stopCommand(): Promise<DjangoState> {
+    try {
+      await this.server.stop();
+    } catch (e) {
+      this.report(e);
+    }
+    return this.server.state;
+  }
+
+  showTerminal(): void {
+    this.terminal.open(true, false);
+  }
+
+  // --- SharedDjango: what a test run needs.
+
+  async prepareForTestRun(token?: CancelToken): Promise<Record<string, string> | undefined> {
+    const run = runSettings(djangoFolder());
+    const state = this.server.state.kind;
+    if (state === 'ready' && run.restartBeforeEachRun && !this.server.readyInfo?.external) {
+      await this.start({ restart: true, token });
+    } else if (state !== 'ready' && state !== 'starting' && !run.autoStart) {
+      return undefined;
+    } else {
+      await this.start({ token });
+    }
+    const ready = this.server.readyInfo;
+    if (!ready)
+      throw new Error('Django stopped before the test run could use it. Start it again with "Start Django".');
+    if (ready.apiKeyFailure) {
+      throw new Error(
+        `Django is up at ${ready.url}, but its API key is missing: ${ready.apiKeyFailure.message}\n${ready.apiKeyFailure.output.join('\n')}`,
+      );
+    }
+    return { [run.urlEnvVar]: ready.url, ...(ready.apiKey ? { [run.apiKeyEnvVar]: ready.apiKey } : {}) };
+  }
+
+  onCrash(listener: (crash: DjangoCrash) => void): { dispose(): void } {
+    return this.server.onCrash(listener);
+  }
+
+  /** Unapplied migrations: ask; when the key failed because of them, the answer is awaited. */
+  private async offerMigrate(ready: DjangoReady): Promise<void> {
+    const problem = ready.problems.find((p) => p.kind === 'unappliedMigrations');
+    if (!problem) return;
+    const ask = async () => {
+      if (!(await this.prompts.runMigrations(explainProblem(problem, '')))) return;
+      const result = await this.server.migrate();
+      if (result.ok) void vscode.window.showInformationMessage(`Django: ${result.message}`);
+      else this.showError(result.message);
+    };
+    if (ready.apiKeyFailure) await ask();
+    else void ask();
+  }
+
+  private report(e: unknown): void {
+    if (e instanceof CancelledError) return;
+    if (e instanceof DjangoStartError && e.failure === 'cancelled') return;
+    const message = e instanceof Error ? e.message : String(e);
+    this.logger.error(message);
+    this.showError(message);
+  }
+
+  private showError(message: string): void {
+    const show = 'Show Django Terminal';
+    void vscode.window.showErrorMessage(message, show).then((a) => a === show && this.showTerminal());
+  }
+
+  dispose(): void {
+    this.server.dispose();
+  }
+}
+
+/** One token cancelled by either of two. */
+function linked(a: CancelToken | undefined, b: CancelToken): CancelSource & { dispose(): void } {
+  const source = new CancelSource();
+  const subs = [
+    a?.onCancellationRequested(() => source.cancel()),
+    b.onCancellationRequested(() => source.cancel()),
+  ];
+  if (a?.isCancellationRequested || b.isCancellationRequested) source.cancel();
+  return Object.assign(source, { dispose: () => subs.forEach((s) => s?.dispose()) });
+}

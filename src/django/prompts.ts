@@ -1,0 +1,40 @@
+import * as vscode from 'vscode';
+import type { PortConflict, PortDecision } from '../core/django/server';
+import { describeOwner } from '../core/django/conflict';
+
+/** The questions the Django part asks; replaceable, so extension-host tests can answer without clicking. */
+export interface DjangoPrompts {
+  /** Something else holds the port: kill it (whole tree), reuse it (only a healthy Django) or cancel. */
+  portConflict(conflict: PortConflict): Promise<PortDecision>;
+  /** Django reported unapplied migrations: true to run `manage.py migrate` now. */
+  runMigrations(detail: string): Promise<boolean>;
+}
+
+export const windowPrompts: DjangoPrompts = {
+  async portConflict(c) {
+    const kill = 'Kill It';
+    const reuse = 'Reuse It';
+    const items = c.owner ? [kill] : [];
+    if (c.reusable) items.push(reuse);
+    const detail = [
+      c.owner
+        ? `"${kill}" ends that process and every process it started.`
+        : 'The process could not be identified, so it cannot be killed from here.',
+      c.reusable
+        ? `"${reuse}" runs the tests against that server (it answers ${c.url}); Stop will leave it running.`
+        : 'It is not a Django answering the health URL, so it cannot be reused.',
+      'Cancel leaves it alone and does not start Django.',
+    ].join('\n');
+    const answer = await vscode.window.showWarningMessage(
+      `Port ${c.port} is already in use by ${describeOwner(c.owner)}.`,
+      { modal: true, detail },
+      ...items,
+    );
+    return answer === kill ? 'kill' : answer === reuse ? 'reuse' : 'cancel';
+  },
+  async runMigrations(detail) {
+    const run = 'Run migrate';
+    const answer = await vscode.window.showWarningMessage(`Django has unapplied migrations. ${detail}`, run);
+    return answer === run;
+  },
+};

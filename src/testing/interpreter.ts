@@ -1,0 +1,26 @@
+import * as vscode from 'vscode';
+import type { Logger } from '../core/log';
+import { FolderSettings } from '../settings';
+
+interface PythonExtensionApi {
+  environments?: { getActiveEnvironmentPath(resource?: vscode.Uri): { path: string } | undefined };
+}
+
+/** The interpreter for a folder: the setting, else the Python extension's selection, else `python3`. */
+export async function pythonInterpreter(folder: vscode.WorkspaceFolder, logger: Logger): Promise<string> {
+  const configured = new FolderSettings(folder).get('python.interpreter').trim();
+  if (configured) return configured;
+  const ext = vscode.extensions.getExtension<PythonExtensionApi>('ms-python.python');
+  if (ext) {
+    try {
+      const api = ext.isActive ? ext.exports : await ext.activate();
+      const path = api?.environments?.getActiveEnvironmentPath(folder.uri)?.path;
+      if (path) return path;
+    } catch (e) {
+      logger.warn(
+        `The Python extension did not say which interpreter is selected (${(e as Error).message}); using python3.`,
+      );
+    }
+  }
+  return 'python3';
+}

@@ -1,0 +1,187 @@
+import * as vscode from 'vscode';
+import type { SharedDjango } from '../core/django/types';
+import { tagged, type Logger } from '../core/log';
+import type { LogStore } from '../core/logs/logStore';
+import { Commands } from '../ids';
+import { FolderTests } from './folderTests';
+import { itemData } from './itemData';
+import { testWindows } from './runReporter';
+import { TestRunner, type RunSummary } from './testRunner';
+
+/** What the host tests (and later the Debug profile) reach through the extension's API. */
+export interface TestExplorerApi {
+  folderTests(): readonly FolderTests[];
+  /** Resolves when the static read and the background collection of every folder are done. */
+  settled(): Promise<void>;
+  refresh(): Promise<void>;
+  /** Runs items through the Run profile's own path; resolves with what the run reported. */
+  runTests(
+    items: readonly vscode.TestItem[],
+    opts?: { token?: vscode.CancellationToken },
+  ): Promise<RunSummary>;
+}
+
+interface FolderEntry {
+  tests: FolderTests;
+  runner: TestRunner;
+  profile: vscode.TestRunProfile;
+}
+
+/** One TestController per workspace folder, its Run profile, and the commands of the Test Explorer. */
+export function registerTestExplorer(
+  context: vscode.ExtensionContext,
+  deps: { logger: Logger; logStore: LogStore; django?: SharedDjango },
+): TestExplorerApi {
+  const logger = tagged(deps.logger, 'tests');
+  const said = new Set<string>();
+  const logFallback = (m: string) => {
+    if (said.has(m)) return;
+    said.add(m);
+    logger.info(m);
+  };
+  const folders = new Map<string, FolderEntry>();
+
+  const add = (folder: vscode.WorkspaceFolder) => {
+    const key = folder.uri.toString();
+    if (folders.has(key)) return;
+    const label =
+      (vscode.workspace.workspaceFolders?.length ?? 0) > 1
+        ? `Integration Tests (${folder.name})`
+        : 'Integration Tests';
+    const controller = vscode.tests.createTestController(
+      `codespaceTests.${folder.index}.${folder.name}`,
+      label,
+    );
+    const tests = new FolderTests(folder, controller, logger, logFallback);
+    const runner = new TestRunner(tests, logger, deps.logStore, deps.django, logFallback);
+    controller.refreshHandler = () => tests.refresh();
+    const profile = controller.createRunProfile(
+      'Run',
+      vscode.TestRunProfileKind.Run,
+      (request, token) =>
+        request.continuous
+          ? watchAndRun(entry, request, token)
+          : runner.run(request, token).then(() => undefined),
+      true,
+      undefined,
+      true,
+    );
+    const entry: FolderEntry = { tests, runner, profile };
+    folders.set(key, entry);
+    void tests.refresh();
+  };
+  const remove = (folder: vscode.WorkspaceFolder) => {
+    const entry = folders.get(folder.uri.toString());
+    if (!entry) return;
+    entry.tests.dispose();
+    entry.tests.controller.dispose();
+    folders.delete(folder.uri.toString());
+  };
+
+  for (const f of vscode.workspace.workspaceFolders ?? []) add(f);
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeWorkspaceFolders((e) => {
+      e.removed.forEach(remove);
+      e.added.forEach(add);
+    }),
+    vscode.commands.registerCommand(Commands.refreshTests, () =>
+      Promise.all([...folders.values()].map((f) => f.tests.refresh())),
+    ),
+    vscode.commands.registerCommand(Commands.rerunFailed, async () => {
+      const withFailures = [...folders.values()].filter((f) => f.runner.lastFailed.length);
+      if (!withFailures.length)
+        return void vscode.window.showInformationMessage(
+          'No failed tests to rerun: the last run had no failures.',
+        );
+      for (const f of withFailures) {
+        const request = new vscode.TestRunRequest(f.runner.lastFailed, undefined, f.profile);
+        const cts = new vscode.CancellationTokenSource();
+        await f.runner.run(request, cts.token).finally(() => cts.dispose());
+      }
+    }),
+    vscode.commands.registerCommand(
+      Commands.showLogsForTest,
+      (arg?: { test?: vscode.TestItem; message?: vscode.TestMessage }) => showLogsForTest(arg),
+    ),
+    { dispose: () => [...folders.values()].forEach((f) => remove(f.tests.folder)) },
+  );
+
+  return {
+    folderTests: () => [...folders.values()].map((f) => f.tests),
+    settled: async () => void (await Promise.all([...folders.values()].map((f) => f.tests.settled()))),
+    refresh: async () => void (await Promise.all([...folders.values()].map((f) => f.tests.refresh()))),
+    runTests: async (items, opts) => {
+      const entry = [...folders.values()].find((f) => items.every((i) => isUnder(f.tests.controller, i)));
+      if (!entry) throw new Error('the items do not all belong to one workspace folder');
+      const cts = opts?.token ? undefined : new vscode.CancellationTokenSource();
+      try {
+        return await entry.runner.run(
+          new vscode.TestRunRequest([...items], undefined, entry.profile),
+          opts?.token ?? cts!.token,
+        );
+      } finally {
+        cts?.dispose();
+      }
+    },
+  };
+}
+
+/** Continuous run: whenever a watched test file changes, run its tests that the request covers. */
+async function watchAndRun(
+  entry: FolderEntry,
+  request: vscode.TestRunRequest,
+  token: vscode.CancellationToken,
+): Promise<void> {
+  let chain = Promise.resolve();
+  const sub = entry.tests.onFilesChanged((paths) => {
+    chain = chain.then(async () => {
+      if (token.isCancellationRequested) return;
+      const items = new Set<vscode.TestItem>();
+      entry.tests.controller.items.forEach(function walk(item) {
+        if (itemData.get(item)?.kind !== 'file') return item.children.forEach(walk);
+        if (!item.uri || !paths.includes(item.uri.fsPath)) return;
+        // The whole file when the request covers it; else the requested tests inside it.
+        if (!request.include || request.include.some((i) => i === item || isAncestor(i, item)))
+          items.add(item);
+        else for (const i of request.include) if (isAncestor(item, i)) items.add(i);
+      });
+      if (items.size)
+        await entry.runner.run(
+          new vscode.TestRunRequest([...items], request.exclude, request.profile, true),
+          token,
+        );
+    });
+  });
+  await new Promise<void>((resolve) => token.onCancellationRequested(() => resolve()));
+  sub.dispose();
+}
+
+function isAncestor(ancestor: vscode.TestItem, item: vscode.TestItem): boolean {
+  for (let p = item.parent; p; p = p.parent) if (p === ancestor) return true;
+  return false;
+}
+
+function isUnder(controller: vscode.TestController, item: vscode.TestItem): boolean {
+  let root = item;
+  while (root.parent) root = root.parent;
+  return controller.items.get(root.id) === root;
+}
+
+async function showLogsForTest(arg?: {
+  test?: vscode.TestItem;
+  message?: vscode.TestMessage;
+}): Promise<void> {
+  const test = arg?.test;
+  const window = test ? testWindows.get(test) : undefined;
+  if (!test || !window) {
+    void vscode.window.showInformationMessage(
+      'No logs are known for this test yet: run it, then open its logs from its failure message.',
+    );
+    return;
+  }
+  await vscode.commands.executeCommand(Commands.openLogViewer, {
+    from: window.from,
+    to: window.to,
+    title: test.label,
+  });
+}

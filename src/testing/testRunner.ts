@@ -1,0 +1,266 @@
+import * as vscode from 'vscode';
+import { join } from 'node:path';
+import { CancelSource } from '../core/cancel';
+import type { SharedDjango } from '../core/django/types';
+import type { Logger } from '../core/log';
+import type { LogStore } from '../core/logs/logStore';
+import { buildPytestLaunch, resolveLaunchInputs } from '../core/pytest/launch';
+import { runPytestSession } from '../core/pytest/session';
+import type { FolderTests } from './folderTests';
+import { pythonInterpreter } from './interpreter';
+import { itemData } from './itemData';
+import { crlf, RunReporter, type TestResult } from './runReporter';
+
+/** What a finished run produced; the host tests read it since the vscode API cannot read TestRun results. */
+export interface RunSummary {
+  /** By node id (rootdir-relative). */
+  results: Map<string, TestResult>;
+  /** By TestItem id, for items that were enqueued (including "not run"). */
+  itemResults: Map<string, TestResult>;
+  problems: string[];
+  output: string;
+  /** Process ids of the pytest processes the run started. */
+  pids: number[];
+  cancelled: boolean;
+}
+
+interface Group {
+  ini: string;
+  rootdir: string;
+  nodeIds: string[];
+}
+
+/** Runs a selection of one folder's tests: one pytest process per pytest.ini, results streamed per test. */
+export class TestRunner {
+  /** Failed or errored items of the last run, for "Rerun failed tests". */
+  lastFailed: vscode.TestItem[] = [];
+
+  constructor(
+    private readonly tests: FolderTests,
+    private readonly logger: Logger,
+    private readonly logStore: LogStore | undefined,
+    private readonly django: SharedDjango | undefined,
+    private readonly logFallback: (message: string) => void,
+  ) {}
+
+  async run(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<RunSummary> {
+    const controller = this.tests.controller;
+    const run = controller.createTestRun(request);
+    const summary: RunSummary = {
+      results: new Map(),
+      itemResults: new Map(),
+      problems: [],
+      output: '',
+      pids: [],
+      cancelled: false,
+    };
+    const out = (text: string) => {
+      summary.output += text;
+      run.appendOutput(crlf(text));
+    };
+    const index = indexItems(controller);
+    const excluded = new Set(request.exclude ?? []);
+    const selected: vscode.TestItem[] = [];
+    if (request.include) selected.push(...request.include);
+    else controller.items.forEach((i) => void selected.push(i));
+    const enqueued = new Set<vscode.TestItem>();
+    for (const item of selected) collectLeaves(item, excluded, enqueued);
+    for (const item of enqueued) run.enqueued(item);
+    // Node ids from the plugin are relative to the rootdir of the group that is running.
+    const current = { rootdir: '' };
+    const reporter = new RunReporter(
+      run,
+      (id) => resolveItem(index, current.rootdir, id),
+      this.logStore,
+      enqueued,
+    );
+    try {
+      const groups = this.groups(selected, excluded, enqueued, run, summary);
+      if (groups.length && !token.isCancellationRequested)
+        await this.runGroups(groups, reporter, token, out, summary, current);
+      summary.cancelled = token.isCancellationRequested;
+      reporter.finish({ cancelled: summary.cancelled, problem: summary.problems[0] });
+    } catch (e) {
+      const message = `The test run failed: ${(e as Error).message}`;
+      this.logger.error(message);
+      summary.problems.push(message);
+      reporter.finish({ cancelled: false, problem: message });
+    } finally {
+      run.end();
+    }
+    for (const [k, v] of reporter.results) summary.results.set(k, v);
+    for (const item of enqueued) {
+      const r = reporter.resultFor(item);
+      if (r) summary.itemResults.set(item.id, r);
+    }
+    this.lastFailed = reporter.failedItems();
+    return summary;
+  }
+
+  /** Node ids per pytest.ini; items whose file cannot run (invalid or missing pytest.ini) are errored at once. */
+  private groups(
+    selected: vscode.TestItem[],
+    excluded: Set<vscode.TestItem>,
+    enqueued: Set<vscode.TestItem>,
+    run: vscode.TestRun,
+    summary: RunSummary,
+  ): Group[] {
+    const groups = new Map<string, Group>();
+    const add = (item: vscode.TestItem) => {
+      const data = itemData.get(item);
+      if (!data) return;
+      const path = data.kind === 'folder' ? undefined : data.path;
+      const problem = path ? this.tests.fileFor(path)?.problem : undefined;
+      if (!data.ini || problem) {
+        const message =
+          problem ??
+          `No pytest.ini governs ${item.label}: add one with a [pytest] section, then refresh the tests.`;
+        if (!summary.problems.includes(message)) summary.problems.push(message);
+        const leaves = new Set<vscode.TestItem>();
+        collectLeaves(item, excluded, leaves);
+        for (const leaf of leaves) {
+          run.errored(leaf, new vscode.TestMessage(message));
+          summary.itemResults.set(leaf.id, { outcome: 'errored-run', message });
+          enqueued.delete(leaf);
+        }
+        return;
+      }
+      let g = groups.get(data.ini);
+      if (!g) groups.set(data.ini, (g = { ini: data.ini, rootdir: data.rootdir, nodeIds: [] }));
+      g.nodeIds.push(data.nodeid);
+    };
+    for (const item of selected) {
+      // With exclusions under a selected item, name the remaining tests one by one.
+      if (excluded.size && hasExcludedBelow(item, excluded)) {
+        const leaves = new Set<vscode.TestItem>();
+        collectLeaves(item, excluded, leaves);
+        leaves.forEach(add);
+      } else add(item);
+    }
+    return [...groups.values()].filter((g) => g.nodeIds.length);
+  }
+
+  private async runGroups(
+    groups: Group[],
+    reporter: RunReporter,
+    token: vscode.CancellationToken,
+    out: (t: string) => void,
+    summary: RunSummary,
+    current: { rootdir: string },
+  ): Promise<void> {
+    let djangoEnv: Record<string, string> | undefined;
+    if (this.django) {
+      try {
+        djangoEnv = await this.django.prepareForTestRun(token);
+      } catch (e) {
+        if (token.isCancellationRequested) return;
+        summary.problems.push(`Django is not ready, so the tests did not run: ${(e as Error).message}`);
+        out(summary.problems[summary.problems.length - 1] + '\n');
+        return;
+      }
+    }
+    const s = this.tests.settings;
+    const interpreter = await pythonInterpreter(this.tests.folder, this.logger);
+    const { base, envFile } = await resolveLaunchInputs({
+      command: s.get('tests.command'),
+      interpreter,
+      extraArgs: s.get('tests.extraArgs'),
+      env: s.get('tests.env'),
+      envFile: s.get('tests.envFile'),
+      cwd: s.get('tests.cwd'),
+    });
+    if (base.fallback) this.logFallback(base.fallback);
+    for (const group of groups) {
+      if (token.isCancellationRequested) return;
+      current.rootdir = group.rootdir;
+      const launch = buildPytestLaunch({
+        base,
+        mode: 'run',
+        ini: group.ini,
+        nodeIds: group.nodeIds,
+        extraArgs: s.get('tests.extraArgs'),
+        cwd: s.get('tests.cwd'),
+        baseEnv: process.env,
+        envFile,
+        settingsEnv: s.get('tests.env'),
+        extraEnv: djangoEnv,
+        pluginDir: join(__dirname, 'python'),
+        color: true,
+      });
+      out(`$ ${launch.display}\n`);
+      this.logger.info(`Running: ${launch.display}`);
+      const stop = new CancelSource();
+      const sub = token.onCancellationRequested(() => stop.cancel());
+      let crashed: string | undefined;
+      const crash = this.django?.onCrash((c) => {
+        crashed = `Django stopped while the tests ran (${c.reason}), so the remaining tests cannot pass. Its last lines:\n${c.lastLines.join('\n')}\n\nStart Django again (Codespace Tests: Start Django), then rerun.`;
+        reporter.abortRemaining(crashed);
+        stop.cancel();
+      });
+      try {
+        const session = await runPytestSession(launch, {
+          token: stop.token,
+          logger: this.logger,
+          onEvent: (e) => reporter.handle(e),
+          onOutput: (chunk) => out(chunk),
+          onStarted: (child) => child.pid && summary.pids.push(child.pid),
+        });
+        const problem = crashed ?? session.problem;
+        if (problem) {
+          summary.problems.push(problem);
+          out(`\n${problem}\n`);
+          reporter.finish({ cancelled: false, problem });
+        }
+      } finally {
+        sub.dispose();
+        crash?.dispose();
+      }
+    }
+  }
+}
+
+function indexItems(controller: vscode.TestController): Map<string, vscode.TestItem> {
+  const map = new Map<string, vscode.TestItem>();
+  const walk = (c: vscode.TestItemCollection) =>
+    c.forEach((i) => {
+      const d = itemData.get(i);
+      if (d && d.kind !== 'folder' && d.kind !== 'file') map.set(`${d.rootdir}\0${d.nodeid}`, i);
+      walk(i.children);
+    });
+  walk(controller.items);
+  return map;
+}
+
+function resolveItem(
+  index: Map<string, vscode.TestItem>,
+  rootdir: string,
+  nodeid: string,
+): vscode.TestItem | undefined {
+  const exact = index.get(`${rootdir}\0${nodeid}`);
+  if (exact) return exact;
+  const bracket = nodeid.indexOf('[');
+  return bracket > 0 ? index.get(`${rootdir}\0${nodeid.slice(0, bracket)}`) : undefined;
+}
+
+/** The runnable tests under an item: its cases, or the functions that have none. */
+function collectLeaves(
+  item: vscode.TestItem,
+  excluded: Set<vscode.TestItem>,
+  into: Set<vscode.TestItem>,
+): void {
+  if (excluded.has(item)) return;
+  if (item.children.size === 0) {
+    const d = itemData.get(item);
+    if (d && d.kind !== 'folder' && d.kind !== 'file') into.add(item);
+    return;
+  }
+  item.children.forEach((c) => collectLeaves(c, excluded, into));
+}
+
+function hasExcludedBelow(item: vscode.TestItem, excluded: Set<vscode.TestItem>): boolean {
+  let found = false;
+  item.children.forEach((c) => {
+    if (excluded.has(c) || hasExcludedBelow(c, excluded)) found = true;
+  });
+  return found;
+}

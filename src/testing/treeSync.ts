@@ -1,0 +1,137 @@
+import * as vscode from 'vscode';
+import { dirname, relative } from 'node:path';
+import type { TestNode } from '../core/pytest/staticReader';
+import { itemData, testItemId, type ItemData } from './itemData';
+
+/** A file as the tree shows it: the static read, or pytest's collection when it is fresher. */
+export interface FileView {
+  path: string;
+  ini: string | undefined;
+  rootdir: string;
+  fileId: string;
+  tests: TestNode[];
+  /** Shown on the file item: an import or syntax error, an invalid pytest.ini. */
+  error?: string;
+}
+
+interface Desired {
+  id: string;
+  label: string;
+  uri?: vscode.Uri;
+  range?: vscode.Range;
+  error?: string;
+  data: ItemData;
+  children: Desired[];
+  sortText?: string;
+}
+
+/**
+ * Updates the controller's items in place to show `files`: items that stay keep their identity, so
+ * the tree neither flickers nor loses what was expanded when the collection corrects the static read.
+ */
+export function syncTree(
+  controller: vscode.TestController,
+  workspaceDir: string,
+  files: readonly FileView[],
+): void {
+  replaceChildren(controller, controller.items, buildDesired(workspaceDir, files));
+}
+
+function buildDesired(workspaceDir: string, files: readonly FileView[]): Desired[] {
+  const roots = new Map<string, Desired>();
+  const folders = new Map<string, Desired>();
+  for (const f of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
+    let root = roots.get(f.rootdir);
+    if (!root) {
+      const label = relative(workspaceDir, f.rootdir) || vscode.workspace.asRelativePath(f.rootdir);
+      root = folderNode(f.rootdir, label || '.', f);
+      roots.set(f.rootdir, root);
+      folders.set(f.rootdir, root);
+    }
+    const parent = ensureFolder(folders, dirname(f.path), f);
+    const fileNode: Desired = {
+      id: testItemId(f.rootdir, f.fileId),
+      label: f.fileId.slice(f.fileId.lastIndexOf('/') + 1),
+      uri: vscode.Uri.file(f.path),
+      error: f.error,
+      data: {
+        kind: 'file',
+        path: f.path,
+        ini: f.ini,
+        rootdir: f.rootdir,
+        nodeid: f.fileId,
+        problem: f.error,
+      },
+      children: f.tests.map((t) => testNode(t, f)),
+    };
+    parent.children.push(fileNode);
+  }
+  return [...roots.values()];
+}
+
+function folderNode(dir: string, label: string, f: FileView): Desired {
+  const nodeid = relative(f.rootdir, dir).split('\\').join('/');
+  return {
+    id: `dir:${dir}`,
+    label,
+    uri: vscode.Uri.file(dir),
+    data: { kind: 'folder', dir, ini: f.ini, rootdir: f.rootdir, nodeid: nodeid || '.' },
+    children: [],
+  };
+}
+
+function ensureFolder(folders: Map<string, Desired>, dir: string, f: FileView): Desired {
+  const existing = folders.get(dir);
+  if (existing) return existing;
+  const parent = ensureFolder(folders, dirname(dir), f);
+  const node = folderNode(dir, dir.slice(dir.lastIndexOf('/') + 1), f);
+  folders.set(dir, node);
+  parent.children.unshift(node);
+  return node;
+}
+
+function testNode(t: TestNode, f: FileView): Desired {
+  return {
+    id: testItemId(f.rootdir, t.nodeid),
+    label: t.kind === 'case' ? `[${t.name}]` : t.name,
+    uri: vscode.Uri.file(f.path),
+    range: t.range ? new vscode.Range(t.range.start, 0, t.range.start, 0) : undefined,
+    sortText: t.range
+      ? String(t.range.start).padStart(7, '0') + (t.kind === 'case' ? '' : t.name)
+      : undefined,
+    data: { kind: t.kind, path: f.path, ini: f.ini, rootdir: f.rootdir, nodeid: t.nodeid },
+    children: t.children.map((c) => testNode(c, f)),
+  };
+}
+
+function replaceChildren(
+  controller: vscode.TestController,
+  collection: vscode.TestItemCollection,
+  desired: Desired[],
+): void {
+  const items: vscode.TestItem[] = [];
+  for (const d of desired) {
+    let item = collection.get(d.id);
+    if (!item || item.uri?.toString() !== d.uri?.toString())
+      item = controller.createTestItem(d.id, d.label, d.uri);
+    if (item.label !== d.label) item.label = d.label;
+    if (!sameRange(item.range, d.range)) item.range = d.range;
+    if (item.error !== d.error) item.error = d.error;
+    if (item.sortText !== d.sortText) item.sortText = d.sortText;
+    itemData.set(item, d.data);
+    replaceChildren(controller, item.children, d.children);
+    items.push(item);
+  }
+  // Only touch the collection when its membership changed: replace() with the same items is still an update.
+  const current: string[] = [];
+  collection.forEach((i) => void current.push(i.id));
+  const same =
+    current.length === items.length &&
+    items.every((i, k) => current[k] === i.id && collection.get(i.id) === i);
+  if (!same) collection.replace(items);
+}
+
+function sameRange(a: vscode.Range | undefined, b: vscode.Range | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.isEqual(b);
+}

@@ -1,0 +1,78 @@
+// Drives the real VS Code workbench in Chromium as a person would: keys, clicks, what is on screen.
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+
+export class Workbench {
+  constructor(page, screenshotDir) {
+    this.page = page;
+    this.screenshotDir = screenshotDir;
+    this.shots = 0;
+    mkdirSync(screenshotDir, { recursive: true });
+  }
+
+  /** Waits until the workbench is up and the extension host has started. */
+  async ready(timeoutMs = 60_000) {
+    await this.page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: timeoutMs });
+    await this.page.waitForSelector('.explorer-folders-view, .part.sidebar', { timeout: timeoutMs });
+  }
+
+  /** Runs a command from the command palette by its title, as a person types it. */
+  async command(title) {
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('Control+Shift+P');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(`>${title}`);
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    await row.waitFor({ timeout: 10_000 });
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Picks an item of an open quick pick by its label. */
+  async pick(label, timeoutMs = 15_000) {
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+    await row.waitFor({ timeout: timeoutMs });
+    await row.click();
+  }
+
+  /** Types into an open input box and accepts. */
+  async type(text) {
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(text);
+    await this.page.keyboard.press('Enter');
+  }
+
+  statusBarItem(text) {
+    return this.page.locator('.part.statusbar .statusbar-item', { hasText: text }).first();
+  }
+
+  notification(text) {
+    return this.page.locator('.notification-toast-container .notification-list-item', { hasText: text }).first();
+  }
+
+  /** Clicks a button of the notification that contains `text`. */
+  async clickNotificationButton(text, button, timeoutMs = 30_000) {
+    const n = this.notification(text);
+    await n.waitFor({ timeout: timeoutMs });
+    await n.locator('.monaco-button', { hasText: button }).first().click();
+  }
+
+  testRow(label) {
+    return this.page.locator('.test-explorer .monaco-list-row', { hasText: label }).first();
+  }
+
+  /** Hovers a row of the Testing view and presses one of its inline actions ("Run Test", "Debug Test"). */
+  async testRowAction(label, action) {
+    const row = this.testRow(label);
+    await row.waitFor({ timeout: 30_000 });
+    await row.hover();
+    await row.locator(`.action-label[aria-label^="${action}"]`).first().click();
+  }
+
+  async screenshot(name) {
+    const file = join(this.screenshotDir, `${String(++this.shots).padStart(2, '0')}-${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+}

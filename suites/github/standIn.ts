@@ -1,0 +1,309 @@
+// A stateful stand-in for the GitHub REST API, just the calls "Trigger CI on Branch" makes.
+// A dispatch creates a run that moves queued -> in_progress -> completed when the test says so
+// (`advance`), so tests control the clock. Failures are cued one request at a time.
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { example } from './openapi';
+import {
+  API,
+  HTML,
+  integrationJob,
+  iso,
+  jobJson,
+  notFound,
+  publicRun,
+  runJson,
+  type PlannedJob,
+} from './runJson';
+
+export { integrationJob, type PlannedJob } from './runJson';
+
+export type Route = 'dispatch' | 'runs' | 'run' | 'jobs' | 'repo';
+
+export interface Cue {
+  route: Route;
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** How many matching requests get this answer (default 1). */
+  times?: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  body: unknown;
+  status: number;
+}
+
+interface RunRecord {
+  json: Record<string, unknown>;
+  jobs: PlannedJob[];
+  /** Bumped on every change: the ETag follows it. */
+  version: number;
+}
+
+export interface StandInOptions {
+  owner: string;
+  repo: string;
+  defaultBranch?: string;
+  /** Workflow file names that exist on the default branch. */
+  workflows?: string[];
+  /** Input names each workflow declares (others are refused with 422 as GitHub does). */
+  inputs?: Record<string, string[]>;
+  /** Tokens GitHub accepts; anything else is 401. */
+  tokens?: string[];
+  /** false: behave like an older server that answers a dispatch with 204 and no run. */
+  returnRunDetails?: boolean;
+}
+
+export class GitHubStandIn {
+  readonly requests: RecordedRequest[] = [];
+  readonly runs = new Map<number, RunRecord>();
+  returnRunDetails: boolean;
+  /** What the next dispatched run will conclude with, and its jobs. */
+  plan: { conclusion: 'success' | 'failure'; jobs: PlannedJob[] } = {
+    conclusion: 'success',
+    jobs: [integrationJob('success')],
+  };
+  rateLimit = { limit: 5000, remaining: 4999, resetAt: Math.floor(Date.now() / 1000) + 3600 };
+  private readonly cues: Cue[] = [];
+  private nextRunId = 9000001;
+  private server: Server | undefined;
+  url = '';
+
+  constructor(readonly options: StandInOptions) {
+    this.returnRunDetails = options.returnRunDetails ?? true;
+  }
+
+  async listen(): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async close(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  cue(cue: Cue): void {
+    this.cues.push({ times: 1, ...cue });
+  }
+
+  /** Moves a run (default: the newest dispatched) one step: queued -> in_progress -> completed. */
+  advance(runId = this.latestRunId()): Record<string, unknown> {
+    const run = this.runs.get(runId);
+    if (!run) throw new Error(`no run ${runId}`);
+    const now = iso(new Date());
+    const j = run.json;
+    if (j.status === 'queued')
+      Object.assign(j, { status: 'in_progress', run_started_at: now, updated_at: now });
+    else if (j.status === 'in_progress')
+      Object.assign(j, { status: 'completed', conclusion: j.planned_conclusion, updated_at: now });
+    else throw new Error(`run ${runId} has already completed`);
+    run.version++;
+    return j;
+  }
+
+  latestRunId(): number {
+    const ids = [...this.runs.keys()];
+    if (!ids.length) throw new Error('no run yet');
+    return Math.max(...ids);
+  }
+
+  /** Adds a run as if GitHub had started it (scheduled runs of the default branch). */
+  seedRun(opts: {
+    branch: string;
+    event: string;
+    conclusion: 'success' | 'failure' | null;
+    workflow?: string;
+    createdAt?: Date;
+  }): number {
+    const run = this.createRun(
+      opts.workflow ?? this.options.workflows?.[0] ?? 'integration-tests.yml',
+      opts.branch,
+      opts.event,
+      opts.createdAt,
+    );
+    if (opts.conclusion) {
+      Object.assign(run.json, {
+        status: 'completed',
+        conclusion: opts.conclusion,
+        run_started_at: run.json.created_at,
+        updated_at: iso(new Date(Date.parse(String(run.json.created_at)) + 95_000)),
+      });
+    }
+    return run.json.id as number;
+  }
+
+  private createRun(workflow: string, branch: string, event: string, createdAt = new Date()): RunRecord {
+    const { owner, repo } = this.options;
+    const id = this.nextRunId++;
+    const json = runJson({ owner, repo, id, workflow, branch, event, createdAt });
+    // Kept out of the answers (stripped in `publicRun`): what the run will conclude with.
+    json.planned_conclusion = this.plan.conclusion;
+    const record: RunRecord = { json, jobs: structuredClone(this.plan.jobs), version: 1 };
+    this.runs.set(id, record);
+    return record;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://stand-in');
+    const raw = await readBody(req);
+    let body: unknown;
+    try {
+      body = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      body = raw;
+    }
+    const record: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+      status: 0,
+    };
+    this.requests.push(record);
+    const answer = (status: number, json?: unknown, headers: Record<string, string> = {}) => {
+      record.status = status;
+      const h: Record<string, string> = { ...this.rateHeaders(status), ...headers };
+      if (json !== undefined) h['content-type'] = 'application/json; charset=utf-8';
+      res.writeHead(status, h);
+      res.end(json === undefined ? undefined : JSON.stringify(json));
+    };
+    const { owner, repo } = this.options;
+    const prefix = `/repos/${owner}/${repo}`;
+    const p = url.pathname;
+    const route: Route | undefined = /^\/repos\/[^/]+\/[^/]+$/.test(p)
+      ? 'repo'
+      : /\/actions\/workflows\/[^/]+\/dispatches$/.test(p)
+        ? 'dispatch'
+        : /\/actions\/workflows\/[^/]+\/runs$/.test(p)
+          ? 'runs'
+          : /\/actions\/runs\/\d+\/jobs$/.test(p)
+            ? 'jobs'
+            : /\/actions\/runs\/\d+$/.test(p)
+              ? 'run'
+              : undefined;
+    const cue = this.cues.find((c) => c.route === route);
+    if (cue) {
+      if (--cue.times! <= 0) this.cues.splice(this.cues.indexOf(cue), 1);
+      return answer(cue.status, cue.body, cue.headers);
+    }
+    const auth = req.headers.authorization ?? '';
+    const tokens = this.options.tokens ?? [];
+    if (tokens.length && !tokens.some((t) => auth === `Bearer ${t}` || auth === `token ${t}`)) {
+      return answer(401, {
+        message: 'Bad credentials',
+        documentation_url: 'https://docs.github.com/rest',
+        status: '401',
+      });
+    }
+    if (!route || (!p.startsWith(prefix + '/') && p !== prefix)) return answer(404, notFound());
+    const workflow = decodeURIComponent(/\/actions\/workflows\/([^/]+)\//.exec(p)?.[1] ?? '');
+    if (workflow && !(this.options.workflows ?? ['integration-tests.yml']).includes(workflow))
+      return answer(404, notFound());
+    switch (route) {
+      case 'repo': {
+        const r = example('full-repository');
+        // GitHub's own `full-repository` example lacks the required `has_discussions`.
+        Object.assign(r, {
+          has_discussions: false,
+          name: repo,
+          full_name: `${owner}/${repo}`,
+          default_branch: this.options.defaultBranch ?? 'main',
+          html_url: `${HTML}/${owner}/${repo}`,
+        });
+        return answer(200, r);
+      }
+      case 'dispatch': {
+        const b = (body ?? {}) as {
+          ref?: string;
+          inputs?: Record<string, unknown>;
+          return_run_details?: boolean;
+        };
+        const declared = this.options.inputs?.[workflow];
+        const unexpected = declared ? Object.keys(b.inputs ?? {}).filter((k) => !declared.includes(k)) : [];
+        if (unexpected.length)
+          return answer(422, {
+            message: `Unexpected inputs provided: ${JSON.stringify(unexpected)}`,
+            documentation_url: 'https://docs.github.com/rest',
+            status: '422',
+          });
+        const run = this.createRun(
+          workflow,
+          String(b.ref).replace(/^refs\/heads\//, ''),
+          'workflow_dispatch',
+        );
+        const id = run.json.id as number;
+        if (this.returnRunDetails && b.return_run_details) {
+          return answer(200, {
+            workflow_run_id: id,
+            run_url: `${API}${prefix}/actions/runs/${id}`,
+            html_url: `${HTML}/${owner}/${repo}/actions/runs/${id}`,
+          });
+        }
+        return answer(204);
+      }
+      case 'runs': {
+        let runs = [...this.runs.values()]
+          .map((r) => r.json)
+          .filter((r) => r.path === `.github/workflows/${workflow}`);
+        const branch = url.searchParams.get('branch');
+        const event = url.searchParams.get('event');
+        const created = /^>=(.+)$/.exec(url.searchParams.get('created') ?? '')?.[1];
+        if (branch) runs = runs.filter((r) => r.head_branch === branch);
+        if (event) runs = runs.filter((r) => r.event === event);
+        if (created) runs = runs.filter((r) => Date.parse(String(r.created_at)) >= Date.parse(created));
+        runs.sort((a, b) => (b.id as number) - (a.id as number));
+        const perPage = Number(url.searchParams.get('per_page') ?? 30);
+        return answer(200, {
+          total_count: runs.length,
+          workflow_runs: runs.slice(0, perPage).map(publicRun),
+        });
+      }
+      case 'run': {
+        const run = this.runs.get(Number(/\/runs\/(\d+)$/.exec(p)![1]));
+        if (!run) return answer(404, notFound());
+        const etag = `W/"${createHash('sha1').update(`${run.json.id}:${run.version}`).digest('hex')}"`;
+        if (req.headers['if-none-match'] === etag) return answer(304, undefined, { etag });
+        return answer(200, publicRun(run.json), { etag });
+      }
+      case 'jobs': {
+        const run = this.runs.get(Number(/\/runs\/(\d+)\/jobs$/.exec(p)![1]));
+        if (!run) return answer(404, notFound());
+        return answer(200, {
+          total_count: run.jobs.length,
+          jobs: run.jobs.map((j, i) => jobJson(run.json, j, i)),
+        });
+      }
+    }
+  }
+
+  private rateHeaders(status: number): Record<string, string> {
+    // Conditional requests answered 304 do not count against the limit, as on GitHub.
+    if (status !== 304 && this.rateLimit.remaining > 0) this.rateLimit.remaining--;
+    return {
+      'x-ratelimit-limit': String(this.rateLimit.limit),
+      'x-ratelimit-remaining': String(this.rateLimit.remaining),
+      'x-ratelimit-reset': String(this.rateLimit.resetAt),
+      'x-ratelimit-resource': 'core',
+      'x-github-api-version-selected': '2022-11-28',
+    };
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    let s = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (s += c));
+    req.on('end', () => resolve(s));
+  });
+}

@@ -1,0 +1,95 @@
+// Helpers of the CI host tests: a scripted stand-in for the prompts and notices, and the git setup
+// that makes the fixture's `origin` say GitHub while fetch and push go to a local bare repository.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { BeforeDispatchChoice, CiUi } from '../../src/ci/ui';
+import type { WorkflowInput } from '../../src/core/github/workflow';
+import { waitFor } from './helpers';
+
+export const GITHUB_URL = 'https://github.com/acme/backend.git';
+
+/** Answers the prompts from a script and records every question and notice. */
+export class ScriptedUi implements CiUi {
+  readonly asked: string[] = [];
+  readonly choices: { reason: string; canPush: boolean }[] = [];
+  readonly notices: { level: string; message: string; actions: string[] }[] = [];
+  readonly opened: string[] = [];
+
+  constructor(
+    private readonly answers: Record<string, string | undefined> = {},
+    private readonly choice: BeforeDispatchChoice = 'cancel',
+  ) {}
+
+  async askInput(input: WorkflowInput): Promise<string | undefined> {
+    this.asked.push(`${input.name}:${input.type}`);
+    // A missing key means Escape; present keys are typed answers ('' takes the default).
+    return input.name in this.answers ? this.answers[input.name] : undefined;
+  }
+
+  async chooseBeforeDispatch(reason: string, canPush: boolean): Promise<BeforeDispatchChoice> {
+    this.choices.push({ reason, canPush });
+    return this.choice;
+  }
+
+  async notify(
+    level: 'info' | 'warning' | 'error',
+    message: string,
+    actions: string[],
+  ): Promise<string | undefined> {
+    this.notices.push({ level, message, actions });
+    return undefined;
+  }
+
+  async openExternal(url: string): Promise<void> {
+    this.opened.push(url);
+  }
+}
+
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.email=dev@example.com', '-c', 'user.name=Dev', ...args], {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
+}
+
+/** A bare repository standing in for GitHub's git side; `origin` keeps its GitHub URL through `url.<bare>.insteadOf`. */
+export function addBareRemote(workspace: string): string {
+  const bare = join(mkdtempSync(join(tmpdir(), 'cit-ci-remote-')), 'backend.git');
+  git(workspace, 'init', '-q', '--bare', '-b', 'main', bare);
+  git(workspace, 'remote', 'add', 'origin', GITHUB_URL);
+  git(workspace, 'config', `url.${bare}.insteadOf`, GITHUB_URL);
+  git(workspace, 'push', '-q', '-u', 'origin', 'main');
+  return bare;
+}
+
+/** Waits until the Git extension sees the branch git has checked out (it notices changes on its own). */
+export async function gitExtensionSees(folder: vscode.Uri, branch: string | undefined): Promise<void> {
+  const ext = vscode.extensions.getExtension<{
+    getAPI(v: 1): {
+      getRepository(u: vscode.Uri): { state: { HEAD?: { name?: string } }; status(): Promise<void> } | null;
+    };
+  }>('vscode.git');
+  if (!ext) return;
+  const api = (ext.isActive ? ext.exports : await ext.activate()).getAPI(1);
+  await waitFor(
+    `the Git extension to see ${branch ?? 'a detached HEAD'}`,
+    async () => {
+      const repo = api.getRepository(folder);
+      if (!repo) return false;
+      await repo.status();
+      return repo.state.HEAD !== undefined && repo.state.HEAD.name === branch;
+    },
+    30_000,
+    200,
+  );
+}
+
+export async function setSettings(values: Record<string, unknown>): Promise<void> {
+  const config = vscode.workspace.getConfiguration('codespaceTests');
+  for (const [key, value] of Object.entries(values))
+    await config.update(key, value, vscode.ConfigurationTarget.Global);
+}

@@ -1,0 +1,2 @@
+def test_not_a_test_module():
+    pass

@@ -1,0 +1,6 @@
+import pytest
+
+
+@pytest.mark.parametrize("n", [1, 2])
+def should_work(n):
+    pass

@@ -1,0 +1,2 @@
+def check_outside_testpaths():
+    pass
