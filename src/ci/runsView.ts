@@ -34,6 +34,11 @@ export class CiRunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Dis
     this.view = vscode.window.createTreeView(viewId, { treeDataProvider: this, showCollapseAll: false });
   }
 
+  /** Whether the view is open in the workbench. */
+  get visible(): boolean {
+    return this.view.visible;
+  }
+
   /** Reloads from GitHub; resolves when the view holds the new runs. */
   refresh(): Promise<void> {
     this.loading ??= this.load().finally(() => (this.loading = undefined));

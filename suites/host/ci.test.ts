@@ -145,8 +145,9 @@ describe('CI: Trigger CI on Branch (stand-in GitHub behind Prism)', function () 
         [[scheduled, 'schedule', 'failure']],
       );
     }
-    // The view is contributed and shows the runs when opened (see workbench.png).
+    // The view is contributed and this provider fills it when opened.
     await vscode.commands.executeCommand(`${Views.ciRuns}.focus`);
+    await waitFor('the CI Runs view to be visible', () => api.ci.runsView.visible);
     await vscode.commands.executeCommand(
       Commands.openCiRun,
       `https://github.com/acme/backend/actions/runs/${runId}`,

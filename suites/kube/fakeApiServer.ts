@@ -144,7 +144,13 @@ export class FakeKubeApi {
   }
 
   /** Appends lines to a container's current instance, with increasing RFC3339Nano timestamps, and sends them to followers. */
-  writeLog(namespace: string, pod: string, container: string, lines: (string | Buffer)[], opts: { sameTimestamp?: boolean } = {}): void {
+  writeLog(
+    namespace: string,
+    pod: string,
+    container: string,
+    lines: (string | Buffer)[],
+    opts: { sameTimestamp?: boolean; /** Send followers only part of the bytes, ending mid-line, then cut them off. */ dropMidLine?: boolean } = {},
+  ): void {
     const inst = this.current(namespace, pod, container);
     let chunk: Buffer[] = [];
     let ns = 0n;
@@ -156,7 +162,14 @@ export class FakeKubeApi {
     }
     const data = Buffer.concat(chunk);
     chunk = [];
-    for (const res of inst.followers) res.write(res.req.url?.includes('timestamps=true') ? data : stripTimestamps(inst, lines.length));
+    for (const res of inst.followers) {
+      const body = res.req.url?.includes('timestamps=true') ? data : stripTimestamps(inst, lines.length);
+      if (!opts.dropMidLine) {
+        res.write(body);
+        continue;
+      }
+      res.write(body.subarray(0, Math.max(1, body.length - Math.ceil(body.length / 3) - 1)), () => res.socket?.destroy());
+    }
   }
 
   /** A large pre-rendered log for non-follow requests (`timestamps` prefixes included). */

@@ -28,7 +28,8 @@ export function debugServerCommand(
   if (isPythonName(server.command)) return { command: server.command, args: [...debugpy, ...args] };
   if (basename(server.command) === 'uv') {
     const at = args.findIndex((w) => isPythonName(w));
-    if (at >= 0) return { command: server.command, args: [...args.slice(0, at + 1), ...debugpy, ...args.slice(at + 1)] };
+    if (at >= 0)
+      return { command: server.command, args: [...args.slice(0, at + 1), ...debugpy, ...args.slice(at + 1)] };
   }
   // `./backend/manage.py runserver` or a script on PATH: debugpy runs it as a program file.
   return { command: interpreter, args: [...debugpy, server.command, ...args] };

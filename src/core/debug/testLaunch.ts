@@ -44,7 +44,8 @@ export function pytestInvocation(
   if (basename(words[0]) === 'uv') {
     words = words.slice(1);
     if (words[0] === 'run') words = words.slice(1);
-    while (words.length && words[0].startsWith('-')) words = words.slice(UV_VALUE_OPTIONS.has(words[0]) ? 2 : 1);
+    while (words.length && words[0].startsWith('-'))
+      words = words.slice(UV_VALUE_OPTIONS.has(words[0]) ? 2 : 1);
   }
   if (words.length && isPythonName(words[0])) {
     python = words[0] === 'python' && basename(run.command) === 'uv' ? interpreter : words[0];

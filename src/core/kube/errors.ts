@@ -51,7 +51,7 @@ export function describeKubeError(err: unknown, action: KubeAction): KubeProblem
       return {
         kind: 'other',
         status,
-        message: `Could not ${what}${status ? ` (HTTP ${status})` : ''}: ${serverMessage || String(e.message ?? err)}`,
+        message: `Could not ${what}${status ? ` (HTTP ${status})` : ''}: ${serverMessage || firstLine(e.message ?? err)}`,
       };
   }
 }
@@ -72,4 +72,10 @@ export function statusMessage(body: unknown): string {
 
 function networkCodeIn(message: string): string | undefined {
   return message.match(/\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EPIPE)\b/)?.[1];
+}
+
+/** ApiException messages span lines ("HTTP-Code: …\nMessage: …\nBody: …"); keep the part a person reads. */
+function firstLine(message: unknown): string {
+  const text = String(message);
+  return text.match(/^Message: (.*)$/m)?.[1] ?? text.split('\n')[0];
 }

@@ -136,11 +136,18 @@ export class PodLogStream {
         await this.fetch({ previous: true, timestamps: true, sinceTime: this.lastKey ? sinceTimeFor(this.lastKey) : undefined }).catch(() => undefined);
         this.notice(`container ${container} of pod ${pod} restarted (restart #${status?.restartCount ?? '?'})`, 'warn');
       }
+      const waiting = status?.state?.waiting;
+      if (waiting || !status) {
+        await this.retry(`container ${container} of pod ${pod} is not running yet${waiting?.reason ? ` (${waiting.reason})` : ''}`);
+        continue;
+      }
       followedId = id;
       followedUid = uid;
       const opts: LogOptions = { follow: true, timestamps: true };
       if (this.lastKey) opts.sinceTime = sinceTimeFor(this.lastKey);
       else if (first && this.options.sinceSeconds) opts.sinceSeconds = this.options.sinceSeconds;
+      // The client drops tailLines=0 (falsy), so "no history" is asked as "since now".
+      else if (first && this.options.tailLines === 0) opts.sinceTime = new Date().toISOString().slice(0, 19) + 'Z';
       else if (first && this.options.tailLines !== undefined) opts.tailLines = this.options.tailLines;
       first = false;
       let outcome: Outcome;
@@ -187,8 +194,10 @@ export class PodLogStream {
       });
       // The client pipes the body into the sink, and a broken body never ends the sink: watch the body itself.
       sink.on('pipe', (body: NodeJS.ReadableStream) => {
+        let sawEnd = false;
+        body.once('end', () => (sawEnd = true));
         body.once('error', () => settle(this.abort.signal.aborted || this.deletedSeen ? { kind: 'aborted' } : { kind: 'dropped' }));
-        body.once('close', () => setImmediate(() => settle({ kind: 'dropped' })));
+        body.once('close', () => sawEnd || settle({ kind: 'dropped' }));
       });
       sink.on('finish', () => settle({ kind: 'ended' }));
       new Log(this.kc).log(namespace, pod, container, sink, opts).then(

@@ -1,3 +1,7 @@
+import { compileFilter, guessLevel, type LineFilter, type LogLevel } from './filter';
+
+export { guessLevel, type LogLevel, type LineFilter } from './filter';
+
 /** One line of a log source (Django, a pod), with the time it was seen. */
 export interface LogLine {
   /** Milliseconds since the epoch: the source's own timestamp when it has one, else the time it arrived. */
@@ -11,32 +15,49 @@ export interface LogLine {
   seq: number;
 }
 
-export type LogLevel = 'error' | 'warn' | 'info' | 'debug' | 'unknown';
-
-/** Fixed-size ring of lines for one source: the oldest are dropped first. */
+/** Fixed-size ring of lines for one source: the oldest are dropped first. Seqs rise along the ring. */
 class Ring {
-  private readonly items: (LogLine | undefined)[];
+  private items: (LogLine | undefined)[];
   private start = 0;
   length = 0;
   dropped = 0;
+  /** Characters of text held, for the memory estimate. */
+  chars = 0;
 
   constructor(readonly capacity: number) {
-    this.items = new Array(capacity);
+    // Grows on demand: a source with ten lines does not reserve a hundred thousand slots.
+    this.items = new Array(Math.min(capacity, 1024));
   }
 
   push(line: LogLine): void {
     if (this.length < this.capacity) {
-      this.items[(this.start + this.length) % this.capacity] = line;
+      if (this.length === this.items.length) this.grow();
+      this.items[(this.start + this.length) % this.items.length] = line;
       this.length++;
     } else {
+      const old = this.items[this.start]!;
+      this.chars -= old.text.length;
       this.items[this.start] = line;
       this.start = (this.start + 1) % this.capacity;
       this.dropped++;
     }
+    this.chars += line.text.length;
   }
 
   at(i: number): LogLine {
-    return this.items[(this.start + i) % this.capacity]!;
+    return this.items[(this.start + i) % this.items.length]!;
+  }
+
+  /** Index of the first line with seq > `seq` (binary search). */
+  firstAfterSeq(seq: number): number {
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.at(mid).seq <= seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   *[Symbol.iterator](): IterableIterator<LogLine> {
@@ -44,36 +65,34 @@ class Ring {
   }
 
   clear(): void {
-    this.items.fill(undefined);
+    this.items = new Array(Math.min(this.capacity, 1024));
     this.start = 0;
     this.length = 0;
+    this.chars = 0;
+  }
+
+  private grow(): void {
+    const next = new Array(Math.min(this.capacity, this.items.length * 2));
+    for (let i = 0; i < this.length; i++) next[i] = this.at(i);
+    this.items = next;
+    this.start = 0;
   }
 }
 
-export interface LogQuery {
+export interface LogQuery extends LineFilter {
   sources?: readonly string[];
   /** Inclusive time window in ms since the epoch. */
   from?: number;
   to?: number;
   afterSeq?: number;
+  /** At most this many lines: the newest. */
   limit?: number;
 }
 
 export type LogListener = (lines: readonly LogLine[]) => void;
 
-const LEVEL_PATTERNS: [RegExp, LogLevel][] = [
-  [/\b(ERROR|CRITICAL|FATAL|Traceback|Exception)\b/, 'error'],
-  [/\b(WARN|WARNING)\b/, 'warn'],
-  [/\bINFO\b/, 'info'],
-  [/\b(DEBUG|TRACE)\b/, 'debug'],
-];
-
-/** A guess at a line's level from the usual markers; `unknown` when none is there. */
-export function guessLevel(text: string): LogLevel {
-  const head = text.length > 300 ? text.slice(0, 300) : text;
-  for (const [re, level] of LEVEL_PATTERNS) if (re.test(head)) return level;
-  return 'unknown';
-}
+/** Bytes a stored line costs besides its text: the LogLine object, its slot, the string header (V8, 64-bit). */
+export const LINE_OVERHEAD_BYTES = 160;
 
 /**
  * Every log line the extension sees, per source, bounded by a ring buffer per source.
@@ -91,6 +110,10 @@ export class LogStore {
     private readonly batchMs = 50,
   ) {}
 
+  get capacity(): number {
+    return this.capacityPerSource;
+  }
+
   setCapacity(capacity: number): void {
     if (capacity === this.capacityPerSource) return;
     this.capacityPerSource = capacity;
@@ -101,13 +124,7 @@ export class LogStore {
     }
   }
 
-  append(
-    source: string,
-    text: string,
-    time = Date.now(),
-    tag?: string,
-    level: LogLevel = guessLevel(text),
-  ): LogLine {
+  append(source: string, text: string, time = Date.now(), tag?: string, level: LogLevel = guessLevel(text)): LogLine {
     let ring = this.rings.get(source);
     if (!ring) {
       ring = new Ring(this.capacityPerSource);
@@ -122,15 +139,18 @@ export class LogStore {
     return line;
   }
 
-  /** Lines of the given sources (all when absent) in the window, in time order. */
+  /** Lines of the given sources (all when absent) in the window that pass the filter, in time order. A bad regex matches nothing. */
   query(q: LogQuery = {}): LogLine[] {
+    const filter = compileFilter(q);
+    if (!filter.ok) return [];
     const out: LogLine[] = [];
     for (const [source, ring] of this.rings) {
       if (q.sources && !q.sources.includes(source)) continue;
-      for (const line of ring) {
+      for (let i = q.afterSeq !== undefined ? ring.firstAfterSeq(q.afterSeq) : 0; i < ring.length; i++) {
+        const line = ring.at(i);
         if (q.from !== undefined && line.time < q.from) continue;
         if (q.to !== undefined && line.time > q.to) continue;
-        if (q.afterSeq !== undefined && line.seq <= q.afterSeq) continue;
+        if (!filter.trivial && !filter.matches(line.text, line.level)) continue;
         out.push(line);
       }
     }
@@ -153,6 +173,23 @@ export class LogStore {
 
   size(source: string): number {
     return this.rings.get(source)?.length ?? 0;
+  }
+
+  /** The newest seq handed out (0 before the first line). */
+  lastSeq(): number {
+    return this.seq;
+  }
+
+  /** Lines dropped from a source's ring so far (oldest first). */
+  dropped(source: string): number {
+    return this.rings.get(source)?.dropped ?? 0;
+  }
+
+  /** Estimated bytes held: per line overhead plus two bytes per character at most. */
+  estimatedBytes(): number {
+    let n = 0;
+    for (const ring of this.rings.values()) n += ring.length * LINE_OVERHEAD_BYTES + ring.chars * 2;
+    return n;
   }
 
   clear(source?: string): void {

@@ -45,7 +45,11 @@ export class DapClient {
   }
 
   /** Sends a request and resolves with the response's body; rejects when the adapter refuses it. */
-  async request(command: string, args?: Record<string, unknown>, timeoutMs = 30_000): Promise<Record<string, unknown>> {
+  async request(
+    command: string,
+    args?: Record<string, unknown>,
+    timeoutMs = 30_000,
+  ): Promise<Record<string, unknown>> {
     const response = await this.send(command, args, timeoutMs);
     if (!response.success) throw new Error(`DAP ${command} failed: ${response.message ?? 'no message'}`);
     return response.body ?? {};
@@ -134,15 +138,17 @@ export class DapClient {
   }
 
   private onMessage(m: DapMessage): void {
-    if (m.type !== 'event' || m.event !== 'output')
-      this.trace.push(`<- ${JSON.stringify(m).slice(0, 300)}`);
+    if (m.type !== 'event' || m.event !== 'output') this.trace.push(`<- ${JSON.stringify(m).slice(0, 300)}`);
     if (m.type === 'response') {
       const waiter = this.pending.get(m.request_seq ?? -1);
       this.pending.delete(m.request_seq ?? -1);
       waiter?.resolve(m);
     } else if (m.type === 'event') {
       if (m.event === 'output') {
-        this.output.push({ category: String(m.body?.category ?? 'console'), text: String(m.body?.output ?? '') });
+        this.output.push({
+          category: String(m.body?.category ?? 'console'),
+          text: String(m.body?.output ?? ''),
+        });
         return;
       }
       this.events.push({ event: m.event ?? '', body: m.body ?? {} });
@@ -178,7 +184,9 @@ export async function topFrame(
   threadId: number,
 ): Promise<{ line: number; path: string; name: string; locals: Map<string, string> }> {
   const trace = await client.request('stackTrace', { threadId, startFrame: 0, levels: 1 });
-  const frame = (trace.stackFrames as { id: number; line: number; name: string; source?: { path?: string } }[])[0];
+  const frame = (
+    trace.stackFrames as { id: number; line: number; name: string; source?: { path?: string } }[]
+  )[0];
   const scopes = (await client.request('scopes', { frameId: frame.id })).scopes as {
     name: string;
     variablesReference: number;

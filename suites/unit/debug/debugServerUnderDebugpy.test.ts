@@ -5,7 +5,14 @@ import { ChildProcess, runToEnd } from '../../../src/core/process/childProcess';
 import { freePort, pickListenPort } from '../../../src/core/debug/ports';
 import { debugServerCommand, serverAttachConfig } from '../../../src/core/debug/serverDebug';
 import { DapClient, topFrame } from './dapClient';
-import { copyFixture, descendants, INTEGRATION_DIR, lineOf, processesMatching, SYSTEM_PYTHON } from './support';
+import {
+  copyFixture,
+  descendants,
+  INTEGRATION_DIR,
+  lineOf,
+  processesMatching,
+  SYSTEM_PYTHON,
+} from './support';
 import { pidAlive, waitUntil } from '../support';
 
 async function healthy(url: string): Promise<boolean> {
@@ -53,7 +60,13 @@ describe('debugging the Django server with real debugpy (--listen, then attach)'
       );
       assert.deepStrictEqual(cmd.args.slice(0, 4), ['-m', 'debugpy', '--listen', `127.0.0.1:${debugPort}`]);
       assert.ok(cmd.args.includes('--noreload'));
-      server = new ChildProcess({ ...cmd, cwd: fixture.root, env, name: 'Django (debug)', onLine: (l) => serverLines.push(l) });
+      server = new ChildProcess({
+        ...cmd,
+        cwd: fixture.root,
+        env,
+        name: 'Django (debug)',
+        onLine: (l) => serverLines.push(l),
+      });
       await waitUntil(() => healthy(url), 30_000, 200).catch(() => {
         throw new Error(`Django under debugpy never answered ${url}/health/:\n${serverLines.join('\n')}`);
       });
@@ -66,8 +79,19 @@ describe('debugging the Django server with real debugpy (--listen, then attach)'
       client = new DapClient(s, s);
       // debugpy's adapter daemonizes (its own session): find it by its listen port to check it ends too.
       for (const p of processesMatching(`--port ${debugPort}`)) pids.add(p);
-      await client.request('initialize', { clientID: 'cit-tests', adapterID: 'debugpy', linesStartAt1: true, pathFormat: 'path' });
-      const attached = client.send('attach', serverAttachConfig({ listen: { host: '127.0.0.1', port: debugPort }, justMyCode: true }) as unknown as Record<string, unknown>);
+      await client.request('initialize', {
+        clientID: 'cit-tests',
+        adapterID: 'debugpy',
+        linesStartAt1: true,
+        pathFormat: 'path',
+      });
+      const attached = client.send(
+        'attach',
+        serverAttachConfig({
+          listen: { host: '127.0.0.1', port: debugPort },
+          justMyCode: true,
+        }) as unknown as Record<string, unknown>,
+      );
       await client.waitForEvent('initialized');
       const views = join(fixture.root, 'backend/applications/views.py');
       const line = lineOf(views, 'return JsonResponse({"username"', 'def whoami');
@@ -79,7 +103,15 @@ describe('debugging the Django server with real debugpy (--listen, then attach)'
       let pytestOut = '';
       pytest = new ChildProcess({
         command: SYSTEM_PYTHON,
-        args: ['-m', 'pytest', '-c', join(INTEGRATION_DIR, 'pytest.ini'), '-p', 'no:cacheprovider', `${join(INTEGRATION_DIR, 'test_deploy.py')}::TestDeployments::test_whoami`],
+        args: [
+          '-m',
+          'pytest',
+          '-c',
+          join(INTEGRATION_DIR, 'pytest.ini'),
+          '-p',
+          'no:cacheprovider',
+          `${join(INTEGRATION_DIR, 'test_deploy.py')}::TestDeployments::test_whoami`,
+        ],
         cwd: fixture.root,
         env: { ...env, INTEGRATION_DJANGO_URL: url },
         name: 'pytest',

@@ -1,7 +1,15 @@
 import * as assert from 'node:assert';
 import { join } from 'node:path';
 import { buildTestLaunchConfig, pytestInvocation } from '../../../src/core/debug/testLaunch';
-import { copyFixture, descendants, INTEGRATION_DIR, killAndWait, lineOf, startAdapter, SYSTEM_PYTHON } from './support';
+import {
+  copyFixture,
+  descendants,
+  INTEGRATION_DIR,
+  killAndWait,
+  lineOf,
+  startAdapter,
+  SYSTEM_PYTHON,
+} from './support';
 import { topFrame } from './dapClient';
 
 describe('debugging a test with real debugpy (python3 -m debugpy.adapter)', function () {
@@ -51,7 +59,10 @@ describe('debugging a test with real debugpy (python3 -m debugpy.adapter)', func
       // debugpy answers `launch` only after `configurationDone`.
       const launched = client.send('launch', config as unknown as Record<string, unknown>, 60_000);
       await client.waitForEvent('initialized');
-      const bps = await client.request('setBreakpoints', { source: { path: testFile }, breakpoints: [{ line }] });
+      const bps = await client.request('setBreakpoints', {
+        source: { path: testFile },
+        breakpoints: [{ line }],
+      });
       assert.strictEqual((bps.breakpoints as { verified: boolean }[]).length, 1);
       await client.request('configurationDone');
       const launchResponse = await launched;

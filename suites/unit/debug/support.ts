@@ -14,7 +14,10 @@ export const INTEGRATION_DIR = 'backend/oracles/tests/integration';
 /** A fresh copy of the fixture codespace; `dispose` removes it. */
 export function copyFixture(): { root: string; dispose(): void } {
   const root = mkdtempSync(join(tmpdir(), 'cit-debug-'));
-  cpSync(FIXTURE, root, { recursive: true, filter: (s) => !s.includes('__pycache__') && !s.endsWith('.sqlite3') });
+  cpSync(FIXTURE, root, {
+    recursive: true,
+    filter: (s) => !s.includes('__pycache__') && !s.endsWith('.sqlite3'),
+  });
   return { root, dispose: () => rmSync(root, { recursive: true, force: true }) };
 }
 
@@ -28,7 +31,11 @@ export function lineOf(file: string, text: string, after?: string): number {
 }
 
 /** `python3 -m debugpy.adapter` speaking DAP on its stdio, in its own process group. */
-export function startAdapter(python = SYSTEM_PYTHON): { client: DapClient; process: NodeChild; stderr: () => string } {
+export function startAdapter(python = SYSTEM_PYTHON): {
+  client: DapClient;
+  process: NodeChild;
+  stderr: () => string;
+} {
   const child = spawn(python, ['-m', 'debugpy.adapter'], {
     stdio: ['pipe', 'pipe', 'pipe'],
     detached: true,
@@ -85,7 +92,8 @@ export function processesMatching(text: string): number[] {
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ').includes(text)) out.push(Number(name));
+      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ').includes(text))
+        out.push(Number(name));
     } catch {
       // Gone meanwhile.
     }

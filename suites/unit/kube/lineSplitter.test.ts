@@ -1,0 +1,78 @@
+import * as assert from 'node:assert';
+import { LineSplitter } from '../../../src/core/kube/lineSplitter';
+import { sinceTimeFor, splitTimestamp } from '../../../src/core/kube/timestamps';
+
+function split(chunks: Buffer[], max?: number, end: 'flush' | 'discard' = 'flush'): string[] {
+  const out: string[] = [];
+  const s = new LineSplitter((l) => out.push(l), max);
+  for (const c of chunks) s.write(c);
+  if (end === 'flush') s.flush();
+  else s.discardPartial();
+  return out;
+}
+
+describe('kube: LineSplitter', () => {
+  it('joins lines split across chunks and keeps a last line without newline on a normal end', () => {
+    assert.deepStrictEqual(split([Buffer.from('ab'), Buffer.from('c\nde'), Buffer.from('f\r\n\ng')]), ['abc', 'def', '', 'g']);
+  });
+
+  it('drops the incomplete last line when the stream broke (the resumed stream sends it whole)', () => {
+    assert.deepStrictEqual(split([Buffer.from('one\ntw')], undefined, 'discard'), ['one']);
+  });
+
+  it('never breaks a multi-byte character split across chunks', () => {
+    const bytes = Buffer.from('ünïcödé ✓ 日本\n');
+    const chunks = [...bytes].map((b) => Buffer.from([b]));
+    assert.deepStrictEqual(split(chunks), ['ünïcödé ✓ 日本']);
+  });
+
+  it('decodes invalid UTF-8 as U+FFFD instead of throwing', () => {
+    const bad = Buffer.concat([Buffer.from('ok '), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(' end\nnext\n')]);
+    const lines = split([bad]);
+    assert.strictEqual(lines.length, 2);
+    assert.match(lines[0], /^ok \uFFFD+ end$/);
+    assert.strictEqual(lines[1], 'next');
+  });
+
+  it('truncates a megabyte line, marks it with its real size, and keeps the next line intact', () => {
+    const mb = Buffer.alloc(1024 * 1024, 'x');
+    // Fed in 64 KiB chunks like a socket would: the tail is skipped, not buffered.
+    const all = Buffer.concat([Buffer.from('before\n'), mb, Buffer.from('\nafter\n')]);
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < all.length; i += 65536) chunks.push(all.subarray(i, i + 65536));
+    const lines = split(chunks, 16 * 1024);
+    assert.strictEqual(lines.length, 3);
+    assert.strictEqual(lines[0], 'before');
+    assert.ok(lines[1].startsWith('x'.repeat(16 * 1024) + ' …[line truncated: 1.0 MB'), lines[1].slice(16 * 1024));
+    assert.strictEqual(lines[2], 'after');
+  });
+
+  it('cuts a truncated line on a character boundary', () => {
+    const line = Buffer.from('é'.repeat(100) + '\n');
+    const [only] = split([line], 51);
+    assert.ok(only.startsWith('é'.repeat(25) + ' …[line truncated'), only);
+    assert.ok(!only.includes('\uFFFD'));
+  });
+});
+
+describe('kube: timestamps', () => {
+  it('splits RFC3339Nano prefixes into a fixed-width key that sorts in time order', () => {
+    const a = splitTimestamp('2024-05-01T10:00:00.1Z first');
+    const b = splitTimestamp('2024-05-01T10:00:00.099999999Z earlier');
+    const c = splitTimestamp('2024-05-01T10:00:00Z earliest');
+    assert.strictEqual(a.key, '2024-05-01T10:00:00.100000000Z');
+    assert.strictEqual(a.text, 'first');
+    assert.strictEqual(a.ms, Date.parse('2024-05-01T10:00:00.100Z'));
+    assert.ok(c.key < b.key && b.key < a.key);
+    assert.strictEqual(sinceTimeFor(a.key), '2024-05-01T10:00:00Z');
+  });
+
+  it('keeps a line without timestamp whole', () => {
+    assert.deepStrictEqual(splitTimestamp('plain text line'), { key: '', ms: NaN, text: 'plain text line' });
+  });
+
+  it('normalises an offset to UTC', () => {
+    const t = splitTimestamp('2024-05-01T12:00:00.5+02:00 x');
+    assert.strictEqual(t.key, '2024-05-01T10:00:00.500000000Z');
+  });
+});
