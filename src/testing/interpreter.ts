@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/log';
+import type { LaunchSettings } from '../core/pytest/launch';
 import { FolderSettings } from '../settings';
 
 interface PythonExtensionApi {
@@ -23,4 +24,20 @@ export async function pythonInterpreter(folder: vscode.WorkspaceFolder, logger: 
     }
   }
   return 'python3';
+}
+
+/** The folder's pytest settings as the core takes them, read fresh for each run or collection. */
+export async function folderLaunchSettings(
+  folder: vscode.WorkspaceFolder,
+  logger: Logger,
+): Promise<LaunchSettings> {
+  const s = new FolderSettings(folder);
+  return {
+    command: s.get('tests.command'),
+    interpreter: await pythonInterpreter(folder, logger),
+    extraArgs: s.get('tests.extraArgs'),
+    env: s.get('tests.env'),
+    envFile: s.get('tests.envFile'),
+    cwd: s.get('tests.cwd'),
+  };
 }

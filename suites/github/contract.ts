@@ -81,15 +81,18 @@ export class ContractGitHub {
         `Prism ended before listening (${JSON.stringify(exit)}):\n${log.slice(-20).join('\n')}`,
       );
     });
-    const timeout = new Promise<never>((_, reject) =>
-      setTimeout(
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
         () => reject(new Error(`Prism did not listen within 150 s:\n${log.slice(-20).join('\n')}`)),
         150_000,
-      ).unref(),
-    );
+      );
+    });
     try {
       await Promise.race([listening, ended, timeout]);
+      clearTimeout(timer);
     } catch (e) {
+      clearTimeout(timer);
       await prism.stop();
       relay.close();
       await standIn.close();

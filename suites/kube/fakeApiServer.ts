@@ -168,6 +168,9 @@ export class FakeKubeApi {
         res.write(body);
         continue;
       }
+      // A cut connection receives a prefix of the bytes and then nothing more.
+      inst.followers.delete(res);
+      this.streaming.delete(res);
       res.write(body.subarray(0, Math.max(1, body.length - Math.ceil(body.length / 3) - 1)), () => res.socket?.destroy());
     }
   }

@@ -54,7 +54,9 @@ const LEVEL_PATTERNS: [RegExp, LogLevel][] = [
 
 /** A guess at a line's level from the usual markers; `unknown` when none is there. One scan for the common no-marker line. */
 export function guessLevel(text: string): LogLevel {
-  const head = text.length > 300 ? text.slice(0, 300) : text;
+  // Colour codes glue onto words ("\x1b[31mERROR"), hiding the word boundary: strip them first.
+  const plain = stripAnsi(text.length > 400 ? text.slice(0, 400) : text);
+  const head = plain.length > 300 ? plain.slice(0, 300) : plain;
   if (!ANY_LEVEL.test(head)) return 'unknown';
   for (const [re, level] of LEVEL_PATTERNS) if (re.test(head)) return level;
   return 'unknown';

@@ -4,7 +4,7 @@ import type { CancelToken } from '../cancel';
 import type { Logger } from '../log';
 import { expandVariables } from '../variables';
 import { findGoverningIni } from './ini';
-import { buildPytestLaunch, resolveLaunchInputs, type LaunchSettings, type PytestLaunch } from './launch';
+import { launchFromSettings, type LaunchSettings, type PytestLaunch } from './launch';
 import type { PluginEvent } from './protocol';
 import { runPytestSession, type SessionOutcome } from './session';
 import { toPosix } from './discovery';
@@ -77,22 +77,15 @@ export async function runHeadless(opts: {
   onOutput?: (chunk: string) => void;
   onEvent?: (e: PluginEvent) => void;
 }): Promise<HeadlessRun> {
-  const { base, envFile } = await resolveLaunchInputs(opts.settings);
-  if (base.fallback) opts.logger?.info(base.fallback);
-  const launch = buildPytestLaunch({
-    base,
+  const { launch, fallback } = await launchFromSettings(opts.settings, {
     mode: 'run',
     ini: opts.ini,
     nodeIds: opts.nodeIds,
-    extraArgs: opts.settings.extraArgs,
-    cwd: opts.settings.cwd,
-    baseEnv: process.env,
-    envFile,
-    settingsEnv: opts.settings.env,
     extraEnv: opts.extraEnv,
     pluginDir: opts.pluginDir,
     color: opts.color,
   });
+  if (fallback) opts.logger?.info(fallback);
   const outcome = await runPytestSession(launch, {
     token: opts.token,
     logger: opts.logger,

@@ -115,3 +115,31 @@ export async function resolveLaunchInputs(
   }
   return { base, envFile };
 }
+
+/** What one launch adds to the folder's settings: the mode, the tests, and the run's own variables. */
+export type LaunchTarget = Pick<
+  LaunchInput,
+  'mode' | 'ini' | 'nodeIds' | 'collectPaths' | 'extraEnv' | 'pluginDir' | 'color'
+>;
+
+/**
+ * The launch for a folder's settings: the one place the run, the collection, the CLI and the benchmarks
+ * turn settings into a pytest command. `fallback` says when `uv` was missing and Python is used instead.
+ */
+export async function launchFromSettings(
+  settings: LaunchSettings,
+  target: LaunchTarget,
+  baseEnv: NodeJS.ProcessEnv = process.env,
+): Promise<{ launch: PytestLaunch; fallback?: string }> {
+  const { base, envFile } = await resolveLaunchInputs(settings, baseEnv);
+  const launch = buildPytestLaunch({
+    ...target,
+    base,
+    extraArgs: settings.extraArgs,
+    cwd: settings.cwd,
+    baseEnv,
+    envFile,
+    settingsEnv: settings.env,
+  });
+  return { launch, fallback: base.fallback };
+}

@@ -97,39 +97,38 @@ export function describeProblem(
   }
   if (s.exit.kind === 'signalled')
     return withOutput(`pytest was stopped by ${s.exit.signal} before it finished.`);
-  const code = s.exit.code;
   if (collectErrors.length) {
     const files = collectErrors.map((e) => e.nodeid || e.file).join(', ');
     return `pytest could not collect ${files}: fix the error shown on that file and run again.\n\n${stripAnsi((collectErrors[0] as { message: string }).message)}`;
   }
-  if (code === 0 || code === 1) {
-    if (!s.connected)
-      return withOutput(
-        `pytest ran but the extension's plugin never reported results (was PYTHONPATH or "-p" overridden?). Results cannot be shown.`,
-      );
-    return undefined;
-  }
-  if (!s.connected) {
-    return withOutput(
-      `pytest ended (${describeExit(s.exit)}) before the extension's plugin connected: it failed while starting. Check the output below, the interpreter and that pytest is installed for it.`,
-    );
-  }
+  const code = s.exit.code;
+  // Before the plugin connected, pytest died while starting: its own output is the only clue.
+  const early = s.connected ? '' : " before the extension's plugin connected";
   switch (code) {
+    case 0:
+    case 1:
+      if (s.connected) return undefined; // the tests ran: passed or failed
+      break;
     case 2:
-      return withOutput('pytest was interrupted (exit code 2) before it finished.');
+      return withOutput(
+        `pytest was interrupted (exit code 2)${early}: a test or conftest.py raised KeyboardInterrupt, or pytest was told to stop. See the output below, then run again.`,
+      );
     case 3:
       return withOutput(
-        'pytest hit an internal error (exit code 3): usually a plugin or conftest.py raised while pytest itself was running. See the output below.',
+        `pytest hit an internal error (exit code 3)${early}: usually a plugin or conftest.py raised while pytest itself was running. See the output below.`,
       );
     case 4:
       return withOutput(
-        'pytest rejected its command line (exit code 4, usage error). Check "codespaceTests.tests.extraArgs" and the pytest.ini options.',
+        `pytest rejected its command line (exit code 4, usage error)${early}. Check "codespaceTests.tests.extraArgs", the pytest.ini options and that conftest.py imports.`,
       );
     case 5:
       return 'No tests were selected (pytest exit code 5): the selected tests no longer exist or are deselected by the pytest.ini options. Refresh the tests and try again.';
     default:
-      return withOutput(`pytest ended with exit code ${code}.`);
+      if (s.connected) return withOutput(`pytest ended with exit code ${code}.`);
   }
+  return withOutput(
+    `pytest ended (${describeExit(s.exit)})${early}, so no results can be shown: it failed while starting, or the plugin was not loaded (PYTHONPATH or "-p" overridden). Check the output below, the interpreter (codespaceTests.python.interpreter) and that pytest is installed for it.`,
+  );
 }
 
 export function stripAnsi(s: string): string {

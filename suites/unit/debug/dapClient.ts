@@ -32,6 +32,8 @@ export class DapClient {
   private closedReason: string | undefined;
   /** Lines of `output` events, by category (stdout, stderr, console, telemetry). */
   readonly output: { category: string; text: string }[] = [];
+  /** Called with each `output` event as it arrives. */
+  onOutput: ((category: string, text: string) => void) | undefined;
   /** Protocol trace for failure messages. */
   readonly trace: string[] = [];
 
@@ -145,10 +147,9 @@ export class DapClient {
       waiter?.resolve(m);
     } else if (m.type === 'event') {
       if (m.event === 'output') {
-        this.output.push({
-          category: String(m.body?.category ?? 'console'),
-          text: String(m.body?.output ?? ''),
-        });
+        const o = { category: String(m.body?.category ?? 'console'), text: String(m.body?.output ?? '') };
+        this.output.push(o);
+        this.onOutput?.(o.category, o.text);
         return;
       }
       this.events.push({ event: m.event ?? '', body: m.body ?? {} });
