@@ -1,8 +1,6 @@
 import * as vscode from 'vscode';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Logger } from '../core/log';
-import { CancelSource } from '../core/cancel';
-import { collectionFromEvents, indexNodes, nodesFromCollection } from '../core/pytest/collection';
 import {
   discoverFile,
   discoverFolder,
@@ -10,40 +8,31 @@ import {
   toPosix,
   type DiscoveredFile,
 } from '../core/pytest/discovery';
-import { buildPytestLaunch, resolveLaunchInputs } from '../core/pytest/launch';
-import type { TestNode } from '../core/pytest/staticReader';
-import { runPytestSession, stripAnsi } from '../core/pytest/session';
-import { FolderSettings } from '../settings';
-import { pythonInterpreter } from './interpreter';
+import { globToRegExp } from '../core/pytest/glob';
+import { ConfigSection } from '../ids';
+import { FolderSettings, onSettingsChanged } from '../settings';
+import { PytestCollector } from './pytestCollector';
 import { syncTree, type FileView } from './treeSync';
 
-/** pytest's collection of one rootdir, and the file versions it saw. */
-interface Collection {
-  byFile: Map<string, TestNode[]>;
-  errors: Map<string, { message: string; line: number | null }>;
-  versions: Map<string, number>;
-}
-
 const FILE_DEBOUNCE_MS = 300;
-const COLLECT_DEBOUNCE_MS = 1000;
-const COLLECT_TIMEOUT_MS = 120_000;
 
 /**
  * The tests of one workspace folder: the static read at once, pytest's collection in the background,
- * kept current as files are saved, created, renamed and deleted.
+ * kept current as files are saved, created, renamed and deleted, and as the include setting changes.
  */
 export class FolderTests implements vscode.Disposable {
   private readonly files = new Map<string, DiscoveredFile>();
   private readonly versions = new Map<string, number>();
-  private readonly collections = new Map<string, Collection>();
   private readonly inis = new IniCache();
-  private readonly disposables: vscode.Disposable[] = [];
   private readonly fileTimers = new Map<string, NodeJS.Timeout>();
-  private readonly collectTimers = new Map<string, NodeJS.Timeout>();
-  private readonly collecting = new Map<string, CancelSource>();
   private readonly changeEmitter = new vscode.EventEmitter<string[]>();
-  private pendingCollections = new Set<Promise<void>>();
+  private readonly collector: PytestCollector;
+  private readonly disposables: vscode.Disposable[] = [];
+  /** The watcher of the test files: rebuilt when `tests.include` changes. */
+  private testFiles: vscode.Disposable | undefined;
   private discovered: Promise<void> = Promise.resolve();
+  /** Counts refreshes, so a slow read started before a newer one cannot overwrite it. */
+  private generation = 0;
   /** Files changed on disk (absolute paths), after their part of the tree is updated: for continuous runs. */
   readonly onFilesChanged = this.changeEmitter.event;
 
@@ -51,10 +40,22 @@ export class FolderTests implements vscode.Disposable {
     readonly folder: vscode.WorkspaceFolder,
     readonly controller: vscode.TestController,
     private readonly logger: Logger,
-    private readonly logFallback: (message: string) => void,
+    logFallback: (message: string) => void,
   ) {
-    this.disposables.push(this.changeEmitter);
-    this.watch();
+    this.collector = new PytestCollector({
+      folder,
+      logger,
+      logFallback,
+      inis: this.inis,
+      filesOf: (ini) =>
+        [...this.files.values()]
+          .filter((f) => f.ini === ini)
+          .map((file) => ({ file, version: this.versions.get(file.path) ?? 0 })),
+      rootItem: (ini) => controller.items.get(`dir:${join(ini, '..')}`),
+      collected: () => this.render(),
+    });
+    this.disposables.push(this.changeEmitter, this.collector, this.watchInis(), this.watchSettings());
+    this.watchTestFiles();
   }
 
   get settings(): FolderSettings {
@@ -63,19 +64,18 @@ export class FolderTests implements vscode.Disposable {
 
   /** Static read of the whole folder, then pytest's collection in the background. */
   refresh(): Promise<void> {
+    const generation = ++this.generation;
     this.discovered = (async () => {
       this.inis.forget();
       const t = Date.now();
-      const found = await discoverFolder(
-        this.folder.uri.fsPath,
-        this.settings.get('tests.include'),
-        this.inis,
-      );
+      const found = await discoverFolder(this.folder.uri.fsPath, this.include, this.inis);
+      if (generation !== this.generation) return;
       this.files.clear();
       for (const f of found) this.files.set(f.path, f);
       this.render();
       this.logger.info(`${this.folder.name}: ${found.length} test file(s) read in ${Date.now() - t} ms`);
-      await this.collectAll();
+      const inis = new Set([...this.files.values()].filter((f) => f.ini && !f.problem).map((f) => f.ini!));
+      await this.collector.collectAll([...inis]);
     })().catch((e) =>
       this.logger.error(`Test discovery in ${this.folder.name} failed: ${(e as Error).message}`),
     );
@@ -85,8 +85,8 @@ export class FolderTests implements vscode.Disposable {
   /** Resolves when the last refresh and every collection it started have finished. */
   async settled(): Promise<void> {
     await this.discovered;
-    while (this.pendingCollections.size || this.collectTimers.size || this.fileTimers.size) {
-      await Promise.all([...this.pendingCollections]);
+    while (this.collector.busy || this.fileTimers.size) {
+      await this.collector.idle();
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -96,21 +96,49 @@ export class FolderTests implements vscode.Disposable {
     return this.files.get(path);
   }
 
-  private watch(): void {
-    const include = new vscode.RelativePattern(this.folder, this.settings.get('tests.include'));
-    const tests = vscode.workspace.createFileSystemWatcher(include);
+  private get include(): string {
+    return this.settings.get('tests.include');
+  }
+
+  private watchTestFiles(): void {
+    this.testFiles?.dispose();
+    const watcher = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(this.folder, this.include),
+    );
     const onFile = (uri: vscode.Uri) => this.fileChanged(uri.fsPath);
-    tests.onDidChange(onFile, undefined, this.disposables);
-    tests.onDidCreate(onFile, undefined, this.disposables);
-    tests.onDidDelete(onFile, undefined, this.disposables);
-    const inis = vscode.workspace.createFileSystemWatcher(
+    this.testFiles = vscode.Disposable.from(
+      watcher,
+      watcher.onDidChange(onFile),
+      watcher.onDidCreate(onFile),
+      watcher.onDidDelete(onFile),
+    );
+  }
+
+  private watchInis(): vscode.Disposable {
+    const watcher = vscode.workspace.createFileSystemWatcher(
       new vscode.RelativePattern(this.folder, '**/pytest.ini'),
     );
     const onIni = () => void this.refresh();
-    inis.onDidChange(onIni, undefined, this.disposables);
-    inis.onDidCreate(onIni, undefined, this.disposables);
-    inis.onDidDelete(onIni, undefined, this.disposables);
-    this.disposables.push(tests, inis);
+    return vscode.Disposable.from(
+      watcher,
+      watcher.onDidChange(onIni),
+      watcher.onDidCreate(onIni),
+      watcher.onDidDelete(onIni),
+    );
+  }
+
+  /** A new include pattern takes effect at once: a new watcher and a new read, no reload. */
+  private watchSettings(): vscode.Disposable {
+    const key = (k: string) => `${ConfigSection}.${k}`;
+    return onSettingsChanged((e) => {
+      if (e.affectsConfiguration(key('tests.include'), this.folder.uri)) {
+        this.logger.info(
+          `${this.folder.name}: tests.include is now "${this.include}"; reading the tests again`,
+        );
+        this.watchTestFiles();
+        void this.refresh();
+      } else if (e.affectsConfiguration(key('tests.collectWithPytest'), this.folder.uri)) void this.refresh();
+    });
   }
 
   /** A test file was saved, created or deleted: re-read it alone, debounced. */
@@ -138,115 +166,8 @@ export class FolderTests implements vscode.Disposable {
     else this.files.delete(path);
     this.render();
     const ini = found?.ini ?? before?.ini;
-    if (ini) this.scheduleCollection(ini);
+    if (ini) this.collector.schedule(ini);
     this.changeEmitter.fire([path]);
-  }
-
-  private scheduleCollection(ini: string): void {
-    if (!this.settings.get('tests.collectWithPytest')) return;
-    clearTimeout(this.collectTimers.get(ini));
-    this.collectTimers.set(
-      ini,
-      setTimeout(() => {
-        this.collectTimers.delete(ini);
-        this.track(this.collect(ini));
-      }, COLLECT_DEBOUNCE_MS),
-    );
-  }
-
-  private track(p: Promise<void>): Promise<void> {
-    this.pendingCollections.add(p);
-    void p.finally(() => this.pendingCollections.delete(p));
-    return p;
-  }
-
-  private async collectAll(): Promise<void> {
-    if (!this.settings.get('tests.collectWithPytest')) return;
-    const inis = [...new Set([...this.files.values()].filter((f) => f.ini && !f.problem).map((f) => f.ini!))];
-    if (!inis.length) return;
-    await vscode.window.withProgress(
-      { location: { viewId: 'workbench.view.testing' }, title: 'Collecting integration tests with pytest' },
-      () => Promise.all(inis.map((ini) => this.track(this.collect(ini)))),
-    );
-  }
-
-  /** Runs `pytest --collect-only` with the plugin for one pytest.ini and merges what it reports. */
-  private async collect(ini: string): Promise<void> {
-    this.collecting.get(ini)?.cancel();
-    const source = new CancelSource();
-    this.collecting.set(ini, source);
-    const timer = setTimeout(() => source.cancel(), COLLECT_TIMEOUT_MS);
-    const versions = new Map(
-      [...this.files.values()]
-        .filter((f) => f.ini === ini)
-        .map((f) => [f.fileId, this.versions.get(f.path) ?? 0]),
-    );
-    const busy = this.rootItem(ini);
-    if (busy) busy.busy = true;
-    try {
-      const iniResult = await this.inis.get(ini);
-      if (iniResult.kind !== 'ok') return;
-      const s = this.settings;
-      const interpreter = await pythonInterpreter(this.folder, this.logger);
-      const { base, envFile } = await resolveLaunchInputs({
-        command: s.get('tests.command'),
-        interpreter,
-        extraArgs: [],
-        env: s.get('tests.env'),
-        envFile: s.get('tests.envFile'),
-        cwd: s.get('tests.cwd'),
-      });
-      if (base.fallback) this.logFallback(base.fallback);
-      const testpaths = iniResult.rules.testpaths.map((p) => join(iniResult.rootdir, p));
-      const launch = buildPytestLaunch({
-        base,
-        mode: 'collect',
-        ini,
-        collectPaths: testpaths,
-        extraArgs: [],
-        cwd: s.get('tests.cwd'),
-        baseEnv: process.env,
-        envFile,
-        settingsEnv: s.get('tests.env'),
-        pluginDir: join(__dirname, 'python'),
-      });
-      this.logger.info(`Collecting: ${launch.display}`);
-      const t = Date.now();
-      const session = await runPytestSession(launch, { token: source.token, logger: this.logger });
-      if (source.token.isCancellationRequested) return;
-      const result = collectionFromEvents(session.events);
-      if (!session.connected) {
-        this.logger.warn(
-          `pytest --collect-only for ${ini} gave no results; the tree keeps the static read. ${session.problem ?? ''}`,
-        );
-        return;
-      }
-      const staticNodes = new Map<string, TestNode>();
-      for (const f of this.files.values()) if (f.ini === ini) indexNodes(f.tests, staticNodes);
-      const errors = new Map<string, { message: string; line: number | null }>();
-      for (const e of result.errors) errors.set(e.nodeid, { message: stripAnsi(e.message), line: e.line });
-      this.collections.set(ini, { byFile: nodesFromCollection(result.tests, staticNodes), errors, versions });
-      this.logger.info(
-        `${ini}: pytest collected ${result.tests.length} test(s), ${errors.size} error(s) in ${Date.now() - t} ms`,
-      );
-      this.render();
-    } catch (e) {
-      this.logger.warn(
-        `pytest --collect-only for ${ini} failed: ${(e as Error).message}; the tree keeps the static read.`,
-      );
-    } finally {
-      clearTimeout(timer);
-      if (this.collecting.get(ini) === source) this.collecting.delete(ini);
-      if (busy) busy.busy = false;
-    }
-  }
-
-  private rootItem(ini: string): vscode.TestItem | undefined {
-    let found: vscode.TestItem | undefined;
-    this.controller.items.forEach((i) => {
-      if (i.id === `dir:${join(ini, '..')}`) found = i;
-    });
-    return found;
   }
 
   /** The tree from the static read, with each file replaced by pytest's view when that is as fresh. */
@@ -261,9 +182,8 @@ export class FolderTests implements vscode.Disposable {
         tests: f.tests,
         error: f.problem,
       };
-      const c = f.ini ? this.collections.get(f.ini) : undefined;
-      const fresh =
-        c && c.versions.has(f.fileId) && c.versions.get(f.fileId) === (this.versions.get(f.path) ?? 0);
+      const c = f.ini ? this.collector.collections.get(f.ini) : undefined;
+      const fresh = c?.versions.get(f.fileId) === (this.versions.get(f.path) ?? 0);
       if (c && fresh) {
         const error = c.errors.get(f.fileId);
         if (error) {
@@ -277,20 +197,24 @@ export class FolderTests implements vscode.Disposable {
       }
       views.push(view);
     }
-    // pytest may know files the static read does not (a conftest hook generating tests): show them too.
-    for (const [ini, c] of this.collections) {
+    // pytest may know files the static read does not (a conftest hook generating tests): show them too,
+    // unless they are Python files outside the include pattern, which the person left out on purpose.
+    const included = globToRegExp(this.include);
+    const root = this.folder.uri.fsPath;
+    for (const [ini, c] of this.collector.collections) {
       for (const [fileId, tests] of c.byFile) {
         const path = join(ini, '..', fileId);
-        if (!this.files.has(path))
-          views.push({ path, ini, rootdir: join(ini, '..'), fileId: toPosix(fileId), tests });
+        if (this.files.has(path)) continue;
+        if (path.endsWith('.py') && !included.test(toPosix(relative(root, path)))) continue;
+        views.push({ path, ini, rootdir: join(ini, '..'), fileId: toPosix(fileId), tests });
       }
     }
-    syncTree(this.controller, this.folder.uri.fsPath, views);
+    syncTree(this.controller, root, views);
   }
 
   dispose(): void {
-    for (const t of [...this.fileTimers.values(), ...this.collectTimers.values()]) clearTimeout(t);
-    for (const s of this.collecting.values()) s.cancel();
+    for (const t of this.fileTimers.values()) clearTimeout(t);
+    this.testFiles?.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -3,6 +3,7 @@ import type { LogStore } from '../core/logs/logStore';
 import type { FinishedEvent, Outcome, PluginEvent } from '../core/pytest/protocol';
 import { formatTestLogs, linesForTest, testWindow, type TestWindow } from '../core/pytest/testLogs';
 import { stripAnsi } from '../core/pytest/session';
+import { someBelow } from './itemTree';
 
 export const TEST_LOGS_CONTEXT = 'codespaceTests.testLogs';
 
@@ -130,7 +131,7 @@ export class RunReporter {
   /** Ends every enqueued test that got no result: skipped when cancelled or never reached, errored with the problem. */
   finish(opts: { cancelled: boolean; problem?: string }): void {
     for (const item of this.enqueued) {
-      if (this.byItem.has(item) || hasResultBelow(item, this.byItem)) continue;
+      if (this.byItem.has(item) || someBelow(item, (i) => this.byItem.has(i))) continue;
       if (opts.problem && !opts.cancelled) {
         this.run.errored(item, new vscode.TestMessage(opts.problem));
         this.byItem.set(item, { outcome: 'errored-run', message: opts.problem });
@@ -156,14 +157,6 @@ export class RunReporter {
   resultFor(item: vscode.TestItem): TestResult | undefined {
     return this.byItem.get(item);
   }
-}
-
-function hasResultBelow(item: vscode.TestItem, results: Map<vscode.TestItem, TestResult>): boolean {
-  let found = false;
-  item.children.forEach((c) => {
-    if (results.has(c) || hasResultBelow(c, results)) found = true;
-  });
-  return found;
 }
 
 /** The test output terminal wants CRLF. */

@@ -4,11 +4,12 @@ import { CancelSource } from '../core/cancel';
 import type { SharedDjango } from '../core/django/types';
 import type { Logger } from '../core/log';
 import type { LogStore } from '../core/logs/logStore';
-import { buildPytestLaunch, resolveLaunchInputs } from '../core/pytest/launch';
+import { launchFromSettings } from '../core/pytest/launch';
 import { runPytestSession } from '../core/pytest/session';
 import type { FolderTests } from './folderTests';
-import { pythonInterpreter } from './interpreter';
+import { folderLaunchSettings } from './interpreter';
 import { itemData } from './itemData';
+import { collectLeaves, indexItems, resolveItem, someBelow } from './itemTree';
 import { crlf, RunReporter, type TestResult } from './runReporter';
 
 /** What a finished run produced; the host tests read it since the vscode API cannot read TestRun results. */
@@ -22,6 +23,18 @@ export interface RunSummary {
   /** Process ids of the pytest processes the run started. */
   pids: number[];
   cancelled: boolean;
+  /** Started by a continuous run (a watched file changed). */
+  continuous: boolean;
+}
+
+export interface RunnerDeps {
+  logger: Logger;
+  logStore?: LogStore;
+  django?: SharedDjango;
+  /** Says the uv fallback once per session, not once per run. */
+  logFallback: (message: string) => void;
+  /** Every finished run, whoever started it (the profile, "Rerun failed tests", a continuous run). */
+  onFinished?: (summary: RunSummary) => void;
 }
 
 interface Group {
@@ -35,13 +48,16 @@ export class TestRunner {
   /** Failed or errored items of the last run, for "Rerun failed tests". */
   lastFailed: vscode.TestItem[] = [];
 
+  private readonly logger: Logger;
+  private readonly django: SharedDjango | undefined;
+
   constructor(
     private readonly tests: FolderTests,
-    private readonly logger: Logger,
-    private readonly logStore: LogStore | undefined,
-    private readonly django: SharedDjango | undefined,
-    private readonly logFallback: (message: string) => void,
-  ) {}
+    private readonly deps: RunnerDeps,
+  ) {
+    this.logger = deps.logger;
+    this.django = deps.django;
+  }
 
   async run(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<RunSummary> {
     const controller = this.tests.controller;
@@ -53,6 +69,7 @@ export class TestRunner {
       output: '',
       pids: [],
       cancelled: false,
+      continuous: request.continuous ?? false,
     };
     const out = (text: string) => {
       summary.output += text;
@@ -71,7 +88,7 @@ export class TestRunner {
     const reporter = new RunReporter(
       run,
       (id) => resolveItem(index, current.rootdir, id),
-      this.logStore,
+      this.deps.logStore,
       enqueued,
     );
     try {
@@ -94,6 +111,7 @@ export class TestRunner {
       if (r) summary.itemResults.set(item.id, r);
     }
     this.lastFailed = reporter.failedItems();
+    this.deps.onFinished?.(summary);
     return summary;
   }
 
@@ -131,7 +149,7 @@ export class TestRunner {
     };
     for (const item of selected) {
       // With exclusions under a selected item, name the remaining tests one by one.
-      if (excluded.size && hasExcludedBelow(item, excluded)) {
+      if (excluded.size && someBelow(item, (i) => excluded.has(i))) {
         const leaves = new Set<vscode.TestItem>();
         collectLeaves(item, excluded, leaves);
         leaves.forEach(add);
@@ -159,34 +177,19 @@ export class TestRunner {
         return;
       }
     }
-    const s = this.tests.settings;
-    const interpreter = await pythonInterpreter(this.tests.folder, this.logger);
-    const { base, envFile } = await resolveLaunchInputs({
-      command: s.get('tests.command'),
-      interpreter,
-      extraArgs: s.get('tests.extraArgs'),
-      env: s.get('tests.env'),
-      envFile: s.get('tests.envFile'),
-      cwd: s.get('tests.cwd'),
-    });
-    if (base.fallback) this.logFallback(base.fallback);
+    const settings = await folderLaunchSettings(this.tests.folder, this.logger);
     for (const group of groups) {
       if (token.isCancellationRequested) return;
       current.rootdir = group.rootdir;
-      const launch = buildPytestLaunch({
-        base,
+      const { launch, fallback } = await launchFromSettings(settings, {
         mode: 'run',
         ini: group.ini,
         nodeIds: group.nodeIds,
-        extraArgs: s.get('tests.extraArgs'),
-        cwd: s.get('tests.cwd'),
-        baseEnv: process.env,
-        envFile,
-        settingsEnv: s.get('tests.env'),
         extraEnv: djangoEnv,
         pluginDir: join(__dirname, 'python'),
         color: true,
       });
+      if (fallback) this.deps.logFallback(fallback);
       out(`$ ${launch.display}\n`);
       this.logger.info(`Running: ${launch.display}`);
       const stop = new CancelSource();
@@ -217,50 +220,4 @@ export class TestRunner {
       }
     }
   }
-}
-
-function indexItems(controller: vscode.TestController): Map<string, vscode.TestItem> {
-  const map = new Map<string, vscode.TestItem>();
-  const walk = (c: vscode.TestItemCollection) =>
-    c.forEach((i) => {
-      const d = itemData.get(i);
-      if (d && d.kind !== 'folder' && d.kind !== 'file') map.set(`${d.rootdir}\0${d.nodeid}`, i);
-      walk(i.children);
-    });
-  walk(controller.items);
-  return map;
-}
-
-function resolveItem(
-  index: Map<string, vscode.TestItem>,
-  rootdir: string,
-  nodeid: string,
-): vscode.TestItem | undefined {
-  const exact = index.get(`${rootdir}\0${nodeid}`);
-  if (exact) return exact;
-  const bracket = nodeid.indexOf('[');
-  return bracket > 0 ? index.get(`${rootdir}\0${nodeid.slice(0, bracket)}`) : undefined;
-}
-
-/** The runnable tests under an item: its cases, or the functions that have none. */
-function collectLeaves(
-  item: vscode.TestItem,
-  excluded: Set<vscode.TestItem>,
-  into: Set<vscode.TestItem>,
-): void {
-  if (excluded.has(item)) return;
-  if (item.children.size === 0) {
-    const d = itemData.get(item);
-    if (d && d.kind !== 'folder' && d.kind !== 'file') into.add(item);
-    return;
-  }
-  item.children.forEach((c) => collectLeaves(c, excluded, into));
-}
-
-function hasExcludedBelow(item: vscode.TestItem, excluded: Set<vscode.TestItem>): boolean {
-  let found = false;
-  item.children.forEach((c) => {
-    if (excluded.has(c) || hasExcludedBelow(c, excluded)) found = true;
-  });
-  return found;
 }

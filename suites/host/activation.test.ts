@@ -1,20 +1,41 @@
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/ids';
-import { activateExtension } from './helpers';
+import type { ExtensionApi } from '../../src/extension';
+import { activateExtension, fixtureFolder, waitFor } from './helpers';
+import { screenshot } from './screenshots';
 
 describe('activation in the fixture codespace', () => {
-  it('activates, registers its commands and logs no error', async () => {
-    const { extension, api } = await activateExtension();
-    assert.strictEqual(extension.isActive, true);
-    assert.ok(api.logStore, 'the extension exports its log store');
+  let api: ExtensionApi;
+
+  before(async () => {
+    const activated = await activateExtension();
+    assert.strictEqual(activated.extension.isActive, true);
+    api = activated.api;
+  });
+
+  it('registers every command declared in package.json', async () => {
     const all = new Set(await vscode.commands.getCommands(true));
     const missing = Object.values(Commands).filter((c) => !all.has(c));
-    assert.deepStrictEqual(
-      missing,
-      [],
-      `commands declared in package.json but not registered: ${missing.join(', ')}`,
-    );
-    assert.deepStrictEqual(api.loggedErrors(), [], 'nothing is logged as an error on activation');
+    assert.deepStrictEqual(missing, [], `commands declared in package.json but not registered: ${missing.join(', ')}`);
+  });
+
+  it('registers one test controller for the fixture folder, with its tests', async () => {
+    const folders = api.testExplorer.folderTests();
+    assert.strictEqual(folders.length, 1);
+    assert.strictEqual(folders[0].folder.uri.fsPath, fixtureFolder().uri.fsPath);
+    await waitFor('the static read', () => folders[0].controller.items.size > 0, 15_000);
+  });
+
+  it('logs nothing as an error', () => {
+    assert.deepStrictEqual(api.loggedErrors(), []);
+  });
+
+  it('shows the workbench with the fixture codespace open', async () => {
+    await vscode.commands.executeCommand('workbench.view.testing.focus');
+    // The Testing view renders its tree asynchronously after it gains focus.
+    await new Promise((r) => setTimeout(r, 2000));
+    const shot = await screenshot('activated-testing-view');
+    assert.ok(shot, 'a screenshot of the workbench is saved');
   });
 });

@@ -89,11 +89,24 @@ async function main() {
     // The suite's reporter writes mocha.log (see index.ts): show it live.
     const mochaLog = join(outDir, 'mocha.log');
     let shown = 0;
-    const tail = setInterval(() => {
-      if (!existsSync(mochaLog)) return;
-      const text = readFileSync(mochaLog, 'utf8');
-      if (text.length > shown) process.stdout.write(text.slice(shown));
-      shown = text.length;
+    // Host tests ask for screenshots of the live workbench by appending names to a file (see screenshots.ts).
+    const requests = join(outDir, 'screenshot-requests');
+    let taken = 0;
+    let busy = false;
+    const tail = setInterval(async () => {
+      if (existsSync(mochaLog)) {
+        const text = readFileSync(mochaLog, 'utf8');
+        if (text.length > shown) process.stdout.write(text.slice(shown));
+        shown = text.length;
+      }
+      if (busy || !existsSync(requests)) return;
+      const names = readFileSync(requests, 'utf8').split('\n').filter(Boolean);
+      busy = true;
+      for (; taken < names.length; taken++) {
+        const name = names[taken].replace(/[^\w.-]/g, '_');
+        await page.screenshot({ path: join(outDir, `${name}.png`) }).catch(() => {});
+      }
+      busy = false;
     }, 250);
     exited.then(() => clearInterval(tail));
     const timeoutMs = Number(values.timeout) * 1000;

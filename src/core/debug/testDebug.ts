@@ -52,11 +52,11 @@ export function testDebugConfig(
   launch: PytestLaunch,
   channelEnv: Record<string, string>,
   s: TestDebugSettings,
-): TestLaunchConfig | { error: string } {
+): { config: TestLaunchConfig } | { error: string } {
   const invocation = pytestInvocation(launch, s.interpreter);
   if ('error' in invocation) return invocation;
   const base = findTestDebugConfig(s.launchJson);
-  return buildTestLaunchConfig({
+  const config = buildTestLaunchConfig({
     invocation,
     cwd: launch.cwd,
     env: envDelta({ ...launch.env, ...channelEnv }, s.inheritedEnv ?? process.env),
@@ -66,6 +66,7 @@ export function testDebugConfig(
     base,
     name: base?.name || 'Debug Integration Tests',
   });
+  return { config };
 }
 
 const TAIL = 40;
@@ -105,9 +106,12 @@ export async function runPytestUnderDebugger(
     return outcome;
   };
 
-  const config = testDebugConfig(launch, channel.env, settings);
-  if ('error' in config) return finish(failed(config.error), false, config.error);
-  opts.logger?.info(`Debugging: python ${config.python} -m pytest ${config.args.join(' ')} (in ${config.cwd})`);
+  const built = testDebugConfig(launch, channel.env, settings);
+  if ('error' in built) return finish(failed(built.error), false, built.error);
+  const { config } = built;
+  opts.logger?.info(
+    `Debugging: python ${config.python} -m pytest ${config.args.join(' ')} (in ${config.cwd})`,
+  );
 
   let handle: DebugSessionHandle;
   try {
@@ -127,9 +131,11 @@ export async function runPytestUnderDebugger(
   await channel.drain(opts.drainMs ?? 2000);
   const cancelled = opts.token?.isCancellationRequested ?? false;
   const finished = events.find((e) => e.event === 'sessionFinished');
-  if (finished && end.exitCode === undefined) return finish({ kind: 'exited', code: finished.exitstatus }, cancelled);
+  if (finished && end.exitCode === undefined)
+    return finish({ kind: 'exited', code: finished.exitstatus }, cancelled);
   if (end.exitCode === undefined || (end.stoppedByUser && !finished)) {
-    const problem = 'The debug session was stopped before pytest finished, so the tests that had not reported did not run.';
+    const problem =
+      'The debug session was stopped before pytest finished, so the tests that had not reported did not run.';
     return finish({ kind: 'signalled', signal: 'SIGTERM' }, cancelled, problem);
   }
   return finish({ kind: 'exited', code: end.exitCode }, cancelled);

@@ -13,6 +13,8 @@ export interface PodLogTarget {
 }
 
 export interface PodLogOptions {
+  /** false: fetch the log once (all of it, or the tail) and end; default true (follow). */
+  follow?: boolean;
   /** Lines of history on the first connection (ignored when `sinceSeconds` is set). */
   tailLines?: number;
   /** History from this many seconds ago on the first connection. */
@@ -143,7 +145,8 @@ export class PodLogStream {
       }
       followedId = id;
       followedUid = uid;
-      const opts: LogOptions = { follow: true, timestamps: true };
+      const follow = this.options.follow ?? true;
+      const opts: LogOptions = { follow, timestamps: true };
       if (this.lastKey) opts.sinceTime = sinceTimeFor(this.lastKey);
       else if (first && this.options.sinceSeconds) opts.sinceSeconds = this.options.sinceSeconds;
       // The client drops tailLines=0 (falsy), so "no history" is asked as "since now".
@@ -163,6 +166,7 @@ export class PodLogStream {
         continue;
       }
       if (outcome.kind === 'aborted') continue;
+      if (!follow && outcome.kind === 'ended') return this.end('completed', `log of ${pod}/${container} read to its end`);
       if (this.linesThisConnection > 0) this.backoff.reset();
       const terminal = podInfo.status?.phase === 'Succeeded' || podInfo.status?.phase === 'Failed';
       if (outcome.kind === 'ended' && terminal) return this.end('completed', `pod ${pod} has ${podInfo.status?.phase?.toLowerCase()}; its log is complete`, 'info');

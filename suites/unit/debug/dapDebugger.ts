@@ -28,11 +28,19 @@ export class DapDebugger implements Debugger {
     this.pids.add(pid);
     const client = (this.client = new DapClient(adapter.process.stdout!, adapter.process.stdin!));
     client.onOutput = (category, text) => (category === 'stdout' || category === 'stderr') && onOutput(text);
-    await client.request('initialize', { clientID: 'cit-tests', adapterID: 'debugpy', linesStartAt1: true, pathFormat: 'path' });
+    await client.request('initialize', {
+      clientID: 'cit-tests',
+      adapterID: 'debugpy',
+      linesStartAt1: true,
+      pathFormat: 'path',
+    });
     const launched = client.send('launch', config as unknown as Record<string, unknown>, 60_000);
     await client.waitForEvent('initialized');
     for (const [path, lines] of Object.entries(this.breakpoints))
-      await client.request('setBreakpoints', { source: { path }, breakpoints: lines.map((line) => ({ line })) });
+      await client.request('setBreakpoints', {
+        source: { path },
+        breakpoints: lines.map((line) => ({ line })),
+      });
     await client.request('configurationDone');
     const response = await launched;
     if (!response.success) throw new Error(response.message ?? 'launch failed');
@@ -46,7 +54,10 @@ export class DapDebugger implements Debugger {
     );
     let stoppedByUser = false;
     const ended: Promise<DebugSessionEnd> = (async () => {
-      const exited = client.waitForEvent('exited', 120_000).then((b) => b.exitCode as number, () => undefined);
+      const exited = client.waitForEvent('exited', 120_000).then(
+        (b) => b.exitCode as number,
+        () => undefined,
+      );
       await client.waitForEvent('terminated', 120_000).catch(() => undefined);
       const exitCode = await Promise.race([exited, new Promise<undefined>((r) => setTimeout(r, 500))]);
       return { exitCode, stoppedByUser };

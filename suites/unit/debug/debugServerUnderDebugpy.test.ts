@@ -11,9 +11,10 @@ import {
   INTEGRATION_DIR,
   lineOf,
   processesMatching,
+  running,
   SYSTEM_PYTHON,
 } from './support';
-import { pidAlive, waitUntil } from '../support';
+import { waitUntil } from '../support';
 
 async function healthy(url: string): Promise<boolean> {
   try {
@@ -140,8 +141,8 @@ describe('debugging the Django server with real debugpy (--listen, then attach)'
       socket?.destroy();
       await pytest?.stop();
       await server?.stop();
-      await waitUntil(() => [...pids].every((p) => !pidAlive(p)), 5000).catch(() => {
-        throw new Error(`processes left behind: ${[...pids].filter(pidAlive).join(', ')}`);
+      await waitUntil(() => [...pids].every((p) => !running(p)), 5000).catch(() => {
+        throw new Error(`processes left behind: ${[...pids].filter(running).join(', ')}`);
       });
       fixture.dispose();
     }

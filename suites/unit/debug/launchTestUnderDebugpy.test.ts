@@ -5,10 +5,10 @@ import { CancelSource } from '../../../src/core/cancel';
 import { runPytestUnderDebugger } from '../../../src/core/debug/testDebug';
 import { buildPytestLaunch } from '../../../src/core/pytest/launch';
 import { RESULTS_ENV_VAR, type FinishedEvent, type PluginEvent } from '../../../src/core/pytest/protocol';
-import { pidAlive, waitUntil } from '../support';
+import { waitUntil } from '../support';
 import { topFrame } from './dapClient';
 import { DapDebugger } from './dapDebugger';
-import { copyFixture, INTEGRATION_DIR, lineOf, SYSTEM_PYTHON } from './support';
+import { copyFixture, INTEGRATION_DIR, lineOf, running, SYSTEM_PYTHON } from './support';
 
 const PLUGIN_DIR = join(__dirname, '../../../../src/core/pytest/python');
 
@@ -95,7 +95,9 @@ describe('debugging a test with real debugpy (python3 -m debugpy.adapter)', func
   it('cancelling the run while paused ends the session and kills the debuggee', async () => {
     const fixture = copyFixture();
     const testFile = join(fixture.root, INTEGRATION_DIR, 'test_deploy.py');
-    const debug = new DapDebugger({ [testFile]: [lineOf(testFile, 'assert a + b == b + a', 'def test_add')] });
+    const debug = new DapDebugger({
+      [testFile]: [lineOf(testFile, 'assert a + b == b + a', 'def test_add')],
+    });
     const cancel = new CancelSource();
     try {
       const outcomeP = runPytestUnderDebugger(
@@ -114,9 +116,13 @@ describe('debugging a test with real debugpy (python3 -m debugpy.adapter)', func
       assert.strictEqual(outcome.cancelled, true);
       assert.strictEqual(outcome.problem, undefined);
       const adapterPid = debuggee[0];
-      await waitUntil(() => debuggee.filter((p) => p !== adapterPid).every((p) => !pidAlive(p)), 10_000).catch(() => {
-        throw new Error(`still running after cancel: ${debuggee.filter(pidAlive).map(describePid).join(', ')}`);
-      });
+      await waitUntil(() => debuggee.filter((p) => p !== adapterPid).every((p) => !running(p)), 10_000).catch(
+        () => {
+          throw new Error(
+            `still running after cancel: ${debuggee.filter(running).map(describePid).join(', ')}`,
+          );
+        },
+      );
     } finally {
       await debug.dispose();
       fixture.dispose();

@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DapClient } from './dapClient';
-import { pidAlive, waitUntil } from '../support';
+import { waitUntil } from '../support';
 
 /** The system interpreter that has Django, pytest and debugpy (Debian packages). */
 export const SYSTEM_PYTHON = '/usr/bin/python3';
@@ -62,7 +62,7 @@ export async function killAndWait(groupLeader: number | undefined, pids: readonl
       // Already gone.
     }
   }
-  await waitUntil(() => pids.every((p) => !pidAlive(p)), 5000);
+  await waitUntil(() => pids.every((p) => !running(p)), 5000);
 }
 
 /** Process ids of every descendant of `pid` (from /proc), for checking that nothing stays behind. */
@@ -99,4 +99,14 @@ export function processesMatching(text: string): number[] {
     }
   }
   return out;
+}
+
+/** Alive and not a zombie (a dead child its parent has not reaped yet is not running). */
+export function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
 }

@@ -1,0 +1,146 @@
+import * as vscode from 'vscode';
+import { join } from 'node:path';
+import { CancelSource } from '../core/cancel';
+import type { Logger } from '../core/log';
+import { collectionFromEvents, indexNodes, nodesFromCollection } from '../core/pytest/collection';
+import type { DiscoveredFile, IniCache } from '../core/pytest/discovery';
+import { launchFromSettings } from '../core/pytest/launch';
+import { runPytestSession, stripAnsi } from '../core/pytest/session';
+import type { TestNode } from '../core/pytest/staticReader';
+import { FolderSettings } from '../settings';
+import { folderLaunchSettings } from './interpreter';
+
+/** pytest's collection of one rootdir, and the file versions it saw. */
+export interface Collection {
+  byFile: Map<string, TestNode[]>;
+  errors: Map<string, { message: string; line: number | null }>;
+  /** By file id: the version of each file when the collection started; older than the static read means stale. */
+  versions: Map<string, number>;
+}
+
+/** What the collector needs from the folder whose tests it corrects. */
+export interface CollectorHost {
+  folder: vscode.WorkspaceFolder;
+  logger: Logger;
+  logFallback: (message: string) => void;
+  inis: IniCache;
+  /** The files of the static read governed by `ini`, and the version of each. */
+  filesOf(ini: string): { file: DiscoveredFile; version: number }[];
+  /** The tree item to show busy while `ini` is collected. */
+  rootItem(ini: string): vscode.TestItem | undefined;
+  /** A collection finished with new results. */
+  collected(): void;
+}
+
+const COLLECT_DEBOUNCE_MS = 1000;
+const COLLECT_TIMEOUT_MS = 120_000;
+
+/** `pytest --collect-only` with the extension's plugin, per pytest.ini, in the background; the latest one wins. */
+export class PytestCollector implements vscode.Disposable {
+  readonly collections = new Map<string, Collection>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly running = new Map<string, CancelSource>();
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(private readonly host: CollectorHost) {}
+
+  private get enabled(): boolean {
+    return new FolderSettings(this.host.folder).get('tests.collectWithPytest');
+  }
+
+  /** Whether a collection is running or about to. */
+  get busy(): boolean {
+    return this.pending.size > 0 || this.timers.size > 0;
+  }
+
+  /** Resolves when the collections running now have finished. */
+  async idle(): Promise<void> {
+    await Promise.all([...this.pending]);
+  }
+
+  /** Collects every pytest.ini now, with progress in the Testing view. */
+  async collectAll(inis: readonly string[]): Promise<void> {
+    if (!this.enabled || !inis.length) return;
+    await vscode.window.withProgress(
+      { location: { viewId: 'workbench.view.testing' }, title: 'Collecting integration tests with pytest' },
+      () => Promise.all(inis.map((ini) => this.track(this.collect(ini)))),
+    );
+  }
+
+  /** Collects one pytest.ini again after a file it governs changed (debounced). */
+  schedule(ini: string): void {
+    if (!this.enabled) return;
+    clearTimeout(this.timers.get(ini));
+    this.timers.set(
+      ini,
+      setTimeout(() => {
+        this.timers.delete(ini);
+        void this.track(this.collect(ini));
+      }, COLLECT_DEBOUNCE_MS),
+    );
+  }
+
+  private track(p: Promise<void>): Promise<void> {
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+    return p;
+  }
+
+  private async collect(ini: string): Promise<void> {
+    const { logger } = this.host;
+    this.running.get(ini)?.cancel();
+    const source = new CancelSource();
+    this.running.set(ini, source);
+    const timer = setTimeout(() => source.cancel(), COLLECT_TIMEOUT_MS);
+    const files = this.host.filesOf(ini);
+    const versions = new Map(files.map(({ file, version }) => [file.fileId, version]));
+    const busy = this.host.rootItem(ini);
+    if (busy) busy.busy = true;
+    try {
+      const iniResult = await this.host.inis.get(ini);
+      if (iniResult.kind !== 'ok') return;
+      const settings = await folderLaunchSettings(this.host.folder, logger);
+      const { launch, fallback } = await launchFromSettings(settings, {
+        mode: 'collect',
+        ini,
+        collectPaths: iniResult.rules.testpaths.map((p) => join(iniResult.rootdir, p)),
+        pluginDir: join(__dirname, 'python'),
+      });
+      if (fallback) this.host.logFallback(fallback);
+      logger.info(`Collecting: ${launch.display}`);
+      const t = Date.now();
+      const session = await runPytestSession(launch, { token: source.token, logger });
+      if (source.token.isCancellationRequested) return;
+      if (!session.connected) {
+        logger.warn(
+          `pytest --collect-only for ${ini} gave no results; the tree keeps the static read. ${session.problem ?? ''}`,
+        );
+        return;
+      }
+      const result = collectionFromEvents(session.events);
+      const staticNodes = new Map<string, TestNode>();
+      for (const { file } of files) indexNodes(file.tests, staticNodes);
+      const errors = new Map<string, { message: string; line: number | null }>();
+      for (const e of result.errors) errors.set(e.nodeid, { message: stripAnsi(e.message), line: e.line });
+      this.collections.set(ini, { byFile: nodesFromCollection(result.tests, staticNodes), errors, versions });
+      logger.info(
+        `${ini}: pytest collected ${result.tests.length} test(s), ${errors.size} error(s) in ${Date.now() - t} ms`,
+      );
+      this.host.collected();
+    } catch (e) {
+      logger.warn(
+        `pytest --collect-only for ${ini} failed: ${(e as Error).message}; the tree keeps the static read.`,
+      );
+    } finally {
+      clearTimeout(timer);
+      if (this.running.get(ini) === source) this.running.delete(ini);
+      if (busy) busy.busy = false;
+    }
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    for (const s of this.running.values()) s.cancel();
+  }
+}
