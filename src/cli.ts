@@ -11,7 +11,8 @@ import { stderrLogger } from './core/log';
 import { discoverFolder } from './core/pytest/discovery';
 import { groupNodeIds, runHeadless, workspaceSettings } from './core/pytest/headless';
 import type { FinishedEvent } from './core/pytest/protocol';
-import { leafIds, type TestNode } from './core/pytest/staticReader';
+import { indexNodes } from './core/pytest/collection';
+import { leafIds } from './core/pytest/staticReader';
 
 const USAGE = `usage:
   codespace-tests discover [--json] [workspace]
@@ -39,9 +40,7 @@ async function main(argv: string[]): Promise<number> {
     const files = await discoverFolder(workspace, settings.include);
     const tests: { nodeid: string; file: string; line: number | null; rootdir: string }[] = [];
     for (const f of files) {
-      const byId = new Map<string, TestNode>();
-      const walk = (n: TestNode) => (byId.set(n.nodeid, n), n.children.forEach(walk));
-      f.tests.forEach(walk);
+      const byId = indexNodes(f.tests);
       for (const id of leafIds(f.tests))
         tests.push({
           nodeid: id,

@@ -6,6 +6,7 @@ import { registerDjango } from './django/register';
 import type { DjangoController } from './django/controller';
 import { registerCi, type CiApi } from './ci/register';
 import { registerTestExplorer, type TestExplorerApi } from './testing/testExplorer';
+import { registerDebug, type DebugApi } from './debug/register';
 
 /** Wiring only: builds the parts, registers them, nothing else. */
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
@@ -21,9 +22,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const django = registerDjango(context, logger, logStore);
   const ci = registerCi({ context, logger });
   const testExplorer = registerTestExplorer(context, { logger, logStore, django });
+  const debug = registerDebug(context, { logger, logStore, django, testExplorer });
 
   logger.info(`Codespace Integration Tests ${context.extension.packageJSON.version} activated`);
-  return { logStore, loggedErrors: () => [...errors], django, ci, testExplorer };
+  return { logStore, loggedErrors: () => [...errors], django, ci, testExplorer, debug };
 }
 
 export function deactivate(): void {
@@ -41,4 +43,6 @@ export interface ExtensionApi {
   ci: CiApi;
   /** Test Explorer: controllers per folder, discovery state, and the run path the Run profile uses. */
   testExplorer: TestExplorerApi;
+  /** Debugging: the Debug profiles, "Debug Django Server", replaceable prompts. */
+  debug: DebugApi;
 }

@@ -5,6 +5,7 @@ import type { LogStore } from '../core/logs/logStore';
 import { Commands } from '../ids';
 import { FolderTests } from './folderTests';
 import { itemData } from './itemData';
+import { isAncestor, isUnder } from './itemTree';
 import { testWindows } from './runReporter';
 import { TestRunner, type RunSummary } from './testRunner';
 
@@ -14,6 +15,10 @@ export interface TestExplorerApi {
   /** Resolves when the static read and the background collection of every folder are done. */
   settled(): Promise<void>;
   refresh(): Promise<void>;
+  /** Every finished run, whoever started it: the Run profile, "Rerun failed tests", a continuous run. */
+  onDidFinishRun: vscode.Event<RunSummary>;
+  /** The Run profile of the folder holding the item: its handler is what VS Code calls, continuous runs included. */
+  runProfileFor(item: vscode.TestItem): vscode.TestRunProfile;
   /** Runs items through the Run profile's own path; resolves with what the run reported. */
   runTests(
     items: readonly vscode.TestItem[],
@@ -40,6 +45,12 @@ export function registerTestExplorer(
     logger.info(m);
   };
   const folders = new Map<string, FolderEntry>();
+  const finished = new vscode.EventEmitter<RunSummary>();
+  const entryFor = (items: readonly vscode.TestItem[]) => {
+    const entry = [...folders.values()].find((f) => items.every((i) => isUnder(f.tests.controller, i)));
+    if (!entry) throw new Error('the items do not all belong to one workspace folder');
+    return entry;
+  };
 
   const add = (folder: vscode.WorkspaceFolder) => {
     const key = folder.uri.toString();
@@ -53,7 +64,13 @@ export function registerTestExplorer(
       label,
     );
     const tests = new FolderTests(folder, controller, logger, logFallback);
-    const runner = new TestRunner(tests, logger, deps.logStore, deps.django, logFallback);
+    const runner = new TestRunner(tests, {
+      logger,
+      logStore: deps.logStore,
+      django: deps.django,
+      logFallback,
+      onFinished: (summary) => finished.fire(summary),
+    });
     controller.refreshHandler = () => tests.refresh();
     const profile = controller.createRunProfile(
       'Run',
@@ -80,6 +97,7 @@ export function registerTestExplorer(
 
   for (const f of vscode.workspace.workspaceFolders ?? []) add(f);
   context.subscriptions.push(
+    finished,
     vscode.workspace.onDidChangeWorkspaceFolders((e) => {
       e.removed.forEach(remove);
       e.added.forEach(add);
@@ -87,17 +105,19 @@ export function registerTestExplorer(
     vscode.commands.registerCommand(Commands.refreshTests, () =>
       Promise.all([...folders.values()].map((f) => f.tests.refresh())),
     ),
-    vscode.commands.registerCommand(Commands.rerunFailed, async () => {
+    vscode.commands.registerCommand(Commands.rerunFailed, async (): Promise<RunSummary[]> => {
       const withFailures = [...folders.values()].filter((f) => f.runner.lastFailed.length);
-      if (!withFailures.length)
-        return void vscode.window.showInformationMessage(
-          'No failed tests to rerun: the last run had no failures.',
-        );
+      if (!withFailures.length) {
+        void vscode.window.showInformationMessage('No failed tests to rerun: the last run had no failures.');
+        return [];
+      }
+      const summaries: RunSummary[] = [];
       for (const f of withFailures) {
         const request = new vscode.TestRunRequest(f.runner.lastFailed, undefined, f.profile);
         const cts = new vscode.CancellationTokenSource();
-        await f.runner.run(request, cts.token).finally(() => cts.dispose());
+        summaries.push(await f.runner.run(request, cts.token).finally(() => cts.dispose()));
       }
+      return summaries;
     }),
     vscode.commands.registerCommand(
       Commands.showLogsForTest,
@@ -110,9 +130,10 @@ export function registerTestExplorer(
     folderTests: () => [...folders.values()].map((f) => f.tests),
     settled: async () => void (await Promise.all([...folders.values()].map((f) => f.tests.settled()))),
     refresh: async () => void (await Promise.all([...folders.values()].map((f) => f.tests.refresh()))),
+    onDidFinishRun: finished.event,
+    runProfileFor: (item) => entryFor([item]).profile,
     runTests: async (items, opts) => {
-      const entry = [...folders.values()].find((f) => items.every((i) => isUnder(f.tests.controller, i)));
-      if (!entry) throw new Error('the items do not all belong to one workspace folder');
+      const entry = entryFor(items);
       const cts = opts?.token ? undefined : new vscode.CancellationTokenSource();
       try {
         return await entry.runner.run(
@@ -154,17 +175,6 @@ async function watchAndRun(
   });
   await new Promise<void>((resolve) => token.onCancellationRequested(() => resolve()));
   sub.dispose();
-}
-
-function isAncestor(ancestor: vscode.TestItem, item: vscode.TestItem): boolean {
-  for (let p = item.parent; p; p = p.parent) if (p === ancestor) return true;
-  return false;
-}
-
-function isUnder(controller: vscode.TestController, item: vscode.TestItem): boolean {
-  let root = item;
-  while (root.parent) root = root.parent;
-  return controller.items.get(root.id) === root;
 }
 
 async function showLogsForTest(arg?: {

@@ -4,8 +4,8 @@ import { CancelSource } from '../core/cancel';
 import type { SharedDjango } from '../core/django/types';
 import type { Logger } from '../core/log';
 import type { LogStore } from '../core/logs/logStore';
-import { launchFromSettings } from '../core/pytest/launch';
-import { runPytestSession } from '../core/pytest/session';
+import { launchFromSettings, type PytestLaunch } from '../core/pytest/launch';
+import { runPytestSession, type SessionOptions, type SessionOutcome } from '../core/pytest/session';
 import type { FolderTests } from './folderTests';
 import { folderLaunchSettings } from './interpreter';
 import { itemData } from './itemData';
@@ -35,6 +35,8 @@ export interface RunnerDeps {
   logFallback: (message: string) => void;
   /** Every finished run, whoever started it (the profile, "Rerun failed tests", a continuous run). */
   onFinished?: (summary: RunSummary) => void;
+  /** Starts pytest for one group; the Debug profile starts it under debugpy instead. */
+  startSession?: (launch: PytestLaunch, opts: SessionOptions) => Promise<SessionOutcome>;
 }
 
 interface Group {
@@ -201,7 +203,8 @@ export class TestRunner {
         stop.cancel();
       });
       try {
-        const session = await runPytestSession(launch, {
+        const start = this.deps.startSession ?? runPytestSession;
+        const session = await start(launch, {
           token: stop.token,
           logger: this.logger,
           onEvent: (e) => reporter.handle(e),

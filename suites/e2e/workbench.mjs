@@ -16,16 +16,30 @@ export class Workbench {
     await this.page.waitForSelector('.explorer-folders-view, .part.sidebar', { timeout: timeoutMs });
   }
 
-  /** Runs a command from the command palette by its title, as a person types it. */
-  async command(title) {
-    await this.page.keyboard.press('Escape');
-    await this.page.keyboard.press('Control+Shift+P');
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(`>${title}`);
-    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    await row.waitFor({ timeout: 10_000 });
-    await this.page.keyboard.press('Enter');
+  /**
+   * Runs a command from the command palette by its title, as a person types it. Tries again for a while:
+   * a view's focus command appears only once its extension has registered the view.
+   */
+  async command(title, timeoutMs = 30_000) {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      await this.page.keyboard.press('Escape');
+      await this.page.keyboard.press('Control+Shift+P');
+      const input = this.page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      // The palette does not always match "Category: Title" as a whole (the view commands do not);
+      // the title alone finds the command, and the row is still told apart by its full text.
+      await input.fill(`>${title.replace(/^[^:]+:\s*/, '')}`);
+      const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+      try {
+        await row.waitFor({ timeout: Math.min(5_000, Math.max(until - Date.now(), 1)) });
+      } catch (e) {
+        if (Date.now() >= until) throw e;
+        continue;
+      }
+      await row.click();
+      return;
+    }
   }
 
   /** Picks an item of an open quick pick by its label. */

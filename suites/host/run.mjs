@@ -24,14 +24,16 @@ import {
   extensionHostLogs,
 } from './vscodeServer.mjs';
 
-const { values } = parseArgs({
-  options: {
-    suite: { type: 'string', default: 'host' },
-    filter: { type: 'string' },
-    grep: { type: 'string' },
-    timeout: { type: 'string', default: String(30 * 60) },
-  },
-});
+// Parsed in main(), so other scripts can import copyFixture without this command line.
+const readOptions = () =>
+  parseArgs({
+    options: {
+      suite: { type: 'string', default: 'host' },
+      filter: { type: 'string' },
+      grep: { type: 'string' },
+      timeout: { type: 'string', default: String(30 * 60) },
+    },
+  }).values;
 
 /** A fresh copy of the fixture codespace, a git repository as in real life. */
 export function copyFixture() {
@@ -48,6 +50,7 @@ export function copyFixture() {
 }
 
 async function main() {
+  const values = readOptions();
   const suite = values.suite;
   const outDir = join(artifactsDir, 'host', suite);
   rmSync(outDir, { recursive: true, force: true });

@@ -6,7 +6,6 @@ import type { ExtensionApi } from '../../src/extension';
 import { activateExtension, fixtureFolder, waitFor } from './helpers';
 import {
   alive,
-  freePort,
   integrationDir,
   item,
   itemsByNodeId,
@@ -14,29 +13,14 @@ import {
   processesMentioning,
   pytestCollectedIds,
   setFolderSetting,
+  useFixtureSettings,
 } from './testExplorerHelpers';
 
 describe('Test Explorer in the fixture codespace (real pytest)', function () {
   this.timeout(180_000);
   let api: ExtensionApi;
-  let env: Record<string, string>;
-
-  before(async () => {
-    ({ api } = await activateExtension());
-    // Never port 8000: the fixture's own Django gets a free port, and the managed one is not started by runs.
-    env = { INTEGRATION_DJANGO_PORT: String(await freePort()) };
-    await setFolderSetting('tests.env', env);
-    await setFolderSetting('django.port', await freePort());
-    await setFolderSetting('django.autoStart', false);
-    await api.testExplorer.refresh();
-    await api.testExplorer.settled();
-  });
-
-  after(async () => {
-    await setFolderSetting('tests.env', undefined);
-    await setFolderSetting('django.port', undefined);
-    await setFolderSetting('django.autoStart', undefined);
-  });
+  before(async () => ({ api } = await activateExtension()));
+  const fixtureEnv = useFixtureSettings(() => api);
 
   it('shows the tests pytest collects, each with a range for its gutter button', async () => {
     const expected = pytestCollectedIds();
@@ -76,7 +60,7 @@ describe('Test Explorer in the fixture codespace (real pytest)', function () {
   });
 
   it('shows the on-demand failure with its message at the failing line', async () => {
-    await setFolderSetting('tests.env', { ...env, FAIL_ON_DEMAND: '1' });
+    await setFolderSetting('tests.env', { ...fixtureEnv(), FAIL_ON_DEMAND: '1' });
     // Stand-in Django lines while the test runs: the failure gets the lines of its own time window.
     const ticker = setInterval(
       () => api.logStore.append('django', `"GET /api/whoami/ HTTP/1.1" 200 (${Date.now()})`),
@@ -98,7 +82,7 @@ describe('Test Explorer in the fixture codespace (real pytest)', function () {
       assert.ok((r.serviceLogLines ?? 0) > 0, 'the Django lines of its window are attached to the failure');
     } finally {
       clearInterval(ticker);
-      await setFolderSetting('tests.env', env);
+      await setFolderSetting('tests.env', fixtureEnv());
     }
   });
 

@@ -3,7 +3,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { ExtensionApi } from '../../src/extension';
-import { fixtureFolder } from './helpers';
+import { rmSync, writeFileSync } from 'node:fs';
+import { fixtureFolder, waitFor } from './helpers';
 
 export const INTEGRATION_DIR = 'backend/oracles/tests/integration';
 
@@ -95,4 +96,45 @@ export async function setFolderSetting(key: string, value: unknown): Promise<voi
   await vscode.workspace
     .getConfiguration('codespaceTests', fixtureFolder().uri)
     .update(key, value, vscode.ConfigurationTarget.WorkspaceFolder);
+}
+
+/**
+ * Settings every Test Explorer suite runs with, set before its tests and cleared after: pytest's own Django
+ * on a free port (never 8000) and the managed one not started. Returns the tests.env the suite started with.
+ */
+export function useFixtureSettings(api: () => ExtensionApi): () => Record<string, string> {
+  let env: Record<string, string> = {};
+  before(async () => {
+    env = { INTEGRATION_DJANGO_PORT: String(await freePort()) };
+    await setFolderSetting('tests.env', env);
+    await setFolderSetting('django.port', await freePort());
+    await setFolderSetting('django.autoStart', false);
+    await api().testExplorer.refresh();
+    await api().testExplorer.settled();
+  });
+  after(async () => {
+    await setFolderSetting('tests.env', undefined);
+    await setFolderSetting('django.port', undefined);
+    await setFolderSetting('django.autoStart', undefined);
+  });
+  return () => env;
+}
+
+/** Writes a test file into the fixture's integration folder and waits until the tree shows `expectNodeId`. */
+export async function writeTestFile(
+  api: ExtensionApi,
+  name: string,
+  text: string,
+  expectNodeId: string,
+): Promise<string> {
+  const path = join(integrationDir(), name);
+  writeFileSync(path, text);
+  await waitFor(`${expectNodeId} to appear in the tree`, () => itemsByNodeId(api).has(expectNodeId));
+  return path;
+}
+
+/** Deletes test files and waits until the tree has forgotten them. */
+export async function removeTestFiles(api: ExtensionApi, ...names: string[]): Promise<void> {
+  for (const n of names) rmSync(join(integrationDir(), n), { force: true });
+  await waitFor('the deleted files to leave the tree', () => names.every((n) => !itemsByNodeId(api).has(n)));
 }

@@ -8,7 +8,9 @@ export type DebugpyAvailability =
   | { kind: 'interpreterFailed'; message: string };
 
 /** How to install debugpy into `python`, in words a person can act on. */
-export function installDebugpyHint(python: string): string {
+export function installDebugpyHint(python: string, prefixArgs: readonly string[] = []): string {
+  if (prefixArgs.length)
+    return `Install it with "uv add --dev debugpy" (the server runs through "${[python, ...prefixArgs].join(' ')}").`;
   const pip = `"${python} -m pip install debugpy"`;
   if (python === '/usr/bin/python3' || python === '/usr/bin/python')
     return `Install it with "sudo apt-get install python3-debugpy" (Debian/Ubuntu system Python) or ${pip}.`;
@@ -22,11 +24,19 @@ export function installDebugpyHint(python: string): string {
  */
 export async function checkDebugpy(
   python: string,
-  options: { cwd: string; env?: Record<string, string | undefined>; logger?: Logger; timeoutMs?: number },
+  options: {
+    cwd: string;
+    env?: Record<string, string | undefined>;
+    logger?: Logger;
+    timeoutMs?: number;
+    /** Words between the program and `-c` (`uv` + `run python`). */
+    prefixArgs?: readonly string[];
+  },
 ): Promise<DebugpyAvailability> {
+  const prefix = options.prefixArgs ?? [];
   const { exit, stdout, stderr } = await runToEnd({
     command: python,
-    args: ['-c', 'import debugpy; print(debugpy.__version__)'],
+    args: [...prefix, '-c', 'import debugpy; print(debugpy.__version__)'],
     cwd: options.cwd,
     env: options.env ?? process.env,
     logger: options.logger,
@@ -43,11 +53,11 @@ export async function checkDebugpy(
   if (/No module named '?debugpy/.test(stderr))
     return {
       kind: 'missing',
-      message: `debugpy is not installed for ${python}, so the Django server cannot run under the debugger. ${installDebugpyHint(python)}`,
+      message: `debugpy is not installed for ${[python, ...prefix].join(' ')}, so the Django server cannot run under the debugger. ${installDebugpyHint(python, prefix)}`,
     };
   const last = stderr.trim().split(/\r?\n/).slice(-3).join(' | ');
   return {
     kind: 'interpreterFailed',
-    message: `"${python} -c 'import debugpy'" failed (${exit.kind === 'exited' ? `exit code ${exit.code}` : exit.signal}): ${last || 'no output'}. ${installDebugpyHint(python)}`,
+    message: `"${[python, ...prefix].join(' ')} -c 'import debugpy'" failed (${exit.kind === 'exited' ? `exit code ${exit.code}` : exit.signal}): ${last || 'no output'}. ${installDebugpyHint(python, prefix)}`,
   };
 }

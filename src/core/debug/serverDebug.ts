@@ -35,6 +35,19 @@ export function debugServerCommand(
   return { command: interpreter, args: [...debugpy, server.command, ...args] };
 }
 
+/** How the wrapped command starts Python (`<python>`, or `uv run python`): for checking that debugpy imports there. */
+export function serverPython(
+  server: { command: string; args: readonly string[] },
+  interpreter: string,
+): { command: string; args: string[] } {
+  if (isPythonName(server.command)) return { command: server.command, args: [] };
+  if (basename(server.command) === 'uv') {
+    const at = server.args.findIndex((w) => isPythonName(w));
+    if (at >= 0) return { command: server.command, args: server.args.slice(0, at + 1) };
+  }
+  return { command: interpreter, args: [] };
+}
+
 function withNoReload(args: readonly string[]): string[] {
   const out = [...args];
   if (out.includes('runserver') && !out.includes('--noreload')) out.push('--noreload');

@@ -1,91 +1,96 @@
+import { StringDecoder } from 'node:string_decoder';
+
 /**
- * Turns the bytes of a log stream into lines. Lines are decoded whole, so a character split
- * across two chunks is never broken; invalid UTF-8 becomes U+FFFD instead of throwing.
- * A line longer than `maxLineBytes` keeps its head and says how long it really was, and its
- * tail is skipped without being buffered (a 100 MB line costs no memory).
+ * Turns the bytes of a log stream into lines. A streaming UTF-8 decoder sits in front, so a
+ * character split across two chunks is never broken and invalid UTF-8 becomes U+FFFD instead of
+ * throwing. A line longer than `maxLineChars` keeps its head and says how long it really was;
+ * its tail is skipped without being buffered (a 100 MB line costs no memory).
  */
-export const DEFAULT_MAX_LINE_BYTES = 16 * 1024;
+export const DEFAULT_MAX_LINE_CHARS = 16 * 1024;
 
 export class LineSplitter {
-  private carry: Buffer | undefined;
-  /** Bytes of the current over-long line (its head already kept), or 0. */
+  private decoder = new StringDecoder('utf8');
+  private carry = '';
+  /** Characters of the current over-long line (its head already kept), or 0. */
   private skipping = 0;
   private head = '';
 
   constructor(
     private readonly onLine: (text: string) => void,
-    private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES,
+    private readonly maxLineChars = DEFAULT_MAX_LINE_CHARS,
   ) {}
 
   write(chunk: Buffer): void {
-    let start = 0;
-    const n = chunk.length;
-    while (start < n) {
-      const nl = chunk.indexOf(10, start);
-      if (this.skipping) {
-        if (nl < 0) {
-          this.skipping += n - start;
-          return;
-        }
-        this.skipping += nl - start;
-        this.emitTruncated();
-        start = nl + 1;
-        continue;
-      }
-      if (nl < 0) {
-        this.keep(chunk, start, n);
-        return;
-      }
-      if (this.carry) {
-        const whole = Buffer.concat([this.carry, chunk.subarray(start, nl)]);
-        this.carry = undefined;
-        this.emitBytes(whole, 0, whole.length);
-      } else {
-        this.emitBytes(chunk, start, nl);
-      }
-      start = nl + 1;
-    }
+    this.take(this.decoder.write(chunk));
   }
 
   /** The stream ended normally: a last line without a newline is still a line. */
   flush(): void {
+    this.take(this.decoder.end());
+    this.decoder = new StringDecoder('utf8');
     if (this.skipping) this.emitTruncated();
     else if (this.carry) {
       const c = this.carry;
-      this.carry = undefined;
-      this.emitBytes(c, 0, c.length);
+      this.carry = '';
+      this.emit(c);
     }
   }
 
   /** The stream broke: drop the incomplete line (a resumed stream sends it again, whole). */
   discardPartial(): void {
-    this.carry = undefined;
+    this.decoder = new StringDecoder('utf8');
+    this.carry = '';
     this.skipping = 0;
     this.head = '';
   }
 
-  private keep(chunk: Buffer, start: number, end: number): void {
-    const carried = this.carry ? this.carry.length : 0;
-    if (carried + end - start > this.maxLineBytes) {
-      const all = this.carry ? Buffer.concat([this.carry, chunk.subarray(start, end)]) : chunk.subarray(start, end);
-      this.carry = undefined;
-      this.head = decodeHead(all, this.maxLineBytes);
+  private take(s: string): void {
+    let start = 0;
+    const n = s.length;
+    while (start < n) {
+      const nl = s.indexOf('\n', start);
+      if (this.skipping) {
+        this.skipping += (nl < 0 ? n : nl) - start;
+        if (nl < 0) return;
+        this.emitTruncated();
+        start = nl + 1;
+        continue;
+      }
+      if (nl < 0) {
+        this.keep(start === 0 ? s : s.slice(start));
+        return;
+      }
+      if (this.carry) {
+        const whole = this.carry + s.slice(start, nl);
+        this.carry = '';
+        this.emit(whole);
+      } else {
+        this.emit(s.slice(start, nl));
+      }
+      start = nl + 1;
+    }
+  }
+
+  private keep(rest: string): void {
+    const all = this.carry ? this.carry + rest : rest;
+    if (all.length > this.maxLineChars) {
+      this.carry = '';
+      this.head = cutHead(all, this.maxLineChars);
       this.skipping = all.length;
       return;
     }
-    // Copy: the chunk's memory may be reused by the stream.
-    this.carry = this.carry ? Buffer.concat([this.carry, chunk.subarray(start, end)]) : Buffer.from(chunk.subarray(start, end));
+    this.carry = all;
   }
 
-  private emitBytes(buf: Buffer, start: number, end: number): void {
-    if (end > start && buf[end - 1] === 13) end--; // CRLF
-    if (end - start > this.maxLineBytes) {
-      this.head = decodeHead(buf.subarray(start, end), this.maxLineBytes);
-      this.skipping = end - start;
+  private emit(line: string): void {
+    if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1); // CRLF
+    if (line.length > this.maxLineChars) {
+      this.head = cutHead(line, this.maxLineChars);
+      this.skipping = line.length;
       this.emitTruncated();
       return;
     }
-    this.onLine(buf.toString('utf8', start, end));
+    this.onLine(line);
   }
 
   private emitTruncated(): void {
@@ -93,20 +98,20 @@ export class LineSplitter {
     this.skipping = 0;
     const head = this.head;
     this.head = '';
-    this.onLine(`${head} …[line truncated: ${formatBytes(total)}, first ${formatBytes(this.maxLineBytes)} shown]`);
+    this.onLine(`${head} …[line truncated: ${formatSize(total)} characters, first ${formatSize(this.maxLineChars)} shown]`);
   }
 }
 
-/** The first `max` bytes as text, cut on a character boundary. */
-function decodeHead(buf: Buffer, max: number): string {
-  let end = Math.min(max, buf.length);
-  // Step back over continuation bytes (10xxxxxx) so the cut does not split a character.
-  while (end > 0 && end < buf.length && (buf[end] & 0xc0) === 0x80) end--;
-  return buf.toString('utf8', 0, end);
+/** The first `max` characters, never ending on half a surrogate pair. */
+function cutHead(s: string, max: number): string {
+  let end = Math.min(max, s.length);
+  const c = s.charCodeAt(end - 1);
+  if (c >= 0xd800 && c <= 0xdbff) end--;
+  return s.slice(0, end);
 }
 
-export function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${n} bytes`;
+export function formatSize(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} M`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} K`;
+  return String(n);
 }

@@ -1,7 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../log';
 import type { LogLevel, LogStore } from '../logs/logStore';
-import { PodLogStream, type PodLogOptions, type PodLogTarget, type StreamLine } from './podLogStream';
+import { PodLogStream, type NoticeLevel, type PodLogOptions, type PodLogTarget } from './podLogStream';
 import { podSource, selectorSource } from './pods';
 import { SelectorLogStream } from './selectorLogStream';
 
@@ -29,7 +29,7 @@ export class LogFollowers {
     const source = podSource(target.namespace, target.pod, target.container);
     const existing = this.streams.get(source);
     if (existing && !(existing.stream instanceof PodLogStream && existing.stream.state.kind === 'ended')) return source;
-    const stream = new PodLogStream(kc, target, (l) => this.append(source, l), this.logger, options);
+    const stream = new PodLogStream(kc, target, (text, time, notice) => this.append(source, text, time, undefined, notice), this.logger, options);
     this.streams.set(source, {
       stream,
       info: {
@@ -48,7 +48,7 @@ export class LogFollowers {
   followSelector(kc: KubeConfig, namespace: string, selector: string, options: PodLogOptions): string {
     const source = selectorSource(namespace, selector);
     if (this.streams.has(source)) return source;
-    const stream = new SelectorLogStream(kc, namespace, selector, (l) => this.append(source, l, l.tag), this.logger, options);
+    const stream = new SelectorLogStream(kc, namespace, selector, (text, time, tag, notice) => this.append(source, text, time, tag, notice), this.logger, options);
     this.streams.set(source, {
       stream,
       info: {
@@ -87,8 +87,8 @@ export class LogFollowers {
     await Promise.all(all.map((s) => s.stream.stop()));
   }
 
-  private append(source: string, line: StreamLine, tag?: string): void {
-    const level: LogLevel | undefined = line.notice;
-    this.store.append(source, line.text, line.time, tag, level);
+  private append(source: string, text: string, time: number, tag: string | undefined, notice: NoticeLevel | undefined): void {
+    const level: LogLevel | undefined = notice;
+    this.store.append(source, text, time, tag, level);
   }
 }

@@ -4,7 +4,7 @@ import type { Logger } from '../log';
 import { Backoff, sleep } from './backoff';
 import { describeKubeError } from './errors';
 import { LineSplitter } from './lineSplitter';
-import { sinceTimeFor, splitTimestamp } from './timestamps';
+import { compareStamps, sinceTimeFor, splitTimestamp, type StampedLine } from './timestamps';
 
 export interface PodLogTarget {
   namespace: string;
@@ -19,18 +19,17 @@ export interface PodLogOptions {
   tailLines?: number;
   /** History from this many seconds ago on the first connection. */
   sinceSeconds?: number;
-  maxLineBytes?: number;
+  maxLineChars?: number;
   context?: string;
   server?: string;
   backoff?: Backoff;
 }
 
-/** A line for the store: `notice` lines are the stream's own words (restarted, deleted), not the container's. */
-export interface StreamLine {
-  text: string;
-  time: number;
-  notice?: 'info' | 'warn' | 'error';
-}
+/** The stream's own words (restarted, deleted), as opposed to the container's lines. */
+export type NoticeLevel = 'info' | 'warn' | 'error';
+
+/** Where lines go: called once per line, so positional arguments (no object per line). */
+export type LineSink = (text: string, time: number, notice?: NoticeLevel) => void;
 
 export type PodLogState =
   | { kind: 'connecting' }
@@ -54,8 +53,9 @@ export class PodLogStream {
   private readonly stateListeners = new Set<(s: PodLogState) => void>();
   private controller: AbortController | undefined;
   private current: PodLogState = { kind: 'connecting' };
-  /** Resume point: the last timestamp key seen, and how many lines carried exactly that key. */
-  private lastKey = '';
+  /** Resume point: the last timestamp seen (second + nanos), and how many lines carried exactly it. */
+  private lastSecond = '';
+  private lastNanos = 0;
   private seenAtLast = 0;
   private skipAtLast = 0;
   private linesThisConnection = 0;
@@ -66,12 +66,12 @@ export class PodLogStream {
   constructor(
     private readonly kc: KubeConfig,
     readonly target: PodLogTarget,
-    private readonly emit: (line: StreamLine) => void,
+    private readonly emit: LineSink,
     private readonly logger: Logger,
     private readonly options: PodLogOptions = {},
   ) {
     this.backoff = options.backoff ?? new Backoff();
-    this.splitter = new LineSplitter((l) => this.onLine(l), options.maxLineBytes);
+    this.splitter = new LineSplitter((l) => this.onLine(l), options.maxLineChars);
     this.ended = new Promise((r) => (this.resolveEnded = r));
   }
 
@@ -135,7 +135,7 @@ export class PodLogStream {
       const id = status?.containerID ?? '';
       if (followedId && id && id !== followedId && uid === followedUid) {
         // Restarted: the old instance's last lines are only in `previous`; fetch them before following the new one.
-        await this.fetch({ previous: true, timestamps: true, sinceTime: this.lastKey ? sinceTimeFor(this.lastKey) : undefined }).catch(() => undefined);
+        await this.fetch({ previous: true, timestamps: true, sinceTime: this.lastSecond ? sinceTimeFor(this.lastSecond) : undefined }).catch(() => undefined);
         this.notice(`container ${container} of pod ${pod} restarted (restart #${status?.restartCount ?? '?'})`, 'warn');
       }
       const waiting = status?.state?.waiting;
@@ -147,7 +147,7 @@ export class PodLogStream {
       followedUid = uid;
       const follow = this.options.follow ?? true;
       const opts: LogOptions = { follow, timestamps: true };
-      if (this.lastKey) opts.sinceTime = sinceTimeFor(this.lastKey);
+      if (this.lastSecond) opts.sinceTime = sinceTimeFor(this.lastSecond);
       else if (first && this.options.sinceSeconds) opts.sinceSeconds = this.options.sinceSeconds;
       // The client drops tailLines=0 (falsy), so "no history" is asked as "since now".
       else if (first && this.options.tailLines === 0) opts.sinceTime = new Date().toISOString().slice(0, 19) + 'Z';
@@ -170,7 +170,7 @@ export class PodLogStream {
       if (this.linesThisConnection > 0) this.backoff.reset();
       const terminal = podInfo.status?.phase === 'Succeeded' || podInfo.status?.phase === 'Failed';
       if (outcome.kind === 'ended' && terminal) return this.end('completed', `pod ${pod} has ${podInfo.status?.phase?.toLowerCase()}; its log is complete`, 'info');
-      if (outcome.kind === 'dropped') this.logger.info(`log of ${namespace}/${pod}/${container} dropped; resuming from ${this.lastKey || 'the start'}`);
+      if (outcome.kind === 'dropped') this.logger.info(`log of ${namespace}/${pod}/${container} dropped; resuming from ${this.lastSecond || 'the start'}`);
       // A stream that ends at once with nothing new (a terminating container) is retried with backoff, not in a tight loop.
       if (this.linesThisConnection === 0) await sleep(this.backoff.next(), this.abort.signal);
     }
@@ -217,28 +217,32 @@ export class PodLogStream {
     });
   }
 
+  private readonly stamped: StampedLine = { second: '', nanos: 0, ms: NaN, text: '' };
+
   private onLine(raw: string): void {
-    const { key, ms, text } = splitTimestamp(raw);
-    if (key) {
-      if (key < this.lastKey) return;
-      if (key === this.lastKey) {
+    const t = splitTimestamp(raw, this.stamped);
+    if (t.second) {
+      const order = this.lastSecond ? compareStamps(t.second, t.nanos, this.lastSecond, this.lastNanos) : 1;
+      if (order < 0) return;
+      if (order === 0) {
         if (this.skipAtLast > 0) {
           this.skipAtLast--;
           return;
         }
         this.seenAtLast++;
       } else {
-        this.lastKey = key;
+        this.lastSecond = t.second;
+        this.lastNanos = t.nanos;
         this.seenAtLast = 1;
         this.skipAtLast = 0;
       }
     }
     this.linesThisConnection++;
-    this.emit({ text, time: Number.isNaN(ms) ? Date.now() : ms });
+    this.emit(t.text, t.second ? t.ms : Date.now());
   }
 
-  private notice(text: string, level: 'info' | 'warn' | 'error'): void {
-    this.emit({ text: `── ${text} ──`, time: Date.now(), notice: level });
+  private notice(text: string, level: NoticeLevel): void {
+    this.emit(`── ${text} ──`, Date.now(), level);
   }
 
   private async retry(message: string): Promise<void> {
@@ -248,7 +252,7 @@ export class PodLogStream {
     await sleep(retryInMs, this.abort.signal);
   }
 
-  private end(reason: (PodLogState & { kind: 'ended' })['reason'], message: string, level?: 'info' | 'warn' | 'error'): void {
+  private end(reason: (PodLogState & { kind: 'ended' })['reason'], message: string, level?: NoticeLevel): void {
     if (this.current.kind === 'ended') return;
     if (level) this.notice(message, level);
     const s = { kind: 'ended' as const, reason, message };

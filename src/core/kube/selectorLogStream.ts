@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../log';
-import { PodLogStream, type PodLogOptions, type StreamLine } from './podLogStream';
+import { PodLogStream, type NoticeLevel, type PodLogOptions } from './podLogStream';
 import { PodWatch, type PodWatchState } from './podWatch';
 
 /**
@@ -18,7 +18,7 @@ export class SelectorLogStream {
     private readonly kc: KubeConfig,
     readonly namespace: string,
     readonly selector: string,
-    private readonly emit: (line: StreamLine & { tag: string }) => void,
+    private readonly emit: (text: string, time: number, tag: string, notice?: NoticeLevel) => void,
     private readonly logger: Logger,
     private readonly options: PodLogOptions & { deniedRetryMs?: number } = {},
   ) {
@@ -54,12 +54,12 @@ export class SelectorLogStream {
       const stream = new PodLogStream(
         this.kc,
         { namespace: this.namespace, pod: pod.name, container: pod.defaultContainer },
-        (line) => this.emit({ ...line, tag: pod.name }),
+        (text, time, notice) => this.emit(text, time, pod.name, notice),
         this.logger,
         opts,
       );
       this.streams.set(pod.name, stream);
-      this.emit({ text: `── following pod ${pod.name} (container ${pod.defaultContainer}) ──`, time: Date.now(), notice: 'info', tag: pod.name });
+      this.emit(`── following pod ${pod.name} (container ${pod.defaultContainer}) ──`, Date.now(), pod.name, 'info');
       void stream.ended.then(() => {
         if (this.streams.get(pod.name) === stream) this.streams.delete(pod.name);
       });

@@ -15,37 +15,82 @@ export interface LogLine {
   seq: number;
 }
 
-/** Fixed-size ring of lines for one source: the oldest are dropped first. Seqs rise along the ring. */
+const LEVELS: readonly LogLevel[] = ['unknown', 'error', 'warn', 'info', 'debug', 'unknown'];
+const LEVEL_CODE: Record<LogLevel, number> = { unknown: 5, error: 1, warn: 2, info: 3, debug: 4 };
+/** Level not guessed yet: guessing costs a regex scan, so it waits until someone reads the line. */
+const UNGUESSED = 0;
+
+/**
+ * Fixed-size ring of lines for one source, the oldest dropped first. Columns instead of one object
+ * per line: a flood of pod lines costs a string and a few numbers each, and objects are only made
+ * for the lines someone reads. Seqs rise along the ring.
+ */
 class Ring {
-  private items: (LogLine | undefined)[];
+  private texts: string[] = [];
+  private tags: (string | undefined)[] = [];
+  private times: Float64Array;
+  private seqs: Float64Array;
+  private levels: Uint8Array;
+  private size: number;
   private start = 0;
   length = 0;
   dropped = 0;
   /** Characters of text held, for the memory estimate. */
   chars = 0;
 
-  constructor(readonly capacity: number) {
+  constructor(
+    readonly source: string,
+    readonly capacity: number,
+  ) {
     // Grows on demand: a source with ten lines does not reserve a hundred thousand slots.
-    this.items = new Array(Math.min(capacity, 1024));
+    this.size = Math.min(capacity, 1024);
+    this.times = new Float64Array(this.size);
+    this.seqs = new Float64Array(this.size);
+    this.levels = new Uint8Array(this.size);
   }
 
-  push(line: LogLine): void {
+  push(text: string, time: number, tag: string | undefined, level: number, seq: number): void {
+    let slot: number;
     if (this.length < this.capacity) {
-      if (this.length === this.items.length) this.grow();
-      this.items[(this.start + this.length) % this.items.length] = line;
+      if (this.length === this.size) this.grow();
+      slot = (this.start + this.length) % this.size;
       this.length++;
     } else {
-      const old = this.items[this.start]!;
-      this.chars -= old.text.length;
-      this.items[this.start] = line;
-      this.start = (this.start + 1) % this.capacity;
+      slot = this.start;
+      this.chars -= this.texts[slot].length;
+      this.start = (this.start + 1) % this.size;
       this.dropped++;
     }
-    this.chars += line.text.length;
+    this.texts[slot] = text;
+    this.tags[slot] = tag;
+    this.times[slot] = time;
+    this.seqs[slot] = seq;
+    this.levels[slot] = level;
+    this.chars += text.length;
+  }
+
+  timeAt(i: number): number {
+    return this.times[(this.start + i) % this.size];
+  }
+
+  seqAt(i: number): number {
+    return this.seqs[(this.start + i) % this.size];
+  }
+
+  textAt(i: number): string {
+    return this.texts[(this.start + i) % this.size];
+  }
+
+  levelAt(i: number): LogLevel {
+    const slot = (this.start + i) % this.size;
+    let code = this.levels[slot];
+    if (code === UNGUESSED) code = this.levels[slot] = LEVEL_CODE[guessLevel(this.texts[slot])];
+    return LEVELS[code];
   }
 
   at(i: number): LogLine {
-    return this.items[(this.start + i) % this.items.length]!;
+    const slot = (this.start + i) % this.size;
+    return { time: this.times[slot], source: this.source, text: this.texts[slot], level: this.levelAt(i), tag: this.tags[slot], seq: this.seqs[slot] };
   }
 
   /** Index of the first line with seq > `seq` (binary search). */
@@ -54,7 +99,7 @@ class Ring {
     let hi = this.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.at(mid).seq <= seq) lo = mid + 1;
+      if (this.seqAt(mid) <= seq) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -65,17 +110,29 @@ class Ring {
   }
 
   clear(): void {
-    this.items = new Array(Math.min(this.capacity, 1024));
+    this.texts = [];
+    this.tags = [];
     this.start = 0;
     this.length = 0;
     this.chars = 0;
   }
 
   private grow(): void {
-    const next = new Array(Math.min(this.capacity, this.items.length * 2));
-    for (let i = 0; i < this.length; i++) next[i] = this.at(i);
-    this.items = next;
-    this.start = 0;
+    const size = Math.min(this.capacity, this.size * 2);
+    const texts: string[] = new Array(size);
+    const tags: (string | undefined)[] = new Array(size);
+    const times = new Float64Array(size);
+    const seqs = new Float64Array(size);
+    const levels = new Uint8Array(size);
+    for (let i = 0; i < this.length; i++) {
+      const slot = (this.start + i) % this.size;
+      texts[i] = this.texts[slot];
+      tags[i] = this.tags[slot];
+      times[i] = this.times[slot];
+      seqs[i] = this.seqs[slot];
+      levels[i] = this.levels[slot];
+    }
+    Object.assign(this, { texts, tags, times, seqs, levels, size, start: 0 });
   }
 }
 
@@ -101,7 +158,9 @@ export const LINE_OVERHEAD_BYTES = 160;
 export class LogStore {
   private readonly rings = new Map<string, Ring>();
   private readonly listeners = new Set<LogListener>();
-  private pending: LogLine[] = [];
+  /** Sources with lines not yet handed to listeners; the lines themselves are read from the rings at flush. */
+  private readonly touched = new Set<Ring>();
+  private flushedSeq = 0;
   private timer: NodeJS.Timeout | undefined;
   private seq = 0;
 
@@ -118,25 +177,28 @@ export class LogStore {
     if (capacity === this.capacityPerSource) return;
     this.capacityPerSource = capacity;
     for (const [source, ring] of this.rings) {
-      const next = new Ring(capacity);
-      for (const line of ring) next.push(line);
+      const next = new Ring(source, capacity);
+      for (const line of ring) next.push(line.text, line.time, line.tag, LEVEL_CODE[line.level], line.seq);
       this.rings.set(source, next);
     }
   }
 
-  append(source: string, text: string, time = Date.now(), tag?: string, level: LogLevel = guessLevel(text)): LogLine {
+  /** Adds a line; returns its seq. Without a level, one is guessed from the text when the line is first read. */
+  append(source: string, text: string, time = Date.now(), tag?: string, level?: LogLevel): number {
     let ring = this.rings.get(source);
     if (!ring) {
-      ring = new Ring(this.capacityPerSource);
+      ring = new Ring(source, this.capacityPerSource);
       this.rings.set(source, ring);
     }
-    const line: LogLine = { time, source, text, level, tag, seq: ++this.seq };
-    ring.push(line);
+    const seq = ++this.seq;
+    ring.push(text, time, tag, level ? LEVEL_CODE[level] : UNGUESSED, seq);
     if (this.listeners.size) {
-      this.pending.push(line);
+      this.touched.add(ring);
       this.timer ??= setTimeout(() => this.flush(), this.batchMs);
+    } else {
+      this.flushedSeq = seq;
     }
-    return line;
+    return seq;
   }
 
   /** Lines of the given sources (all when absent) in the window that pass the filter, in time order. A bad regex matches nothing. */
@@ -147,11 +209,11 @@ export class LogStore {
     for (const [source, ring] of this.rings) {
       if (q.sources && !q.sources.includes(source)) continue;
       for (let i = q.afterSeq !== undefined ? ring.firstAfterSeq(q.afterSeq) : 0; i < ring.length; i++) {
-        const line = ring.at(i);
-        if (q.from !== undefined && line.time < q.from) continue;
-        if (q.to !== undefined && line.time > q.to) continue;
-        if (!filter.trivial && !filter.matches(line.text, line.level)) continue;
-        out.push(line);
+        const time = ring.timeAt(i);
+        if (q.from !== undefined && time < q.from) continue;
+        if (q.to !== undefined && time > q.to) continue;
+        if (!filter.trivial && !filter.matches(ring.textAt(i), ring.levelAt(i))) continue;
+        out.push(ring.at(i));
       }
     }
     out.sort((a, b) => a.time - b.time || a.seq - b.seq);
@@ -202,12 +264,18 @@ export class LogStore {
     return { dispose: () => this.listeners.delete(listener) };
   }
 
+  /** Hands the lines added since the last flush to the listeners, in seq order (lines the rings already dropped are skipped). */
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (!this.pending.length) return;
-    const batch = this.pending;
-    this.pending = [];
+    if (!this.touched.size) return;
+    const batch: LogLine[] = [];
+    for (const ring of this.touched) {
+      for (let i = ring.firstAfterSeq(this.flushedSeq); i < ring.length; i++) batch.push(ring.at(i));
+    }
+    this.touched.clear();
+    this.flushedSeq = this.seq;
+    if (batch.length > 1) batch.sort((a, b) => a.seq - b.seq);
     for (const l of this.listeners) l(batch);
   }
 

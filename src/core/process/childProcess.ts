@@ -67,35 +67,38 @@ export class ChildProcess {
       `${this.name} started (pid ${this.pid ?? '?'}): ${options.command} ${options.args.join(' ')}`,
     );
     const sub = options.token?.onCancellationRequested(() => void this.stop());
-    this.stopped = this.proc.then(
-      (r) => {
-        sub?.dispose();
-        const failed = r.failed && r.exitCode === undefined && !r.signal;
+    const finished = this.proc.then(
+      (r): Exit => {
         const cause = (r as { cause?: unknown }).cause;
-        const exit: Exit = failed
-          ? {
-              kind: 'failedToStart',
-              error: cause instanceof Error ? cause : new Error(String(r.shortMessage ?? r.message)),
-              notFound: (cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT',
-            }
-          : r.signal
-            ? { kind: 'signalled', signal: r.signal }
-            : { kind: 'exited', code: r.exitCode ?? 0 };
-        this.exit = exit;
-        options.logger?.debug(`${this.name} (pid ${this.pid ?? '?'}) ended: ${describeExit(exit)}`);
-        return exit;
+        if (r.failed && r.exitCode === undefined && !r.signal) {
+          return {
+            kind: 'failedToStart',
+            error: cause instanceof Error ? cause : new Error(String(r.shortMessage ?? r.message)),
+            notFound: (cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT',
+          };
+        }
+        return r.signal ? { kind: 'signalled', signal: r.signal } : { kind: 'exited', code: r.exitCode ?? 0 };
       },
-      (e: unknown) => {
-        sub?.dispose();
-        const exit: Exit = {
-          kind: 'failedToStart',
-          error: e instanceof Error ? e : new Error(String(e)),
-          notFound: false,
-        };
-        this.exit = exit;
-        return exit;
-      },
+      (e: unknown): Exit => ({
+        kind: 'failedToStart',
+        error: e instanceof Error ? e : new Error(String(e)),
+        notFound: false,
+      }),
     );
+    // A grandchild that outlives the parent and holds its pipes (debugpy's adapter, an orphaned reloader
+    // child) must not keep `stopped` waiting: settle at most 2 s after the parent itself has exited.
+    const exited = new Promise<Exit>((resolve) =>
+      this.proc.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
+        const exit: Exit = signal ? { kind: 'signalled', signal } : { kind: 'exited', code: code ?? 0 };
+        setTimeout(() => resolve(exit), 2000).unref();
+      }),
+    );
+    this.stopped = Promise.race([finished, exited]).then((exit) => {
+      sub?.dispose();
+      this.exit ??= exit;
+      options.logger?.debug(`${this.name} (pid ${this.pid ?? '?'}) ended: ${describeExit(this.exit)}`);
+      return this.exit;
+    });
     if (options.token?.isCancellationRequested) void this.stop();
   }
 

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { globToRegExp } from './glob';
-import { findGoverningIni, readPytestIni, type IniResult } from './ini';
+import { DEFAULT_RULES, findGoverningIni, readPytestIni, type IniResult } from './ini';
 import { isTestFile, readTests, type TestNode } from './staticReader';
 
 /** One test file as the static read sees it. */
@@ -76,16 +76,13 @@ export async function discoverFile(
   if (ini.kind === 'ok') {
     if (!isTestFile(fileId, ini.rules.pythonFiles) || !underTestpaths(fileId, ini.rules.testpaths))
       return undefined;
-  } else if (!isTestFile(fileId, ['test_*.py', '*_test.py'])) return undefined;
+  } else if (!isTestFile(fileId, DEFAULT_RULES.pythonFiles)) return undefined;
   if (ini.kind === 'invalid')
     return {
       ...base,
       problem: `${ini.path} is not a valid pytest.ini (${ini.error}). Fix it, then refresh the tests.`,
     };
-  const rules =
-    ini.kind === 'ok'
-      ? ini.rules
-      : { pythonFiles: [], pythonClasses: ['Test'], pythonFunctions: ['test'], testpaths: [] };
+  const rules = ini.kind === 'ok' ? ini.rules : DEFAULT_RULES;
   let text = source;
   if (text === undefined) {
     try {

@@ -44,12 +44,7 @@ export async function runPytestSession(
   launch: PytestLaunch,
   opts: SessionOptions = {},
 ): Promise<SessionOutcome> {
-  const channel = await ResultChannel.open(opts.logger);
-  const events: PluginEvent[] = [];
-  channel.onEvent((e) => {
-    events.push(e);
-    opts.onEvent?.(e);
-  });
+  const { channel, events } = await openSessionChannel(opts);
   const tail: string[] = [];
   const child = new ChildProcess({
     command: launch.command,
@@ -76,6 +71,19 @@ export async function runPytestSession(
     ? undefined
     : describeProblem(launch, outcome, opts.commandSetting ?? 'codespaceTests.tests.command');
   return outcome;
+}
+
+/** The results channel of one session, every event it receives kept in order and passed to `onEvent`. */
+export async function openSessionChannel(
+  opts: Pick<SessionOptions, 'logger' | 'onEvent'>,
+): Promise<{ channel: ResultChannel; events: PluginEvent[] }> {
+  const channel = await ResultChannel.open(opts.logger);
+  const events: PluginEvent[] = [];
+  channel.onEvent((e) => {
+    events.push(e);
+    opts.onEvent?.(e);
+  });
+  return { channel, events };
 }
 
 /** The message for a session that did not run its tests normally; undefined when it did (pass or fail). */

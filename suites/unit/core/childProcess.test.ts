@@ -59,3 +59,22 @@ describe('ChildProcess (the one child-process shape)', () => {
     assert.notStrictEqual(exit.kind, 'exited');
   });
 });
+
+describe('ChildProcess when a grandchild keeps its pipes open', () => {
+  it('still settles `stopped` soon after the parent exits', async () => {
+    let grandchild = 0;
+    const child = new ChildProcess({
+      command: 'sh',
+      // setsid: the grandchild leaves the group, like a daemonized adapter, and keeps stdout open.
+      args: ['-c', 'setsid sleep 30 & echo $!; exit 0'],
+      cwd: process.cwd(),
+      env: process.env,
+      onLine: (l) => (grandchild ||= Number(l)),
+    });
+    const started = Date.now();
+    const exit = await child.stopped;
+    assert.deepStrictEqual(exit, { kind: 'exited', code: 0 });
+    assert.ok(Date.now() - started < 5000, 'settled within the grace period');
+    if (grandchild) process.kill(grandchild, 'SIGKILL');
+  });
+});

@@ -10,6 +10,8 @@ import { debugServerCommand, serverAttachConfig } from '../../../src/core/debug/
 import { freePort, isPortFree, pickListenPort } from '../../../src/core/debug/ports';
 import { checkDebugpy, installDebugpyHint } from '../../../src/core/debug/debugpyCheck';
 import { SYSTEM_PYTHON } from './support';
+import { runPytestUnderDebugger, type Debugger } from '../../../src/core/debug/testDebug';
+import { buildPytestLaunch } from '../../../src/core/pytest/launch';
 import { runToEnd } from '../../../src/core/process/childProcess';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -329,5 +331,47 @@ describe('is debugpy importable', function () {
       installDebugpyHint('/ws/.venv/bin/python'),
       /\/ws\/\.venv\/bin\/python -m pip install debugpy/,
     );
+  });
+});
+
+describe('a debug run that cannot start ends with its error', () => {
+  const launch = buildPytestLaunch({
+    base: { command: '/usr/bin/python3', args: ['-m', 'pytest'] },
+    mode: 'run',
+    ini: '/ws/it/pytest.ini',
+    nodeIds: ['test_a.py::test_x'],
+    extraArgs: [],
+    cwd: '/ws',
+    baseEnv: {},
+    pluginDir: '/ext/python',
+  });
+
+  it('the session failing to start', async () => {
+    const failing: Debugger = {
+      start: async () => Promise.reject(new Error('Configured debug type "debugpy" is not supported.')),
+    };
+    const outcome = await runPytestUnderDebugger(launch, {}, failing, {
+      interpreter: '/usr/bin/python3',
+      justMyCode: true,
+    });
+    assert.strictEqual(outcome.cancelled, false);
+    assert.strictEqual(outcome.exit.kind, 'failedToStart');
+    assert.match(
+      outcome.problem ?? '',
+      /The debug session could not start: Configured debug type "debugpy" is not supported/,
+    );
+  });
+
+  it('a run command the debugger cannot start', async () => {
+    let started = false;
+    const debug: Debugger = {
+      start: async () => ((started = true), Promise.reject(new Error('unreachable'))),
+    };
+    const outcome = await runPytestUnderDebugger({ ...launch, command: 'make', args: ['test'] }, {}, debug, {
+      interpreter: '/usr/bin/python3',
+      justMyCode: true,
+    });
+    assert.strictEqual(started, false);
+    assert.match(outcome.problem ?? '', /Cannot debug tests run by "make test/);
   });
 });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert';
 import { LineSplitter } from '../../../src/core/kube/lineSplitter';
-import { sinceTimeFor, splitTimestamp } from '../../../src/core/kube/timestamps';
+import { compareStamps, sinceTimeFor, splitTimestamp } from '../../../src/core/kube/timestamps';
 
 function split(chunks: Buffer[], max?: number, end: 'flush' | 'discard' = 'flush'): string[] {
   const out: string[] = [];
@@ -43,36 +43,40 @@ describe('kube: LineSplitter', () => {
     const lines = split(chunks, 16 * 1024);
     assert.strictEqual(lines.length, 3);
     assert.strictEqual(lines[0], 'before');
-    assert.ok(lines[1].startsWith('x'.repeat(16 * 1024) + ' …[line truncated: 1.0 MB'), lines[1].slice(16 * 1024));
+    assert.ok(lines[1].startsWith('x'.repeat(16 * 1024) + ' …[line truncated: 1.0 M characters, first 16.0 K shown]'), lines[1].slice(16 * 1024));
     assert.strictEqual(lines[2], 'after');
   });
 
-  it('cuts a truncated line on a character boundary', () => {
-    const line = Buffer.from('é'.repeat(100) + '\n');
+  it('cuts a truncated line on a character boundary, never half an emoji', () => {
+    const line = Buffer.from('😀'.repeat(100) + '\n');
     const [only] = split([line], 51);
-    assert.ok(only.startsWith('é'.repeat(25) + ' …[line truncated'), only);
-    assert.ok(!only.includes('\uFFFD'));
+    assert.ok(only.startsWith('😀'.repeat(25) + ' …[line truncated: 200 characters'), only);
+  });
+
+  it('a truncated line split across chunks ends at its newline, and the rest goes on', () => {
+    const lines = split([Buffer.from('a'.repeat(30)), Buffer.from('b'.repeat(30)), Buffer.from('c\nnext\n')], 40);
+    assert.deepStrictEqual(lines, ['a'.repeat(30) + 'b'.repeat(10) + ' …[line truncated: 61 characters, first 40 shown]', 'next']);
   });
 });
 
 describe('kube: timestamps', () => {
-  it('splits RFC3339Nano prefixes into a fixed-width key that sorts in time order', () => {
-    const a = splitTimestamp('2024-05-01T10:00:00.1Z first');
-    const b = splitTimestamp('2024-05-01T10:00:00.099999999Z earlier');
-    const c = splitTimestamp('2024-05-01T10:00:00Z earliest');
-    assert.strictEqual(a.key, '2024-05-01T10:00:00.100000000Z');
-    assert.strictEqual(a.text, 'first');
-    assert.strictEqual(a.ms, Date.parse('2024-05-01T10:00:00.100Z'));
-    assert.ok(c.key < b.key && b.key < a.key);
-    assert.strictEqual(sinceTimeFor(a.key), '2024-05-01T10:00:00Z');
+  it('splits RFC3339Nano prefixes into second + nanos that order in time whatever the fraction length', () => {
+    const a = { ...splitTimestamp('2024-05-01T10:00:00.1Z first') };
+    const b = { ...splitTimestamp('2024-05-01T10:00:00.099999999Z earlier') };
+    const c = { ...splitTimestamp('2024-05-01T10:00:00Z earliest') };
+    assert.deepStrictEqual(a, { second: '2024-05-01T10:00:00', nanos: 100_000_000, ms: Date.parse('2024-05-01T10:00:00.100Z'), text: 'first' });
+    assert.ok(compareStamps(c.second, c.nanos, b.second, b.nanos) < 0 && compareStamps(b.second, b.nanos, a.second, a.nanos) < 0);
+    const d = splitTimestamp('2024-05-01T10:00:01.000000001Z next second');
+    assert.ok(compareStamps(a.second, a.nanos, d.second, d.nanos) < 0);
+    assert.strictEqual(sinceTimeFor(a.second), '2024-05-01T10:00:00Z');
   });
 
   it('keeps a line without timestamp whole', () => {
-    assert.deepStrictEqual(splitTimestamp('plain text line'), { key: '', ms: NaN, text: 'plain text line' });
+    assert.deepStrictEqual({ ...splitTimestamp('plain text line') }, { second: '', nanos: 0, ms: NaN, text: 'plain text line' });
   });
 
   it('normalises an offset to UTC', () => {
     const t = splitTimestamp('2024-05-01T12:00:00.5+02:00 x');
-    assert.strictEqual(t.key, '2024-05-01T10:00:00.500000000Z');
+    assert.deepStrictEqual([t.second, t.nanos, t.text], ['2024-05-01T10:00:00', 500_000_000, 'x']);
   });
 });

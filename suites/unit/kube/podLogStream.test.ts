@@ -1,7 +1,7 @@
 import * as assert from 'node:assert';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { FakeKubeApi } from '../../kube/fakeApiServer';
-import { PodLogStream, type StreamLine } from '../../../src/core/kube/podLogStream';
+import { PodLogStream, type NoticeLevel } from '../../../src/core/kube/podLogStream';
 import { Backoff } from '../../../src/core/kube/backoff';
 import { waitUntil } from '../support';
 import { memoryLogger, numbered, standIn } from './kubeHelpers';
@@ -23,8 +23,8 @@ describe('kube: PodLogStream (through the real client against the stand-in)', fu
   });
 
   function follow(opts: ConstructorParameters<typeof PodLogStream>[4] = {}, pod = 'web', container = 'app') {
-    const lines: StreamLine[] = [];
-    const s = new PodLogStream(kc, { namespace: 'default', pod, container }, (l) => lines.push(l), memoryLogger(), {
+    const lines: { text: string; time: number; notice?: NoticeLevel }[] = [];
+    const s = new PodLogStream(kc, { namespace: 'default', pod, container }, (text, time, notice) => lines.push({ text, time, notice }), memoryLogger(), {
       backoff: new Backoff(20, 200),
       ...opts,
     });
@@ -178,7 +178,7 @@ describe('kube: PodLogStream (through the real client against the stand-in)', fu
     const { own } = follow({ tailLines: 10 });
     await waitUntil(() => own().length === 3);
     const [big, bad, fine] = own();
-    assert.ok(big.length < 20_000 && /…\[line truncated: 1\.0 MB/.test(big), big.slice(-80));
+    assert.ok(big.length < 20_000 && /…\[line truncated: 1\.0 M characters/.test(big), big.slice(-80));
     assert.strictEqual(bad, 'a\uFFFDb');
     assert.strictEqual(fine, 'fine');
   });

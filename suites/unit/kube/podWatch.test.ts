@@ -100,7 +100,7 @@ describe('kube: PodWatch and selector streams', function () {
     api.writeLog('default', 'api-b', 'app', ['b1']);
     api.writeLog('default', 'other', 'app', ['never']);
     const lines: { text: string; tag: string; notice?: string }[] = [];
-    const s = new SelectorLogStream(kc, 'default', 'app=api', (l) => lines.push(l), memoryLogger(), { tailLines: 10, backoff: new Backoff(20, 200) });
+    const s = new SelectorLogStream(kc, 'default', 'app=api', (text, _time, tag, notice) => lines.push({ text, tag, notice }), memoryLogger(), { tailLines: 10, backoff: new Backoff(20, 200) });
     stops.push(() => s.stop());
     s.start();
     const own = () => lines.filter((l) => !l.notice).map((l) => `${l.tag}:${l.text}`).sort();

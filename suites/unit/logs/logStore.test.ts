@@ -25,7 +25,7 @@ describe('logs: LogStore', () => {
     store.append('pod/ns/p/c', 'p2', 25, 'p');
     assert.deepStrictEqual(store.query().map((l) => l.text), ['p1', 'd1', 'd2', 'p2']);
     assert.deepStrictEqual(store.query({ from: 10, to: 20 }).map((l) => l.text), ['d1', 'd2']);
-    assert.deepStrictEqual(store.query({ afterSeq: mid.seq }).map((l) => l.text), ['p2']);
+    assert.deepStrictEqual(store.query({ afterSeq: mid }).map((l) => l.text), ['p2']);
     assert.deepStrictEqual(store.query({ limit: 2 }).map((l) => l.text), ['d2', 'p2']);
     assert.strictEqual(store.query({ sources: ['pod/ns/p/c'] })[1].tag, 'p');
   });

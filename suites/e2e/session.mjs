@@ -1,0 +1,119 @@
+// One UI session: a fresh fixture codespace (migrated, with its own settings), a VS Code server running
+// the extension from this repository, and Chromium showing the workbench. Steps share it; stop() ends
+// everything it started and checks that nothing is left.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { copyFixture } from '../host/run.mjs';
+import {
+  artifactsDir,
+  extensionHostLogs,
+  freePort,
+  launchChromium,
+  repoRoot,
+  startServer,
+  workbenchUrl,
+} from '../host/vscodeServer.mjs';
+import { Workbench } from './workbench.mjs';
+
+export const e2eArtifacts = join(artifactsDir, 'e2e');
+export const INTEGRATION_DIR = 'backend/oracles/tests/integration';
+
+/** Process ids (and command lines) whose command line mentions `needle`. */
+export function processesMentioning(needle) {
+  const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .filter((l) => l.includes(needle) && !l.includes('ps -eo'))
+    .map((l) => {
+      const [pid, ...args] = l.trim().split(/\s+/);
+      return { pid: Number(pid), args: args.join(' ') };
+    })
+    .filter((p) => p.pid && p.pid !== process.pid);
+}
+
+/** Adds `codespaceTests.*` (and other) settings to the copy's .vscode/settings.json before it is opened. */
+function mergeSettings(workspace, extra) {
+  const file = join(workspace, '.vscode/settings.json');
+  const current = JSON.parse(readFileSync(file, 'utf8'));
+  writeFileSync(file, JSON.stringify({ ...current, ...extra }, null, 2) + '\n');
+}
+
+/**
+ * Starts the session. `settings(ports)` returns the workspace settings to add, given free ports
+ * (`django` for the managed Django, `pytestDjango` for a Django the fixture's conftest starts itself).
+ */
+export async function startUiSession({ settings = () => ({}) } = {}) {
+  rmSync(e2eArtifacts, { recursive: true, force: true });
+  mkdirSync(e2eArtifacts, { recursive: true });
+  const workspace = copyFixture();
+  execFileSync('/usr/bin/python3', ['backend/manage.py', 'migrate', '--noinput'], {
+    cwd: workspace,
+    stdio: 'ignore',
+    timeout: 120_000,
+  });
+  const ports = { django: await freePort(), pytestDjango: await freePort() };
+  mergeSettings(workspace, {
+    'codespaceTests.django.port': ports.django,
+    'codespaceTests.tests.env': { INTEGRATION_DJANGO_PORT: String(ports.pytestDjango) },
+    // The welcome page and the extension recommendations would cover what the steps look at.
+    'workbench.startupEditor': 'none',
+    'extensions.ignoreRecommendations': true,
+    ...settings(ports),
+  });
+  const serverLog = [];
+  const server = await startServer({ log: (s) => serverLog.push(s) });
+  let browser;
+  try {
+    browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(workbenchUrl(server, { folder: workspace, extensionPath: repoRoot }));
+    const workbench = new Workbench(page, e2eArtifacts);
+    await workbench.ready(90_000);
+    return new UiSession({ workspace, server, browser, page, workbench, ports, serverLog });
+  } catch (e) {
+    await browser?.close().catch(() => {});
+    await server.stop();
+    rmSync(workspace, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+export class UiSession {
+  constructor({ workspace, server, browser, page, workbench, ports, serverLog }) {
+    Object.assign(this, { workspace, server, browser, page, workbench, ports, serverLog });
+  }
+
+  /** Absolute path of a file in the workspace copy. */
+  path(rel) {
+    return join(this.workspace, rel);
+  }
+
+  /**
+   * Closes the browser and the server, keeps the logs in the artifacts, then makes sure no process of
+   * this session is left (pytest, Django and the extension host all mention the workspace copy's path).
+   * Returns what had to be killed by hand (empty when everything stopped on its own).
+   */
+  async stop() {
+    await this.browser.close().catch(() => {});
+    await this.server.stop();
+    for (const f of extensionHostLogs(this.server.userDataDir))
+      copyFileSync(f, join(e2eArtifacts, basename(f)));
+    writeFileSync(join(e2eArtifacts, 'server.log'), this.serverLog.join(''));
+    const leftovers = [
+      ...processesMentioning(this.workspace),
+      ...processesMentioning(this.server.dataRoot),
+      ...processesMentioning(`:${this.ports.django}`),
+    ];
+    for (const p of leftovers) {
+      try {
+        process.kill(p.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(this.server.dataRoot, { recursive: true, force: true });
+    rmSync(this.workspace, { recursive: true, force: true });
+    return leftovers;
+  }
+}

@@ -1,0 +1,144 @@
+import * as assert from 'node:assert';
+import * as vscode from 'vscode';
+import { join } from 'node:path';
+import type { ExtensionApi } from '../../src/extension';
+import { Commands } from '../../src/ids';
+import type { RunSummary } from '../../src/testing/testRunner';
+import { activateExtension, waitFor } from './helpers';
+import {
+  integrationDir,
+  item,
+  itemsByNodeId,
+  removeTestFiles,
+  setFolderSetting,
+  useFixtureSettings,
+  writeTestFile,
+} from './testExplorerHelpers';
+
+const PROBE = 'test_rerun_probe.py';
+const WATCHED = 'test_continuous_probe.py';
+
+describe('Test Explorer: rerun failed tests and continuous runs (real pytest)', function () {
+  this.timeout(180_000);
+  let api: ExtensionApi;
+  before(async () => ({ api } = await activateExtension()));
+  const fixtureEnv = useFixtureSettings(() => api);
+  after(() => removeTestFiles(api, PROBE, WATCHED));
+
+  /** Collects the runs that finish while `body` runs (whoever started them). */
+  async function runsDuring<T>(body: () => PromiseLike<T>): Promise<{ value: T; runs: RunSummary[] }> {
+    const runs: RunSummary[] = [];
+    const sub = api.testExplorer.onDidFinishRun((s) => runs.push(s));
+    try {
+      return { value: await body(), runs };
+    } finally {
+      sub.dispose();
+    }
+  }
+  const outcomes = (s: RunSummary) => [...s.results].map(([id, r]) => `${id} ${r.outcome}`).sort();
+
+  it('"Rerun failed tests" runs exactly the tests that failed, cases included', async () => {
+    await writeTestFile(
+      api,
+      PROBE,
+      [
+        'import os',
+        'import pytest',
+        '',
+        'def test_passes():',
+        '    pass',
+        '',
+        '@pytest.mark.parametrize("n", [1, 2])',
+        'def test_case(n):',
+        '    assert n == 1 or os.environ.get("FAIL_ON_DEMAND", "0") == "0", "case 2 fails on demand"',
+        '',
+      ].join('\n'),
+      `${PROBE}::test_case[2]`,
+    );
+    await setFolderSetting('tests.env', { ...fixtureEnv(), FAIL_ON_DEMAND: '1' });
+    const first = await api.testExplorer.runTests([
+      item(api, PROBE),
+      item(api, 'test_deploy.py::test_fails_on_demand'),
+      item(api, 'test_deploy.py::test_model_sizes'),
+    ]);
+    assert.deepStrictEqual(
+      outcomes(first).filter((o) => o.endsWith(' failed')),
+      ['test_deploy.py::test_fails_on_demand failed', `${PROBE}::test_case[2] failed`],
+    );
+    assert.strictEqual(first.results.size, 7, 'the first run ran every selected test');
+
+    const rerun = await runsDuring(() => vscode.commands.executeCommand<RunSummary[]>(Commands.rerunFailed));
+    assert.strictEqual(rerun.runs.length, 1, 'one run for the one folder with failures');
+    assert.deepStrictEqual(outcomes(rerun.runs[0]), [
+      'test_deploy.py::test_fails_on_demand failed',
+      `${PROBE}::test_case[2] failed`,
+    ]);
+    assert.deepStrictEqual(
+      rerun.value.map(outcomes),
+      [outcomes(rerun.runs[0])],
+      'the command returns that run',
+    );
+
+    // Fixed: the rerun passes, and then there is nothing left to rerun.
+    await setFolderSetting('tests.env', fixtureEnv());
+    const fixed = await vscode.commands.executeCommand<RunSummary[]>(Commands.rerunFailed);
+    assert.deepStrictEqual(fixed.map(outcomes), [
+      ['test_deploy.py::test_fails_on_demand passed', `${PROBE}::test_case[2] passed`],
+    ]);
+    const nothing = await runsDuring(() =>
+      vscode.commands.executeCommand<RunSummary[]>(Commands.rerunFailed),
+    );
+    assert.deepStrictEqual(nothing.value, []);
+    assert.deepStrictEqual(nothing.runs, [], 'no run is started when nothing failed');
+  });
+
+  it('a continuous run on a file runs it again each time it is saved, until it ends', async () => {
+    const path = await writeTestFile(api, WATCHED, 'def test_one():\n    pass\n', `${WATCHED}::test_one`);
+    const fileItem = item(api, WATCHED);
+    const profile = api.testExplorer.runProfileFor(fileItem);
+    const cts = new vscode.CancellationTokenSource();
+    const runs: RunSummary[] = [];
+    const sub = api.testExplorer.onDidFinishRun((s) => runs.push(s));
+    // As VS Code calls it when a person turns on continuous run for the file.
+    const continuous = profile.runHandler(
+      new vscode.TestRunRequest([fileItem], undefined, profile, true),
+      cts.token,
+    );
+    try {
+      const doc = await vscode.workspace.openTextDocument(path);
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(doc.uri, doc.lineAt(doc.lineCount - 1).range.end, '\n\ndef test_two():\n    pass\n');
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      assert.ok(await doc.save());
+      const run = await waitFor('a run after the save', () => runs.find((r) => r.continuous), 60_000);
+      assert.deepStrictEqual(outcomes(run), [`${WATCHED}::test_one passed`, `${WATCHED}::test_two passed`]);
+      assert.deepStrictEqual(run.problems, []);
+
+      // Other files do not start it: only the watched file's tests ran.
+      assert.ok(runs.every((r) => [...r.results.keys()].every((id) => id.startsWith(WATCHED))));
+    } finally {
+      cts.cancel();
+      sub.dispose();
+    }
+    await waitFor('the continuous run to end once cancelled', () =>
+      Promise.race([
+        Promise.resolve(continuous).then(() => true),
+        new Promise((r) => setTimeout(() => r(false), 100)),
+      ]),
+    );
+    // Once ended, a save updates the tree but starts no run.
+    const count = runs.length;
+    const after = await runsDuring(async () => {
+      const doc = await vscode.workspace.openTextDocument(join(integrationDir(), WATCHED));
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(doc.uri, doc.lineAt(doc.lineCount - 1).range.end, '\n\ndef test_three():\n    pass\n');
+      await vscode.workspace.applyEdit(edit);
+      await doc.save();
+      await waitFor('test_three in the tree', () => itemsByNodeId(api).has(`${WATCHED}::test_three`));
+      await new Promise((r) => setTimeout(r, 2000)); // time a run would need to start and finish
+    });
+    assert.deepStrictEqual(after.runs, []);
+    assert.strictEqual(runs.length, count);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+});
