@@ -44,7 +44,12 @@ if (existsSync('media/logViewer.ts')) {
   });
 }
 if (!production) {
-  const tests = [...findTests('suites/unit'), ...findTests('suites/host'), ...findTests('suites/bench')];
+  const tests = [
+    ...findTests('suites/unit'),
+    ...findTests('suites/host'),
+    ...findTests('suites/bench'),
+    ...findTests('suites/dev'),
+  ];
   const entryPoints = Object.fromEntries(tests.map((t) => [relative('suites', t).replace(/\.ts$/, ''), t]));
   // mocha stays external: the host's run() loads it from node_modules.
   builds.push({

@@ -7,6 +7,7 @@ import type { DjangoController } from './django/controller';
 import { registerCi, type CiApi } from './ci/register';
 import { registerTestExplorer, type TestExplorerApi } from './testing/testExplorer';
 import { registerDebug, type DebugApi } from './debug/register';
+import { registerLogs, type LogsApi } from './logs/register';
 
 /** Wiring only: builds the parts, registers them, nothing else. */
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
@@ -23,9 +24,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const ci = registerCi({ context, logger });
   const testExplorer = registerTestExplorer(context, { logger, logStore, django });
   const debug = registerDebug(context, { logger, logStore, django, testExplorer });
+  const logs = registerLogs(context, logger, logStore);
 
   logger.info(`Codespace Integration Tests ${context.extension.packageJSON.version} activated`);
-  return { logStore, loggedErrors: () => [...errors], django, ci, testExplorer, debug };
+  return { logStore, loggedErrors: () => [...errors], django, ci, testExplorer, debug, logs };
 }
 
 export function deactivate(): void {
@@ -45,4 +47,6 @@ export interface ExtensionApi {
   testExplorer: TestExplorerApi;
   /** Debugging: the Debug profiles, "Debug Django Server", replaceable prompts. */
   debug: DebugApi;
+  /** Pods view, pod log streams and the log viewer panel (its rendered rows read back for tests). */
+  logs: LogsApi;
 }

@@ -55,7 +55,7 @@ export class LogViewerPanel implements vscode.Disposable {
 
   constructor(
     readonly panel: vscode.WebviewPanel,
-    private readonly extensionUri: vscode.Uri,
+    extensionUri: vscode.Uri,
     private readonly store: LogStore,
     private readonly logger: Logger,
     state: ViewerState = defaultState(),

@@ -3,7 +3,10 @@
 import { cpSync, existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { repoRoot, startServer, workbenchUrl } from '../host/vscodeServer.mjs';
+
+const require = createRequire(import.meta.url);
 
 const workspace = join(repoRoot, '.cache/codespace');
 
@@ -35,12 +38,28 @@ export function mergeWorkspaceSettings(extra) {
 async function main() {
   prepareWorkspace();
   const stops = [];
+  const { startDevServices } = require(join(repoRoot, 'out/suites/dev/index.js'));
+  console.log('Starting the Kubernetes stand-in and the GitHub stand-in behind Prism…');
+  const services = await startDevServices({ workspace, remoteDir: join(repoRoot, '.cache/dev-remote') });
+  stops.push(() => services.stop());
+  mergeWorkspaceSettings(services.settings);
   const port = Number(process.env.PORT ?? 8080);
   const server = await startServer({ port });
   stops.push(() => server.stop());
   const url = workbenchUrl(server, { folder: workspace, extensionPath: repoRoot });
   console.log(
-    `\nCodespace Integration Tests is running in VS Code at:\n\n  ${url}\n\nWorkspace: ${workspace}\nPress Ctrl+C to stop.\n`,
+    [
+      '',
+      'Codespace Integration Tests is running in VS Code at:',
+      '',
+      `  ${url}`,
+      '',
+      `Workspace:       ${workspace} (the fixture codespace; the extension starts its Django)`,
+      `Kubernetes API:  stand-in with pods that log continuously (kubeconfig ${services.kubeconfig})`,
+      `GitHub API:      ${services.githubApiUrl} (stand-in behind Prism, checked against GitHub's OpenAPI description)`,
+      'Press Ctrl+C to stop everything.',
+      '',
+    ].join('\n'),
   );
   let stopping = false;
   const stopAll = async () => {

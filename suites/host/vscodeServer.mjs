@@ -92,23 +92,29 @@ export async function startServer({ port, env = {}, log = () => {} } = {}) {
     });
   });
   await ready;
-  const stop = () =>
-    new Promise((resolve) => {
-      if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-      proc.once('exit', () => resolve());
+  const killGroup = (signal) => {
+    try {
+      process.kill(-proc.pid, signal);
+    } catch {
+      /* gone */
+    }
+  };
+  // The server alone first: it shuts its extension hosts down, so extensions deactivate and stop what
+  // they started in their own process groups (a managed Django). Then the group, for what is left.
+  const stop = async () => {
+    if (proc.exitCode === null && proc.signalCode === null) {
+      const exited = new Promise((resolve) => proc.once('exit', resolve));
       try {
-        process.kill(-proc.pid, 'SIGTERM');
+        process.kill(proc.pid, 'SIGTERM');
       } catch {
-        resolve();
+        /* gone */
       }
-      setTimeout(() => {
-        try {
-          process.kill(-proc.pid, 'SIGKILL');
-        } catch {
-          /* gone */
-        }
-      }, 3000).unref();
-    });
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000).unref())]);
+    }
+    killGroup('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    killGroup('SIGKILL');
+  };
   return { port, url: `http://127.0.0.1:${port}`, userDataDir, dataRoot, proc, stop };
 }
 

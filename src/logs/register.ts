@@ -1,0 +1,159 @@
+import * as vscode from 'vscode';
+import { Commands, ConfigSection, Views } from '../ids';
+import type { Logger } from '../core/log';
+import { tagged } from '../core/log';
+import type { LogStore } from '../core/logs/logStore';
+import { LogFollowers } from '../core/kube/logFollowers';
+import type { PodSummary } from '../core/kube/pods';
+import { onSettingsChanged } from '../settings';
+import { ClusterSession } from './clusterSession';
+import { LogViewerPanel, defaultState, type OpenLogViewerArgs, type RenderedReport } from './logViewerPanel';
+import { PodsView, type PodNode } from './podsView';
+import { VIEW_TYPE, type ViewerState } from './viewerProtocol';
+
+/** What the extension-host tests reach: the viewer, the followed streams, the Pods view's data. */
+export interface LogsApi {
+  openViewer(args?: OpenLogViewerArgs): LogViewerPanel;
+  viewer(): LogViewerPanel | undefined;
+  /** The rows the page rendered, read back from the webview. */
+  rendered(): Promise<RenderedReport>;
+  followers: LogFollowers;
+  session: ClusterSession;
+  podsView: PodsView;
+  pods(): PodSummary[];
+}
+
+/** The Pods view, the pod log streams and the log viewer panel; returns what the tests use. */
+export function registerLogs(context: vscode.ExtensionContext, baseLogger: Logger, store: LogStore): LogsApi {
+  const logger = tagged(baseLogger, 'logs');
+  const session = new ClusterSession(logger);
+  const followers = new LogFollowers(store, logger);
+  const podsView = new PodsView(Views.pods, session);
+  let panel: LogViewerPanel | undefined;
+
+  const adopt = (p: LogViewerPanel) => {
+    panel?.dispose();
+    panel = p;
+    p.onDidDispose(() => {
+      if (panel === p) panel = undefined;
+    });
+    return p;
+  };
+  const openViewer = (args?: OpenLogViewerArgs): LogViewerPanel => {
+    const p = panel ?? adopt(LogViewerPanel.create(context.extensionUri, store, logger));
+    p.open(isOpenArgs(args) ? args : {});
+    return p;
+  };
+
+  context.subscriptions.push(
+    session,
+    podsView,
+    { dispose: () => void followers.stopAll() },
+    { dispose: () => panel?.dispose() },
+    session.onPodEvent((e) => {
+      if (e.type === 'DELETED') followers.podDeleted(e.pod.namespace, e.pod.name);
+    }),
+    vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+      async deserializeWebviewPanel(webviewPanel, state: unknown) {
+        adopt(new LogViewerPanel(webviewPanel, context.extensionUri, store, logger, validState(state)));
+      },
+    }),
+    vscode.commands.registerCommand(Commands.openLogViewer, (args?: OpenLogViewerArgs) => void openViewer(args)),
+    vscode.commands.registerCommand(Commands.refreshPods, () => session.load()),
+    vscode.commands.registerCommand(Commands.followPodLogs, (node?: PodNode) => followPod(node)),
+    vscode.commands.registerCommand(Commands.followSelectorLogs, (arg?: { namespace?: string; selector?: string }) => followSelector(arg)),
+    onSettingsChanged((e) => {
+      if (e.affectsConfiguration(`${ConfigSection}.kube`)) void session.load();
+      if (e.affectsConfiguration(`${ConfigSection}.logs.maxLinesPerSource`)) {
+        store.setCapacity(vscode.workspace.getConfiguration(ConfigSection).get<number>('logs.maxLinesPerSource', 100_000));
+      }
+    }),
+  );
+  void session.load();
+
+  async function followPod(node?: PodNode): Promise<void> {
+    const c = session.config;
+    if (c.kind !== 'ready') {
+      void vscode.window.showWarningMessage(c.message, 'Open Settings').then((a) => a && vscode.commands.executeCommand('workbench.action.openSettings', `${ConfigSection}.kube.kubeconfig`));
+      return;
+    }
+    let pod = node?.kind === 'pod' ? node.pod : undefined;
+    if (!pod) {
+      const all = session.namespaces().flatMap((w) => w.list());
+      if (!all.length) {
+        void vscode.window.showInformationMessage('No pods to follow in the configured namespaces (codespaceTests.kube.namespaces).');
+        return;
+      }
+      const pick = await vscode.window.showQuickPick(
+        all.map((p) => ({ label: p.name, description: `${p.namespace} · ${p.phase}`, pod: p })),
+        { title: 'Follow Pod Logs', placeHolder: 'Pod' },
+      );
+      pod = pick?.pod;
+    }
+    if (!pod) return;
+    let container = pod.containers.length === 1 ? pod.containers[0] : undefined;
+    if (!container) {
+      const pick = await vscode.window.showQuickPick(
+        pod.containers.map((name) => ({ label: name, description: name === pod!.defaultContainer ? 'default' : undefined })),
+        { title: `Follow logs of ${pod.name}`, placeHolder: 'Container' },
+      );
+      container = pick?.label;
+    }
+    if (!container) return;
+    followers.followPod(c.kc, { namespace: pod.namespace, pod: pod.name, container }, session.streamOptions());
+    openViewer();
+  }
+
+  async function followSelector(arg?: { namespace?: string; selector?: string }): Promise<void> {
+    const c = session.config;
+    if (c.kind !== 'ready') {
+      void vscode.window.showWarningMessage(c.message);
+      return;
+    }
+    const namespaces = session.namespaces().map((w) => w.namespace);
+    const namespace =
+      arg?.namespace ?? (namespaces.length === 1 ? namespaces[0] : await vscode.window.showQuickPick(namespaces, { title: 'Follow Logs by Label Selector', placeHolder: 'Namespace' }));
+    if (!namespace) return;
+    const selector =
+      arg?.selector ??
+      (await vscode.window.showInputBox({
+        title: `Follow Logs by Label Selector in ${namespace}`,
+        prompt: 'All pods matching it are merged, each line tagged with its pod',
+        placeHolder: 'app=web',
+        validateInput: (v) => (/^\s*$/.test(v) ? 'Enter a label selector such as app=web' : /[^\w.\-/=!,\s]/.test(v) ? 'Only equality selectors: key=value, key!=value, key' : undefined),
+      }));
+    if (!selector) return;
+    followers.followSelector(c.kc, namespace, selector.trim(), session.streamOptions());
+    openViewer();
+  }
+
+  return {
+    openViewer,
+    viewer: () => panel,
+    rendered: () => {
+      if (!panel) return Promise.reject(new Error('the log viewer is not open'));
+      return panel.requestRendered();
+    },
+    followers,
+    session,
+    podsView,
+    pods: () => session.namespaces().flatMap((w) => w.list()),
+  };
+}
+
+function isOpenArgs(a: unknown): a is OpenLogViewerArgs {
+  return !!a && typeof a === 'object' && !('kind' in (a as object));
+}
+
+/** A serializer's state comes from an older page: keep what is well-formed, default the rest. */
+function validState(s: unknown): ViewerState {
+  const d = defaultState();
+  if (!s || typeof s !== 'object') return d;
+  const v = s as Partial<ViewerState>;
+  return {
+    scope: v.scope && typeof v.scope === 'object' ? v.scope : d.scope,
+    filter: v.filter && typeof v.filter === 'object' && Array.isArray(v.filter.levels) ? v.filter : d.filter,
+    layout: v.layout === 'sideBySide' ? 'sideBySide' : 'merged',
+    follow: v.follow !== false,
+  };
+}

@@ -1,0 +1,125 @@
+// The backing services of `npm start` and the UI tests: a Kubernetes API stand-in with pods that log
+// continuously (a pynode and a model deployment), and the GitHub stand-in behind Prism (GitHub's own
+// OpenAPI description), whose runs move on by themselves. Everything on loopback; stop() ends it all.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { FakeKubeApi } from '../kube/fakeApiServer';
+import { ContractGitHub } from '../github/contract';
+
+export const GITHUB_REMOTE = 'https://github.com/acme/backend.git';
+export const DEV_TOKEN = 'dev-token-for-the-github-stand-in';
+
+export interface DevServices {
+  kubeconfig: string;
+  githubApiUrl: string;
+  /** Settings for the workspace so the extension uses these services. */
+  settings: Record<string, unknown>;
+  stop(): Promise<void>;
+}
+
+const PODS = [
+  { ns: 'default', name: 'pynode-7d9f8b6c4-x2kqp', labels: { app: 'pynode' }, containers: ['pynode'] },
+  {
+    ns: 'models',
+    name: 'model-llama-deploy-5b7c9d-qrt8z',
+    labels: { app: 'model-deployment', model: 'llama' },
+    containers: ['model', 'queue-proxy'],
+  },
+];
+
+const SAMPLE_LINES = [
+  'INFO  pynode: heartbeat ok',
+  'INFO  pynode: picked up job {id}',
+  'DEBUG pynode: cache hit for model weights',
+  'WARN  pynode: slow response from django ({ms} ms)',
+  'INFO  model: predict request {id} served in {ms} ms',
+  'ERROR model: request {id} failed: upstream timed out',
+];
+
+export async function startDevServices(options: {
+  workspace: string;
+  remoteDir: string;
+  tick?: number;
+}): Promise<DevServices> {
+  const kube = await FakeKubeApi.start();
+  for (const p of PODS) kube.addPod(p.ns, p.name, { labels: p.labels, containers: p.containers });
+  let n = 0;
+  const logTimer = setInterval(() => {
+    for (const p of PODS) {
+      for (const c of p.containers) {
+        const template = SAMPLE_LINES[(n + c.length) % SAMPLE_LINES.length];
+        const line = template
+          .replace('{id}', String(1000 + n))
+          .replace('{ms}', String(20 + ((n * 37) % 900)));
+        kube.writeLog(p.ns, p.name, c, [line]);
+      }
+    }
+    n++;
+  }, options.tick ?? 1000);
+
+  const github = await ContractGitHub.start({
+    owner: 'acme',
+    repo: 'backend',
+    defaultBranch: 'main',
+    workflows: ['integration-tests.yml'],
+    inputs: { 'integration-tests.yml': ['test_path', 'environment', 'verbose', 'max_failures'] },
+    tokens: [DEV_TOKEN],
+  });
+  // The scheduled runs on the default branch, every 30 minutes, as the team's CI does.
+  for (let i = 3; i >= 1; i--) {
+    const createdAt = new Date(Date.now() - i * 30 * 60_000);
+    github.standIn.seedRun({
+      branch: 'main',
+      event: 'schedule',
+      conclusion: i === 2 ? 'failure' : 'success',
+      createdAt,
+    });
+  }
+  // Runs move on by themselves: queued -> in progress -> completed, a step every few seconds.
+  const runTimer = setInterval(() => {
+    for (const [id, run] of github.standIn.runs) {
+      if (run.json.status !== 'completed') github.standIn.advance(id);
+    }
+  }, 4000);
+
+  addGitHubRemote(options.workspace, options.remoteDir);
+  const kubeconfig = kube.writeKubeconfig('default');
+  return {
+    kubeconfig,
+    githubApiUrl: github.url,
+    settings: {
+      'codespaceTests.kube.kubeconfig': kubeconfig,
+      'codespaceTests.kube.namespaces': ['default', 'models'],
+      'codespaceTests.ci.apiBaseUrl': github.url,
+      'codespaceTests.ci.token': DEV_TOKEN,
+    },
+    async stop() {
+      clearInterval(logTimer);
+      clearInterval(runTimer);
+      await github.stop();
+      await kube.close();
+    },
+  };
+}
+
+/** `origin` says GitHub (acme/backend) while fetch and push go to a local bare repository. */
+function addGitHubRemote(workspace: string, remoteDir: string): void {
+  const git = (...a: string[]) =>
+    execFileSync('git', ['-c', 'user.email=dev@example.com', '-c', 'user.name=Dev', ...a], {
+      cwd: workspace,
+      stdio: 'ignore',
+    });
+  const bare = join(remoteDir, 'backend.git');
+  if (!existsSync(bare)) {
+    mkdirSync(remoteDir, { recursive: true });
+    git('init', '-q', '--bare', '-b', 'main', bare);
+  }
+  try {
+    git('remote', 'add', 'origin', GITHUB_REMOTE);
+  } catch {
+    // Already there from an earlier start.
+  }
+  git('config', `url.${bare}.insteadOf`, GITHUB_REMOTE);
+  git('push', '-q', '-u', 'origin', 'HEAD');
+}
