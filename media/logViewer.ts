@@ -1,12 +1,24 @@
 // The log viewer's page. Lines live in columns; each pane renders only the rows in view (a pool of
 // row elements reused while scrolling), so a million lines scroll like a hundred. Log text reaches
 // the DOM only through textContent (ANSI colours become class names on spans), never as markup.
-import type { HostMessage, RenderedRow, ViewerFilter, ViewerLayout, ViewerState, WebviewMessage, WireLines } from '../src/logs/viewerProtocol';
+import type {
+  HostMessage,
+  RenderedRow,
+  ViewerFilter,
+  ViewerLayout,
+  ViewerState,
+  WebviewMessage,
+  WireLines,
+} from '../src/logs/viewerProtocol';
 import { compileFilter, LOG_LEVELS, type CompiledFilter, type LogLevel } from '../src/core/logs/filter';
 import { parseAnsi, stripAnsi } from '../src/core/logs/ansi';
 import { sourceLabel } from '../src/logs/sourceLabel';
 
-declare function acquireVsCodeApi(): { postMessage(m: WebviewMessage): void; getState(): unknown; setState(s: unknown): void };
+declare function acquireVsCodeApi(): {
+  postMessage(m: WebviewMessage): void;
+  getState(): unknown;
+  setState(s: unknown): void;
+};
 const host = acquireVsCodeApi();
 
 /** Lines kept in the page; beyond it the oldest go (the store on the host keeps its own bound). */
@@ -55,7 +67,8 @@ function addLines(w: WireLines): number {
 function trimLines(): number {
   const extra = lines.text.length - MAX_LINES;
   if (extra < MAX_LINES / 10) return 0;
-  for (const col of [lines.seq, lines.time, lines.src, lines.level, lines.tag, lines.text] as unknown[][]) col.splice(0, extra);
+  for (const col of [lines.seq, lines.time, lines.src, lines.level, lines.tag, lines.text] as unknown[][])
+    col.splice(0, extra);
   return extra;
 }
 
@@ -168,7 +181,9 @@ class Pane {
     const full = Math.max(1, Math.floor(s.clientHeight / ROW_H));
     const exact = n * ROW_H <= MAX_SCROLL_PX;
     const range = Math.max(1, s.scrollHeight - s.clientHeight);
-    this.first = exact ? Math.floor(s.scrollTop / ROW_H) : Math.round((s.scrollTop / range) * Math.max(0, n - full));
+    this.first = exact
+      ? Math.floor(s.scrollTop / ROW_H)
+      : Math.round((s.scrollTop / range) * Math.max(0, n - full));
     this.first = Math.max(0, Math.min(this.first, Math.max(0, n - full)));
     const count = Math.min(this.visibleCount(), n - this.first);
     while (this.rows.length < count) {
@@ -215,7 +230,8 @@ class Pane {
     if (e.shiftKey && this.selA >= 0) this.selB = pos;
     else if (this.selA === pos && this.selB === pos) this.selA = this.selB = -1;
     else this.selA = this.selB = pos;
-    for (const r of this.rows) r.classList.toggle('selected', !r.hidden && this.isSelected(Number(r.dataset.pos)));
+    for (const r of this.rows)
+      r.classList.toggle('selected', !r.hidden && this.isSelected(Number(r.dataset.pos)));
   }
 
   /** Selected line indexes, or none. */
@@ -247,7 +263,9 @@ function fillRow(row: HTMLDivElement, i: number, showSource: boolean): void {
   timeEl.textContent = clock(lines.time[i]);
   const tag = lines.tag[i];
   srcEl.hidden = !showSource && !tag;
-  srcEl.textContent = showSource ? sourceLabel(lines.sources[lines.src[i]]) + (tag ? ` ${tag}` : '') : (tag ?? '');
+  srcEl.textContent = showSource
+    ? sourceLabel(lines.sources[lines.src[i]]) + (tag ? ` ${tag}` : '')
+    : (tag ?? '');
   srcEl.title = lines.sources[lines.src[i]];
   textEl.replaceChildren();
   for (const seg of parseAnsi(lines.text[i])) {
@@ -273,7 +291,10 @@ let panes: Pane[] = [];
 function buildPanes(): void {
   panesEl.replaceChildren();
   panesEl.className = state.layout;
-  panes = state.layout === 'merged' || lines.sources.length === 0 ? [new Pane(-1)] : lines.sources.map((_s, i) => new Pane(i));
+  panes =
+    state.layout === 'merged' || lines.sources.length === 0
+      ? [new Pane(-1)]
+      : lines.sources.map((_s, i) => new Pane(i));
   for (const p of panes) {
     panesEl.appendChild(p.el);
     p.rebuild();
@@ -316,7 +337,11 @@ function syncToolbar(): void {
   if (document.activeElement !== filterInput) filterInput.value = state.filter.text;
   regexBtn.setAttribute('aria-pressed', String(state.filter.regex));
   caseBtn.setAttribute('aria-pressed', String(state.filter.caseSensitive));
-  for (const [level, b] of levelBtns) b.setAttribute('aria-pressed', String(!state.filter.levels.length || state.filter.levels.includes(level)));
+  for (const [level, b] of levelBtns)
+    b.setAttribute(
+      'aria-pressed',
+      String(!state.filter.levels.length || state.filter.levels.includes(level)),
+    );
   layoutBtn.textContent = state.layout === 'merged' ? 'Side by side' : 'Merged';
   followBtn.setAttribute('aria-pressed', String(state.follow));
   filterInput.classList.toggle('invalid', !filter.ok);
@@ -324,7 +349,10 @@ function syncToolbar(): void {
   const sc = state.scope;
   const parts: string[] = [];
   if (sc.title) parts.push(sc.title);
-  if (sc.from !== undefined || sc.to !== undefined) parts.push(`${sc.from !== undefined ? clock(sc.from) : '…'} – ${sc.to !== undefined ? clock(sc.to) : 'now'}`);
+  if (sc.from !== undefined || sc.to !== undefined)
+    parts.push(
+      `${sc.from !== undefined ? clock(sc.from) : '…'} – ${sc.to !== undefined ? clock(sc.to) : 'now'}`,
+    );
   if (sc.sources?.length) parts.push(`sources: ${sc.sources.map(sourceLabel).join(', ')}`);
   scopeEl.textContent = parts.join(' · ');
   scopeEl.hidden = parts.length === 0;
@@ -333,7 +361,9 @@ function syncToolbar(): void {
 
 function updateStatus(extra = ''): void {
   const shown = panes.reduce((n, p) => n + p.idx.length, 0);
-  const base = filter.ok ? `${shown.toLocaleString()} of ${lines.text.length.toLocaleString()} lines` : filter.error;
+  const base = filter.ok
+    ? `${shown.toLocaleString()} of ${lines.text.length.toLocaleString()} lines`
+    : filter.error;
   statusEl.textContent = extra ? `${base} · ${extra}` : base;
 }
 
@@ -352,7 +382,9 @@ filterInput.addEventListener('input', () => {
   filterTimer = setTimeout(() => applyFilter({ ...state.filter, text: filterInput.value }), 150);
 });
 regexBtn.addEventListener('click', () => applyFilter({ ...state.filter, regex: !state.filter.regex }));
-caseBtn.addEventListener('click', () => applyFilter({ ...state.filter, caseSensitive: !state.filter.caseSensitive }));
+caseBtn.addEventListener('click', () =>
+  applyFilter({ ...state.filter, caseSensitive: !state.filter.caseSensitive }),
+);
 layoutBtn.addEventListener('click', () => setLayout(state.layout === 'merged' ? 'sideBySide' : 'merged'));
 followBtn.addEventListener('click', () => {
   state = { ...state, follow: !state.follow };
@@ -361,7 +393,8 @@ followBtn.addEventListener('click', () => {
   saveState();
 });
 document.getElementById('clear')!.addEventListener('click', () => {
-  for (const col of [lines.seq, lines.time, lines.src, lines.level, lines.tag, lines.text] as unknown[][]) col.length = 0;
+  for (const col of [lines.seq, lines.time, lines.src, lines.level, lines.tag, lines.text] as unknown[][])
+    col.length = 0;
   buildPanes();
   syncToolbar();
   host.postMessage({ type: 'clear' });
@@ -385,7 +418,10 @@ function copy(): void {
   if (idx.length > COPY_LIMIT) idx = idx.slice(idx.length - COPY_LIMIT);
   idx.sort((a, b) => a - b);
   const text = idx
-    .map((i) => `${clock(lines.time[i])} [${sourceLabel(lines.sources[lines.src[i]])}${lines.tag[i] ? ' ' + lines.tag[i] : ''}] ${stripAnsi(lines.text[i])}`)
+    .map(
+      (i) =>
+        `${clock(lines.time[i])} [${sourceLabel(lines.sources[lines.src[i]])}${lines.tag[i] ? ' ' + lines.tag[i] : ''}] ${stripAnsi(lines.text[i])}`,
+    )
     .join('\n');
   host.postMessage({ type: 'copy', text, lines: idx.length });
 }
@@ -398,7 +434,8 @@ window.addEventListener('message', (e: MessageEvent<HostMessage>) => {
     case 'reset':
       state = m.state;
       filter = compileFilter(state.filter);
-      for (const col of [lines.seq, lines.time, lines.src, lines.level, lines.tag, lines.text] as unknown[][]) col.length = 0;
+      for (const col of [lines.seq, lines.time, lines.src, lines.level, lines.tag, lines.text] as unknown[][])
+        col.length = 0;
       lines.sources.length = 0;
       lines.sourceIndex.clear();
       buildPanes();

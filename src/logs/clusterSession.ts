@@ -38,7 +38,10 @@ export class ClusterSession implements vscode.Disposable {
     this.watches = [];
     await Promise.all(old.map((w) => w.stop()));
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
-    this.cluster = loadClusterConfig({ kubeconfig: expandVariables(setting('kube.kubeconfig'), folder).trim(), context: setting('kube.context').trim() });
+    this.cluster = loadClusterConfig({
+      kubeconfig: expandVariables(setting('kube.kubeconfig'), folder).trim(),
+      context: setting('kube.context').trim(),
+    });
     void vscode.commands.executeCommand('setContext', PODS_STATE_KEY, this.cluster.kind);
     if (this.cluster.kind !== 'ready') {
       this.logger.info(`pods: ${this.cluster.message}`);
@@ -47,7 +50,13 @@ export class ClusterSession implements vscode.Disposable {
     }
     const { kc, context, server } = this.cluster;
     this.logger.info(`pods: context "${context}" at ${server}`);
-    const namespaces = [...new Set(setting('kube.namespaces').map((n) => n.trim()).filter(Boolean))];
+    const namespaces = [
+      ...new Set(
+        setting('kube.namespaces')
+          .map((n) => n.trim())
+          .filter(Boolean),
+      ),
+    ];
     for (const ns of namespaces.length ? namespaces : ['default']) {
       const w = new PodWatch(kc, ns, this.logger, { context, server });
       w.onEvent((e) => {

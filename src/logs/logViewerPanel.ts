@@ -31,7 +31,12 @@ const MAX_PENDING = 200_000;
 const FLUSH_MS = 100;
 
 export function defaultState(): ViewerState {
-  return { scope: {}, filter: { text: '', regex: false, caseSensitive: false, levels: [] }, layout: 'merged', follow: true };
+  return {
+    scope: {},
+    filter: { text: '', regex: false, caseSensitive: false, levels: [] },
+    layout: 'merged',
+    follow: true,
+  };
 }
 
 /**
@@ -44,6 +49,8 @@ export class LogViewerPanel implements vscode.Disposable {
   private state: ViewerState;
   private pending: LogLine[] = [];
   private skipped = 0;
+  /** The snapshot covered every line up to this seq; the store's next batch may repeat some of them. */
+  private snapshotSeq = 0;
   private timer: NodeJS.Timeout | undefined;
   private ready = false;
   private reportId = 0;
@@ -62,7 +69,13 @@ export class LogViewerPanel implements vscode.Disposable {
   ) {
     this.state = state;
     this.onDidDispose = this.disposeEmitter.event;
-    panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'out', 'media'), vscode.Uri.joinPath(extensionUri, 'media')] };
+    panel.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [
+        vscode.Uri.joinPath(extensionUri, 'out', 'media'),
+        vscode.Uri.joinPath(extensionUri, 'media'),
+      ],
+    };
     panel.webview.html = viewerHtml(panel.webview, extensionUri);
     this.updateTitle();
     this.disposables.push(
@@ -82,7 +95,12 @@ export class LogViewerPanel implements vscode.Disposable {
   /** Shows the panel with a new scope (a test's window, some sources) or, without arguments, live and unfiltered. */
   open(args: OpenLogViewerArgs = {}): void {
     const scope: ViewerScope = { from: args.from, to: args.to, sources: args.sources, title: args.title };
-    this.state = { ...this.state, scope, filter: { ...this.state.filter, text: args.text ?? '' }, follow: args.to === undefined };
+    this.state = {
+      ...this.state,
+      scope,
+      filter: { ...this.state.filter, text: args.text ?? '' },
+      follow: args.to === undefined,
+    };
     this.updateTitle();
     this.resend();
     this.panel.reveal(undefined, false);
@@ -151,15 +169,28 @@ export class LogViewerPanel implements vscode.Disposable {
     const uri = await vscode.window.showSaveDialog({
       title: 'Save log lines',
       filters: { Log: ['log', 'txt'] },
-      defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.cwd()), 'codespace-logs.log'),
+      defaultUri: vscode.Uri.joinPath(
+        vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.cwd()),
+        'codespace-logs.log',
+      ),
     });
     if (!uri) return;
-    const text = lines.map((l) => `${new Date(l.time).toISOString()} [${sourceLabel(l.source)}${l.tag ? ' ' + l.tag : ''}] ${stripAnsi(l.text)}`).join('\n') + '\n';
+    const text =
+      lines
+        .map(
+          (l) =>
+            `${new Date(l.time).toISOString()} [${sourceLabel(l.source)}${l.tag ? ' ' + l.tag : ''}] ${stripAnsi(l.text)}`,
+        )
+        .join('\n') + '\n';
     try {
       await fs.writeFile(uri.fsPath, text);
-      void vscode.window.showInformationMessage(`Saved ${lines.length} log line${lines.length === 1 ? '' : 's'} to ${uri.fsPath}.`);
+      void vscode.window.showInformationMessage(
+        `Saved ${lines.length} log line${lines.length === 1 ? '' : 's'} to ${uri.fsPath}.`,
+      );
     } catch (e) {
-      void vscode.window.showErrorMessage(`Could not save the log to ${uri.fsPath}: ${(e as Error).message}. Pick another place.`);
+      void vscode.window.showErrorMessage(
+        `Could not save the log to ${uri.fsPath}: ${(e as Error).message}. Pick another place.`,
+      );
     }
   }
 
@@ -167,6 +198,7 @@ export class LogViewerPanel implements vscode.Disposable {
   private resend(): void {
     if (!this.ready) return;
     this.pending = this.store.query(this.scopeQuery());
+    this.snapshotSeq = this.store.lastSeq();
     this.skipped = 0;
     if (this.pending.length > MAX_PENDING) {
       this.skipped = this.pending.length - MAX_PENDING;
@@ -179,6 +211,7 @@ export class LogViewerPanel implements vscode.Disposable {
   private onLines(lines: readonly LogLine[]): void {
     const { sources, from, to, afterSeq } = this.state.scope;
     for (const l of lines) {
+      if (l.seq <= this.snapshotSeq) continue;
       if (sources && !sources.includes(l.source)) continue;
       if (from !== undefined && l.time < from) continue;
       if (to !== undefined && l.time > to) continue;
@@ -242,7 +275,9 @@ export class LogViewerPanel implements vscode.Disposable {
   }
 
   static create(extensionUri: vscode.Uri, store: LogStore, logger: Logger): LogViewerPanel {
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Logs', vscode.ViewColumn.Active, { enableScripts: true });
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Logs', vscode.ViewColumn.Active, {
+      enableScripts: true,
+    });
     return new LogViewerPanel(panel, extensionUri, store, logger);
   }
 }

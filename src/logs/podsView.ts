@@ -22,7 +22,10 @@ export class PodsView implements vscode.TreeDataProvider<PodNode>, vscode.Dispos
     private readonly session: ClusterSession,
   ) {
     this.view = vscode.window.createTreeView(viewId, { treeDataProvider: this, showCollapseAll: false });
-    this.subs.push(this.view, session.onDidChange(() => this.refreshSoon()));
+    this.subs.push(
+      this.view,
+      session.onDidChange(() => this.refreshSoon()),
+    );
   }
 
   private refreshSoon(): void {
@@ -101,7 +104,8 @@ function describeState(s: PodWatchState, pods: number): string {
 
 function podIcon(p: PodSummary): vscode.ThemeIcon {
   if (p.terminating) return new vscode.ThemeIcon('trash', new vscode.ThemeColor('disabledForeground'));
-  if (p.phase === 'Running' && p.ready === p.total) return new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'));
+  if (p.phase === 'Running' && p.ready === p.total)
+    return new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'));
   if (p.phase === 'Failed') return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
   if (p.phase === 'Succeeded') return new vscode.ThemeIcon('check');
   return new vscode.ThemeIcon('loading~spin');

@@ -58,14 +58,22 @@ export function registerLogs(context: vscode.ExtensionContext, baseLogger: Logge
         adopt(new LogViewerPanel(webviewPanel, context.extensionUri, store, logger, validState(state)));
       },
     }),
-    vscode.commands.registerCommand(Commands.openLogViewer, (args?: OpenLogViewerArgs) => void openViewer(args)),
+    vscode.commands.registerCommand(
+      Commands.openLogViewer,
+      (args?: OpenLogViewerArgs) => void openViewer(args),
+    ),
     vscode.commands.registerCommand(Commands.refreshPods, () => session.load()),
     vscode.commands.registerCommand(Commands.followPodLogs, (node?: PodNode) => followPod(node)),
-    vscode.commands.registerCommand(Commands.followSelectorLogs, (arg?: { namespace?: string; selector?: string }) => followSelector(arg)),
+    vscode.commands.registerCommand(
+      Commands.followSelectorLogs,
+      (arg?: { namespace?: string; selector?: string }) => followSelector(arg),
+    ),
     onSettingsChanged((e) => {
       if (e.affectsConfiguration(`${ConfigSection}.kube`)) void session.load();
       if (e.affectsConfiguration(`${ConfigSection}.logs.maxLinesPerSource`)) {
-        store.setCapacity(vscode.workspace.getConfiguration(ConfigSection).get<number>('logs.maxLinesPerSource', 100_000));
+        store.setCapacity(
+          vscode.workspace.getConfiguration(ConfigSection).get<number>('logs.maxLinesPerSource', 100_000),
+        );
       }
     }),
   );
@@ -74,14 +82,25 @@ export function registerLogs(context: vscode.ExtensionContext, baseLogger: Logge
   async function followPod(node?: PodNode): Promise<void> {
     const c = session.config;
     if (c.kind !== 'ready') {
-      void vscode.window.showWarningMessage(c.message, 'Open Settings').then((a) => a && vscode.commands.executeCommand('workbench.action.openSettings', `${ConfigSection}.kube.kubeconfig`));
+      void vscode.window
+        .showWarningMessage(c.message, 'Open Settings')
+        .then(
+          (a) =>
+            a &&
+            vscode.commands.executeCommand(
+              'workbench.action.openSettings',
+              `${ConfigSection}.kube.kubeconfig`,
+            ),
+        );
       return;
     }
     let pod = node?.kind === 'pod' ? node.pod : undefined;
     if (!pod) {
       const all = session.namespaces().flatMap((w) => w.list());
       if (!all.length) {
-        void vscode.window.showInformationMessage('No pods to follow in the configured namespaces (codespaceTests.kube.namespaces).');
+        void vscode.window.showInformationMessage(
+          'No pods to follow in the configured namespaces (codespaceTests.kube.namespaces).',
+        );
         return;
       }
       const pick = await vscode.window.showQuickPick(
@@ -94,13 +113,20 @@ export function registerLogs(context: vscode.ExtensionContext, baseLogger: Logge
     let container = pod.containers.length === 1 ? pod.containers[0] : undefined;
     if (!container) {
       const pick = await vscode.window.showQuickPick(
-        pod.containers.map((name) => ({ label: name, description: name === pod!.defaultContainer ? 'default' : undefined })),
+        pod.containers.map((name) => ({
+          label: name,
+          description: name === pod!.defaultContainer ? 'default' : undefined,
+        })),
         { title: `Follow logs of ${pod.name}`, placeHolder: 'Container' },
       );
       container = pick?.label;
     }
     if (!container) return;
-    followers.followPod(c.kc, { namespace: pod.namespace, pod: pod.name, container }, session.streamOptions());
+    followers.followPod(
+      c.kc,
+      { namespace: pod.namespace, pod: pod.name, container },
+      session.streamOptions(),
+    );
     openViewer();
   }
 
@@ -112,7 +138,13 @@ export function registerLogs(context: vscode.ExtensionContext, baseLogger: Logge
     }
     const namespaces = session.namespaces().map((w) => w.namespace);
     const namespace =
-      arg?.namespace ?? (namespaces.length === 1 ? namespaces[0] : await vscode.window.showQuickPick(namespaces, { title: 'Follow Logs by Label Selector', placeHolder: 'Namespace' }));
+      arg?.namespace ??
+      (namespaces.length === 1
+        ? namespaces[0]
+        : await vscode.window.showQuickPick(namespaces, {
+            title: 'Follow Logs by Label Selector',
+            placeHolder: 'Namespace',
+          }));
     if (!namespace) return;
     const selector =
       arg?.selector ??
@@ -120,7 +152,12 @@ export function registerLogs(context: vscode.ExtensionContext, baseLogger: Logge
         title: `Follow Logs by Label Selector in ${namespace}`,
         prompt: 'All pods matching it are merged, each line tagged with its pod',
         placeHolder: 'app=web',
-        validateInput: (v) => (/^\s*$/.test(v) ? 'Enter a label selector such as app=web' : /[^\w.\-/=!,\s]/.test(v) ? 'Only equality selectors: key=value, key!=value, key' : undefined),
+        validateInput: (v) =>
+          /^\s*$/.test(v)
+            ? 'Enter a label selector such as app=web'
+            : /[^\w.\-/=!,\s]/.test(v)
+              ? 'Only equality selectors: key=value, key!=value, key'
+              : undefined,
       }));
     if (!selector) return;
     followers.followSelector(c.kc, namespace, selector.trim(), session.streamOptions());

@@ -43,7 +43,11 @@ export interface WireLines {
 
 export type HostMessage =
   | { type: 'reset'; state: ViewerState }
-  | { type: 'lines'; lines: WireLines; /** Lines the host skipped because the view fell behind. */ skipped?: number }
+  | {
+      type: 'lines';
+      lines: WireLines;
+      /** Lines the host skipped because the view fell behind. */ skipped?: number;
+    }
   | { type: 'setFilter'; filter: ViewerFilter }
   | { type: 'setLayout'; layout: ViewerLayout }
   | { type: 'report'; id: number }

@@ -75,8 +75,7 @@ export class RunReporter {
     ]
       .filter(Boolean)
       .join('\n');
-    if (captured)
-      this.run.appendOutput(crlf(captured.endsWith('\n') ? captured : captured + '\n'), location, item);
+    if (captured) this.appendForTest(captured, location, item);
     // A function standing for its cases keeps the worst outcome of them.
     const previous = this.byItem.get(item);
     if (previous && RANK[previous.outcome] > RANK[result.outcome]) return;
@@ -88,12 +87,7 @@ export class RunReporter {
         break;
       case 'skipped':
       case 'xfailed':
-        if (e.reason)
-          this.run.appendOutput(
-            crlf(`${e.outcome === 'xfailed' ? 'xfailed' : 'skipped'}: ${e.reason}\n`),
-            location,
-            item,
-          );
+        if (e.reason) this.appendForTest(`${e.outcome}: ${e.reason}`, location, item);
         this.run.skipped(item);
         break;
       case 'failed':
@@ -102,16 +96,17 @@ export class RunReporter {
         const lines = this.logStore ? linesForTest(this.logStore, window) : [];
         result.serviceLogLines = lines.length;
         if (lines.length)
-          this.run.appendOutput(
-            formatTestLogs(lines, `service logs while ${item.label} ran`),
-            location,
-            item,
-          );
+          this.appendForTest(formatTestLogs(lines, `service logs while ${item.label} ran`), location, item);
         if (e.outcome === 'failed') this.run.failed(item, message, e.duration);
         else this.run.errored(item, message, e.duration);
         break;
       }
     }
+  }
+
+  /** Output that belongs to one test, on lines of its own: pytest may be in the middle of its progress line. */
+  private appendForTest(text: string, location: vscode.Location | undefined, item: vscode.TestItem): void {
+    this.run.appendOutput(crlf(`\n${text.endsWith('\n') ? text : `${text}\n`}`), location, item);
   }
 
   private failureMessage(e: FinishedEvent): vscode.TestMessage {

@@ -117,3 +117,21 @@ export class UiSession {
     return leftovers;
   }
 }
+
+/** Opens the Testing view from the command palette and expands the rows down to the last label. */
+export async function showTestRow(workbench, ...labels) {
+  await workbench.command('Testing: Focus on Test Explorer View');
+  let row;
+  for (const [i, label] of labels.entries()) {
+    row = workbench.testRow(label);
+    await row.waitFor({ timeout: 60_000 });
+    if (i < labels.length - 1 && (await row.getAttribute('aria-expanded')) === 'false')
+      await row.locator('.monaco-tl-twistie').click();
+  }
+  return row;
+}
+
+/** The Testing view row of `label` once it shows `state` ("Passed", "Failed", …) in its accessible label. */
+export function testRowIn(workbench, label, state) {
+  return workbench.page.locator(`.test-explorer .monaco-list-row[aria-label^="${label} (${state}"]`).first();
+}

@@ -62,7 +62,9 @@ export class Workbench {
   }
 
   notification(text) {
-    return this.page.locator('.notification-toast-container .notification-list-item', { hasText: text }).first();
+    return this.page
+      .locator('.notification-toast-container .notification-list-item', { hasText: text })
+      .first();
   }
 
   /** Clicks a button of the notification that contains `text`. */

@@ -12,7 +12,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, basename } from 'node:path';
+import { join, basename, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { parseArgs, format } from 'node:util';
 import {
@@ -147,7 +148,8 @@ async function main() {
   process.exit(exitCode);
 }
 
-if (process.argv[1] && import.meta.url.endsWith(basename(process.argv[1]))) {
+// Only when run as a script: other scripts import copyFixture (suites/e2e/run.mjs has the same base name).
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   main().catch((e) => {
     console.error(`[host] ${e.stack ?? e}`);
     process.exit(1);

@@ -1,6 +1,6 @@
 // The offline VS Code test host: the VS Code server from the npm package code-server (installed by
 // install.sh into .cache/vscode-host), opened in Debian's Chromium through playwright-core.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -110,12 +110,21 @@ export async function startServer({ port, env = {}, log = () => {} } = {}) {
         /* gone */
       }
       await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000).unref())]);
+      // The extension hosts outlive the server for a moment while they deactivate.
+      for (let t = Date.now(); Date.now() - t < 10_000 && groupHas(proc.pid, 'extensionHost');)
+        await new Promise((r) => setTimeout(r, 100));
     }
     killGroup('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
     killGroup('SIGKILL');
   };
   return { port, url: `http://127.0.0.1:${port}`, userDataDir, dataRoot, proc, stop };
+}
+
+/** Whether a process of the group `pgid` has `needle` in its command line. */
+function groupHas(pgid, needle) {
+  const out = execFileSync('ps', ['-eo', 'pgid=,args='], { encoding: 'utf8' });
+  return out.split('\n').some((l) => l.trim().startsWith(`${pgid} `) && l.includes(needle));
 }
 
 /** The workbench URL opening `folder`, with an optional development extension and tests entry. */

@@ -128,7 +128,11 @@ export class FakeKubeApi {
     this.namespaces.add(name);
   }
 
-  addPod(namespace: string, name: string, opts: { labels?: Record<string, string>; containers?: string[] } = {}): void {
+  addPod(
+    namespace: string,
+    name: string,
+    opts: { labels?: Record<string, string>; containers?: string[] } = {},
+  ): void {
     this.namespaces.add(namespace);
     const pod: FakePod = {
       namespace,
@@ -137,7 +141,11 @@ export class FakeKubeApi {
       labels: opts.labels ?? {},
       creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
       resourceVersion: ++this.rv,
-      containers: (opts.containers ?? ['app']).map((c) => ({ name: c, restartCount: 0, instances: [this.newInstance()] })),
+      containers: (opts.containers ?? ['app']).map((c) => ({
+        name: c,
+        restartCount: 0,
+        instances: [this.newInstance()],
+      })),
     };
     this.pods.set(key(namespace, name), pod);
     this.emit(pod, 'ADDED');
@@ -149,19 +157,25 @@ export class FakeKubeApi {
     pod: string,
     container: string,
     lines: (string | Buffer)[],
-    opts: { sameTimestamp?: boolean; /** Send followers only part of the bytes, ending mid-line, then cut them off. */ dropMidLine?: boolean } = {},
+    opts: {
+      sameTimestamp?: boolean;
+      /** Send followers only part of the bytes, ending mid-line, then cut them off. */ dropMidLine?: boolean;
+    } = {},
   ): void {
     const inst = this.current(namespace, pod, container);
-    let chunk: Buffer[] = [];
+    const chunk: Buffer[] = [];
     let ns = 0n;
     for (const line of lines) {
       if (!opts.sameTimestamp || ns === 0n) ns = this.nextNs();
-      const entry: LogEntry = { ns, ts: nsToRfc3339Nano(ns), body: typeof line === 'string' ? Buffer.from(line) : line };
+      const entry: LogEntry = {
+        ns,
+        ts: nsToRfc3339Nano(ns),
+        body: typeof line === 'string' ? Buffer.from(line) : line,
+      };
       inst.lines.push(entry);
       chunk.push(Buffer.from(entry.ts + ' '), entry.body, NEWLINE);
     }
     const data = Buffer.concat(chunk);
-    chunk = [];
     for (const res of inst.followers) {
       const body = res.req.url?.includes('timestamps=true') ? data : stripTimestamps(inst, lines.length);
       if (!opts.dropMidLine) {
@@ -171,7 +185,9 @@ export class FakeKubeApi {
       // A cut connection receives a prefix of the bytes and then nothing more.
       inst.followers.delete(res);
       this.streaming.delete(res);
-      res.write(body.subarray(0, Math.max(1, body.length - Math.ceil(body.length / 3) - 1)), () => res.socket?.destroy());
+      res.write(body.subarray(0, Math.max(1, body.length - Math.ceil(body.length / 3) - 1)), () =>
+        res.socket?.destroy(),
+      );
     }
   }
 
@@ -241,7 +257,8 @@ export class FakeKubeApi {
     const url = new URL(req.url ?? '/', 'http://x');
     const query = Object.fromEntries(url.searchParams);
     this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query });
-    if (req.headers.authorization !== `Bearer ${this.token}`) return this.status(res, 401, 'Unauthorized', 'Unauthorized');
+    if (req.headers.authorization !== `Bearer ${this.token}`)
+      return this.status(res, 401, 'Unauthorized', 'Unauthorized');
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     // /api/v1/namespaces/{ns}[/pods[/{name}[/log]]]
     if (parts[0] !== 'api' || parts[1] !== 'v1' || parts[2] !== 'namespaces' || !parts[3]) {
@@ -253,7 +270,9 @@ export class FakeKubeApi {
     const resource = parts[4] === undefined ? 'namespaces' : parts[6] === 'log' ? 'pods/log' : 'pods';
     if (this.refusal && this.refuses(this.refusal, verb, resource, namespace)) {
       if (this.refusal.status === 401) return this.status(res, 401, 'Unauthorized', 'Unauthorized');
-      const what = resource.includes('/') ? `resource "pods" in API group "" ... subresource "log"` : `resource "${resource}" in API group ""`;
+      const what = resource.includes('/')
+        ? `resource "pods" in API group "" ... subresource "log"`
+        : `resource "${resource}" in API group ""`;
       return this.status(
         res,
         403,
@@ -262,11 +281,19 @@ export class FakeKubeApi {
       );
     }
     if (parts.length === 4) {
-      if (!this.namespaces.has(namespace)) return this.status(res, 404, 'NotFound', `namespaces "${namespace}" not found`);
-      return json(res, 200, { kind: 'Namespace', apiVersion: 'v1', metadata: { name: namespace }, status: { phase: 'Active' } });
+      if (!this.namespaces.has(namespace))
+        return this.status(res, 404, 'NotFound', `namespaces "${namespace}" not found`);
+      return json(res, 200, {
+        kind: 'Namespace',
+        apiVersion: 'v1',
+        metadata: { name: namespace },
+        status: { phase: 'Active' },
+      });
     }
-    if (parts[4] !== 'pods') return this.status(res, 404, 'NotFound', 'the server could not find the requested resource');
-    if (parts.length === 5) return isWatch ? this.watch(res, namespace, query) : this.list(res, namespace, query);
+    if (parts[4] !== 'pods')
+      return this.status(res, 404, 'NotFound', 'the server could not find the requested resource');
+    if (parts.length === 5)
+      return isWatch ? this.watch(res, namespace, query) : this.list(res, namespace, query);
     const pod = this.pods.get(key(namespace, parts[5]));
     if (!pod) return this.status(res, 404, 'NotFound', `pods "${parts[5]}" not found`);
     if (parts.length === 6) return json(res, 200, podJson(pod));
@@ -276,14 +303,25 @@ export class FakeKubeApi {
 
   private refuses(r: Refusal, verb: string, resource: string, namespace: string): boolean {
     if (r.status === 401) return true;
-    return (!r.verb || r.verb === verb) && (!r.resource || r.resource === resource) && (!r.namespace || r.namespace === namespace);
+    return (
+      (!r.verb || r.verb === verb) &&
+      (!r.resource || r.resource === resource) &&
+      (!r.namespace || r.namespace === namespace)
+    );
   }
 
   private list(res: http.ServerResponse, namespace: string, query: Record<string, string>): void {
     const selector = parseSelector(query.labelSelector);
     // Like the real API: listing pods of a namespace that does not exist answers an empty list.
-    const items = [...this.pods.values()].filter((p) => p.namespace === namespace && selector(p.labels)).map(podJson);
-    json(res, 200, { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: String(this.rv) }, items });
+    const items = [...this.pods.values()]
+      .filter((p) => p.namespace === namespace && selector(p.labels))
+      .map(podJson);
+    json(res, 200, {
+      kind: 'PodList',
+      apiVersion: 'v1',
+      metadata: { resourceVersion: String(this.rv) },
+      items,
+    });
   }
 
   private watch(res: http.ServerResponse, namespace: string, query: Record<string, string>): void {
@@ -298,7 +336,8 @@ export class FakeKubeApi {
       return;
     }
     for (const e of this.events) {
-      if (e.rv > since && e.namespace === namespace && selector(labelsOf(e.object))) res.write(JSON.stringify({ type: e.type, object: e.object }) + '\n');
+      if (e.rv > since && e.namespace === namespace && selector(labelsOf(e.object)))
+        res.write(JSON.stringify({ type: e.type, object: e.object }) + '\n');
     }
     const w = { res, namespace, selector };
     this.watchers.add(w);
@@ -312,7 +351,13 @@ export class FakeKubeApi {
   private log(res: http.ServerResponse, pod: FakePod, query: Record<string, string>): void {
     const containerName = query.container || pod.containers[0].name;
     const c = pod.containers.find((x) => x.name === containerName);
-    if (!c) return this.status(res, 400, 'BadRequest', `container ${containerName} is not valid for pod ${pod.name}`);
+    if (!c)
+      return this.status(
+        res,
+        400,
+        'BadRequest',
+        `container ${containerName} is not valid for pod ${pod.name}`,
+      );
     const follow = query.follow === 'true';
     const timestamps = query.timestamps === 'true';
     if (c.raw && !follow) {
@@ -323,7 +368,12 @@ export class FakeKubeApi {
     let inst = c.instances[c.instances.length - 1];
     if (query.previous === 'true') {
       if (c.instances.length < 2) {
-        return this.status(res, 400, 'BadRequest', `previous terminated container "${c.name}" in pod "${pod.name}" not found`);
+        return this.status(
+          res,
+          400,
+          'BadRequest',
+          `previous terminated container "${c.name}" in pod "${pod.name}" not found`,
+        );
       }
       inst = c.instances[c.instances.length - 2];
     }
@@ -335,7 +385,8 @@ export class FakeKubeApi {
       const since = BigInt(Date.now() - Number(query.sinceSeconds) * 1000) * 1_000_000n;
       lines = lines.filter((l) => l.ns >= since);
     }
-    if (query.tailLines !== undefined) lines = lines.slice(Math.max(0, lines.length - Number(query.tailLines)));
+    if (query.tailLines !== undefined)
+      lines = lines.slice(Math.max(0, lines.length - Number(query.tailLines)));
     res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
     // Like the API server: headers go out at once, before the first line.
     res.flushHeaders();
@@ -369,12 +420,19 @@ export class FakeKubeApi {
     this.events.push(event);
     if (this.events.length > 1000) this.events.shift();
     for (const w of this.watchers) {
-      if (w.namespace === pod.namespace && w.selector(pod.labels)) w.res.write(JSON.stringify({ type, object }) + '\n');
+      if (w.namespace === pod.namespace && w.selector(pod.labels))
+        w.res.write(JSON.stringify({ type, object }) + '\n');
     }
   }
 
   private newInstance(): ContainerInstance {
-    return { id: `containerd://${(++this.idCounter).toString(16).padStart(12, '0')}`, startedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), lines: [], terminated: false, followers: new Set() };
+    return {
+      id: `containerd://${(++this.idCounter).toString(16).padStart(12, '0')}`,
+      startedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      lines: [],
+      terminated: false,
+      followers: new Set(),
+    };
   }
 
   private nextNs(): bigint {
@@ -416,7 +474,10 @@ function key(namespace: string, name: string): string {
 
 function json(res: http.ServerResponse, code: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)) });
+  res.writeHead(code, {
+    'Content-Type': 'application/json',
+    'Content-Length': String(Buffer.byteLength(text)),
+  });
   res.end(text);
 }
 
@@ -425,7 +486,10 @@ function statusJson(code: number, reason: string, message: string): object {
 }
 
 function labelsOf(object: unknown): Record<string, string> {
-  return ((object as { metadata?: { labels?: Record<string, string> } }).metadata?.labels ?? {}) as Record<string, string>;
+  return ((object as { metadata?: { labels?: Record<string, string> } }).metadata?.labels ?? {}) as Record<
+    string,
+    string
+  >;
 }
 
 type Selector = (labels: Record<string, string>) => boolean;
@@ -433,7 +497,10 @@ type Selector = (labels: Record<string, string>) => boolean;
 /** Equality-based label selectors: `a=b`, `a==b`, `a!=b`, `a`, `!a`, comma-separated. */
 function parseSelector(text: string | undefined): Selector {
   if (!text) return () => true;
-  const terms = text.split(',').map((t) => t.trim()).filter(Boolean);
+  const terms = text
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   return (labels) =>
     terms.every((t) => {
       const ne = t.match(/^([^!=]+)!=(.*)$/);
@@ -472,7 +539,9 @@ function podJson(p: FakePod): object {
           imageID: '',
           containerID: inst.id,
           started: true,
-          state: inst.terminated ? { terminated: { exitCode: 0, reason: 'Completed' } } : { running: { startedAt: inst.startedAt } },
+          state: inst.terminated
+            ? { terminated: { exitCode: 0, reason: 'Completed' } }
+            : { running: { startedAt: inst.startedAt } },
         };
       }),
     },

@@ -26,18 +26,27 @@ export function loadClusterConfig(s: ClusterSettings): ClusterConfig {
   let files: string[];
   if (s.kubeconfig) {
     if (!existsSync(s.kubeconfig)) {
-      return { kind: 'noConfig', message: `No cluster configured: the kubeconfig "${s.kubeconfig}" from the setting ${SETTING} does not exist. Fix the path or clear the setting.` };
+      return {
+        kind: 'noConfig',
+        message: `No cluster configured: the kubeconfig "${s.kubeconfig}" from the setting ${SETTING} does not exist. Fix the path or clear the setting.`,
+      };
     }
     files = [s.kubeconfig];
   } else if (env.KUBECONFIG) {
     files = env.KUBECONFIG.split(delimiter).filter((f) => f && existsSync(f));
     if (!files.length) {
-      return { kind: 'noConfig', message: `No cluster configured: none of the files in KUBECONFIG (${env.KUBECONFIG}) exists. Start your cluster (minikube start) or set ${SETTING}.` };
+      return {
+        kind: 'noConfig',
+        message: `No cluster configured: none of the files in KUBECONFIG (${env.KUBECONFIG}) exists. Start your cluster (minikube start) or set ${SETTING}.`,
+      };
     }
   } else {
     const file = join(s.home ?? homedir(), '.kube', 'config');
     if (!existsSync(file)) {
-      return { kind: 'noConfig', message: `No cluster configured: there is no ~/.kube/config and KUBECONFIG is not set. Start your cluster (minikube start) or set ${SETTING} to a kubeconfig file.` };
+      return {
+        kind: 'noConfig',
+        message: `No cluster configured: there is no ~/.kube/config and KUBECONFIG is not set. Start your cluster (minikube start) or set ${SETTING} to a kubeconfig file.`,
+      };
     }
     files = [file];
   }
@@ -50,19 +59,28 @@ export function loadClusterConfig(s: ClusterSettings): ClusterConfig {
       kc.mergeConfig(more, true);
     }
   } catch (e) {
-    return { kind: 'invalid', message: `The kubeconfig ${files[0]} could not be read: ${(e as Error).message}. Fix the file or point ${SETTING} at another.` };
+    return {
+      kind: 'invalid',
+      message: `The kubeconfig ${files[0]} could not be read: ${(e as Error).message}. Fix the file or point ${SETTING} at another.`,
+    };
   }
   const contexts = kc.getContexts().map((c) => c.name);
   if (s.context) {
     if (!contexts.includes(s.context)) {
-      return { kind: 'invalid', message: `The context "${s.context}" (setting codespaceTests.kube.context) is not in ${files[0]}; it has: ${contexts.join(', ') || 'none'}.` };
+      return {
+        kind: 'invalid',
+        message: `The context "${s.context}" (setting codespaceTests.kube.context) is not in ${files[0]}; it has: ${contexts.join(', ') || 'none'}.`,
+      };
     }
     kc.setCurrentContext(s.context);
   }
   const context = kc.getCurrentContext();
   const cluster = kc.getCurrentCluster();
   if (!context || !cluster) {
-    return { kind: 'noConfig', message: `No cluster configured: ${files[0]} has no current context. Set codespaceTests.kube.context to one of: ${contexts.join(', ') || '(none)'}.` };
+    return {
+      kind: 'noConfig',
+      message: `No cluster configured: ${files[0]} has no current context. Set codespaceTests.kube.context to one of: ${contexts.join(', ') || '(none)'}.`,
+    };
   }
   return { kind: 'ready', kc, context, server: cluster.server, file: files[0] };
 }

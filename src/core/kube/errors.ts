@@ -20,12 +20,23 @@ export interface KubeAction {
 
 /** Reads the HTTP status and the Status message out of whatever the client threw (ApiException, a watch error, a FetchError). */
 export function describeKubeError(err: unknown, action: KubeAction): KubeProblem {
-  const e = (err ?? {}) as { code?: unknown; statusCode?: unknown; body?: unknown; message?: unknown; type?: unknown };
-  const status = typeof e.code === 'number' ? e.code : typeof e.statusCode === 'number' ? e.statusCode : undefined;
+  const e = (err ?? {}) as {
+    code?: unknown;
+    statusCode?: unknown;
+    body?: unknown;
+    message?: unknown;
+    type?: unknown;
+  };
+  const status =
+    typeof e.code === 'number' ? e.code : typeof e.statusCode === 'number' ? e.statusCode : undefined;
   const serverMessage = statusMessage(e.body);
   const what = `${action.verb} ${action.resource} in namespace "${action.namespace}"`;
   const networkCode = typeof e.code === 'string' ? e.code : networkCodeIn(String(e.message ?? ''));
-  if (networkCode || e.type === 'system' || (status === 500 && !serverMessage && /Error occurred in log request/.test(String(e.message)))) {
+  if (
+    networkCode ||
+    e.type === 'system' ||
+    (status === 500 && !serverMessage && /Error occurred in log request/.test(String(e.message)))
+  ) {
     const where = action.server ? ` at ${action.server}` : '';
     return {
       kind: 'unreachable',
@@ -71,7 +82,9 @@ export function statusMessage(body: unknown): string {
 }
 
 function networkCodeIn(message: string): string | undefined {
-  return message.match(/\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EPIPE)\b/)?.[1];
+  return message.match(
+    /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EPIPE)\b/,
+  )?.[1];
 }
 
 /** ApiException messages span lines ("HTTP-Code: …\nMessage: …\nBody: …"); keep the part a person reads. */

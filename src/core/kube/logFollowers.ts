@@ -1,7 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../log';
-import type { LogLevel, LogStore } from '../logs/logStore';
-import { PodLogStream, type NoticeLevel, type PodLogOptions, type PodLogTarget } from './podLogStream';
+import type { LogStore } from '../logs/logStore';
+import { PodLogStream, type PodLogOptions, type PodLogTarget } from './podLogStream';
 import { podSource, selectorSource } from './pods';
 import { SelectorLogStream } from './selectorLogStream';
 
@@ -18,7 +18,10 @@ export interface FollowedSource {
  * Following the same source twice keeps the one stream.
  */
 export class LogFollowers {
-  private readonly streams = new Map<string, { stream: PodLogStream | SelectorLogStream; info: FollowedSource }>();
+  private readonly streams = new Map<
+    string,
+    { stream: PodLogStream | SelectorLogStream; info: FollowedSource }
+  >();
 
   constructor(
     private readonly store: LogStore,
@@ -28,8 +31,18 @@ export class LogFollowers {
   followPod(kc: KubeConfig, target: PodLogTarget, options: PodLogOptions): string {
     const source = podSource(target.namespace, target.pod, target.container);
     const existing = this.streams.get(source);
-    if (existing && !(existing.stream instanceof PodLogStream && existing.stream.state.kind === 'ended')) return source;
-    const stream = new PodLogStream(kc, target, (text, time, notice) => this.append(source, text, time, undefined, notice), this.logger, options);
+    if (existing && !(existing.stream instanceof PodLogStream && existing.stream.state.kind === 'ended'))
+      return source;
+    const stream = new PodLogStream(
+      kc,
+      target,
+      {
+        line: (buf, start, end, time) => this.store.appendBytes(source, buf, start, end, time),
+        notice: (text, time, level) => this.store.append(source, text, time, undefined, level),
+      },
+      this.logger,
+      options,
+    );
     this.streams.set(source, {
       stream,
       info: {
@@ -48,7 +61,17 @@ export class LogFollowers {
   followSelector(kc: KubeConfig, namespace: string, selector: string, options: PodLogOptions): string {
     const source = selectorSource(namespace, selector);
     if (this.streams.has(source)) return source;
-    const stream = new SelectorLogStream(kc, namespace, selector, (text, time, tag, notice) => this.append(source, text, time, tag, notice), this.logger, options);
+    const stream = new SelectorLogStream(
+      kc,
+      namespace,
+      selector,
+      {
+        line: (buf, start, end, time, tag) => this.store.appendBytes(source, buf, start, end, time, tag),
+        notice: (text, time, level, tag) => this.store.append(source, text, time, tag, level),
+      },
+      this.logger,
+      options,
+    );
     this.streams.set(source, {
       stream,
       info: {
@@ -68,7 +91,8 @@ export class LogFollowers {
   /** The pod watch saw a pod deleted: its followed streams end now with a visible line. */
   podDeleted(namespace: string, pod: string): void {
     const prefix = `pod/${namespace}/${pod}/`;
-    for (const [source, { stream }] of this.streams) if (source.startsWith(prefix) && stream instanceof PodLogStream) stream.podDeleted();
+    for (const [source, { stream }] of this.streams)
+      if (source.startsWith(prefix) && stream instanceof PodLogStream) stream.podDeleted();
   }
 
   list(): FollowedSource[] {
@@ -85,10 +109,5 @@ export class LogFollowers {
     const all = [...this.streams.values()];
     this.streams.clear();
     await Promise.all(all.map((s) => s.stream.stop()));
-  }
-
-  private append(source: string, text: string, time: number, tag: string | undefined, notice: NoticeLevel | undefined): void {
-    const level: LogLevel | undefined = notice;
-    this.store.append(source, text, time, tag, level);
   }
 }

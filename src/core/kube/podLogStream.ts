@@ -19,7 +19,7 @@ export interface PodLogOptions {
   tailLines?: number;
   /** History from this many seconds ago on the first connection. */
   sinceSeconds?: number;
-  maxLineChars?: number;
+  maxLineBytes?: number;
   context?: string;
   server?: string;
   backoff?: Backoff;
@@ -28,8 +28,14 @@ export interface PodLogOptions {
 /** The stream's own words (restarted, deleted), as opposed to the container's lines. */
 export type NoticeLevel = 'info' | 'warn' | 'error';
 
-/** Where lines go: called once per line, so positional arguments (no object per line). */
-export type LineSink = (text: string, time: number, notice?: NoticeLevel) => void;
+/**
+ * Where lines go. A container's line arrives as a byte range of the chunk it came in (decoded only
+ * when someone reads it); the stream's own notices arrive as text.
+ */
+export interface LineSink {
+  line(buf: Buffer, start: number, end: number, time: number): void;
+  notice(text: string, time: number, level: NoticeLevel): void;
+}
 
 export type PodLogState =
   | { kind: 'connecting' }
@@ -66,12 +72,12 @@ export class PodLogStream {
   constructor(
     private readonly kc: KubeConfig,
     readonly target: PodLogTarget,
-    private readonly emit: LineSink,
+    private readonly sink: LineSink,
     private readonly logger: Logger,
     private readonly options: PodLogOptions = {},
   ) {
     this.backoff = options.backoff ?? new Backoff();
-    this.splitter = new LineSplitter((l) => this.onLine(l), options.maxLineChars);
+    this.splitter = new LineSplitter((buf, start, end) => this.onLine(buf, start, end), options.maxLineBytes);
     this.ended = new Promise((r) => (this.resolveEnded = r));
   }
 
@@ -110,7 +116,8 @@ export class PodLogStream {
     let followedUid = '';
     let first = true;
     while (!this.abort.signal.aborted) {
-      if (this.deletedSeen) return this.end('deleted', `pod ${pod} was deleted; its log stream ended`, 'warn');
+      if (this.deletedSeen)
+        return this.end('deleted', `pod ${pod} was deleted; its log stream ended`, 'warn');
       let podInfo;
       try {
         podInfo = await core.readNamespacedPod({ name: pod, namespace });
@@ -119,10 +126,15 @@ export class PodLogStream {
         const problem = describeKubeError(e, this.action('get', 'pods'));
         if (problem.kind === 'notFound') {
           return first
-            ? this.end('notFound', `pod ${pod} not found in namespace "${namespace}": ${problem.message}`, 'error')
+            ? this.end(
+                'notFound',
+                `pod ${pod} not found in namespace "${namespace}": ${problem.message}`,
+                'error',
+              )
             : this.end('deleted', `pod ${pod} was deleted; its log stream ended`, 'warn');
         }
-        if (problem.kind === 'unauthorized' || problem.kind === 'forbidden') return this.end('denied', problem.message, 'error');
+        if (problem.kind === 'unauthorized' || problem.kind === 'forbidden')
+          return this.end('denied', problem.message, 'error');
         await this.retry(problem.message);
         continue;
       }
@@ -131,16 +143,26 @@ export class PodLogStream {
       }
       const status = podInfo.status?.containerStatuses?.find((s) => s.name === container);
       const uid = podInfo.metadata?.uid ?? '';
-      if (followedUid && uid && uid !== followedUid) this.notice(`pod ${pod} was recreated; following the new one`, 'warn');
+      if (followedUid && uid && uid !== followedUid)
+        this.notice(`pod ${pod} was recreated; following the new one`, 'warn');
       const id = status?.containerID ?? '';
       if (followedId && id && id !== followedId && uid === followedUid) {
         // Restarted: the old instance's last lines are only in `previous`; fetch them before following the new one.
-        await this.fetch({ previous: true, timestamps: true, sinceTime: this.lastSecond ? sinceTimeFor(this.lastSecond) : undefined }).catch(() => undefined);
-        this.notice(`container ${container} of pod ${pod} restarted (restart #${status?.restartCount ?? '?'})`, 'warn');
+        await this.fetch({
+          previous: true,
+          timestamps: true,
+          sinceTime: this.lastSecond ? sinceTimeFor(this.lastSecond) : undefined,
+        }).catch(() => undefined);
+        this.notice(
+          `container ${container} of pod ${pod} restarted (restart #${status?.restartCount ?? '?'})`,
+          'warn',
+        );
       }
       const waiting = status?.state?.waiting;
       if (waiting || !status) {
-        await this.retry(`container ${container} of pod ${pod} is not running yet${waiting?.reason ? ` (${waiting.reason})` : ''}`);
+        await this.retry(
+          `container ${container} of pod ${pod} is not running yet${waiting?.reason ? ` (${waiting.reason})` : ''}`,
+        );
         continue;
       }
       followedId = id;
@@ -150,7 +172,8 @@ export class PodLogStream {
       if (this.lastSecond) opts.sinceTime = sinceTimeFor(this.lastSecond);
       else if (first && this.options.sinceSeconds) opts.sinceSeconds = this.options.sinceSeconds;
       // The client drops tailLines=0 (falsy), so "no history" is asked as "since now".
-      else if (first && this.options.tailLines === 0) opts.sinceTime = new Date().toISOString().slice(0, 19) + 'Z';
+      else if (first && this.options.tailLines === 0)
+        opts.sinceTime = new Date().toISOString().slice(0, 19) + 'Z';
       else if (first && this.options.tailLines !== undefined) opts.tailLines = this.options.tailLines;
       first = false;
       let outcome: Outcome;
@@ -160,17 +183,27 @@ export class PodLogStream {
       } catch (e) {
         if (this.abort.signal.aborted) return;
         const problem = describeKubeError(e, this.action('get', 'pods/log'));
-        if (problem.kind === 'unauthorized' || problem.kind === 'forbidden') return this.end('denied', problem.message, 'error');
+        if (problem.kind === 'unauthorized' || problem.kind === 'forbidden')
+          return this.end('denied', problem.message, 'error');
         // 404 and 400 come back through readNamespacedPod above with a clearer reason; others are retried.
         await this.retry(problem.message);
         continue;
       }
       if (outcome.kind === 'aborted') continue;
-      if (!follow && outcome.kind === 'ended') return this.end('completed', `log of ${pod}/${container} read to its end`);
+      if (!follow && outcome.kind === 'ended')
+        return this.end('completed', `log of ${pod}/${container} read to its end`);
       if (this.linesThisConnection > 0) this.backoff.reset();
       const terminal = podInfo.status?.phase === 'Succeeded' || podInfo.status?.phase === 'Failed';
-      if (outcome.kind === 'ended' && terminal) return this.end('completed', `pod ${pod} has ${podInfo.status?.phase?.toLowerCase()}; its log is complete`, 'info');
-      if (outcome.kind === 'dropped') this.logger.info(`log of ${namespace}/${pod}/${container} dropped; resuming from ${this.lastSecond || 'the start'}`);
+      if (outcome.kind === 'ended' && terminal)
+        return this.end(
+          'completed',
+          `pod ${pod} has ${podInfo.status?.phase?.toLowerCase()}; its log is complete`,
+          'info',
+        );
+      if (outcome.kind === 'dropped')
+        this.logger.info(
+          `log of ${namespace}/${pod}/${container} dropped; resuming from ${this.lastSecond || 'the start'}`,
+        );
       // A stream that ends at once with nothing new (a terminating container) is retried with backoff, not in a tight loop.
       if (this.linesThisConnection === 0) await sleep(this.backoff.next(), this.abort.signal);
     }
@@ -190,21 +223,23 @@ export class PodLogStream {
         else this.splitter.discardPartial();
         resolve(o);
       };
-      const sink = new Writable({
+      const body = new Writable({
         write: (chunk: Buffer, _enc, cb) => {
           this.splitter.write(chunk);
           cb();
         },
       });
       // The client pipes the body into the sink, and a broken body never ends the sink: watch the body itself.
-      sink.on('pipe', (body: NodeJS.ReadableStream) => {
+      body.on('pipe', (source: NodeJS.ReadableStream) => {
         let sawEnd = false;
-        body.once('end', () => (sawEnd = true));
-        body.once('error', () => settle(this.abort.signal.aborted || this.deletedSeen ? { kind: 'aborted' } : { kind: 'dropped' }));
-        body.once('close', () => sawEnd || settle({ kind: 'dropped' }));
+        source.once('end', () => (sawEnd = true));
+        source.once('error', () =>
+          settle(this.abort.signal.aborted || this.deletedSeen ? { kind: 'aborted' } : { kind: 'dropped' }),
+        );
+        source.once('close', () => sawEnd || settle({ kind: 'dropped' }));
       });
-      sink.on('finish', () => settle({ kind: 'ended' }));
-      new Log(this.kc).log(namespace, pod, container, sink, opts).then(
+      body.on('finish', () => settle({ kind: 'ended' }));
+      new Log(this.kc).log(namespace, pod, container, body, opts).then(
         (c) => {
           this.controller = c;
           if (this.abort.signal.aborted || this.deletedSeen) c.abort();
@@ -217,10 +252,10 @@ export class PodLogStream {
     });
   }
 
-  private readonly stamped: StampedLine = { second: '', nanos: 0, ms: NaN, text: '' };
+  private readonly stamped: StampedLine = { second: '', nanos: 0, ms: NaN, textStart: 0 };
 
-  private onLine(raw: string): void {
-    const t = splitTimestamp(raw, this.stamped);
+  private onLine(buf: Buffer, start: number, end: number): void {
+    const t = splitTimestamp(buf, start, end, this.stamped);
     if (t.second) {
       const order = this.lastSecond ? compareStamps(t.second, t.nanos, this.lastSecond, this.lastNanos) : 1;
       if (order < 0) return;
@@ -238,21 +273,26 @@ export class PodLogStream {
       }
     }
     this.linesThisConnection++;
-    this.emit(t.text, t.second ? t.ms : Date.now());
+    this.sink.line(buf, t.textStart, end, t.second ? t.ms : Date.now());
   }
 
   private notice(text: string, level: NoticeLevel): void {
-    this.emit(`── ${text} ──`, Date.now(), level);
+    this.sink.notice(`── ${text} ──`, Date.now(), level);
   }
 
   private async retry(message: string): Promise<void> {
     const retryInMs = this.backoff.next();
-    if (this.current.kind !== 'retrying' || this.current.message !== message) this.logger.warn(`log of ${this.target.pod}: ${message}`);
+    if (this.current.kind !== 'retrying' || this.current.message !== message)
+      this.logger.warn(`log of ${this.target.pod}: ${message}`);
     this.setState({ kind: 'retrying', message, retryInMs });
     await sleep(retryInMs, this.abort.signal);
   }
 
-  private end(reason: (PodLogState & { kind: 'ended' })['reason'], message: string, level?: NoticeLevel): void {
+  private end(
+    reason: (PodLogState & { kind: 'ended' })['reason'],
+    message: string,
+    level?: NoticeLevel,
+  ): void {
     if (this.current.kind === 'ended') return;
     if (level) this.notice(message, level);
     const s = { kind: 'ended' as const, reason, message };
@@ -266,6 +306,12 @@ export class PodLogStream {
   }
 
   private action(verb: string, resource: string) {
-    return { verb, resource, namespace: this.target.namespace, context: this.options.context, server: this.options.server };
+    return {
+      verb,
+      resource,
+      namespace: this.target.namespace,
+      context: this.options.context,
+      server: this.options.server,
+    };
   }
 }

@@ -67,7 +67,9 @@ export class PodWatch {
   }
 
   start(): void {
-    this.running ??= this.run().catch((e) => this.logger.error(`pod watch of ${this.namespace} stopped: ${(e as Error).message}`));
+    this.running ??= this.run().catch((e) =>
+      this.logger.error(`pod watch of ${this.namespace} stopped: ${(e as Error).message}`),
+    );
   }
 
   async stop(): Promise<void> {
@@ -83,7 +85,10 @@ export class PodWatch {
     while (!signal.aborted) {
       let resourceVersion: string;
       try {
-        const list = await core.listNamespacedPod({ namespace: this.namespace, labelSelector: this.options.labelSelector });
+        const list = await core.listNamespacedPod({
+          namespace: this.namespace,
+          labelSelector: this.options.labelSelector,
+        });
         if (signal.aborted) return;
         resourceVersion = list.metadata?.resourceVersion ?? '';
         this.replaceAll(list.items.map((p) => summarizePod(p, this.namespace)));
@@ -113,7 +118,10 @@ export class PodWatch {
     }
   }
 
-  private watchOnce(resourceVersion: string, seen: (rv: string) => void): Promise<{ kind: 'closed'; events: number } | { kind: 'expired' } | { kind: 'error'; error: unknown }> {
+  private watchOnce(
+    resourceVersion: string,
+    seen: (rv: string) => void,
+  ): Promise<{ kind: 'closed'; events: number } | { kind: 'expired' } | { kind: 'error'; error: unknown }> {
     return new Promise((resolve) => {
       let events = 0;
       let expired = false;
@@ -138,7 +146,8 @@ export class PodWatch {
           },
           (err) => {
             if (expired) resolve({ kind: 'expired' });
-            else if (err && !this.abort.signal.aborted && !isPrematureClose(err)) resolve({ kind: 'error', error: err });
+            else if (err && !this.abort.signal.aborted && !isPrematureClose(err))
+              resolve({ kind: 'error', error: err });
             else resolve({ kind: 'closed', events });
           },
         )
@@ -191,7 +200,9 @@ export class PodWatch {
   }
 
   private setState(s: PodWatchState): void {
-    const same = s.kind === this.current.kind && ('message' in s ? s.message : '') === ('message' in this.current ? this.current.message : '');
+    const same =
+      s.kind === this.current.kind &&
+      ('message' in s ? s.message : '') === ('message' in this.current ? this.current.message : '');
     this.current = s;
     if (s.kind === 'live') this.backoff.reset();
     if (!same) {
@@ -202,7 +213,13 @@ export class PodWatch {
   }
 
   private action(verb: string, resource = 'pods') {
-    return { verb, resource, namespace: this.namespace, context: this.options.context, server: this.options.server };
+    return {
+      verb,
+      resource,
+      namespace: this.namespace,
+      context: this.options.context,
+      server: this.options.server,
+    };
   }
 }
 

@@ -3,6 +3,12 @@ import type { Logger } from '../log';
 import { PodLogStream, type NoticeLevel, type PodLogOptions } from './podLogStream';
 import { PodWatch, type PodWatchState } from './podWatch';
 
+/** A selector's sink: like a pod's, with the pod each line came from. */
+export interface TaggedLineSink {
+  line(buf: Buffer, start: number, end: number, time: number, tag: string): void;
+  notice(text: string, time: number, level: NoticeLevel, tag: string): void;
+}
+
 /**
  * All pods matching a label selector (a deployment's replicas), merged into one stream with each
  * line tagged by its pod. Pods that appear later join with their whole log; pods that go away end
@@ -18,11 +24,16 @@ export class SelectorLogStream {
     private readonly kc: KubeConfig,
     readonly namespace: string,
     readonly selector: string,
-    private readonly emit: (text: string, time: number, tag: string, notice?: NoticeLevel) => void,
+    private readonly sink: TaggedLineSink,
     private readonly logger: Logger,
     private readonly options: PodLogOptions & { deniedRetryMs?: number } = {},
   ) {
-    this.watch = new PodWatch(kc, namespace, logger, { labelSelector: selector, context: options.context, server: options.server, deniedRetryMs: options.deniedRetryMs });
+    this.watch = new PodWatch(kc, namespace, logger, {
+      labelSelector: selector,
+      context: options.context,
+      server: options.server,
+      deniedRetryMs: options.deniedRetryMs,
+    });
   }
 
   get state(): PodWatchState {
@@ -50,16 +61,21 @@ export class SelectorLogStream {
       }
       if (existing || !pod.defaultContainer || pod.terminating) return;
       // Pods there from the start get the configured history; pods that join later get all of theirs.
-      const opts: PodLogOptions = this.live ? { ...this.options, tailLines: undefined, sinceSeconds: undefined } : this.options;
+      const opts: PodLogOptions = this.live
+        ? { ...this.options, tailLines: undefined, sinceSeconds: undefined }
+        : this.options;
       const stream = new PodLogStream(
         this.kc,
         { namespace: this.namespace, pod: pod.name, container: pod.defaultContainer },
-        (text, time, notice) => this.emit(text, time, pod.name, notice),
+        {
+          line: (buf, start, end, time) => this.sink.line(buf, start, end, time, pod.name),
+          notice: (text, time, level) => this.sink.notice(text, time, level, pod.name),
+        },
         this.logger,
         opts,
       );
       this.streams.set(pod.name, stream);
-      this.emit(`── following pod ${pod.name} (container ${pod.defaultContainer}) ──`, Date.now(), pod.name, 'info');
+      this.sink.notice(`── following pod ${pod.name} (container ${pod.defaultContainer}) ──`, Date.now(), 'info', pod.name);
       void stream.ended.then(() => {
         if (this.streams.get(pod.name) === stream) this.streams.delete(pod.name);
       });

@@ -2,8 +2,8 @@
  * The RFC3339Nano prefixes the API server puts before each log line when asked for `timestamps`.
  * A line's position for resuming is (second, nanos): the UTC second as `YYYY-MM-DDTHH:MM:SS` and the
  * nanoseconds within it, so stamps compare in time order whatever fraction length the server chose
- * (Go trims trailing zeros). Every pod line passes through here: the second's string is cached and
- * reused, and the result object can be reused, so a line costs no allocation but its text.
+ * (Go trims trailing zeros). Every pod line passes through here, as bytes: the second's string is
+ * cached and reused, the result object can be reused, so a line costs no allocation at all.
  */
 export interface StampedLine {
   /** UTC second `YYYY-MM-DDTHH:MM:SS`; '' when the line carried no timestamp. */
@@ -12,60 +12,68 @@ export interface StampedLine {
   nanos: number;
   /** Milliseconds since the epoch; NaN when there was no timestamp. */
   ms: number;
-  text: string;
+  /** Where the line's own text starts (after the stamp and its space). */
+  textStart: number;
 }
 
 let cachedSecond = '';
 let cachedSecondMs = 0;
+const cachedBytes = Buffer.alloc(19);
 
-export function splitTimestamp(line: string, out: StampedLine = { second: '', nanos: 0, ms: NaN, text: '' }): StampedLine {
-  const space = line.indexOf(' ', 19);
-  if (space < 20 || space > 40 || line.charCodeAt(4) !== 45 /* - */ || line.charCodeAt(10) !== 84 /* T */) return plain(line, out);
-  let i = 19;
-  let nanos = 0;
-  if (line.charCodeAt(19) === 46 /* . */) {
-    i = 20;
-    while (i < space && i < 29) {
-      const c = line.charCodeAt(i);
-      if (c < 48 || c > 57) break;
-      nanos = nanos * 10 + c - 48;
-      i++;
+export function splitTimestamp(buf: Buffer, start: number, end: number, out: StampedLine = { second: '', nanos: 0, ms: NaN, textStart: 0 }): StampedLine {
+  let space = -1;
+  // The usual shape, nine fraction digits and Z (`2024-05-01T10:00:00.123456789Z `), needs no search.
+  if (buf[start + 30] === 32 && buf[start + 29] === 90) space = start + 30;
+  else for (let k = start + 19; k < end && k < start + 41; k++) {
+    if (buf[k] === 32) {
+      space = k;
+      break;
     }
-    for (let d = i; d < 29; d++) nanos *= 10;
-    while (i < space && line.charCodeAt(i) >= 48 && line.charCodeAt(i) <= 57) i++; // digits past nanoseconds
   }
-  if (i === space - 1 && line.charCodeAt(i) === 90 /* Z */) {
-    if (cachedSecond === '' || !sameSecond(line, cachedSecond)) {
-      const ms = Date.parse(line.slice(0, 19) + 'Z');
-      if (Number.isNaN(ms)) return plain(line, out);
-      cachedSecond = line.slice(0, 19);
+  if (space < 0 || buf[start + 4] !== 45 /* - */ || buf[start + 10] !== 84 /* T */) return plain(start, out);
+  let i = start + 19;
+  let nanos = 0;
+  if (buf[i] === 46 /* . */) {
+    i++;
+    const stop = start + 29;
+    while (i < space && i < stop && buf[i] >= 48 && buf[i] <= 57) nanos = nanos * 10 + buf[i++] - 48;
+    for (let d = i; d < stop; d++) nanos *= 10;
+    while (i < space && buf[i] >= 48 && buf[i] <= 57) i++; // digits past nanoseconds
+  }
+  if (i === space - 1 && buf[i] === 90 /* Z */) {
+    if (cachedSecond === '' || !sameSecond(buf, start)) {
+      const second = buf.toString('latin1', start, start + 19);
+      const ms = Date.parse(second + 'Z');
+      if (Number.isNaN(ms)) return plain(start, out);
+      cachedSecond = second;
       cachedSecondMs = ms;
+      buf.copy(cachedBytes, 0, start, start + 19);
     }
     out.second = cachedSecond;
     out.ms = cachedSecondMs + Math.floor(nanos / 1e6);
   } else {
     // An offset instead of Z: rare (the kubelet writes UTC); normalise through Date.
-    const ms = Date.parse(line.slice(0, 19) + line.slice(i, space));
-    if (Number.isNaN(ms)) return plain(line, out);
+    const ms = Date.parse(buf.toString('latin1', start, start + 19) + buf.toString('latin1', i, space));
+    if (Number.isNaN(ms)) return plain(start, out);
     out.second = new Date(ms).toISOString().slice(0, 19);
     out.ms = ms + Math.floor(nanos / 1e6);
   }
   out.nanos = nanos;
-  out.text = line.slice(space + 1);
+  out.textStart = space + 1;
   return out;
 }
 
-/** Whether the line starts with this second; from the seconds digit backwards, where consecutive stamps differ first (startsWith is slower on sliced strings). */
-function sameSecond(line: string, second: string): boolean {
-  for (let k = 18; k >= 0; k--) if (line.charCodeAt(k) !== second.charCodeAt(k)) return false;
+/** Whether the stamp at `start` is in the cached second: byte by byte from the seconds digit back, where stamps differ first (Buffer.compare with offsets costs more per call). */
+function sameSecond(buf: Buffer, start: number): boolean {
+  for (let k = 18; k >= 0; k--) if (buf[start + k] !== cachedBytes[k]) return false;
   return true;
 }
 
-function plain(line: string, out: StampedLine): StampedLine {
+function plain(start: number, out: StampedLine): StampedLine {
   out.second = '';
   out.nanos = 0;
   out.ms = NaN;
-  out.text = line;
+  out.textStart = start;
   return out;
 }
 

@@ -10,6 +10,7 @@ export interface AnsiSegment {
 }
 
 // CSI sequences (ESC [ params final) and the two-byte escapes; OSC (ESC ] … BEL) too.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const ESCAPE = /\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])/g;
 
 export function stripAnsi(text: string): string {
@@ -45,7 +46,15 @@ function applySgr(prev: Style, params: string): Style {
   const codes = params === '' ? [0] : params.split(';').map((p) => (p === '' ? 0 : Number(p)));
   for (let i = 0; i < codes.length; i++) {
     const c = codes[i];
-    if (c === 0) Object.assign(s, { fg: undefined, bg: undefined, bold: false, dim: false, italic: false, underline: false });
+    if (c === 0)
+      Object.assign(s, {
+        fg: undefined,
+        bg: undefined,
+        bold: false,
+        dim: false,
+        italic: false,
+        underline: false,
+      });
     else if (c === 1) s.bold = true;
     else if (c === 2) s.dim = true;
     else if (c === 3) s.italic = true;

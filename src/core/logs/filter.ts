@@ -18,7 +18,8 @@ export type CompiledFilter =
 
 /** Compiles a filter once; a bad regex is reported, never thrown. Text is matched without its ANSI codes. */
 export function compileFilter(f: LineFilter = {}): CompiledFilter {
-  const levelSet = f.levels && f.levels.length && f.levels.length < LOG_LEVELS.length ? new Set(f.levels) : undefined;
+  const levelSet =
+    f.levels && f.levels.length && f.levels.length < LOG_LEVELS.length ? new Set(f.levels) : undefined;
   let test: ((text: string) => boolean) | undefined;
   if (f.text) {
     if (f.regex) {

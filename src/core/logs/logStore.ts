@@ -26,8 +26,12 @@ const UNGUESSED = 0;
  * for the lines someone reads. Seqs rise along the ring.
  */
 class Ring {
-  private texts: string[] = [];
+  /** A line's text, or undefined while it is still bytes in `bufs` (decoded on first read). */
+  private texts: (string | undefined)[] = [];
+  private bufs: (Buffer | undefined)[] = [];
   private tags: (string | undefined)[] = [];
+  private starts: Int32Array;
+  private ends: Int32Array;
   private times: Float64Array;
   private seqs: Float64Array;
   private levels: Uint8Array;
@@ -35,7 +39,7 @@ class Ring {
   private start = 0;
   length = 0;
   dropped = 0;
-  /** Characters of text held, for the memory estimate. */
+  /** Characters (or bytes, for undecoded lines) of text held, for the memory estimate. */
   chars = 0;
 
   constructor(
@@ -44,12 +48,14 @@ class Ring {
   ) {
     // Grows on demand: a source with ten lines does not reserve a hundred thousand slots.
     this.size = Math.min(capacity, 1024);
+    this.starts = new Int32Array(this.size);
+    this.ends = new Int32Array(this.size);
     this.times = new Float64Array(this.size);
     this.seqs = new Float64Array(this.size);
     this.levels = new Uint8Array(this.size);
   }
 
-  push(text: string, time: number, tag: string | undefined, level: number, seq: number): void {
+  private slotFor(): number {
     let slot: number;
     if (this.length < this.capacity) {
       if (this.length === this.size) this.grow();
@@ -57,16 +63,37 @@ class Ring {
       this.length++;
     } else {
       slot = this.start;
-      this.chars -= this.texts[slot].length;
+      this.chars -= this.ends[slot] - this.starts[slot];
       this.start = (this.start + 1) % this.size;
       this.dropped++;
     }
+    return slot;
+  }
+
+  push(text: string, time: number, tag: string | undefined, level: number, seq: number): void {
+    const slot = this.slotFor();
     this.texts[slot] = text;
+    this.bufs[slot] = undefined;
+    this.starts[slot] = 0;
+    this.ends[slot] = text.length;
     this.tags[slot] = tag;
     this.times[slot] = time;
     this.seqs[slot] = seq;
     this.levels[slot] = level;
     this.chars += text.length;
+  }
+
+  pushBytes(buf: Buffer, start: number, end: number, time: number, tag: string | undefined, seq: number): void {
+    const slot = this.slotFor();
+    this.texts[slot] = undefined;
+    this.bufs[slot] = buf;
+    this.starts[slot] = start;
+    this.ends[slot] = end;
+    this.tags[slot] = tag;
+    this.times[slot] = time;
+    this.seqs[slot] = seq;
+    this.levels[slot] = UNGUESSED;
+    this.chars += end - start;
   }
 
   timeAt(i: number): number {
@@ -78,19 +105,36 @@ class Ring {
   }
 
   textAt(i: number): string {
-    return this.texts[(this.start + i) % this.size];
+    const slot = (this.start + i) % this.size;
+    const text = this.texts[slot];
+    if (text !== undefined) return text;
+    // Invalid UTF-8 decodes to U+FFFD here; the chunk is let go once its lines are decoded or dropped.
+    const decoded = this.bufs[slot]!.toString('utf8', this.starts[slot], this.ends[slot]);
+    this.texts[slot] = decoded;
+    this.bufs[slot] = undefined;
+    this.chars += decoded.length - (this.ends[slot] - this.starts[slot]);
+    this.starts[slot] = 0;
+    this.ends[slot] = decoded.length;
+    return decoded;
   }
 
   levelAt(i: number): LogLevel {
     const slot = (this.start + i) % this.size;
     let code = this.levels[slot];
-    if (code === UNGUESSED) code = this.levels[slot] = LEVEL_CODE[guessLevel(this.texts[slot])];
+    if (code === UNGUESSED) code = this.levels[slot] = LEVEL_CODE[guessLevel(this.textAt(i))];
     return LEVELS[code];
   }
 
   at(i: number): LogLine {
     const slot = (this.start + i) % this.size;
-    return { time: this.times[slot], source: this.source, text: this.texts[slot], level: this.levelAt(i), tag: this.tags[slot], seq: this.seqs[slot] };
+    return {
+      time: this.times[slot],
+      source: this.source,
+      text: this.textAt(i),
+      level: this.levelAt(i),
+      tag: this.tags[slot],
+      seq: this.seqs[slot],
+    };
   }
 
   /** Index of the first line with seq > `seq` (binary search). */
@@ -111,6 +155,7 @@ class Ring {
 
   clear(): void {
     this.texts = [];
+    this.bufs = [];
     this.tags = [];
     this.start = 0;
     this.length = 0;
@@ -119,20 +164,35 @@ class Ring {
 
   private grow(): void {
     const size = Math.min(this.capacity, this.size * 2);
-    const texts: string[] = new Array(size);
+    const texts: (string | undefined)[] = new Array(size);
+    const bufs: (Buffer | undefined)[] = new Array(size);
     const tags: (string | undefined)[] = new Array(size);
+    const starts = new Int32Array(size);
+    const ends = new Int32Array(size);
     const times = new Float64Array(size);
     const seqs = new Float64Array(size);
     const levels = new Uint8Array(size);
     for (let i = 0; i < this.length; i++) {
       const slot = (this.start + i) % this.size;
       texts[i] = this.texts[slot];
+      bufs[i] = this.bufs[slot];
       tags[i] = this.tags[slot];
+      starts[i] = this.starts[slot];
+      ends[i] = this.ends[slot];
       times[i] = this.times[slot];
       seqs[i] = this.seqs[slot];
       levels[i] = this.levels[slot];
     }
-    Object.assign(this, { texts, tags, times, seqs, levels, size, start: 0 });
+    this.texts = texts;
+    this.bufs = bufs;
+    this.tags = tags;
+    this.starts = starts;
+    this.ends = ends;
+    this.times = times;
+    this.seqs = seqs;
+    this.levels = levels;
+    this.size = size;
+    this.start = 0;
   }
 }
 
@@ -161,6 +221,7 @@ export class LogStore {
   /** Sources with lines not yet handed to listeners; the lines themselves are read from the rings at flush. */
   private readonly touched = new Set<Ring>();
   private flushedSeq = 0;
+  private lastRing: Ring | undefined;
   private timer: NodeJS.Timeout | undefined;
   private seq = 0;
 
@@ -176,6 +237,7 @@ export class LogStore {
   setCapacity(capacity: number): void {
     if (capacity === this.capacityPerSource) return;
     this.capacityPerSource = capacity;
+    this.lastRing = undefined;
     for (const [source, ring] of this.rings) {
       const next = new Ring(source, capacity);
       for (const line of ring) next.push(line.text, line.time, line.tag, LEVEL_CODE[line.level], line.seq);
@@ -185,20 +247,42 @@ export class LogStore {
 
   /** Adds a line; returns its seq. Without a level, one is guessed from the text when the line is first read. */
   append(source: string, text: string, time = Date.now(), tag?: string, level?: LogLevel): number {
+    const seq = ++this.seq;
+    this.ringFor(source).push(text, time, tag, level ? LEVEL_CODE[level] : UNGUESSED, seq);
+    this.afterAppend(source, seq);
+    return seq;
+  }
+
+  /**
+   * Adds a line given as bytes (a pod line, straight from the socket): kept undecoded until someone
+   * reads it, so a flood costs no string per line. Returns its seq.
+   */
+  appendBytes(source: string, buf: Buffer, start: number, end: number, time = Date.now(), tag?: string): number {
+    const seq = ++this.seq;
+    this.ringFor(source).pushBytes(buf, start, end, time, tag, seq);
+    this.afterAppend(source, seq);
+    return seq;
+  }
+
+  private ringFor(source: string): Ring {
+    // A burst of lines comes from one source: skip the map lookup for it.
+    if (this.lastRing?.source === source) return this.lastRing;
     let ring = this.rings.get(source);
     if (!ring) {
       ring = new Ring(source, this.capacityPerSource);
       this.rings.set(source, ring);
     }
-    const seq = ++this.seq;
-    ring.push(text, time, tag, level ? LEVEL_CODE[level] : UNGUESSED, seq);
+    this.lastRing = ring;
+    return ring;
+  }
+
+  private afterAppend(source: string, seq: number): void {
     if (this.listeners.size) {
-      this.touched.add(ring);
+      this.touched.add(this.ringFor(source));
       this.timer ??= setTimeout(() => this.flush(), this.batchMs);
     } else {
       this.flushedSeq = seq;
     }
-    return seq;
   }
 
   /** Lines of the given sources (all when absent) in the window that pass the filter, in time order. A bad regex matches nothing. */

@@ -2,6 +2,7 @@ import { execa, type ResultPromise } from 'execa';
 import treeKill from 'tree-kill';
 import type { CancelToken } from '../cancel';
 import type { Logger } from '../log';
+import { forgetGroup, watchGroup } from './reaper';
 
 /** How a child process ended. */
 export type Exit =
@@ -54,6 +55,7 @@ export class ChildProcess {
       windowsHide: true,
     });
     this.pid = this.proc.pid;
+    if (this.pid !== undefined && process.platform !== 'win32') watchGroup(this.pid);
     // A parent that dies (SIGKILL) while its forked children still hold its stdout (Django's autoreloader)
     // would keep `stopped` waiting for those pipes forever: once it is gone, its group goes too.
     this.proc.once('exit', () => {
@@ -96,6 +98,7 @@ export class ChildProcess {
     this.stopped = Promise.race([finished, exited]).then((exit) => {
       sub?.dispose();
       this.exit ??= exit;
+      if (this.pid !== undefined) forgetGroup(this.pid);
       options.logger?.debug(`${this.name} (pid ${this.pid ?? '?'}) ended: ${describeExit(this.exit)}`);
       return this.exit;
     });

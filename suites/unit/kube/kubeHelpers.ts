@@ -14,8 +14,16 @@ export async function standIn(): Promise<{ api: FakeKubeApi; kc: KubeConfig }> {
 /** A logger that remembers its lines, so a test can count warnings (no error storm). */
 export function memoryLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
-  const push = (level: string) => (m: unknown) => void lines.push(`${level} ${m instanceof Error ? m.message : String(m)}`);
-  return { lines, trace: push('trace'), debug: push('debug'), info: push('info'), warn: push('warn'), error: push('error') };
+  const push = (level: string) => (m: unknown) =>
+    void lines.push(`${level} ${m instanceof Error ? m.message : String(m)}`);
+  return {
+    lines,
+    trace: push('trace'),
+    debug: push('debug'),
+    info: push('info'),
+    warn: push('warn'),
+    error: push('error'),
+  };
 }
 
 export function texts(lines: readonly LogLine[]): string[] {

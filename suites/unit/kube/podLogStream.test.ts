@@ -24,10 +24,19 @@ describe('kube: PodLogStream (through the real client against the stand-in)', fu
 
   function follow(opts: ConstructorParameters<typeof PodLogStream>[4] = {}, pod = 'web', container = 'app') {
     const lines: { text: string; time: number; notice?: NoticeLevel }[] = [];
-    const s = new PodLogStream(kc, { namespace: 'default', pod, container }, (text, time, notice) => lines.push({ text, time, notice }), memoryLogger(), {
-      backoff: new Backoff(20, 200),
-      ...opts,
-    });
+    const s = new PodLogStream(
+      kc,
+      { namespace: 'default', pod, container },
+      {
+        line: (buf, start, end, time) => void lines.push({ text: buf.toString('utf8', start, end), time }),
+        notice: (text, time, notice) => void lines.push({ text, time, notice }),
+      },
+      memoryLogger(),
+      {
+        backoff: new Backoff(20, 200),
+        ...opts,
+      },
+    );
     streams.push(s);
     s.start();
     const own = () => lines.filter((l) => !l.notice).map((l) => l.text);
@@ -95,7 +104,7 @@ describe('kube: PodLogStream (through the real client against the stand-in)', fu
     assert.deepStrictEqual(own(), ['same a', 'same b', 'same c', 'after']);
   });
 
-  it('follows a restarted container: the old instance\'s last lines, a visible restart line, then the new instance', async () => {
+  it("follows a restarted container: the old instance's last lines, a visible restart line, then the new instance", async () => {
     const { own, lines } = follow({ tailLines: 10 });
     api.writeLog('default', 'web', 'app', ['before restart']);
     await waitUntil(() => own().length === 1);
@@ -158,7 +167,10 @@ describe('kube: PodLogStream (through the real client against the stand-in)', fu
     assert.match(forbidden.message, /Not allowed to get pods\/log in namespace "default" \(403 Forbidden\)/);
     api.refuse({ status: 401 });
     const unauthorized = await follow({ context: 'stand-in' }).s.ended;
-    assert.match(unauthorized.message, /rejected the credentials of context "stand-in" \(401 Unauthorized\) when trying to get pods in namespace "default"/);
+    assert.match(
+      unauthorized.message,
+      /rejected the credentials of context "stand-in" \(401 Unauthorized\) when trying to get pods in namespace "default"/,
+    );
   });
 
   it('an unreachable cluster is retried with growing backoff and a state that says so', async () => {
@@ -174,11 +186,15 @@ describe('kube: PodLogStream (through the real client against the stand-in)', fu
   });
 
   it('a megabyte line arrives truncated and marked; invalid UTF-8 arrives as U+FFFD', async () => {
-    api.writeLog('default', 'web', 'app', [Buffer.alloc(1024 * 1024, 'y'), Buffer.from([0x61, 0xff, 0x62]), 'fine']);
+    api.writeLog('default', 'web', 'app', [
+      Buffer.alloc(1024 * 1024, 'y'),
+      Buffer.from([0x61, 0xff, 0x62]),
+      'fine',
+    ]);
     const { own } = follow({ tailLines: 10 });
     await waitUntil(() => own().length === 3);
     const [big, bad, fine] = own();
-    assert.ok(big.length < 20_000 && /…\[line truncated: 1\.0 M characters/.test(big), big.slice(-80));
+    assert.ok(big.length < 20_000 && /…\[line truncated: 1\.0 MB/.test(big), big.slice(-80));
     assert.strictEqual(bad, 'a\uFFFDb');
     assert.strictEqual(fine, 'fine');
   });

@@ -28,7 +28,11 @@ describe('kube: PodWatch and selector streams', function () {
 
   function watch(namespace = 'default', opts: ConstructorParameters<typeof PodWatch>[3] = {}) {
     const logger = memoryLogger();
-    const w = new PodWatch(kc, namespace, logger, { backoff: new Backoff(20, 200), deniedRetryMs: 100, ...opts });
+    const w = new PodWatch(kc, namespace, logger, {
+      backoff: new Backoff(20, 200),
+      deniedRetryMs: 100,
+      ...opts,
+    });
     const states: PodWatchState[] = [];
     w.onState((s) => states.push(s));
     stops.push(() => w.stop());
@@ -49,7 +53,10 @@ describe('kube: PodWatch and selector streams', function () {
     api.deletePod('default', 'web-1');
     await waitUntil(() => w.list().length === 1);
     // Live by watch, not by polling: one list, one watch so far.
-    assert.strictEqual(api.requests.filter((r) => r.path.endsWith('/pods') && r.query.watch !== 'true').length, 1);
+    assert.strictEqual(
+      api.requests.filter((r) => r.path.endsWith('/pods') && r.query.watch !== 'true').length,
+      1,
+    );
   });
 
   it('a dropped watch resumes from its resourceVersion and misses no change', async () => {
@@ -69,7 +76,10 @@ describe('kube: PodWatch and selector streams', function () {
     api.addNamespace('team');
     const { w, logger } = watch('team');
     await waitUntil(() => w.state.kind === 'denied');
-    assert.match((w.state as { message: string }).message, /Not allowed to list pods in namespace "team" \(403 Forbidden\)/);
+    assert.match(
+      (w.state as { message: string }).message,
+      /Not allowed to list pods in namespace "team" \(403 Forbidden\)/,
+    );
     await new Promise((r) => setTimeout(r, 450)); // several retries at 100 ms
     assert.ok(api.requests.filter((r) => r.path.includes('/team/')).length >= 3);
     assert.strictEqual(logger.lines.filter((l) => l.includes('403')).length, 1, logger.lines.join('\n'));
@@ -78,7 +88,10 @@ describe('kube: PodWatch and selector streams', function () {
   it('a missing namespace is named as such (404 Status from the API)', async () => {
     const { w } = watch('ghost', { context: 'stand-in' });
     await waitUntil(() => w.state.kind === 'namespaceMissing');
-    assert.match((w.state as { message: string }).message, /Namespace "ghost" does not exist in context "stand-in"/);
+    assert.match(
+      (w.state as { message: string }).message,
+      /Namespace "ghost" does not exist in context "stand-in"/,
+    );
   });
 
   it('an unreachable cluster: retrying state with backoff, one log line', async () => {
@@ -88,7 +101,11 @@ describe('kube: PodWatch and selector streams', function () {
     await waitUntil(() => w.state.kind === 'retrying', 5000);
     await new Promise((r) => setTimeout(r, 500));
     assert.match((w.state as { message: string }).message, /Cannot reach the cluster/);
-    assert.strictEqual(logger.lines.filter((l) => l.includes('Cannot reach')).length, 1, logger.lines.join('\n'));
+    assert.strictEqual(
+      logger.lines.filter((l) => l.includes('Cannot reach')).length,
+      1,
+      logger.lines.join('\n'),
+    );
     api = await FakeKubeApi.start();
   });
 
@@ -100,10 +117,24 @@ describe('kube: PodWatch and selector streams', function () {
     api.writeLog('default', 'api-b', 'app', ['b1']);
     api.writeLog('default', 'other', 'app', ['never']);
     const lines: { text: string; tag: string; notice?: string }[] = [];
-    const s = new SelectorLogStream(kc, 'default', 'app=api', (text, _time, tag, notice) => lines.push({ text, tag, notice }), memoryLogger(), { tailLines: 10, backoff: new Backoff(20, 200) });
+    const s = new SelectorLogStream(
+      kc,
+      'default',
+      'app=api',
+      {
+        line: (buf, start, end, _time, tag) => void lines.push({ text: buf.toString('utf8', start, end), tag }),
+        notice: (text, _time, notice, tag) => void lines.push({ text, tag, notice }),
+      },
+      memoryLogger(),
+      { tailLines: 10, backoff: new Backoff(20, 200) },
+    );
     stops.push(() => s.stop());
     s.start();
-    const own = () => lines.filter((l) => !l.notice).map((l) => `${l.tag}:${l.text}`).sort();
+    const own = () =>
+      lines
+        .filter((l) => !l.notice)
+        .map((l) => `${l.tag}:${l.text}`)
+        .sort();
     await waitUntil(() => own().length === 2);
     api.addPod('default', 'api-c', { labels: { app: 'api' } });
     api.writeLog('default', 'api-c', 'app', ['c1']);
@@ -123,13 +154,21 @@ describe('kube: cluster config', () => {
   it('no kubeconfig anywhere: "no cluster configured" naming the setting', () => {
     const r = loadClusterConfig({ kubeconfig: '', context: '', env: {}, home: dir });
     assert.strictEqual(r.kind, 'noConfig');
-    assert.match(r.kind === 'noConfig' ? r.message : '', /No cluster configured.*codespaceTests\.kube\.kubeconfig/);
+    assert.match(
+      r.kind === 'noConfig' ? r.message : '',
+      /No cluster configured.*codespaceTests\.kube\.kubeconfig/,
+    );
   });
 
   it('a setting pointing nowhere, and a KUBECONFIG of missing files, say so', () => {
     const a = loadClusterConfig({ kubeconfig: join(dir, 'missing'), context: '', env: {}, home: dir });
     assert.match(a.kind === 'noConfig' ? a.message : '', /does not exist/);
-    const b = loadClusterConfig({ kubeconfig: '', context: '', env: { KUBECONFIG: join(dir, 'x') }, home: dir });
+    const b = loadClusterConfig({
+      kubeconfig: '',
+      context: '',
+      env: { KUBECONFIG: join(dir, 'x') },
+      home: dir,
+    });
     assert.match(b.kind === 'noConfig' ? b.message : '', /KUBECONFIG/);
   });
 
@@ -143,7 +182,10 @@ describe('kube: cluster config', () => {
       const wrong = loadClusterConfig({ kubeconfig: file, context: 'prod', env: {}, home: dir });
       assert.match(wrong.kind === 'invalid' ? wrong.message : '', /context "prod".*it has: stand-in/);
       writeFileSync(join(dir, 'bad'), 'clusters: [: :');
-      assert.strictEqual(loadClusterConfig({ kubeconfig: join(dir, 'bad'), context: '', env: {}, home: dir }).kind, 'invalid');
+      assert.strictEqual(
+        loadClusterConfig({ kubeconfig: join(dir, 'bad'), context: '', env: {}, home: dir }).kind,
+        'invalid',
+      );
       const viaEnv = loadClusterConfig({ kubeconfig: '', context: '', env: { KUBECONFIG: file }, home: dir });
       assert.strictEqual(viaEnv.kind, 'ready');
     } finally {

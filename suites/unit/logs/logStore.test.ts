@@ -23,10 +23,22 @@ describe('logs: LogStore', () => {
     store.append('pod/ns/p/c', 'p1', 5);
     const mid = store.append(DJANGO_SOURCE, 'd2', 20);
     store.append('pod/ns/p/c', 'p2', 25, 'p');
-    assert.deepStrictEqual(store.query().map((l) => l.text), ['p1', 'd1', 'd2', 'p2']);
-    assert.deepStrictEqual(store.query({ from: 10, to: 20 }).map((l) => l.text), ['d1', 'd2']);
-    assert.deepStrictEqual(store.query({ afterSeq: mid }).map((l) => l.text), ['p2']);
-    assert.deepStrictEqual(store.query({ limit: 2 }).map((l) => l.text), ['d2', 'p2']);
+    assert.deepStrictEqual(
+      store.query().map((l) => l.text),
+      ['p1', 'd1', 'd2', 'p2'],
+    );
+    assert.deepStrictEqual(
+      store.query({ from: 10, to: 20 }).map((l) => l.text),
+      ['d1', 'd2'],
+    );
+    assert.deepStrictEqual(
+      store.query({ afterSeq: mid }).map((l) => l.text),
+      ['p2'],
+    );
+    assert.deepStrictEqual(
+      store.query({ limit: 2 }).map((l) => l.text),
+      ['d2', 'p2'],
+    );
     assert.strictEqual(store.query({ sources: ['pod/ns/p/c'] })[1].tag, 'p');
   });
 
@@ -36,9 +48,15 @@ describe('logs: LogStore', () => {
     store.append('s', 'ERROR boom in view');
     store.append('s', '\x1b[31mWARNING\x1b[0m slow query');
     store.append('s', 'plain');
-    assert.deepStrictEqual(store.query({ text: 'boom' }).map((l) => l.level), ['error']);
+    assert.deepStrictEqual(
+      store.query({ text: 'boom' }).map((l) => l.level),
+      ['error'],
+    );
     assert.deepStrictEqual(store.query({ text: 'BOOM', caseSensitive: true }).length, 0);
-    assert.deepStrictEqual(store.query({ text: '^WARNING slow', regex: true }).map((l) => l.level), ['warn']);
+    assert.deepStrictEqual(
+      store.query({ text: '^WARNING slow', regex: true }).map((l) => l.level),
+      ['warn'],
+    );
     assert.deepStrictEqual(store.query({ levels: ['error', 'warn'] }).length, 2);
     assert.deepStrictEqual(store.query({ text: '(', regex: true }), []);
     const bad = compileFilter({ text: '(', regex: true });
