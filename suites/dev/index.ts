@@ -15,6 +15,10 @@ export interface DevServices {
   githubApiUrl: string;
   /** Settings for the workspace so the extension uses these services. */
   settings: Record<string, unknown>;
+  /** Prism's process id (the UI tests check that it is gone after stop()). */
+  prismPid: number | undefined;
+  /** Where requests or responses broke GitHub's OpenAPI contract since the last call (see ContractGitHub). */
+  takeGitHubViolations(): ReturnType<ContractGitHub['takeViolations']>;
   stop(): Promise<void>;
 }
 
@@ -94,6 +98,8 @@ export async function startDevServices(options: {
       'codespaceTests.ci.apiBaseUrl': github.url,
       'codespaceTests.ci.token': DEV_TOKEN,
     },
+    prismPid: github.pid(),
+    takeGitHubViolations: () => github.takeViolations(),
     async stop() {
       clearInterval(logTimer);
       clearInterval(runTimer);

@@ -1,9 +1,12 @@
 // One UI session: a fresh fixture codespace (migrated, with its own settings), a VS Code server running
 // the extension from this repository, and Chromium showing the workbench. Steps share it; stop() ends
 // everything it started and checks that nothing is left.
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { promisify } from 'node:util';
 import { copyFixture } from '../host/run.mjs';
 import {
   artifactsDir,
@@ -39,30 +42,67 @@ function mergeSettings(workspace, extra) {
   writeFileSync(file, JSON.stringify({ ...current, ...extra }, null, 2) + '\n');
 }
 
+/** Whether process `pid` still exists. */
+export function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The backing services of `npm start` (suites/dev/index.ts, compiled by esbuild.mjs). */
+function startDevServices(workspace, remoteDir) {
+  const require = createRequire(import.meta.url);
+  const dev = require(join(repoRoot, 'out/suites/dev/index.js'));
+  return dev.startDevServices({ workspace, remoteDir });
+}
+
 /**
  * Starts the session. `settings(ports)` returns the workspace settings to add, given free ports
  * (`django` for the managed Django, `pytestDjango` for a Django the fixture's conftest starts itself).
+ * With `devServices`, the Kubernetes and GitHub stand-ins of `npm start` run too (Prism takes 30-45 s
+ * to load GitHub's description, so they start while the VS Code server does) and their settings are
+ * in the workspace before the workbench opens.
  */
-export async function startUiSession({ settings = () => ({}) } = {}) {
+export async function startUiSession({ settings = () => ({}), devServices = false } = {}) {
   rmSync(e2eArtifacts, { recursive: true, force: true });
   mkdirSync(e2eArtifacts, { recursive: true });
   const workspace = copyFixture();
-  execFileSync('/usr/bin/python3', ['backend/manage.py', 'migrate', '--noinput'], {
-    cwd: workspace,
-    stdio: 'ignore',
-    timeout: 120_000,
-  });
+  const remoteDir = mkdtempSync(join(tmpdir(), 'cit-remote-'));
   const ports = { django: await freePort(), pytestDjango: await freePort() };
+  const serverLog = [];
+  const started = await Promise.allSettled([
+    promisify(execFile)('/usr/bin/python3', ['backend/manage.py', 'migrate', '--noinput'], {
+      cwd: workspace,
+      timeout: 120_000,
+    }),
+    devServices ? startDevServices(workspace, remoteDir) : Promise.resolve(undefined),
+    startServer({ log: (s) => serverLog.push(s) }),
+  ]);
+  const services = started[1].status === 'fulfilled' ? started[1].value : undefined;
+  const server = started[2].status === 'fulfilled' ? started[2].value : undefined;
+  const cleanUp = async () => {
+    await server?.stop();
+    await services?.stop();
+    rmSync(workspace, { recursive: true, force: true });
+    rmSync(remoteDir, { recursive: true, force: true });
+  };
+  const failed = started.find((r) => r.status === 'rejected');
+  if (failed) {
+    await cleanUp();
+    throw failed.reason;
+  }
   mergeSettings(workspace, {
     'codespaceTests.django.port': ports.django,
     'codespaceTests.tests.env': { INTEGRATION_DJANGO_PORT: String(ports.pytestDjango) },
     // The welcome page and the extension recommendations would cover what the steps look at.
     'workbench.startupEditor': 'none',
     'extensions.ignoreRecommendations': true,
+    ...services?.settings,
     ...settings(ports),
   });
-  const serverLog = [];
-  const server = await startServer({ log: (s) => serverLog.push(s) });
   let browser;
   try {
     browser = await launchChromium();
@@ -70,18 +110,19 @@ export async function startUiSession({ settings = () => ({}) } = {}) {
     await page.goto(workbenchUrl(server, { folder: workspace, extensionPath: repoRoot }));
     const workbench = new Workbench(page, e2eArtifacts);
     await workbench.ready(90_000);
-    return new UiSession({ workspace, server, browser, page, workbench, ports, serverLog });
+    return new UiSession({ workspace, remoteDir, server, services, browser, page, workbench, ports, serverLog });
   } catch (e) {
     await browser?.close().catch(() => {});
-    await server.stop();
-    rmSync(workspace, { recursive: true, force: true });
+    await cleanUp();
     throw e;
   }
 }
 
 export class UiSession {
-  constructor({ workspace, server, browser, page, workbench, ports, serverLog }) {
-    Object.assign(this, { workspace, server, browser, page, workbench, ports, serverLog });
+  constructor(parts) {
+    Object.assign(this, parts);
+    /** Processes a step started itself (a foreign server on a port): stop() makes sure they are gone. */
+    this.ownPids = [];
   }
 
   /** Absolute path of a file in the workspace copy. */
@@ -100,10 +141,14 @@ export class UiSession {
     for (const f of extensionHostLogs(this.server.userDataDir))
       copyFileSync(f, join(e2eArtifacts, basename(f)));
     writeFileSync(join(e2eArtifacts, 'server.log'), this.serverLog.join(''));
+    await this.services?.stop();
     const leftovers = [
       ...processesMentioning(this.workspace),
       ...processesMentioning(this.server.dataRoot),
       ...processesMentioning(`:${this.ports.django}`),
+      ...[this.services?.prismPid, ...this.ownPids]
+        .filter((pid) => pid && alive(pid))
+        .map((pid) => ({ pid, args: 'started by the session' })),
     ];
     for (const p of leftovers) {
       try {
@@ -114,6 +159,7 @@ export class UiSession {
     }
     rmSync(this.server.dataRoot, { recursive: true, force: true });
     rmSync(this.workspace, { recursive: true, force: true });
+    rmSync(this.remoteDir, { recursive: true, force: true });
     return leftovers;
   }
 }

@@ -65,7 +65,9 @@ export class LineSplitter {
   }
 
   private keep(chunk: Buffer, start: number, end: number): void {
-    const all = this.carry ? Buffer.concat([this.carry, chunk.subarray(start, end)]) : chunk.subarray(start, end);
+    const all = this.carry
+      ? Buffer.concat([this.carry, chunk.subarray(start, end)])
+      : chunk.subarray(start, end);
     if (all.length > this.maxLineBytes) {
       this.carry = undefined;
       this.head = headOf(all, this.maxLineBytes);
@@ -91,7 +93,10 @@ export class LineSplitter {
     this.skipping = 0;
     const head = this.head ?? Buffer.alloc(0);
     this.head = undefined;
-    const line = Buffer.concat([head, Buffer.from(` …[line truncated: ${formatBytes(total)}, first ${formatBytes(this.maxLineBytes)} shown]`)]);
+    const line = Buffer.concat([
+      head,
+      Buffer.from(` …[line truncated: ${formatBytes(total)}, first ${formatBytes(this.maxLineBytes)} shown]`),
+    ]);
     this.onLine(line, 0, line.length);
   }
 }

@@ -75,7 +75,12 @@ export class SelectorLogStream {
         opts,
       );
       this.streams.set(pod.name, stream);
-      this.sink.notice(`── following pod ${pod.name} (container ${pod.defaultContainer}) ──`, Date.now(), 'info', pod.name);
+      this.sink.notice(
+        `── following pod ${pod.name} (container ${pod.defaultContainer}) ──`,
+        Date.now(),
+        'info',
+        pod.name,
+      );
       void stream.ended.then(() => {
         if (this.streams.get(pod.name) === stream) this.streams.delete(pod.name);
       });

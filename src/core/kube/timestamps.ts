@@ -20,16 +20,22 @@ let cachedSecond = '';
 let cachedSecondMs = 0;
 const cachedBytes = Buffer.alloc(19);
 
-export function splitTimestamp(buf: Buffer, start: number, end: number, out: StampedLine = { second: '', nanos: 0, ms: NaN, textStart: 0 }): StampedLine {
+export function splitTimestamp(
+  buf: Buffer,
+  start: number,
+  end: number,
+  out: StampedLine = { second: '', nanos: 0, ms: NaN, textStart: 0 },
+): StampedLine {
   let space = -1;
   // The usual shape, nine fraction digits and Z (`2024-05-01T10:00:00.123456789Z `), needs no search.
   if (buf[start + 30] === 32 && buf[start + 29] === 90) space = start + 30;
-  else for (let k = start + 19; k < end && k < start + 41; k++) {
-    if (buf[k] === 32) {
-      space = k;
-      break;
+  else
+    for (let k = start + 19; k < end && k < start + 41; k++) {
+      if (buf[k] === 32) {
+        space = k;
+        break;
+      }
     }
-  }
   if (space < 0 || buf[start + 4] !== 45 /* - */ || buf[start + 10] !== 84 /* T */) return plain(start, out);
   let i = start + 19;
   let nanos = 0;

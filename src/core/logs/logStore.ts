@@ -83,7 +83,14 @@ class Ring {
     this.chars += text.length;
   }
 
-  pushBytes(buf: Buffer, start: number, end: number, time: number, tag: string | undefined, seq: number): void {
+  pushBytes(
+    buf: Buffer,
+    start: number,
+    end: number,
+    time: number,
+    tag: string | undefined,
+    seq: number,
+  ): void {
     const slot = this.slotFor();
     this.texts[slot] = undefined;
     this.bufs[slot] = buf;
@@ -257,7 +264,14 @@ export class LogStore {
    * Adds a line given as bytes (a pod line, straight from the socket): kept undecoded until someone
    * reads it, so a flood costs no string per line. Returns its seq.
    */
-  appendBytes(source: string, buf: Buffer, start: number, end: number, time = Date.now(), tag?: string): number {
+  appendBytes(
+    source: string,
+    buf: Buffer,
+    start: number,
+    end: number,
+    time = Date.now(),
+    tag?: string,
+  ): number {
     const seq = ++this.seq;
     this.ringFor(source).pushBytes(buf, start, end, time, tag, seq);
     this.afterAppend(source, seq);

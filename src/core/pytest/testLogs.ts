@@ -15,7 +15,7 @@ export function testWindow(start: number, stop: number, slackMs = WINDOW_SLACK_M
 
 /** Whether a log source belongs to the services a test talks to (Django and the pods). */
 export function isServiceSource(source: string): boolean {
-  return source === DJANGO_SOURCE || source.startsWith('pod/');
+  return source === DJANGO_SOURCE || source.startsWith('pod/') || source.startsWith('selector/');
 }
 
 /** The Django and pod lines logged while the test ran, in time order. */

@@ -122,7 +122,8 @@ describe('kube: PodWatch and selector streams', function () {
       'default',
       'app=api',
       {
-        line: (buf, start, end, _time, tag) => void lines.push({ text: buf.toString('utf8', start, end), tag }),
+        line: (buf, start, end, _time, tag) =>
+          void lines.push({ text: buf.toString('utf8', start, end), tag }),
         notice: (text, _time, notice, tag) => void lines.push({ text, tag, notice }),
       },
       memoryLogger(),

@@ -9,6 +9,7 @@ describe('logs for a test (window cutting)', () => {
     store.append(DJANGO_SOURCE, 'before', t0 - 1000);
     store.append(DJANGO_SOURCE, 'GET /api/whoami/ 200', t0 + 100);
     store.append('pod/default/worker', 'handled job', t0 + 900, 'worker-1');
+    store.append('selector/models/app=model', 'predict served', t0 + 950, 'model-1');
     store.append('pytest', 'not a service line', t0 + 200);
     store.append(DJANGO_SOURCE, 'just after', t0 + 1000 + 200);
     store.append(DJANGO_SOURCE, 'long after', t0 + 5000);
@@ -16,7 +17,7 @@ describe('logs for a test (window cutting)', () => {
     const lines = linesForTest(store, window);
     assert.deepStrictEqual(
       lines.map((l) => l.text),
-      ['GET /api/whoami/ 200', 'handled job', 'just after'],
+      ['GET /api/whoami/ 200', 'handled job', 'predict served', 'just after'],
     );
     const text = formatTestLogs(lines, 'test_whoami');
     assert.match(text, /\[django\] GET \/api\/whoami\/ 200\r\n/);
