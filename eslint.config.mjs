@@ -14,8 +14,8 @@ export default tseslint.config(
     },
   },
   {
-    // The webview script runs in a browser.
-    files: ['media/**/*.ts'],
+    // The webview script runs in a browser; the UI tests evaluate code in the workbench page.
+    files: ['media/**/*.ts', 'suites/e2e/**/*.mjs'],
     languageOptions: { globals: { ...globals.browser } },
   },
   {

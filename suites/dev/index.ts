@@ -22,7 +22,7 @@ export interface DevServices {
   stop(): Promise<void>;
 }
 
-const PODS = [
+const PODS: { ns: string; name: string; labels: Record<string, string>; containers: string[] }[] = [
   { ns: 'default', name: 'pynode-7d9f8b6c4-x2kqp', labels: { app: 'pynode' }, containers: ['pynode'] },
   {
     ns: 'models',

@@ -5,6 +5,8 @@
 import * as assert from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { INTEGRATION_DIR, showTestRow, startUiSession, testRowIn } from './session.mjs';
+import { djangoStoppedToReady, portConflictPrompt } from './djangoSteps.mjs';
+import { triggerCiFollowsTheRun } from './ciSteps.mjs';
 
 const FOLDER_ROW = INTEGRATION_DIR;
 
@@ -16,7 +18,11 @@ describe('UI: the extension in the workbench, as a person uses it', function () 
 
   before(async () => {
     session = await startUiSession({
+      // The pods and the GitHub of `npm start`: Kubernetes and GitHub stand-ins, wired by settings.
+      devServices: true,
       settings: (ports) => ({
+        // The stand-in's runs move every 4 s; polling each second lets the item show each phase.
+        'codespaceTests.ci.pollIntervalSeconds': 1,
         // FAIL_ON_DEMAND makes test_fails_on_demand fail; every other test is unaffected.
         'codespaceTests.tests.env': {
           INTEGRATION_DJANGO_PORT: String(ports.pytestDjango),
@@ -92,4 +98,13 @@ describe('UI: the extension in the workbench, as a person uses it', function () 
     );
     await wb.screenshot('failure-message-at-the-line');
   });
+
+  it('the Django status bar item goes from stopped to ready with the URL', () =>
+    djangoStoppedToReady(session));
+
+  it('a foreign server on the port brings the port-conflict prompt (Cancel, then Kill It)', () =>
+    portConflictPrompt(session));
+
+  it('runs "Trigger CI on Branch" from the palette and the status bar follows the run', () =>
+    triggerCiFollowsTheRun(session));
 });

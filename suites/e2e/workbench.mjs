@@ -7,6 +7,7 @@ export class Workbench {
     this.page = page;
     this.screenshotDir = screenshotDir;
     this.shots = 0;
+    this.recorders = 0;
     mkdirSync(screenshotDir, { recursive: true });
   }
 
@@ -72,6 +73,86 @@ export class Workbench {
     const n = this.notification(text);
     await n.waitFor({ timeout: timeoutMs });
     await n.locator('.monaco-button', { hasText: button }).first().click();
+  }
+
+  /** A modal dialog (showWarningMessage with `modal: true`) whose message or detail contains `text`. */
+  dialog(text) {
+    return this.page.locator('.monaco-dialog-box', { hasText: text }).first();
+  }
+
+  /** Presses a button of the modal dialog that contains `text`; resolves when the dialog is gone. */
+  async clickDialogButton(text, button, timeoutMs = 30_000) {
+    const d = this.dialog(text);
+    await d.waitFor({ timeout: timeoutMs });
+    await d.locator('.dialog-buttons .monaco-button', { hasText: button }).first().click();
+    await d.waitFor({ state: 'detached', timeout: 10_000 });
+  }
+
+  /** Clears the notifications, so a step's screenshot shows its own. */
+  async clearNotifications() {
+    await this.command('Notifications: Clear All Notifications');
+    await this.page.keyboard.press('Escape');
+  }
+
+  /**
+   * Records every text the status bar items matching `pattern` show from now on (a MutationObserver in
+   * the page, so a state that lasts a moment is seen too). Returns `{ texts(), stop() }`.
+   */
+  async recordStatusBar(pattern) {
+    const name = `rec${++this.recorders}`;
+    await this.page.evaluate(
+      ({ name, source }) => {
+        const re = new RegExp(source);
+        const seen = [];
+        const bar = document.querySelector('.part.statusbar');
+        const look = () => {
+          for (const el of bar.querySelectorAll('.statusbar-item')) {
+            const t = el.textContent.trim();
+            if (re.test(t) && seen[seen.length - 1] !== t) seen.push(t);
+          }
+        };
+        look();
+        const observer = new MutationObserver(look);
+        observer.observe(bar, { subtree: true, childList: true, characterData: true, attributes: true });
+        (window.__citRecorders ??= {})[name] = { seen, observer };
+      },
+      { name, source: pattern.source },
+    );
+    return {
+      texts: () => this.page.evaluate((n) => [...window.__citRecorders[n].seen], name),
+      stop: () =>
+        this.page.evaluate((n) => {
+          window.__citRecorders[n].observer.disconnect();
+          return [...window.__citRecorders[n].seen];
+        }, name),
+    };
+  }
+
+  /** Waits until the open quick input (pick or input box) has a title containing `text`. */
+  async quickInputTitled(text, timeoutMs = 15_000) {
+    const title = this.page.locator('.quick-input-widget .quick-input-title', { hasText: text });
+    await title.waitFor({ state: 'visible', timeout: timeoutMs });
+    return this.page.locator('.quick-input-widget');
+  }
+
+  /** Opens a view container of the activity bar by its title ("Codespace Tests"), as a click on its icon. */
+  async openActivity(title) {
+    const icon = this.page.locator(`.part.activitybar .action-item a[aria-label^="${title}"]`).first();
+    await icon.waitFor({ timeout: 30_000 });
+    const item = icon.locator('xpath=..');
+    if (!(await item.getAttribute('class'))?.includes('checked')) await icon.click();
+    await this.page
+      .locator('.part.sidebar .composite.title', { hasText: title })
+      .first()
+      .waitFor({ timeout: 10_000 });
+  }
+
+  /** A row of a tree view in the side bar, inside the pane titled `view` ("Pods", "CI Runs"). */
+  viewRow(view, text) {
+    return this.page
+      .locator('.part.sidebar .pane', { has: this.page.locator('.pane-header', { hasText: view }) })
+      .locator('.monaco-list-row', { hasText: text })
+      .first();
   }
 
   testRow(label) {

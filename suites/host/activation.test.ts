@@ -17,7 +17,11 @@ describe('activation in the fixture codespace', () => {
   it('registers every command declared in package.json', async () => {
     const all = new Set(await vscode.commands.getCommands(true));
     const missing = Object.values(Commands).filter((c) => !all.has(c));
-    assert.deepStrictEqual(missing, [], `commands declared in package.json but not registered: ${missing.join(', ')}`);
+    assert.deepStrictEqual(
+      missing,
+      [],
+      `commands declared in package.json but not registered: ${missing.join(', ')}`,
+    );
   });
 
   it('registers one test controller for the fixture folder, with its tests', async () => {

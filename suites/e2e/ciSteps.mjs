@@ -1,0 +1,53 @@
+// UI step of "Trigger CI on Branch": the palette, the workflow's input prompts, the status bar following
+// the run on the GitHub stand-in (behind Prism), and the CI Runs view listing it.
+import * as assert from 'node:assert';
+
+/** The fixture's integration-tests.yml declares these inputs, in this order (the prompts follow it). */
+const INPUTS = ['test_path', 'environment', 'verbose', 'max_failures'];
+
+export async function triggerCiFollowsTheRun(session) {
+  const wb = session.workbench;
+  const { page } = wb;
+  session.services.takeGitHubViolations();
+  await wb.clearNotifications();
+  const rec = await wb.recordStatusBar(/^CI[: ]/);
+  await wb.command('Codespace Tests: Trigger CI on Branch');
+  for (const [i, name] of INPUTS.entries()) {
+    const input = await wb.quickInputTitled(`Trigger CI: ${name} (${i + 1}/${INPUTS.length})`, 30_000);
+    if (name === 'environment') {
+      // A choice: the default first, so Enter takes it.
+      const first = input.locator('.quick-input-list .monaco-list-row').first();
+      assert.match(await first.innerText(), /minikube[\s\S]*default/);
+    }
+    if (name === 'test_path')
+      assert.strictEqual(await input.locator('input').inputValue(), 'backend/oracles/tests/integration');
+    if (i === 0) await wb.screenshot('trigger-ci-asks-the-workflow-inputs');
+    await page.keyboard.press('Enter');
+  }
+  // The workspace's main is pushed and in sync with origin, so no before-dispatch question comes.
+  const passed = wb.page
+    .locator('.part.statusbar .statusbar-item', { hasText: /CI #\d+ passed/ })
+    .first();
+  await passed.waitFor({ timeout: 90_000 });
+  const seen = await rec.stop();
+  const run = /CI #(\d+) passed/.exec(await passed.innerText())[1];
+  const phases = seen.map((t) => t.replace(/^CI:? (#\d+ )?/, ''));
+  assert.strictEqual(phases[0], 'dispatching main', `first it dispatches (seen: ${seen.join(' | ')})`);
+  assert.ok(
+    phases.includes('queued') || phases.includes('in progress'),
+    `the item followed the run before it passed (seen: ${seen.join(' | ')})`,
+  );
+  assert.strictEqual(phases[phases.length - 1], 'passed');
+  await wb.notification(`CI run #${run} on main passed`).waitFor({ timeout: 30_000 });
+
+  await wb.openActivity('Codespace Tests');
+  const row = wb.viewRow('CI Runs', `#${run} `);
+  await row.waitFor({ timeout: 30_000 });
+  await wb.viewRow('CI Runs', new RegExp(`#${run} [\\s\\S]*success`)).waitFor({ timeout: 30_000 });
+  await wb.screenshot('trigger-ci-status-bar-passed-and-runs-view');
+  assert.deepStrictEqual(
+    session.services.takeGitHubViolations(),
+    [],
+    "every request and response kept GitHub's OpenAPI contract",
+  );
+}
