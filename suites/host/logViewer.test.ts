@@ -19,6 +19,9 @@ describe('log viewer: Django and pod logs in one panel', function () {
 
   before(async () => {
     ({ api } = await activateExtension());
+    // Earlier suites in the same window started Django: begin from a quiet, empty store.
+    await api.django.stop();
+    api.logStore.clear();
   });
 
   after(async () => {
