@@ -29,6 +29,18 @@ export interface ResolvedCommand {
   fallback?: string;
 }
 
+/** Options of `uv run` that take a value. */
+export const UV_RUN_VALUE_OPTIONS: ReadonlySet<string> = new Set([
+  '--with',
+  '--python',
+  '-p',
+  '--project',
+  '--directory',
+  '--env-file',
+  '--group',
+  '--extra',
+]);
+
 /** Python tools that `uv run <tool>` starts and that `python -m <tool>` starts too. */
 const MODULE_TOOLS = new Set(['pytest', 'py.test', 'debugpy', 'django-admin']);
 
@@ -50,19 +62,7 @@ export async function resolveCommand(
   let rest = words.slice(1);
   if (rest[0] === 'run') rest = rest.slice(1);
   // Options of `uv run` (`--no-sync`, `--frozen`, `--with x`) mean nothing without uv.
-  while (rest.length && rest[0].startsWith('-')) {
-    const takesValue = [
-      '--with',
-      '--python',
-      '-p',
-      '--project',
-      '--directory',
-      '--env-file',
-      '--group',
-      '--extra',
-    ].includes(rest[0]);
-    rest = rest.slice(takesValue ? 2 : 1);
-  }
+  while (rest.length && rest[0].startsWith('-')) rest = rest.slice(UV_RUN_VALUE_OPTIONS.has(rest[0]) ? 2 : 1);
   if (rest.length === 0) throw new Error(`"${commandLine}" names no program after "uv run".`);
   const [tool, ...args] = rest;
   let resolved: ResolvedCommand;

@@ -2,7 +2,7 @@
 // continuously (a pynode and a model deployment), and the GitHub stand-in behind Prism (GitHub's own
 // OpenAPI description), whose runs move on by themselves. Everything on loopback; stop() ends it all.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeKubeApi } from '../kube/fakeApiServer';
 import { ContractGitHub } from '../github/contract';
@@ -15,6 +15,11 @@ export interface DevServices {
   githubApiUrl: string;
   /** Settings for the workspace so the extension uses these services. */
   settings: Record<string, unknown>;
+  /**
+   * Machine-scoped settings (the token): VS Code ignores them in workspace settings, so they go to the
+   * server's Machine settings (writeMachineSettings) before the workbench opens.
+   */
+  machineSettings: Record<string, unknown>;
   /** Prism's process id (the UI tests check that it is gone after stop()). */
   prismPid: number | undefined;
   /** Where requests or responses broke GitHub's OpenAPI contract since the last call (see ContractGitHub). */
@@ -96,8 +101,8 @@ export async function startDevServices(options: {
       'codespaceTests.kube.kubeconfig': kubeconfig,
       'codespaceTests.kube.namespaces': ['default', 'models'],
       'codespaceTests.ci.apiBaseUrl': github.url,
-      'codespaceTests.ci.token': DEV_TOKEN,
     },
+    machineSettings: { 'codespaceTests.ci.token': DEV_TOKEN },
     prismPid: github.pid(),
     takeGitHubViolations: () => github.takeViolations(),
     async stop() {
@@ -107,6 +112,15 @@ export async function startDevServices(options: {
       await kube.close();
     },
   };
+}
+
+/** Adds settings to the Machine settings of a VS Code server started with `--user-data-dir userDataDir`. */
+export function writeMachineSettings(userDataDir: string, extra: Record<string, unknown>): void {
+  const dir = join(userDataDir, 'Machine');
+  const file = join(dir, 'settings.json');
+  mkdirSync(dir, { recursive: true });
+  const current = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  writeFileSync(file, JSON.stringify({ ...current, ...extra }, null, 2) + '\n');
 }
 
 /** `origin` says GitHub (acme/backend) while fetch and push go to a local bare repository. */

@@ -1,10 +1,11 @@
 // npm start: the extension running in a real VS Code (server) on the bundled fixture codespace.
 // Prints the URL to open; Ctrl+C stops everything it started.
-import { cpSync, existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { repoRoot, startServer, workbenchUrl } from '../host/vscodeServer.mjs';
+import { copyFixture } from '../host/run.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -13,15 +14,7 @@ const workspace = join(repoRoot, '.cache/codespace');
 /** A working copy of the fixture, made once, so the repository's fixture stays clean and your edits survive restarts. */
 function prepareWorkspace() {
   if (existsSync(join(workspace, 'backend/manage.py'))) return;
-  mkdirSync(workspace, { recursive: true });
-  cpSync(join(repoRoot, 'suites/fixtures/codespace'), workspace, {
-    recursive: true,
-    filter: (s) => !s.includes('__pycache__') && !s.endsWith('db.sqlite3'),
-  });
-  const git = (...a) => execFileSync('git', a, { cwd: workspace, stdio: 'ignore' });
-  git('init', '-q', '-b', 'main');
-  git('-c', 'user.email=dev@example.com', '-c', 'user.name=Dev', 'add', '-A');
-  git('-c', 'user.email=dev@example.com', '-c', 'user.name=Dev', 'commit', '-q', '-m', 'fixture codespace');
+  copyFixture(workspace);
   execFileSync('/usr/bin/python3', ['backend/manage.py', 'migrate', '--noinput'], {
     cwd: workspace,
     stdio: 'ignore',
@@ -38,7 +31,7 @@ export function mergeWorkspaceSettings(extra) {
 async function main() {
   prepareWorkspace();
   const stops = [];
-  const { startDevServices } = require(join(repoRoot, 'out/suites/dev/index.js'));
+  const { startDevServices, writeMachineSettings } = require(join(repoRoot, 'out/suites/dev/index.js'));
   console.log('Starting the Kubernetes stand-in and the GitHub stand-in behind Prism…');
   const services = await startDevServices({ workspace, remoteDir: join(repoRoot, '.cache/dev-remote') });
   stops.push(() => services.stop());
@@ -46,6 +39,8 @@ async function main() {
   const port = Number(process.env.PORT ?? 8080);
   const server = await startServer({ port });
   stops.push(() => server.stop());
+  // The token is machine-scoped: VS Code reads it from the server's Machine settings, not the workspace.
+  writeMachineSettings(server.userDataDir, services.machineSettings);
   const url = workbenchUrl(server, { folder: workspace, extensionPath: repoRoot });
   console.log(
     [

@@ -53,10 +53,8 @@ export function alive(pid) {
 }
 
 /** The backing services of `npm start` (suites/dev/index.ts, compiled by esbuild.mjs). */
-function startDevServices(workspace, remoteDir) {
-  const require = createRequire(import.meta.url);
-  const dev = require(join(repoRoot, 'out/suites/dev/index.js'));
-  return dev.startDevServices({ workspace, remoteDir });
+function devModule() {
+  return createRequire(import.meta.url)(join(repoRoot, 'out/suites/dev/index.js'));
 }
 
 /**
@@ -78,7 +76,7 @@ export async function startUiSession({ settings = () => ({}), devServices = fals
       cwd: workspace,
       timeout: 120_000,
     }),
-    devServices ? startDevServices(workspace, remoteDir) : Promise.resolve(undefined),
+    devServices ? devModule().startDevServices({ workspace, remoteDir }) : Promise.resolve(undefined),
     startServer({ log: (s) => serverLog.push(s) }),
   ]);
   const services = started[1].status === 'fulfilled' ? started[1].value : undefined;
@@ -103,6 +101,7 @@ export async function startUiSession({ settings = () => ({}), devServices = fals
     ...services?.settings,
     ...settings(ports),
   });
+  if (services) devModule().writeMachineSettings(server.userDataDir, services.machineSettings);
   let browser;
   try {
     browser = await launchChromium();

@@ -36,9 +36,9 @@ const readOptions = () =>
     },
   }).values;
 
-/** A fresh copy of the fixture codespace, a git repository as in real life. */
-export function copyFixture() {
-  const dir = mkdtempSync(join(tmpdir(), 'cit-codespace-'));
+/** A copy of the fixture codespace (fresh in a temp folder unless `dir` is given), a git repository as in real life. */
+export function copyFixture(dir = mkdtempSync(join(tmpdir(), 'cit-codespace-'))) {
+  mkdirSync(dir, { recursive: true });
   cpSync(join(repoRoot, 'suites/fixtures/codespace'), dir, {
     recursive: true,
     filter: (s) => !s.includes('__pycache__') && !s.endsWith('db.sqlite3'),

@@ -1,4 +1,5 @@
 import { basename, delimiter } from 'node:path';
+import { UV_RUN_VALUE_OPTIONS } from '../python';
 import {
   DEBUG_TEST_PURPOSE,
   DEBUGPY_TYPE,
@@ -13,18 +14,6 @@ export interface PytestInvocation {
   /** Everything after `-m pytest`: `-p plugin`, `-c <pytest.ini>`, node ids, extra args. */
   pytestArgs: string[];
 }
-
-/** Options of `uv run` that take a value (they mean nothing to the debugger). */
-const UV_VALUE_OPTIONS = new Set([
-  '--with',
-  '--python',
-  '-p',
-  '--project',
-  '--directory',
-  '--env-file',
-  '--group',
-  '--extra',
-]);
 
 const isPythonName = (word: string) => /^python(\d+(\.\d+)*)?$/.test(basename(word));
 const isPytestName = (word: string) => ['pytest', 'py.test'].includes(basename(word));
@@ -45,7 +34,7 @@ export function pytestInvocation(
     words = words.slice(1);
     if (words[0] === 'run') words = words.slice(1);
     while (words.length && words[0].startsWith('-'))
-      words = words.slice(UV_VALUE_OPTIONS.has(words[0]) ? 2 : 1);
+      words = words.slice(UV_RUN_VALUE_OPTIONS.has(words[0]) ? 2 : 1);
   }
   if (words.length && isPythonName(words[0])) {
     python = words[0] === 'python' && basename(run.command) === 'uv' ? interpreter : words[0];
