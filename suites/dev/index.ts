@@ -37,14 +37,25 @@ const PODS: { ns: string; name: string; labels: Record<string, string>; containe
   },
 ];
 
-const SAMPLE_LINES = [
-  'INFO  pynode: heartbeat ok',
-  'INFO  pynode: picked up job {id}',
-  'DEBUG pynode: cache hit for model weights',
-  'WARN  pynode: slow response from django ({ms} ms)',
-  'INFO  model: predict request {id} served in {ms} ms',
-  'ERROR model: request {id} failed: upstream timed out',
-];
+/** What each container says, in turn ({id} and {ms} vary): a pynode, a model server, its queue proxy. */
+const SAMPLE_LINES: Record<string, string[]> = {
+  pynode: [
+    'INFO  pynode: heartbeat ok',
+    'INFO  pynode: picked up job {id}',
+    'DEBUG pynode: cache hit for model weights',
+    'WARN  pynode: slow response from django ({ms} ms)',
+  ],
+  model: [
+    'INFO  model: predict request {id} served in {ms} ms',
+    'DEBUG model: batch of 4 requests, GPU memory 61%',
+    'INFO  model: predict request {id} served in {ms} ms',
+    'ERROR model: request {id} failed: upstream timed out',
+  ],
+  'queue-proxy': [
+    'INFO  queue-proxy: forwarded request {id} ({ms} ms)',
+    'INFO  queue-proxy: concurrency 3/8',
+  ],
+};
 
 export async function startDevServices(options: {
   workspace: string;
@@ -57,7 +68,8 @@ export async function startDevServices(options: {
   const logTimer = setInterval(() => {
     for (const p of PODS) {
       for (const c of p.containers) {
-        const template = SAMPLE_LINES[(n + c.length) % SAMPLE_LINES.length];
+        const lines = SAMPLE_LINES[c];
+        const template = lines[n % lines.length];
         const line = template
           .replace('{id}', String(1000 + n))
           .replace('{ms}', String(20 + ((n * 37) % 900)));

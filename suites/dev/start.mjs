@@ -28,9 +28,16 @@ export function mergeWorkspaceSettings(extra) {
   writeFileSync(file, JSON.stringify({ ...current, ...extra }, null, 2) + '\n');
 }
 
+/** What main() started, stopped in reverse order on Ctrl+C and when start-up fails halfway. */
+const stops = [];
+
+async function stopStarted() {
+  for (const s of stops.reverse()) await s().catch(() => {});
+  stops.length = 0;
+}
+
 async function main() {
   prepareWorkspace();
-  const stops = [];
   const { startDevServices, writeMachineSettings } = require(join(repoRoot, 'out/suites/dev/index.js'));
   console.log('Starting the Kubernetes stand-in and the GitHub stand-in behind Prism…');
   const services = await startDevServices({ workspace, remoteDir: join(repoRoot, '.cache/dev-remote') });
@@ -61,7 +68,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log('\nStopping…');
-    for (const s of stops.reverse()) await s().catch(() => {});
+    await stopStarted();
     process.exit(0);
   };
   process.on('SIGINT', stopAll);
@@ -69,7 +76,8 @@ async function main() {
   server.proc.on('exit', () => void stopAll());
 }
 
-main().catch((e) => {
+main().catch(async (e) => {
   console.error(`npm start failed: ${e.message ?? e}`);
+  await stopStarted();
   process.exit(1);
 });

@@ -49,6 +49,7 @@ export async function djangoStoppedToReady(session) {
     ['Django: stopped', 'Django: starting', `Django: ${url}`],
     'the item went stopped -> starting -> ready with the URL',
   );
+  await wb.pointerAway();
   await wb.screenshot('django-status-ready-with-url');
 }
 
@@ -102,7 +103,7 @@ export async function portConflictPrompt(session) {
     await wb.screenshot('port-conflict-dialog-names-the-process');
 
     await wb.clickDialogButton(who, 'Cancel');
-    await wb.notification(`Django was not started: port ${port} is in use by ${who}`).waitFor({ timeout: 30_000 });
+    await wb.waitForNotification(`Django was not started: port ${port} is in use by ${who}`);
     assert.strictEqual(foreign.child.exitCode, null, 'Cancel leaves the foreign server running');
     assert.match(await djangoItem(wb).innerText(), /Django: (stopped|crashed)/);
     await wb.screenshot('port-conflict-cancel-says-not-started');
@@ -118,6 +119,7 @@ export async function portConflictPrompt(session) {
     ]);
     assert.ok(exit.signal || exit.code !== null, 'the foreign server ended');
     await wb.statusBarItem(`Django: 127.0.0.1:${port}`).waitFor({ timeout: 90_000 });
+    await wb.pointerAway();
     await wb.screenshot('port-conflict-kill-then-django-ready');
   } finally {
     if (foreign.child.exitCode === null && foreign.child.signalCode === null) foreign.child.kill('SIGKILL');

@@ -109,7 +109,17 @@ export async function startUiSession({ settings = () => ({}), devServices = fals
     await page.goto(workbenchUrl(server, { folder: workspace, extensionPath: repoRoot }));
     const workbench = new Workbench(page, e2eArtifacts);
     await workbench.ready(90_000);
-    return new UiSession({ workspace, remoteDir, server, services, browser, page, workbench, ports, serverLog });
+    return new UiSession({
+      workspace,
+      remoteDir,
+      server,
+      services,
+      browser,
+      page,
+      workbench,
+      ports,
+      serverLog,
+    });
   } catch (e) {
     await browser?.close().catch(() => {});
     await cleanUp();

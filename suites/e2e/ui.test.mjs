@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { INTEGRATION_DIR, showTestRow, startUiSession, testRowIn } from './session.mjs';
 import { djangoStoppedToReady, portConflictPrompt } from './djangoSteps.mjs';
 import { triggerCiFollowsTheRun } from './ciSteps.mjs';
+import { followAPod, logsOfAFailedTest } from './logSteps.mjs';
 
 const FOLDER_ROW = INTEGRATION_DIR;
 
@@ -108,11 +109,17 @@ describe('UI: the extension in the workbench, as a person uses it', function () 
     await wb.screenshot('failure-message-at-the-line');
   });
 
+  it("opens the log viewer from a failed test's message and sees that test's Django lines", () =>
+    logsOfAFailedTest(session));
+
   it('the Django status bar item goes from stopped to ready with the URL', () =>
     djangoStoppedToReady(session));
 
   it('a foreign server on the port brings the port-conflict prompt (Cancel, then Kill It)', () =>
     portConflictPrompt(session));
+
+  it('opens the Pods view, follows a pod and sees its lines arrive in the log viewer', () =>
+    followAPod(session));
 
   it('runs "Trigger CI on Branch" from the palette and the status bar follows the run', () =>
     triggerCiFollowsTheRun(session));

@@ -62,16 +62,30 @@ export class Workbench {
     return this.page.locator('.part.statusbar .statusbar-item', { hasText: text }).first();
   }
 
+  /**
+   * The notification containing `text` in the notification center. The workbench runs the extension under
+   * development only with the smoke-test driver, and that driver never shows toasts: notifications go
+   * straight to the center, which a person opens with the bell in the status bar.
+   */
   notification(text) {
-    return this.page
-      .locator('.notification-toast-container .notification-list-item', { hasText: text })
-      .first();
+    return this.page.locator('.notifications-center .notification-list-item', { hasText: text }).first();
+  }
+
+  /** Opens the notification center with the bell (unless it is open) and waits for the notification. */
+  async waitForNotification(text, timeoutMs = 30_000) {
+    const center = this.page.locator('.notifications-center.visible');
+    if (!(await center.count())) {
+      await this.page.locator('.part.statusbar .statusbar-item[id="status.notifications"] a').first().click();
+      await center.waitFor({ timeout: 10_000 });
+    }
+    const n = this.notification(text);
+    await n.waitFor({ timeout: timeoutMs });
+    return n;
   }
 
   /** Clicks a button of the notification that contains `text`. */
   async clickNotificationButton(text, button, timeoutMs = 30_000) {
-    const n = this.notification(text);
-    await n.waitFor({ timeout: timeoutMs });
+    const n = await this.waitForNotification(text, timeoutMs);
     await n.locator('.monaco-button', { hasText: button }).first().click();
   }
 
@@ -92,6 +106,13 @@ export class Workbench {
   async clearNotifications() {
     await this.command('Notifications: Clear All Notifications');
     await this.page.keyboard.press('Escape');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5_000 });
+  }
+
+  /** Moves the pointer to an empty spot of the status bar, so no hover covers what a screenshot shows. */
+  async pointerAway() {
+    const bar = await this.page.locator('.part.statusbar').boundingBox();
+    if (bar) await this.page.mouse.move(bar.x + bar.width / 2, bar.y + bar.height / 2);
   }
 
   /**

@@ -72,10 +72,15 @@ export async function startServer({ port, env = {}, log = () => {} } = {}) {
   });
   let output = '';
   const ready = new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`VS Code server did not start within 60 s:\n${output.slice(-2000)}`)),
-      60_000,
-    );
+    const timer = setTimeout(() => {
+      // Not listening in time: end it rather than leave a server behind.
+      try {
+        process.kill(-proc.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+      reject(new Error(`VS Code server did not start within 60 s:\n${output.slice(-2000)}`));
+    }, 60_000);
     const onData = (d) => {
       output += d;
       log(String(d));
