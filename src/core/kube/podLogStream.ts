@@ -1,16 +1,13 @@
-import { Writable } from 'node:stream';
-import { CoreV1Api, Log, type KubeConfig, type LogOptions } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig, type LogOptions } from '@kubernetes/client-node';
 import type { Logger } from '../log';
 import { Backoff, sleep } from './backoff';
 import { describeKubeError } from './errors';
 import { LineSplitter } from './lineSplitter';
-import { compareStamps, sinceTimeFor, splitTimestamp, type StampedLine } from './timestamps';
+import { readLog, type LogRequestOutcome, type PodLogTarget } from './logRequest';
+import { ResumePoint } from './logResume';
+import { splitTimestamp, type StampedLine } from './timestamps';
 
-export interface PodLogTarget {
-  namespace: string;
-  pod: string;
-  container: string;
-}
+export type { PodLogTarget } from './logRequest';
 
 export interface PodLogOptions {
   /** false: fetch the log once (all of it, or the tail) and end; default true (follow). */
@@ -43,28 +40,20 @@ export type PodLogState =
   | { kind: 'retrying'; message: string; retryInMs: number }
   | { kind: 'ended'; reason: 'deleted' | 'stopped' | 'denied' | 'notFound' | 'completed'; message: string };
 
-type Outcome = { kind: 'ended' } | { kind: 'dropped' } | { kind: 'aborted' };
-
 /**
- * Follows one container's log through the client's Log stream. Every line's timestamp is kept, so
- * after a drop or a restart the stream resumes from the last one seen: lines before it are skipped,
- * lines at that very timestamp are skipped as many times as they were already seen, so nothing is
- * repeated and nothing is missed. A restarted container's last words are fetched from the previous
- * instance first. A deleted pod ends the stream with a visible line.
+ * Follows one container's log through the client's Log stream (one request: logRequest.ts). Every
+ * line's timestamp is kept, so after a drop or a restart the stream resumes from the last one seen,
+ * repeating and missing nothing (logResume.ts). A restarted container's last words are fetched from
+ * the previous instance first. A deleted pod ends the stream with a visible line.
  */
 export class PodLogStream {
   private readonly abort = new AbortController();
   private readonly backoff: Backoff;
   private readonly splitter: LineSplitter;
+  private readonly resume = new ResumePoint();
   private readonly stateListeners = new Set<(s: PodLogState) => void>();
   private controller: AbortController | undefined;
   private current: PodLogState = { kind: 'connecting' };
-  /** Resume point: the last timestamp seen (second + nanos), and how many lines carried exactly it. */
-  private lastSecond = '';
-  private lastNanos = 0;
-  private seenAtLast = 0;
-  private skipAtLast = 0;
-  private linesThisConnection = 0;
   private deletedSeen = false;
   readonly ended: Promise<PodLogState & { kind: 'ended' }>;
   private resolveEnded!: (s: PodLogState & { kind: 'ended' }) => void;
@@ -151,7 +140,7 @@ export class PodLogStream {
         await this.fetch({
           previous: true,
           timestamps: true,
-          sinceTime: this.lastSecond ? sinceTimeFor(this.lastSecond) : undefined,
+          sinceTime: this.resume.sinceTime(),
         }).catch(() => undefined);
         this.notice(
           `container ${container} of pod ${pod} restarted (restart #${status?.restartCount ?? '?'})`,
@@ -168,15 +157,9 @@ export class PodLogStream {
       followedId = id;
       followedUid = uid;
       const follow = this.options.follow ?? true;
-      const opts: LogOptions = { follow, timestamps: true };
-      if (this.lastSecond) opts.sinceTime = sinceTimeFor(this.lastSecond);
-      else if (first && this.options.sinceSeconds) opts.sinceSeconds = this.options.sinceSeconds;
-      // The client drops tailLines=0 (falsy), so "no history" is asked as "since now".
-      else if (first && this.options.tailLines === 0)
-        opts.sinceTime = new Date().toISOString().slice(0, 19) + 'Z';
-      else if (first && this.options.tailLines !== undefined) opts.tailLines = this.options.tailLines;
+      const opts = this.resume.request(follow, first, this.options);
       first = false;
-      let outcome: Outcome;
+      let outcome: LogRequestOutcome;
       try {
         this.setState({ kind: 'following' });
         outcome = await this.fetch(opts);
@@ -192,7 +175,7 @@ export class PodLogStream {
       if (outcome.kind === 'aborted') continue;
       if (!follow && outcome.kind === 'ended')
         return this.end('completed', `log of ${pod}/${container} read to its end`);
-      if (this.linesThisConnection > 0) this.backoff.reset();
+      if (this.resume.linesThisConnection > 0) this.backoff.reset();
       const terminal = podInfo.status?.phase === 'Succeeded' || podInfo.status?.phase === 'Failed';
       if (outcome.kind === 'ended' && terminal)
         return this.end(
@@ -202,53 +185,23 @@ export class PodLogStream {
         );
       if (outcome.kind === 'dropped')
         this.logger.info(
-          `log of ${namespace}/${pod}/${container} dropped; resuming from ${this.lastSecond || 'the start'}`,
+          `log of ${namespace}/${pod}/${container} dropped; resuming from ${this.resume.second || 'the start'}`,
         );
       // A stream that ends at once with nothing new (a terminating container) is retried with backoff, not in a tight loop.
-      if (this.linesThisConnection === 0) await sleep(this.backoff.next(), this.abort.signal);
+      if (this.resume.linesThisConnection === 0) await sleep(this.backoff.next(), this.abort.signal);
     }
   }
 
-  /** One request through the client's Log class; settles with how the body ended. */
-  private fetch(opts: LogOptions): Promise<Outcome> {
-    const { namespace, pod, container } = this.target;
-    this.linesThisConnection = 0;
-    this.skipAtLast = this.seenAtLast;
-    return new Promise<Outcome>((resolve, reject) => {
-      let settled = false;
-      const settle = (o: Outcome) => {
-        if (settled) return;
-        settled = true;
-        if (o.kind === 'ended') this.splitter.flush();
-        else this.splitter.discardPartial();
-        resolve(o);
-      };
-      const body = new Writable({
-        write: (chunk: Buffer, _enc, cb) => {
-          this.splitter.write(chunk);
-          cb();
-        },
-      });
-      // The client pipes the body into the sink, and a broken body never ends the sink: watch the body itself.
-      body.on('pipe', (source: NodeJS.ReadableStream) => {
-        let sawEnd = false;
-        source.once('end', () => (sawEnd = true));
-        source.once('error', () =>
-          settle(this.abort.signal.aborted || this.deletedSeen ? { kind: 'aborted' } : { kind: 'dropped' }),
-        );
-        source.once('close', () => sawEnd || settle({ kind: 'dropped' }));
-      });
-      body.on('finish', () => settle({ kind: 'ended' }));
-      new Log(this.kc).log(namespace, pod, container, body, opts).then(
-        (c) => {
-          this.controller = c;
-          if (this.abort.signal.aborted || this.deletedSeen) c.abort();
-        },
-        (e) => {
-          settled = true;
-          reject(e);
-        },
-      );
+  /** One request, resuming from the last line seen. */
+  private fetch(opts: LogOptions): Promise<LogRequestOutcome> {
+    this.resume.connect();
+    return readLog({
+      kc: this.kc,
+      target: this.target,
+      options: opts,
+      splitter: this.splitter,
+      stopping: () => this.abort.signal.aborted || this.deletedSeen,
+      started: (c) => (this.controller = c),
     });
   }
 
@@ -256,23 +209,7 @@ export class PodLogStream {
 
   private onLine(buf: Buffer, start: number, end: number): void {
     const t = splitTimestamp(buf, start, end, this.stamped);
-    if (t.second) {
-      const order = this.lastSecond ? compareStamps(t.second, t.nanos, this.lastSecond, this.lastNanos) : 1;
-      if (order < 0) return;
-      if (order === 0) {
-        if (this.skipAtLast > 0) {
-          this.skipAtLast--;
-          return;
-        }
-        this.seenAtLast++;
-      } else {
-        this.lastSecond = t.second;
-        this.lastNanos = t.nanos;
-        this.seenAtLast = 1;
-        this.skipAtLast = 0;
-      }
-    }
-    this.linesThisConnection++;
+    if (!this.resume.accept(t)) return;
     this.sink.line(buf, t.textStart, end, t.second ? t.ms : Date.now());
   }
 
