@@ -1,17 +1,17 @@
 import * as vscode from 'vscode';
 import { promises as fs } from 'node:fs';
 import type { Logger } from '../core/log';
-import type { LogLine, LogStore } from '../core/logs/logStore';
+import type { LogStore } from '../core/logs/logStore';
 import { stripAnsi } from '../core/logs/ansi';
 import { viewerHtml } from './viewerHtml';
 import { sourceLabel } from './sourceLabel';
+import { scopeQuery, ViewerFeed } from './viewerFeed';
 import {
   VIEW_TYPE,
   type HostMessage,
   type ViewerScope,
   type ViewerState,
   type WebviewMessage,
-  type WireLines,
 } from './viewerProtocol';
 
 /** What `Commands.openLogViewer` takes: a time window (epoch ms), sources, a title, a text filter. */
@@ -25,11 +25,6 @@ export interface OpenLogViewerArgs {
 
 export type RenderedReport = Extract<WebviewMessage, { type: 'rendered' }>;
 
-/** Lines per message to the webview, and how many may wait while it is hidden or slow. */
-const CHUNK = 20_000;
-const MAX_PENDING = 200_000;
-const FLUSH_MS = 100;
-
 export function defaultState(): ViewerState {
   return {
     scope: {},
@@ -40,18 +35,14 @@ export function defaultState(): ViewerState {
 }
 
 /**
- * The log viewer panel's host side: sends the store's lines in the panel's scope to the webview,
- * batched (one message per 100 ms, at most 20,000 lines each) and bounded (a hidden or slow view
- * keeps the newest 200,000 waiting, and is told how many it missed). The webview holds no state the
- * store cannot rebuild: on load it says `ready` and gets a fresh snapshot.
+ * The log viewer panel's host side: its scope and state, the page's requests (copy, save, clear),
+ * and its lifecycle. The store's lines reach the page through a ViewerFeed, batched and bounded.
+ * The webview holds no state the store cannot rebuild: on load it says `ready` and gets a fresh
+ * snapshot.
  */
 export class LogViewerPanel implements vscode.Disposable {
   private state: ViewerState;
-  private pending: LogLine[] = [];
-  private skipped = 0;
-  /** The snapshot covered every line up to this seq; the store's next batch may repeat some of them. */
-  private snapshotSeq = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly feed: ViewerFeed;
   private ready = false;
   private reportId = 0;
   private readonly reports = new Map<number, (r: RenderedReport) => void>();
@@ -69,6 +60,11 @@ export class LogViewerPanel implements vscode.Disposable {
   ) {
     this.state = state;
     this.onDidDispose = this.disposeEmitter.event;
+    this.feed = new ViewerFeed(
+      store,
+      () => this.ready && !this.disposed && this.panel.visible,
+      (m) => this.post(m),
+    );
     panel.webview.options = {
       enableScripts: true,
       localResourceRoots: [
@@ -81,10 +77,10 @@ export class LogViewerPanel implements vscode.Disposable {
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: WebviewMessage) => void this.onMessage(m)),
       panel.onDidChangeViewState(() => {
-        if (panel.visible) this.schedule();
+        if (panel.visible) this.feed.schedule();
       }),
       panel.onDidDispose(() => this.dispose()),
-      store.onLines((lines) => this.onLines(lines)),
+      store.onLines((lines) => this.feed.add(lines, this.state.scope)),
     );
   }
 
@@ -132,9 +128,9 @@ export class LogViewerPanel implements vscode.Disposable {
     void this.post({ type: 'setLayout', layout });
   }
 
-  /** Lines queued but not yet sent (bounded by MAX_PENDING). */
+  /** Lines queued but not yet sent (bounded, see ViewerFeed). */
   get backlog(): number {
-    return this.pending.length;
+    return this.feed.backlog;
   }
 
   private async onMessage(m: WebviewMessage): Promise<void> {
@@ -148,7 +144,7 @@ export class LogViewerPanel implements vscode.Disposable {
         return;
       case 'clear':
         this.state = { ...this.state, scope: { ...this.state.scope, afterSeq: this.store.lastSeq() } };
-        this.pending = [];
+        this.feed.drop();
         return;
       case 'copy':
         await vscode.env.clipboard.writeText(m.text);
@@ -165,7 +161,7 @@ export class LogViewerPanel implements vscode.Disposable {
   }
 
   private async save(): Promise<void> {
-    const lines = this.store.query({ ...this.scopeQuery(), ...this.state.filter });
+    const lines = this.store.query({ ...scopeQuery(this.state.scope), ...this.state.filter });
     const uri = await vscode.window.showSaveDialog({
       title: 'Save log lines',
       filters: { Log: ['log', 'txt'] },
@@ -197,58 +193,7 @@ export class LogViewerPanel implements vscode.Disposable {
   /** Starts the page over with the current scope: a reset, then the store's lines in chunks. */
   private resend(): void {
     if (!this.ready) return;
-    this.pending = this.store.query(this.scopeQuery());
-    this.snapshotSeq = this.store.lastSeq();
-    this.skipped = 0;
-    if (this.pending.length > MAX_PENDING) {
-      this.skipped = this.pending.length - MAX_PENDING;
-      this.pending = this.pending.slice(this.skipped);
-    }
-    void this.post({ type: 'reset', state: this.state });
-    this.flushSoon(0);
-  }
-
-  private onLines(lines: readonly LogLine[]): void {
-    const { sources, from, to, afterSeq } = this.state.scope;
-    for (const l of lines) {
-      if (l.seq <= this.snapshotSeq) continue;
-      if (sources && !sources.includes(l.source)) continue;
-      if (from !== undefined && l.time < from) continue;
-      if (to !== undefined && l.time > to) continue;
-      if (afterSeq !== undefined && l.seq <= afterSeq) continue;
-      this.pending.push(l);
-    }
-    if (this.pending.length > MAX_PENDING) {
-      const drop = this.pending.length - MAX_PENDING;
-      this.skipped += drop;
-      this.pending.splice(0, drop);
-    }
-    this.schedule();
-  }
-
-  private schedule(): void {
-    if (this.pending.length) this.flushSoon(FLUSH_MS);
-  }
-
-  private flushSoon(ms: number): void {
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      void this.flush();
-    }, ms);
-  }
-
-  private async flush(): Promise<void> {
-    if (!this.ready || this.disposed || !this.panel.visible || !this.pending.length) return;
-    const batch = this.pending.splice(0, CHUNK);
-    const skipped = this.skipped;
-    this.skipped = 0;
-    await this.post({ type: 'lines', lines: toWire(batch), skipped: skipped || undefined });
-    if (this.pending.length) this.flushSoon(0);
-  }
-
-  private scopeQuery() {
-    const { sources, from, to, afterSeq } = this.state.scope;
-    return { sources, from, to, afterSeq };
+    this.feed.restart(this.state);
   }
 
   private updateTitle(): void {
@@ -267,7 +212,7 @@ export class LogViewerPanel implements vscode.Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.feed.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
     this.disposeEmitter.fire();
@@ -280,24 +225,4 @@ export class LogViewerPanel implements vscode.Disposable {
     });
     return new LogViewerPanel(panel, extensionUri, store, logger);
   }
-}
-
-function toWire(lines: readonly LogLine[]): WireLines {
-  const index = new Map<string, number>();
-  const w: WireLines = { seq: [], time: [], src: [], sources: [], level: [], tag: [], text: [] };
-  for (const l of lines) {
-    let i = index.get(l.source);
-    if (i === undefined) {
-      i = w.sources.length;
-      index.set(l.source, i);
-      w.sources.push(l.source);
-    }
-    w.seq.push(l.seq);
-    w.time.push(l.time);
-    w.src.push(i);
-    w.level.push(l.level);
-    w.tag.push(l.tag ?? null);
-    w.text.push(l.text);
-  }
-  return w;
 }

@@ -1,0 +1,62 @@
+// What the host tells the page: start over, new lines, a filter or layout to apply, a notice, and
+// "report what you rendered" (the extension-host tests read the rows back through it).
+import type { HostMessage } from '../../src/logs/viewerProtocol';
+import { compileFilter } from '../../src/core/logs/filter';
+import { addLines, lines, resetLines, trimLines } from './lines';
+import { buildPanes, panes, shownLines } from './panes';
+import { applyFilter, setLayout, syncToolbar, updateStatus } from './toolbar';
+import { host, view } from './viewState';
+
+export function onHostMessage(m: HostMessage): void {
+  switch (m.type) {
+    case 'reset':
+      view.state = m.state;
+      view.filter = compileFilter(view.state.filter);
+      resetLines();
+      buildPanes();
+      syncToolbar();
+      host.setState(view.state);
+      return;
+    case 'lines': {
+      const bottom = panes.map((p) => p.atBottom);
+      const sourcesBefore = lines.sources.length;
+      const start = addLines(m.lines);
+      const dropped = trimLines();
+      if (view.state.layout === 'sideBySide' && lines.sources.length !== sourcesBefore) {
+        buildPanes();
+      } else {
+        for (const p of panes) {
+          if (dropped) p.shift(dropped);
+          p.append(start - dropped);
+        }
+        // Follow only while at the bottom: a reader scrolled up keeps their place.
+        panes.forEach((p, k) => p.layout(view.state.follow && bottom[k]));
+      }
+      updateStatus(m.skipped ? `${m.skipped.toLocaleString()} lines skipped while the view caught up` : '');
+      return;
+    }
+    case 'setFilter':
+      applyFilter(m.filter);
+      return;
+    case 'setLayout':
+      setLayout(m.layout);
+      return;
+    case 'notice':
+      updateStatus(m.text);
+      return;
+    case 'report':
+      for (const p of panes) p.render();
+      host.postMessage({
+        type: 'rendered',
+        id: m.id,
+        rows: panes.flatMap((p) => p.visibleRows()),
+        imgCount: document.getElementsByTagName('img').length,
+        totalLines: lines.text.length,
+        shownLines: shownLines(),
+        panes: panes.length,
+        filterError: view.filter.ok ? null : view.filter.error,
+        following: view.state.follow,
+      });
+      return;
+  }
+}

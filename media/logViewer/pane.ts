@@ -1,0 +1,192 @@
+// One pane of lines: a virtualized list that renders only the rows in view (a pool of row elements
+// reused while scrolling), so a million lines scroll like a hundred.
+import type { RenderedRow } from '../../src/logs/viewerProtocol';
+import { sourceLabel } from '../../src/logs/sourceLabel';
+import { clock, lines } from './lines';
+import { setAnsiText } from './ansiSpans';
+import { view } from './viewState';
+
+/** Fixed row height: logViewer.css sets the same 18px, the scroll arithmetic depends on it. */
+const ROW_H = 18;
+/** Browsers cap an element's height; past this the scrollbar maps proportionally onto the rows. */
+const MAX_SCROLL_PX = 8_000_000;
+
+export class Pane {
+  readonly el = document.createElement('div');
+  private readonly scroller = document.createElement('div');
+  private readonly spacer = document.createElement('div');
+  private readonly layer = document.createElement('div');
+  private rows: HTMLDivElement[] = [];
+  /** Line indexes shown in this pane, in order. */
+  idx: number[] = [];
+  private first = 0;
+  private selA = -1;
+  private selB = -1;
+  private frame = 0;
+
+  constructor(
+    /** The source index this pane shows; -1: all (merged). */
+    readonly source: number,
+  ) {
+    this.el.className = 'pane';
+    if (source >= 0) {
+      const head = document.createElement('div');
+      head.className = 'pane-head';
+      head.textContent = sourceLabel(lines.sources[source]);
+      head.title = lines.sources[source];
+      this.el.appendChild(head);
+    }
+    this.scroller.className = 'scroller';
+    this.scroller.tabIndex = 0;
+    this.spacer.className = 'spacer';
+    this.layer.className = 'layer';
+    this.scroller.append(this.spacer, this.layer);
+    this.el.appendChild(this.scroller);
+    this.scroller.addEventListener('scroll', () => this.requestRender(), { passive: true });
+    this.layer.addEventListener('click', (e) => this.onClick(e));
+  }
+
+  get atBottom(): boolean {
+    const s = this.scroller;
+    return s.scrollTop + s.clientHeight >= s.scrollHeight - ROW_H / 2;
+  }
+
+  rebuild(): void {
+    this.idx = [];
+    this.selA = this.selB = -1;
+    this.append(0);
+  }
+
+  /** Takes in lines from `start` on that belong here and pass the filter. */
+  append(start: number): void {
+    const filter = view.filter;
+    if (!filter.ok) return;
+    const src = lines.src;
+    for (let i = start; i < lines.text.length; i++) {
+      if (this.source >= 0 && src[i] !== this.source) continue;
+      if (!filter.trivial && !filter.matches(lines.text[i], lines.level[i])) continue;
+      this.idx.push(i);
+    }
+  }
+
+  /** The page dropped `n` lines from the front: shift the indexes. */
+  shift(n: number): void {
+    let k = 0;
+    while (k < this.idx.length && this.idx[k] < n) k++;
+    this.idx = this.idx.slice(k).map((i) => i - n);
+    this.selA = this.selB = -1;
+  }
+
+  private visibleCount(): number {
+    return Math.max(1, Math.ceil(this.scroller.clientHeight / ROW_H) + 1);
+  }
+
+  layout(scrollToEnd: boolean): void {
+    const h = Math.min(this.idx.length * ROW_H, MAX_SCROLL_PX);
+    this.spacer.style.height = `${h}px`;
+    if (scrollToEnd) this.scroller.scrollTop = this.scroller.scrollHeight;
+    this.render();
+  }
+
+  requestRender(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.render();
+    });
+  }
+
+  render(): void {
+    const s = this.scroller;
+    const n = this.idx.length;
+    const full = Math.max(1, Math.floor(s.clientHeight / ROW_H));
+    const exact = n * ROW_H <= MAX_SCROLL_PX;
+    const range = Math.max(1, s.scrollHeight - s.clientHeight);
+    this.first = exact
+      ? Math.floor(s.scrollTop / ROW_H)
+      : Math.round((s.scrollTop / range) * Math.max(0, n - full));
+    this.first = Math.max(0, Math.min(this.first, Math.max(0, n - full)));
+    const count = Math.min(this.visibleCount(), n - this.first);
+    while (this.rows.length < count) {
+      const row = document.createElement('div');
+      row.className = 'row';
+      const t = document.createElement('span');
+      t.className = 'time';
+      const src = document.createElement('span');
+      src.className = 'src';
+      const text = document.createElement('span');
+      text.className = 'text';
+      row.append(t, src, text);
+      this.layer.appendChild(row);
+      this.rows.push(row);
+    }
+    // The layer sits where the view is; rows fill it from the first visible line.
+    const offset = exact ? this.first * ROW_H : s.scrollTop;
+    this.layer.style.transform = `translateY(${offset}px)`;
+    for (let r = 0; r < this.rows.length; r++) {
+      const row = this.rows[r];
+      if (r >= count) {
+        row.hidden = true;
+        continue;
+      }
+      row.hidden = false;
+      const pos = this.first + r;
+      const i = this.idx[pos];
+      if (row.dataset.line === String(lines.seq[i]) && row.dataset.pos === String(pos)) continue;
+      row.dataset.line = String(lines.seq[i]);
+      row.dataset.pos = String(pos);
+      fillRow(row, i, this.source < 0);
+      row.classList.toggle('selected', this.isSelected(pos));
+    }
+  }
+
+  private isSelected(pos: number): boolean {
+    return this.selA >= 0 && pos >= Math.min(this.selA, this.selB) && pos <= Math.max(this.selA, this.selB);
+  }
+
+  private onClick(e: MouseEvent): void {
+    const row = (e.target as HTMLElement).closest('.row') as HTMLDivElement | null;
+    if (!row?.dataset.pos) return;
+    const pos = Number(row.dataset.pos);
+    if (e.shiftKey && this.selA >= 0) this.selB = pos;
+    else if (this.selA === pos && this.selB === pos) this.selA = this.selB = -1;
+    else this.selA = this.selB = pos;
+    for (const r of this.rows)
+      r.classList.toggle('selected', !r.hidden && this.isSelected(Number(r.dataset.pos)));
+  }
+
+  /** Selected line indexes, or none. */
+  selection(): number[] {
+    if (this.selA < 0) return [];
+    return this.idx.slice(Math.min(this.selA, this.selB), Math.max(this.selA, this.selB) + 1);
+  }
+
+  visibleRows(): RenderedRow[] {
+    const out: RenderedRow[] = [];
+    for (const row of this.rows) {
+      if (row.hidden) continue;
+      const i = this.idx[Number(row.dataset.pos)];
+      out.push({
+        source: lines.sources[lines.src[i]],
+        tag: lines.tag[i],
+        time: row.children[0].textContent ?? '',
+        level: lines.level[i],
+        text: row.children[2].textContent ?? '',
+      });
+    }
+    return out;
+  }
+}
+
+function fillRow(row: HTMLDivElement, i: number, showSource: boolean): void {
+  const [timeEl, srcEl, textEl] = row.children as unknown as HTMLSpanElement[];
+  row.className = `row lvl-${lines.level[i]}`;
+  timeEl.textContent = clock(lines.time[i]);
+  const tag = lines.tag[i];
+  srcEl.hidden = !showSource && !tag;
+  srcEl.textContent = showSource
+    ? sourceLabel(lines.sources[lines.src[i]]) + (tag ? ` ${tag}` : '')
+    : (tag ?? '');
+  srcEl.title = lines.sources[lines.src[i]];
+  setAnsiText(textEl, lines.text[i]);
+}

@@ -1,0 +1,28 @@
+// The panes on the page: one merged pane, or one per source side by side.
+import { lines } from './lines';
+import { Pane } from './pane';
+import { view } from './viewState';
+
+const panesEl = document.getElementById('panes')!;
+
+/** The panes shown now; replaced in place by buildPanes so every module sees the current ones. */
+export const panes: Pane[] = [];
+
+/** Builds the panes for the current layout and sources, filled from the page's lines. */
+export function buildPanes(): void {
+  panesEl.replaceChildren();
+  panesEl.className = view.state.layout;
+  panes.length = 0;
+  if (view.state.layout === 'merged' || lines.sources.length === 0) panes.push(new Pane(-1));
+  else panes.push(...lines.sources.map((_s, i) => new Pane(i)));
+  for (const p of panes) {
+    panesEl.appendChild(p.el);
+    p.rebuild();
+  }
+  for (const p of panes) p.layout(view.state.follow);
+}
+
+/** Lines shown across the panes (after the filter). */
+export function shownLines(): number {
+  return panes.reduce((n, p) => n + p.idx.length, 0);
+}
