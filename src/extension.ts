@@ -20,8 +20,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   context.subscriptions.push({ dispose: () => logStore.dispose() });
 
   // @wire: each part registers below (one line each).
-  const django = registerDjango(context, logger, logStore);
-  const ci = registerCi({ context, logger });
+  const django = registerDjango(context, { logger, logStore });
+  const ci = registerCi(context, { logger });
   const testExplorer = registerTestExplorer(context, { logger, logStore, django });
   const debug = registerDebug(context, { logger, logStore, django, testExplorer });
   const logs = registerLogs(context, logger, logStore);

@@ -19,7 +19,7 @@ export interface CiApi {
 }
 
 /** Registers "Trigger CI on Branch", the CI Runs view and the run status bar item. */
-export function registerCi(deps: { context: vscode.ExtensionContext; logger: Logger }): CiApi {
+export function registerCi(context: vscode.ExtensionContext, deps: { logger: Logger }): CiApi {
   const logger = tagged(deps.logger, 'ci');
   let ui: CiUi = vscodeUi;
   const statusBar = new CiStatusBar();
@@ -36,7 +36,7 @@ export function registerCi(deps: { context: vscode.ExtensionContext; logger: Log
       return { kind: 'refused', reason };
     }
   };
-  deps.context.subscriptions.push(
+  context.subscriptions.push(
     statusBar,
     runsView,
     trigger,

@@ -11,8 +11,7 @@ import { showDjangoMenu } from './menu';
 /** Builds the managed Django (server, terminal, status bar, commands); its disposal kills the server's tree. */
 export function registerDjango(
   context: vscode.ExtensionContext,
-  logger: Logger,
-  logStore: LogStore,
+  { logger, logStore }: { logger: Logger; logStore: LogStore },
 ): DjangoController {
   const log = tagged(logger, 'django');
   const server = new DjangoServer(log, logStore);

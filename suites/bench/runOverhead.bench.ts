@@ -3,26 +3,15 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { ChildProcess, runToEnd } from '../../src/core/process/childProcess';
 import { runHeadless } from '../../src/core/pytest/headless';
 import { finish, report, timeIt } from './support';
+import { freePort } from '../unit/support';
 
 const PYTHON = '/usr/bin/python3';
 const REPO = join(__dirname, '../../..');
 const RUNS = 7;
 const TEST = 'test_deploy.py::TestDeployments::test_whoami';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitHealthy(url: string, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;

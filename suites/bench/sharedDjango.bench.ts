@@ -1,7 +1,6 @@
 // The second run of one fixture test against the managed Django (already up, URL and key handed to pytest)
 // vs the same test where the session fixture migrates and starts its own Django. Target: at least 3x.
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../src/core/log';
@@ -9,21 +8,11 @@ import { runToEnd } from '../../src/core/process/childProcess';
 import { DjangoServer } from '../../src/core/django/server';
 import { buildLaunch, serverEnv, type DjangoSettings } from '../../src/core/django/launch';
 import { finish, report, timeIt } from './support';
+import { freePort } from '../unit/support';
 
 const PYTHON = '/usr/bin/python3';
 const TEST = 'backend/oracles/tests/integration/test_deploy.py::test_health';
 const REPEAT = 3;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function pytest(cwd: string, env: Record<string, string>): Promise<void> {
   const base = { ...process.env };

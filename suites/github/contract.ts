@@ -3,11 +3,12 @@
 //   extension --> recorder --> Prism (validates both ways) --> stand-in
 // Prism takes a while to load the description: it is started once per suite run and shared.
 import { createServer, request as httpRequest, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ChildProcess } from '../../src/core/process/childProcess';
 import { GitHubStandIn, type StandInOptions } from './standIn';
 import { openApiPath, repoRoot } from './openapi';
+import { freePort } from '../unit/support';
 
 export interface Violation {
   method: string;
@@ -210,15 +211,4 @@ function pipe(
     res.end(`relay: ${e.message}`);
   });
   req.pipe(upstream);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createNetServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
 }

@@ -1,10 +1,10 @@
 // Helpers of the Django extension-host suite.
-import { createServer } from 'node:net';
 import * as vscode from 'vscode';
 import { ConfigSection } from '../../src/ids';
 import { ChildProcess, runToEnd } from '../../src/core/process/childProcess';
 import { checkPort } from '../../src/core/django/portOwner';
 import { waitFor } from './helpers';
+export { freePort, pidAlive } from '../unit/support';
 
 export const SYSTEM_PYTHON = '/usr/bin/python3';
 
@@ -12,26 +12,6 @@ export function workspaceDir(): string {
   const dir = process.env.FIXTURE_WORKSPACE ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   if (!dir) throw new Error('no fixture workspace');
   return dir;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** `manage.py migrate` in the fixture workspace (its default database, or `db` through DJANGO_DB_PATH). */

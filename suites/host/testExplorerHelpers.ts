@@ -1,27 +1,16 @@
 import * as vscode from 'vscode';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { ExtensionApi } from '../../src/extension';
 import { rmSync, writeFileSync } from 'node:fs';
 import { fixtureFolder, waitFor } from './helpers';
+import { freePort } from '../unit/support';
+export { freePort } from '../unit/support';
 
 export const INTEGRATION_DIR = 'backend/oracles/tests/integration';
 
 export function integrationDir(): string {
   return join(fixtureFolder().uri.fsPath, INTEGRATION_DIR);
-}
-
-/** A port nothing listens on right now (bound to 0, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Every TestItem of the folder's controller, by the pytest node id it stands for. */

@@ -1,6 +1,5 @@
 // Shared by the Django unit suites: a private copy of the fixture codespace, a migrated database, free ports.
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runToEnd } from '../../../src/core/process/childProcess';
@@ -10,21 +9,10 @@ import {
   type DjangoLaunch,
   type DjangoSettings,
 } from '../../../src/core/django/launch';
+export { freePort } from '../support';
 
 export const SYSTEM_PYTHON = '/usr/bin/python3';
 const FIXTURE = join(__dirname, '../../../../suites/fixtures/codespace');
-
-/** A free TCP port on 127.0.0.1 (bound to 0, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** A copy of the fixture codespace in a temp folder, with its own sqlite file (not yet migrated). */
 export class FixtureCopy {
