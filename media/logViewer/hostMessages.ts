@@ -20,14 +20,16 @@ export function onHostMessage(m: HostMessage): void {
     case 'lines': {
       const bottom = panes.map((p) => p.atBottom);
       const sourcesBefore = lines.sources.length;
-      const start = addLines(m.lines);
-      const dropped = trimLines();
+      const start = addLines(m.lines, m.keepPerSource);
+      const moved = trimLines();
       if (view.state.layout === 'sideBySide' && lines.sources.length !== sourcesBefore) {
         buildPanes();
       } else {
+        // The batch's first line moved down by as many lines as were dropped before it.
+        const from = moved ? start - countDropped(moved, start) : start;
         for (const p of panes) {
-          if (dropped) p.shift(dropped);
-          p.append(start - dropped);
+          if (moved) p.remap(moved);
+          p.append(from);
         }
         // Follow only while at the bottom: a reader scrolled up keeps their place.
         panes.forEach((p, k) => p.layout(view.state.follow && bottom[k]));
@@ -41,6 +43,9 @@ export function onHostMessage(m: HostMessage): void {
     case 'setLayout':
       setLayout(m.layout);
       return;
+    case 'scrollTo':
+      for (const p of panes) p.scrollTo(m.where);
+      return;
     case 'notice':
       updateStatus(m.text);
       return;
@@ -51,6 +56,7 @@ export function onHostMessage(m: HostMessage): void {
         id: m.id,
         rows: panes.flatMap((p) => p.visibleRows()),
         imgCount: document.getElementsByTagName('img').length,
+        domRows: document.querySelectorAll('.row').length,
         totalLines: lines.text.length,
         shownLines: shownLines(),
         panes: panes.length,
@@ -59,4 +65,11 @@ export function onHostMessage(m: HostMessage): void {
       });
       return;
   }
+}
+
+/** Old lines before `end` that the trim dropped. */
+function countDropped(moved: Int32Array, end: number): number {
+  let n = 0;
+  for (let i = 0; i < end; i++) if (moved[i] < 0) n++;
+  return n;
 }

@@ -3,8 +3,10 @@
 import type { WireLines } from '../../src/logs/viewerProtocol';
 import type { LogLevel } from '../../src/core/logs/filter';
 
-/** Lines kept in the page; beyond it the oldest go (the store on the host keeps its own bound). */
-const MAX_LINES = 1_000_000;
+/** Lines of each source the page keeps: the store's own bound, which every `lines` message carries. */
+let keepPerSource = 100_000;
+/** Lines held per source index. */
+const counts: number[] = [];
 
 export const lines = {
   seq: [] as number[],
@@ -21,8 +23,9 @@ function columns(): unknown[][] {
   return [lines.seq, lines.time, lines.src, lines.level, lines.tag, lines.text];
 }
 
-/** Appends a batch from the host; returns the index of its first line. */
-export function addLines(w: WireLines): number {
+/** Appends a batch from the host, keeping at most `keep` lines per source; returns the index of its first line. */
+export function addLines(w: WireLines, keep: number): number {
+  keepPerSource = Math.max(1, keep);
   const start = lines.text.length;
   const map = w.sources.map((s) => {
     let i = lines.sourceIndex.get(s);
@@ -37,6 +40,7 @@ export function addLines(w: WireLines): number {
     lines.seq.push(w.seq[k]);
     lines.time.push(w.time[k]);
     lines.src.push(map[w.src[k]]);
+    counts[map[w.src[k]]] = (counts[map[w.src[k]]] ?? 0) + 1;
     lines.level.push(w.level[k]);
     lines.tag.push(w.tag[k]);
     lines.text.push(w.text[k]);
@@ -44,17 +48,36 @@ export function addLines(w: WireLines): number {
   return start;
 }
 
-/** Drops the oldest lines past MAX_LINES (in one splice, not per line); returns how many went. */
-export function trimLines(): number {
-  const extra = lines.text.length - MAX_LINES;
-  if (extra < MAX_LINES / 10) return 0;
-  for (const col of columns()) col.splice(0, extra);
-  return extra;
+/**
+ * Drops each source's oldest lines past its bound, as the store's ring did, in one pass per batch (not per
+ * line). Returns where each old index went (-1: dropped), or undefined when nothing was dropped.
+ */
+export function trimLines(): Int32Array | undefined {
+  const over = counts.map((c) => Math.max(0, c - keepPerSource));
+  if (!over.some((n) => n > 0)) return undefined;
+  const cols = columns();
+  const n = lines.text.length;
+  const moved = new Int32Array(n);
+  let kept = 0;
+  for (let i = 0; i < n; i++) {
+    const s = lines.src[i];
+    if (over[s] > 0) {
+      over[s]--;
+      counts[s]--;
+      moved[i] = -1;
+      continue;
+    }
+    if (kept !== i) for (const col of cols) col[kept] = col[i];
+    moved[i] = kept++;
+  }
+  for (const col of cols) col.length = kept;
+  return moved;
 }
 
 /** Empties the lines but keeps the known sources ("Clear" keeps the side-by-side panes). */
 export function clearLines(): void {
   for (const col of columns()) col.length = 0;
+  counts.length = 0;
 }
 
 /** Empties the lines and forgets the sources (the host starts the page over). */

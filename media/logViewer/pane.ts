@@ -69,12 +69,32 @@ export class Pane {
     }
   }
 
-  /** The page dropped `n` lines from the front: shift the indexes. */
-  shift(n: number): void {
-    let k = 0;
-    while (k < this.idx.length && this.idx[k] < n) k++;
-    this.idx = this.idx.slice(k).map((i) => i - n);
-    this.selA = this.selB = -1;
+  /**
+   * The page dropped old lines (`moved[old]` is the new index, -1 when gone): follow them, keeping the
+   * selection and, for a reader scrolled up, the rows in view where they were.
+   */
+  remap(moved: Int32Array): void {
+    const pos = (p: number) => (p >= 0 && p < this.idx.length ? moved[this.idx[p]] : -1);
+    const [selA, selB] = [pos(this.selA), pos(this.selB)];
+    const next: number[] = [];
+    let goneAbove = 0;
+    for (let p = 0; p < this.idx.length; p++) {
+      const i = moved[this.idx[p]];
+      if (i >= 0) next.push(i);
+      else if (p < this.first) goneAbove++;
+    }
+    this.idx = next;
+    const at = (i: number) => (i < 0 ? -1 : this.idx.indexOf(i));
+    [this.selA, this.selB] = selA >= 0 && selB >= 0 ? [at(selA), at(selB)] : [-1, -1];
+    if (this.selA < 0 || this.selB < 0) this.selA = this.selB = -1;
+    const exact = this.idx.length * ROW_H <= MAX_SCROLL_PX;
+    if (goneAbove && exact && !this.atBottom) this.scroller.scrollTop -= goneAbove * ROW_H;
+  }
+
+  /** Shows the first or the last line. */
+  scrollTo(where: 'top' | 'bottom'): void {
+    this.scroller.scrollTop = where === 'top' ? 0 : this.scroller.scrollHeight;
+    this.render();
   }
 
   private visibleCount(): number {

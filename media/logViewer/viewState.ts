@@ -16,6 +16,7 @@ const initial: ViewerState = (host.getState() as ViewerState | undefined) ?? {
   filter: { text: '', regex: false, caseSensitive: false, levels: [] },
   layout: 'merged',
   follow: true,
+  follows: [],
 };
 
 /** The state and its compiled filter; `filter` is recompiled whenever `state.filter` changes. */

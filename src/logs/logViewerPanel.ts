@@ -8,6 +8,7 @@ import { sourceLabel } from './sourceLabel';
 import { scopeQuery, ViewerFeed } from './viewerFeed';
 import {
   VIEW_TYPE,
+  type FollowTarget,
   type HostMessage,
   type ViewerScope,
   type ViewerState,
@@ -31,6 +32,7 @@ export function defaultState(): ViewerState {
     filter: { text: '', regex: false, caseSensitive: false, levels: [] },
     layout: 'merged',
     follow: true,
+    follows: [],
   };
 }
 
@@ -123,6 +125,16 @@ export class LogViewerPanel implements vscode.Disposable {
     void this.post({ type: 'setFilter', filter });
   }
 
+  /** Scrolls the page's virtual list to its first or last line (the tests read what it shows then). */
+  scrollTo(where: 'top' | 'bottom'): void {
+    void this.post({ type: 'scrollTo', where });
+  }
+
+  /** What the window follows now; kept in the panel's state so a reload follows it again. */
+  recordFollows(follows: readonly FollowTarget[]): void {
+    this.state = { ...this.state, follows: [...follows] };
+  }
+
   setLayout(layout: ViewerState['layout']): void {
     this.state = { ...this.state, layout };
     void this.post({ type: 'setLayout', layout });
@@ -140,7 +152,8 @@ export class LogViewerPanel implements vscode.Disposable {
         this.resend();
         return;
       case 'state':
-        this.state = m.state;
+        // The page owns what it shows; what the window follows is the host's to say.
+        this.state = { ...m.state, follows: this.state.follows };
         return;
       case 'clear':
         this.state = { ...this.state, scope: { ...this.state.scope, afterSeq: this.store.lastSeq() } };

@@ -4,12 +4,14 @@ import type { Logger } from '../core/log';
 import { tagged } from '../core/log';
 import type { LogStore } from '../core/logs/logStore';
 import { LogFollowers } from '../core/kube/logFollowers';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { PodSummary } from '../core/kube/pods';
 import { onSettingsChanged } from '../settings';
 import { ClusterSession } from './clusterSession';
+import { followAgain, isFollowTarget, sameTarget } from './followAgain';
 import { LogViewerPanel, defaultState, type OpenLogViewerArgs, type RenderedReport } from './logViewerPanel';
 import { PodsView, type PodNode } from './podsView';
-import { VIEW_TYPE, type ViewerState } from './viewerProtocol';
+import { VIEW_TYPE, type FollowTarget, type ViewerState } from './viewerProtocol';
 
 /** What the extension-host tests reach: the viewer, the followed streams, the Pods view's data. */
 export interface LogsApi {
@@ -30,6 +32,8 @@ export function registerLogs(context: vscode.ExtensionContext, baseLogger: Logge
   const followers = new LogFollowers(store, logger);
   const podsView = new PodsView(Views.pods, session);
   let panel: LogViewerPanel | undefined;
+  /** What this window follows, in the order followed: the viewer's state keeps it across reloads. */
+  const follows: FollowTarget[] = [];
 
   const adopt = (p: LogViewerPanel) => {
     panel?.dispose();
@@ -41,6 +45,7 @@ export function registerLogs(context: vscode.ExtensionContext, baseLogger: Logge
   };
   const openViewer = (args?: OpenLogViewerArgs): LogViewerPanel => {
     const p = panel ?? adopt(LogViewerPanel.create(context.extensionUri, store, logger));
+    p.recordFollows(follows);
     p.open(isOpenArgs(args) ? args : {});
     return p;
   };
@@ -55,7 +60,15 @@ export function registerLogs(context: vscode.ExtensionContext, baseLogger: Logge
     }),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       async deserializeWebviewPanel(webviewPanel, state: unknown) {
-        adopt(new LogViewerPanel(webviewPanel, context.extensionUri, store, logger, validState(state)));
+        const restored = validState(state);
+        adopt(new LogViewerPanel(webviewPanel, context.extensionUri, store, logger, restored));
+        const again = (t: FollowTarget) => {
+          const c = session.config;
+          if (c.kind === 'ready') follow(c.kc, t);
+        };
+        void followAgain(restored.follows, session, loaded, again, logger).then(() =>
+          panel?.recordFollows(follows),
+        );
       },
     }),
     vscode.commands.registerCommand(
@@ -77,7 +90,18 @@ export function registerLogs(context: vscode.ExtensionContext, baseLogger: Logge
       }
     }),
   );
-  void session.load();
+  const loaded = session.load();
+
+  function follow(kc: KubeConfig, t: FollowTarget): void {
+    if (t.kind === 'pod')
+      followers.followPod(
+        kc,
+        { namespace: t.namespace, pod: t.pod, container: t.container },
+        session.streamOptions(),
+      );
+    else followers.followSelector(kc, t.namespace, t.selector, session.streamOptions());
+    if (!follows.some((f) => sameTarget(f, t))) follows.push(t);
+  }
 
   async function followPod(node?: PodNode): Promise<void> {
     const c = session.config;
@@ -122,11 +146,7 @@ export function registerLogs(context: vscode.ExtensionContext, baseLogger: Logge
       container = pick?.label;
     }
     if (!container) return;
-    followers.followPod(
-      c.kc,
-      { namespace: pod.namespace, pod: pod.name, container },
-      session.streamOptions(),
-    );
+    follow(c.kc, { kind: 'pod', namespace: pod.namespace, pod: pod.name, container });
     openViewer();
   }
 
@@ -160,7 +180,7 @@ export function registerLogs(context: vscode.ExtensionContext, baseLogger: Logge
               : undefined,
       }));
     if (!selector) return;
-    followers.followSelector(c.kc, namespace, selector.trim(), session.streamOptions());
+    follow(c.kc, { kind: 'selector', namespace, selector: selector.trim() });
     openViewer();
   }
 
@@ -192,5 +212,6 @@ function validState(s: unknown): ViewerState {
     filter: v.filter && typeof v.filter === 'object' && Array.isArray(v.filter.levels) ? v.filter : d.filter,
     layout: v.layout === 'sideBySide' ? 'sideBySide' : 'merged',
     follow: v.follow !== false,
+    follows: Array.isArray(v.follows) ? v.follows.filter(isFollowTarget) : [],
   };
 }

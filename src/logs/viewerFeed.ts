@@ -88,7 +88,12 @@ export class ViewerFeed {
     const batch = this.pending.splice(0, CHUNK);
     const skipped = this.skipped;
     this.skipped = 0;
-    await this.post({ type: 'lines', lines: toWire(batch), skipped: skipped || undefined });
+    await this.post({
+      type: 'lines',
+      lines: toWire(batch),
+      skipped: skipped || undefined,
+      keepPerSource: this.store.capacity,
+    });
     if (this.pending.length) this.flushSoon(0);
   }
 }

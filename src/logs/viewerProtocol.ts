@@ -22,12 +22,19 @@ export interface ViewerScope {
 
 export type ViewerLayout = 'merged' | 'sideBySide';
 
+/** A pod container or a label selector whose logs feed the viewer; followed again after a reload. */
+export type FollowTarget =
+  | { kind: 'pod'; namespace: string; pod: string; container: string }
+  | { kind: 'selector'; namespace: string; selector: string };
+
 /** Everything the panel needs to come back the same after a reload (kept by the serializer). */
 export interface ViewerState {
   scope: ViewerScope;
   filter: ViewerFilter;
   layout: ViewerLayout;
   follow: boolean;
+  /** What the window followed when the panel was last shown: the serializer follows it again. */
+  follows: FollowTarget[];
 }
 
 export interface WireLines {
@@ -47,10 +54,14 @@ export type HostMessage =
       type: 'lines';
       lines: WireLines;
       /** Lines the host skipped because the view fell behind. */ skipped?: number;
+      /** The store's bound per source (codespaceTests.logs.maxLinesPerSource): the page keeps no more. */
+      keepPerSource: number;
     }
   | { type: 'setFilter'; filter: ViewerFilter }
   | { type: 'setLayout'; layout: ViewerLayout }
   | { type: 'report'; id: number }
+  /** Scrolls every pane to its first or last line (the tests move the virtual list through it). */
+  | { type: 'scrollTo'; where: 'top' | 'bottom' }
   | { type: 'notice'; text: string };
 
 export interface RenderedRow {
@@ -74,6 +85,8 @@ export type WebviewMessage =
       rows: RenderedRow[];
       /** <img> elements anywhere in the document: a log line must never create one. */
       imgCount: number;
+      /** Row elements in the document: the virtual list's pool, bounded by the view's height. */
+      domRows: number;
       totalLines: number;
       shownLines: number;
       panes: number;

@@ -147,3 +147,124 @@ export async function followAPod(session) {
   assert.ok(later.filter(fromModel).length >= 2, 'lines keep arriving');
   await wb.screenshot('pod-lines-arrive-in-the-log-viewer');
 }
+
+/** The editor tab of the log viewer ("Logs" or "Logs: <scope>"). */
+function logsTab(wb) {
+  return wb.page.locator('.tab', { hasText: /^\s*Logs/ }).first();
+}
+
+/** The viewer's filter box, its status ("N of M lines") and the rows it shows. */
+async function viewerNow(wb) {
+  const viewer = logViewer(wb);
+  const status = await viewer.locator('#status').innerText();
+  const counts = /^([\d,]+) of ([\d,]+) lines/.exec(status);
+  return {
+    filter: await viewer.locator('#filter').inputValue(),
+    shown: counts ? Number(counts[1].replace(/,/g, '')) : -1,
+    total: counts ? Number(counts[2].replace(/,/g, '')) : -1,
+    rows: await viewerRows(wb),
+  };
+}
+
+/** A line's time of day as the viewer shows it (logViewer/lines.ts `clock`). */
+function clock(t) {
+  const d = new Date(t);
+  const p = (n, w = 2) => String(n).padStart(w, '0');
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
+}
+
+/**
+ * A person follows the pynode pod and types a filter ("picked up job") into the log viewer; hides the viewer behind another
+ * editor and comes back: its rows and filter are still there. Then "Developer: Reload Window": VS Code
+ * brings the viewer back through its serializer, with its filter; the store lived in the old extension
+ * host, so the lines come back because the viewer follows its pods again (their history by `tailLines`,
+ * then new lines live).
+ */
+export async function viewerSurvivesHidingAndReload(session) {
+  const wb = session.workbench;
+  const { page } = wb;
+  // Only the pod's "picked up job N" lines pass: a quarter of its lines, none of Django's or another pod's.
+  const FILTER = 'picked up job';
+  const matches = (r) => r.text.includes(FILTER);
+  await wb.openActivity('Codespace Tests');
+  const pynode = wb.viewRow('Pods', 'pynode-7d9f8b6c4-x2kqp');
+  await pynode.waitFor({ timeout: 30_000 });
+  await pynode.hover();
+  await pynode.locator('.action-label[aria-label^="Follow Pod Logs"]').click();
+  await logsTab(wb).waitFor({ timeout: 30_000 });
+  await waitForRows(wb, (r) => r.source.includes('pynode') && matches(r), 'line of the pynode pod');
+
+  const filterBox = logViewer(wb).locator('#filter');
+  await filterBox.click();
+  await filterBox.pressSequentially(FILTER, { delay: 40 });
+  const filtered = await waitUntil(
+    () => viewerNow(wb),
+    (v) => v.rows.length > 0 && v.rows.every(matches) && v.shown < v.total,
+    `only "${FILTER}" rows under the typed filter`,
+  );
+  await wb.screenshot('log-viewer-filtered-to-the-pynode-pod');
+
+  // Hidden: another editor in the same group takes the viewer's place (its page is let go, not kept).
+  await logsTab(wb).click();
+  await openFile(wb, 'test_deploy.py');
+  await page.locator('iframe.webview').first().waitFor({ state: 'hidden', timeout: 10_000 });
+  await wb.screenshot('log-viewer-hidden-behind-test_deploy-py');
+  await logsTab(wb).click();
+  const lastBefore = filtered.rows.at(-1);
+  const shownAgain = await waitUntil(
+    () => viewerNow(wb),
+    (v) => v.rows.some((r) => r.time === lastBefore.time && r.text === lastBefore.text),
+    `the row seen before hiding (${lastBefore.time} ${lastBefore.text})`,
+  );
+  assert.strictEqual(shownAgain.filter, FILTER, 'the filter box still holds the typed filter');
+  assert.ok(shownAgain.rows.every(matches), 'and the rows still pass it');
+  assert.ok(shownAgain.total >= filtered.total, `no line lost (${filtered.total} → ${shownAgain.total})`);
+  await wb.screenshot('log-viewer-shown-again-with-its-rows-and-filter');
+
+  // Reloaded: a new page and a new extension host; the log viewer comes back by itself.
+  const reloadedAt = clock(Date.now());
+  const loaded = page.waitForEvent('load', { timeout: 60_000 });
+  await wb.command('Developer: Reload Window');
+  await loaded;
+  await wb.ready(90_000);
+  await logsTab(wb).waitFor({ timeout: 60_000 });
+  const restored = await waitUntil(
+    () => viewerNow(wb),
+    (v) => v.rows.some((r) => matches(r) && r.time > reloadedAt),
+    `a pynode line logged after the reload (${reloadedAt})`,
+    60_000,
+  );
+  assert.strictEqual(restored.filter, FILTER, 'the restored viewer has its filter');
+  assert.ok(restored.rows.every(matches), 'and shows only rows that pass it');
+  assert.ok(
+    restored.rows.every((r) => r.source.includes('pynode')),
+    `only the pynode pod's lines pass "${FILTER}"`,
+  );
+  await wb.screenshot('log-viewer-restored-after-reload-with-its-filter-and-live-lines');
+
+  // Home on the list, as a person reads back: the pod's history from before the reload is there too.
+  await logViewer(wb).locator('.row:not([hidden])').first().click();
+  await page.keyboard.press('Home');
+  const top = await waitUntil(
+    () => viewerNow(wb),
+    (v) => v.rows.length > 0 && v.rows[0].time < reloadedAt,
+    `pynode lines from before the reload (${reloadedAt}) at the top of the list`,
+  );
+  assert.ok(top.rows.every(matches));
+  await wb.screenshot('log-viewer-restored-history-from-before-the-reload');
+  await page.keyboard.press('End');
+}
+
+/** Polls `read` until `ok` holds (every 250 ms, up to `timeoutMs`); fails with the last reading. */
+async function waitUntil(read, ok, what, timeoutMs = 30_000) {
+  const until = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < until) {
+    last = await read().catch((e) => ({ error: String(e) }));
+    if (!last.error && ok(last)) return last;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(
+    `the log viewer shows no ${what} within ${timeoutMs / 1000} s; it shows:\n${JSON.stringify(last, null, 1)}`,
+  );
+}

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { INTEGRATION_DIR, showTestRow, startUiSession, testRowIn } from './session.mjs';
 import { djangoStoppedToReady, portConflictPrompt } from './djangoSteps.mjs';
 import { triggerCiFollowsTheRun } from './ciSteps.mjs';
-import { followAPod, logsOfAFailedTest } from './logSteps.mjs';
+import { followAPod, logsOfAFailedTest, viewerSurvivesHidingAndReload } from './logSteps.mjs';
 
 const FOLDER_ROW = INTEGRATION_DIR;
 
@@ -123,4 +123,8 @@ describe('UI: the extension in the workbench, as a person uses it', function () 
 
   it('runs "Trigger CI on Branch" from the palette and the status bar follows the run', () =>
     triggerCiFollowsTheRun(session));
+
+  // Last: it reloads the window, which starts a new extension host under the steps above.
+  it('hides the log viewer and reloads the window: its rows and typed filter come back, its pod followed again', () =>
+    viewerSurvivesHidingAndReload(session));
 });
