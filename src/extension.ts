@@ -24,7 +24,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const ci = registerCi(context, { logger });
   const testExplorer = registerTestExplorer(context, { logger, logStore, django });
   const debug = registerDebug(context, { logger, logStore, django, testExplorer });
-  const logs = registerLogs(context, logger, logStore);
+  const logs = registerLogs(context, { logger, logStore });
 
   logger.info(`Codespace Integration Tests ${context.extension.packageJSON.version} activated`);
   return { logStore, loggedErrors: () => [...errors], django, ci, testExplorer, debug, logs };

@@ -26,7 +26,10 @@ export interface LogsApi {
 }
 
 /** The Pods view, the pod log streams and the log viewer panel; returns what the tests use. */
-export function registerLogs(context: vscode.ExtensionContext, baseLogger: Logger, store: LogStore): LogsApi {
+export function registerLogs(
+  context: vscode.ExtensionContext,
+  { logger: baseLogger, logStore: store }: { logger: Logger; logStore: LogStore },
+): LogsApi {
   const logger = tagged(baseLogger, 'logs');
   const session = new ClusterSession(logger);
   const followers = new LogFollowers(store, logger);
