@@ -4,6 +4,7 @@
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import { activateExtension, waitFor } from './helpers';
+import { renderedReport } from './logViewerHelpers';
 import { FakeKubeApi } from '../kube/fakeApiServer';
 import { Commands, ConfigSection } from '../../src/ids';
 import { DJANGO_SOURCE } from '../../src/core/logs/logStore';
@@ -33,25 +34,7 @@ describe('log viewer: Django and pod logs in one panel', function () {
     // The viewer stays open on purpose: run.mjs's final screenshot shows it.
   });
 
-  async function rendered(until: (r: RenderedReport) => boolean, what: string): Promise<RenderedReport> {
-    let last: RenderedReport | undefined;
-    try {
-      return await waitFor(
-        what,
-        async () => {
-          last = await api.logs.rendered();
-          return until(last) ? last : undefined;
-        },
-        20_000,
-        200,
-      );
-    } catch (e) {
-      throw new Error(
-        `${(e as Error).message}\nlast report: ${JSON.stringify(last, null, 1)?.slice(0, 3000)}`,
-        { cause: e },
-      );
-    }
-  }
+  const rendered = (until: (r: RenderedReport) => boolean, what: string) => renderedReport(api, until, what);
 
   it('without a kubeconfig the Pods view says "no cluster configured" and names the setting, with no error storm', async () => {
     await waitFor(

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { activateExtension, waitFor } from './helpers';
 import { screenshot } from './screenshots';
+import { renderedReport } from './logViewerHelpers';
 import { Commands, ConfigSection } from '../../src/ids';
 import { podSource } from '../../src/core/kube/pods';
 import type { ExtensionApi } from '../../src/extension';
@@ -45,26 +46,8 @@ describe('log viewer at a million lines: bounded memory, bounded DOM', function 
     await vscode.commands.executeCommand(Commands.openLogViewer);
   });
 
-  async function report(until: (r: RenderedReport) => boolean, what: string): Promise<RenderedReport> {
-    let last: RenderedReport | undefined;
-    try {
-      return await waitFor(
-        what,
-        async () => {
-          last = await api.logs.rendered();
-          return until(last) ? last : undefined;
-        },
-        60_000,
-        200,
-      );
-    } catch (e) {
-      const { rows, ...counts } = last ?? { rows: [] };
-      throw new Error(
-        `${(e as Error).message}\nlast report: ${JSON.stringify(counts)}; rows ${rows[0]?.text} … ${rows.at(-1)?.text}`,
-        { cause: e },
-      );
-    }
-  }
+  const report = (until: (r: RenderedReport) => boolean, what: string) =>
+    renderedReport(api, until, what, { timeoutMs: 60_000, brief: true });
 
   it('1,000,000 lines: the ring keeps the newest 100,000, the page holds them in a few dozen rows, follow shows the last, the top the oldest kept', async () => {
     const cap = vscode.workspace.getConfiguration(ConfigSection).get<number>('logs.maxLinesPerSource');
