@@ -236,13 +236,30 @@ describe('Django lifecycle in VS Code (commands, status bar, port conflicts)', f
     const { menuItems } = await import('../../src/django/menu');
     assert.deepStrictEqual(
       menuItems({ kind: 'stopped' }).map((i) => i.command),
-      [Commands.startDjango, Commands.restartDjango, Commands.showDjangoTerminal],
+      [
+        Commands.startDjango,
+        Commands.restartDjango,
+        Commands.showDjangoTerminal,
+        Commands.openLogViewer,
+        Commands.debugDjango,
+      ],
     );
     const ready = menuItems({ kind: 'ready', url: 'http://127.0.0.1:1', pid: 1, external: false });
     assert.deepStrictEqual(
       ready.map((i) => i.command ?? i.url),
-      [Commands.stopDjango, Commands.restartDjango, Commands.showDjangoTerminal, 'http://127.0.0.1:1'],
+      [
+        Commands.stopDjango,
+        Commands.restartDjango,
+        Commands.showDjangoTerminal,
+        Commands.openLogViewer,
+        Commands.debugDjango,
+        'http://127.0.0.1:1',
+      ],
     );
+    // "Show Django Logs" opens the log viewer scoped to the server's lines.
+    const logsItem = ready.find((i) => i.command === Commands.openLogViewer)!;
+    await vscode.commands.executeCommand(logsItem.command!, ...(logsItem.args ?? []));
+    await waitFor('the log viewer on Django', () => api.logs.viewer()?.panel.title === 'Logs: Django');
     const all = new Set(await vscode.commands.getCommands(true));
     for (const c of [
       Commands.startDjango,
