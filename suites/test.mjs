@@ -20,6 +20,10 @@ const tiers = [
   },
   { name: 'host', cmd: ['node', [join(root, 'suites/host/run.mjs'), '--suite', 'host'], {}] },
   {
+    name: 'host-multiroot',
+    cmd: ['node', [join(root, 'suites/host/run.mjs'), '--suite', 'host-multiroot', '--multi-root'], {}],
+  },
+  {
     name: 'e2e',
     cmd: ['node', [join(root, 'suites/e2e/run.mjs')], { RESULTS_FILE: join(results, 'e2e.json') }],
   },
@@ -28,7 +32,7 @@ const tiers = [
 let passed = 0;
 let failed = 0;
 for (const tier of tiers) {
-  if (only && tier.name !== only) continue;
+  if (only && tier.name !== only && !tier.name.startsWith(`${only}-`)) continue;
   const file = join(results, `${tier.name}.json`);
   rmSync(file, { force: true });
   const [cmd, args, env] = tier.cmd;

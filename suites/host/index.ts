@@ -9,7 +9,10 @@ export async function run(): Promise<void> {
   const file = process.env.CIT_ARTIFACTS ? join(process.env.CIT_ARTIFACTS, 'mocha.log') : undefined;
   const counts = await runMocha({
     suite: process.env.HOST_SUITE_NAME ?? 'host',
-    files: findCompiledTests(__dirname, process.env.TEST_FILTER),
+    // multiRoot*.test files need a multi-root window (run.mjs --multi-root); the others a single folder.
+    files: findCompiledTests(__dirname, process.env.TEST_FILTER).filter(
+      (f) => f.includes('multiRoot') === (process.env.HOST_LAYOUT === 'multi-root'),
+    ),
     timeoutMs: 120_000,
     grep: process.env.TEST_GREP,
     color: false,

@@ -33,6 +33,8 @@ const readOptions = () =>
       filter: { type: 'string' },
       grep: { type: 'string' },
       timeout: { type: 'string', default: String(30 * 60) },
+      // Two copies of the fixture in one multi-root workspace; runs the multiRoot*.test files only.
+      'multi-root': { type: 'boolean', default: false },
     },
   }).values;
 
@@ -50,6 +52,26 @@ export function copyFixture(dir = mkdtempSync(join(tmpdir(), 'cit-codespace-')))
   return dir;
 }
 
+/** Two copies of the fixture codespace as the folders of one .code-workspace. */
+function multiRootWorkspace() {
+  const root = mkdtempSync(join(tmpdir(), 'cit-multiroot-'));
+  copyFixture(join(root, 'backend-a'));
+  copyFixture(join(root, 'backend-b'));
+  writeFileSync(
+    join(root, 'services.code-workspace'),
+    JSON.stringify(
+      {
+        folders: [{ path: 'backend-a' }, { path: 'backend-b' }],
+        // These tests are about the test trees; Django and its prompts are covered by the django suite.
+        settings: { 'codespaceTests.django.autoStart': false },
+      },
+      null,
+      2,
+    ),
+  );
+  return root;
+}
+
 async function main() {
   const values = readOptions();
   const suite = values.suite;
@@ -58,14 +80,16 @@ async function main() {
   mkdirSync(outDir, { recursive: true });
   const resultsFile = join(artifactsDir, 'results', `${suite}.json`);
   rmSync(resultsFile, { force: true });
-  const workspace = copyFixture();
+  const multiRoot = values['multi-root'];
+  const workspace = multiRoot ? multiRootWorkspace() : copyFixture();
   const hostLog = [];
   const consoleLog = [];
   const server = await startServer({
     env: {
       RESULTS_FILE: resultsFile,
       HOST_SUITE_NAME: suite,
-      FIXTURE_WORKSPACE: workspace,
+      FIXTURE_WORKSPACE: multiRoot ? join(workspace, 'backend-a') : workspace,
+      HOST_LAYOUT: multiRoot ? 'multi-root' : 'folder',
       CIT_ARTIFACTS: outDir,
       ...(values.filter ? { TEST_FILTER: values.filter } : {}),
       ...(values.grep ? { TEST_GREP: values.grep } : {}),
@@ -85,7 +109,7 @@ async function main() {
       consoleLog.push(line);
     });
     const url = workbenchUrl(server, {
-      folder: workspace,
+      ...(multiRoot ? { workspaceFile: join(workspace, 'services.code-workspace') } : { folder: workspace }),
       extensionPath: repoRoot,
       testsPath: join(repoRoot, 'out/suites/host/index.js'),
     });

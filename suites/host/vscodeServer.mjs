@@ -132,13 +132,13 @@ function groupHas(pgid, needle) {
   return out.split('\n').some((l) => l.trim().startsWith(`${pgid} `) && l.includes(needle));
 }
 
-/** The workbench URL opening `folder`, with an optional development extension and tests entry. */
-export function workbenchUrl(server, { folder, extensionPath, testsPath }) {
+/** The workbench URL opening `folder` (or a `.code-workspace` file), with an optional development extension and tests entry. */
+export function workbenchUrl(server, { folder, workspaceFile, extensionPath, testsPath }) {
   const remote = (p) => `vscode-remote://127.0.0.1:${server.port}${p}`;
   const payload = [];
   if (extensionPath) payload.push(['extensionDevelopmentPath', remote(extensionPath)]);
   if (testsPath) payload.push(['extensionTestsPath', remote(testsPath)]);
-  const q = new URLSearchParams({ folder });
+  const q = new URLSearchParams(workspaceFile ? { workspace: workspaceFile } : { folder });
   if (payload.length) q.set('payload', JSON.stringify(payload));
   return `${server.url}/?${q.toString()}`;
 }

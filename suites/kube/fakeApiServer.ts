@@ -1,55 +1,19 @@
 // A loopback stand-in for the Kubernetes API: the real paths and wire formats the extension uses
 // (pod list and watch, namespace read, pod logs), token auth, and cues to drop connections,
 // restart or delete pods and refuse requests. Plain node:http so it runs in unit tests, the
-// benchmark and inside the extension host alike.
+// benchmark and inside the extension host alike. The pods live in podModel.ts, watches in
+// watchStreams.ts, logs in podLogs.ts; this file routes requests and is what tests drive.
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { nsToRfc3339Nano, parseRfc3339ToNs } from './timestamps';
+import { KubeconfigFiles } from './kubeconfig';
+import { parseSelector } from './labelSelector';
+import { PodLogs } from './podLogs';
+import { PodStore, podJson } from './podModel';
+import { json, sendStatus, type StreamingConnections } from './responses';
+import { WatchStreams } from './watchStreams';
 
 export { nsToRfc3339Nano, parseRfc3339ToNs };
-
-interface LogEntry {
-  ns: bigint;
-  ts: string;
-  /** The bytes of the line without the newline (may be invalid UTF-8 on purpose). */
-  body: Buffer;
-}
-
-interface ContainerInstance {
-  id: string;
-  startedAt: string;
-  lines: LogEntry[];
-  terminated: boolean;
-  followers: Set<http.ServerResponse>;
-}
-
-interface FakeContainer {
-  name: string;
-  restartCount: number;
-  instances: ContainerInstance[];
-  /** A pre-rendered body served for non-follow requests (the benchmark's large log). */
-  raw?: Buffer;
-}
-
-interface FakePod {
-  namespace: string;
-  name: string;
-  uid: string;
-  labels: Record<string, string>;
-  creationTimestamp: string;
-  resourceVersion: number;
-  containers: FakeContainer[];
-}
-
-interface WatchEvent {
-  rv: number;
-  namespace: string;
-  type: 'ADDED' | 'MODIFIED' | 'DELETED';
-  object: unknown;
-}
 
 export type Refusal = { status: 401 } | { status: 403; verb?: string; resource?: string; namespace?: string };
 
@@ -62,17 +26,13 @@ export interface RequestRecord {
 export class FakeKubeApi {
   readonly token = 'cit-fake-token-' + Math.random().toString(36).slice(2);
   readonly requests: RequestRecord[] = [];
-  private readonly namespaces = new Set<string>(['default']);
-  private readonly pods = new Map<string, FakePod>();
-  private readonly events: WatchEvent[] = [];
-  private readonly watchers = new Set<{ res: http.ServerResponse; namespace: string; selector: Selector }>();
   private readonly sockets = new Set<Socket>();
-  private readonly streaming = new Map<http.ServerResponse, 'log' | 'watch'>();
-  private rv = 100;
-  private lastNs = 0n;
-  private idCounter = 0;
+  private readonly streaming: StreamingConnections = new Map();
+  private readonly watches = new WatchStreams(this.streaming);
+  private readonly store = new PodStore((pod, type) => this.watches.emit(pod, type));
+  private readonly logs = new PodLogs(this.store, this.streaming);
+  private readonly kubeconfigs = new KubeconfigFiles();
   private refusal: Refusal | undefined;
-  private dir: string | undefined;
 
   private constructor(private readonly server: http.Server) {}
 
@@ -94,38 +54,11 @@ export class FakeKubeApi {
 
   /** Writes a kubeconfig (token auth, one context) pointing at this server; returns its path. */
   writeKubeconfig(namespace = 'default', token = this.token): string {
-    this.dir ??= mkdtempSync(join(tmpdir(), 'cit-kube-'));
-    const file = join(this.dir, `kubeconfig-${++this.idCounter}.yaml`);
-    writeFileSync(
-      file,
-      [
-        'apiVersion: v1',
-        'kind: Config',
-        'clusters:',
-        '- name: stand-in',
-        '  cluster:',
-        `    server: ${this.url}`,
-        // client-node refuses plain http unless TLS verification is explicitly off.
-        '    insecure-skip-tls-verify: true',
-        'users:',
-        '- name: stand-in-user',
-        '  user:',
-        `    token: ${token}`,
-        'contexts:',
-        '- name: stand-in',
-        '  context:',
-        '    cluster: stand-in',
-        '    user: stand-in-user',
-        `    namespace: ${namespace}`,
-        'current-context: stand-in',
-        '',
-      ].join('\n'),
-    );
-    return file;
+    return this.kubeconfigs.write(this.store.nextId(), this.url, token, namespace);
   }
 
   addNamespace(name: string): void {
-    this.namespaces.add(name);
+    this.store.namespaces.add(name);
   }
 
   addPod(
@@ -133,22 +66,7 @@ export class FakeKubeApi {
     name: string,
     opts: { labels?: Record<string, string>; containers?: string[] } = {},
   ): void {
-    this.namespaces.add(namespace);
-    const pod: FakePod = {
-      namespace,
-      name,
-      uid: `uid-${name}-${++this.idCounter}`,
-      labels: opts.labels ?? {},
-      creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-      resourceVersion: ++this.rv,
-      containers: (opts.containers ?? ['app']).map((c) => ({
-        name: c,
-        restartCount: 0,
-        instances: [this.newInstance()],
-      })),
-    };
-    this.pods.set(key(namespace, name), pod);
-    this.emit(pod, 'ADDED');
+    this.store.addPod(namespace, name, opts);
   }
 
   /** Appends lines to a container's current instance, with increasing RFC3339Nano timestamps, and sends them to followers. */
@@ -162,38 +80,12 @@ export class FakeKubeApi {
       /** Send followers only part of the bytes, ending mid-line, then cut them off. */ dropMidLine?: boolean;
     } = {},
   ): void {
-    const inst = this.current(namespace, pod, container);
-    const chunk: Buffer[] = [];
-    let ns = 0n;
-    for (const line of lines) {
-      if (!opts.sameTimestamp || ns === 0n) ns = this.nextNs();
-      const entry: LogEntry = {
-        ns,
-        ts: nsToRfc3339Nano(ns),
-        body: typeof line === 'string' ? Buffer.from(line) : line,
-      };
-      inst.lines.push(entry);
-      chunk.push(Buffer.from(entry.ts + ' '), entry.body, NEWLINE);
-    }
-    const data = Buffer.concat(chunk);
-    for (const res of inst.followers) {
-      const body = res.req.url?.includes('timestamps=true') ? data : stripTimestamps(inst, lines.length);
-      if (!opts.dropMidLine) {
-        res.write(body);
-        continue;
-      }
-      // A cut connection receives a prefix of the bytes and then nothing more.
-      inst.followers.delete(res);
-      this.streaming.delete(res);
-      res.write(body.subarray(0, Math.max(1, body.length - Math.ceil(body.length / 3) - 1)), () =>
-        res.socket?.destroy(),
-      );
-    }
+    this.logs.write(namespace, pod, container, lines, opts);
   }
 
   /** A large pre-rendered log for non-follow requests (`timestamps` prefixes included). */
   setRawLog(namespace: string, pod: string, container: string, body: Buffer): void {
-    this.container(namespace, pod, container).raw = body;
+    this.store.container(namespace, pod, container).raw = body;
   }
 
   /** Cuts every open streaming connection (log follows, watches, or both) mid-stream. */
@@ -209,30 +101,11 @@ export class FakeKubeApi {
 
   /** The container's current instance exits and a new one starts: followers' streams end, restartCount goes up. */
   restartPod(namespace: string, pod: string): void {
-    const p = this.pod(namespace, pod);
-    for (const c of p.containers) {
-      const old = c.instances[c.instances.length - 1];
-      old.terminated = true;
-      for (const res of old.followers) res.end();
-      old.followers.clear();
-      c.restartCount++;
-      c.instances.push(this.newInstance());
-    }
-    p.resourceVersion = ++this.rv;
-    this.emit(p, 'MODIFIED');
+    this.store.restartPod(namespace, pod);
   }
 
   deletePod(namespace: string, pod: string): void {
-    const p = this.pod(namespace, pod);
-    for (const c of p.containers) {
-      const inst = c.instances[c.instances.length - 1];
-      inst.terminated = true;
-      for (const res of inst.followers) res.end();
-      inst.followers.clear();
-    }
-    this.pods.delete(key(namespace, pod));
-    p.resourceVersion = ++this.rv;
-    this.emit(p, 'DELETED');
+    this.store.deletePod(namespace, pod);
   }
 
   /** Answers every following request with this refusal (401, or 403 for the given verb/resource/namespace) until cleared. */
@@ -242,13 +115,13 @@ export class FakeKubeApi {
 
   /** The lines of a container's current instance, as written (without timestamps). */
   linesOf(namespace: string, pod: string, container: string): string[] {
-    return this.current(namespace, pod, container).lines.map((l) => l.body.toString());
+    return this.store.current(namespace, pod, container).lines.map((l) => l.body.toString());
   }
 
   async close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    this.kubeconfigs.remove();
   }
 
   // ---- request handling ----
@@ -258,22 +131,22 @@ export class FakeKubeApi {
     const query = Object.fromEntries(url.searchParams);
     this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query });
     if (req.headers.authorization !== `Bearer ${this.token}`)
-      return this.status(res, 401, 'Unauthorized', 'Unauthorized');
+      return sendStatus(res, 401, 'Unauthorized', 'Unauthorized');
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     // /api/v1/namespaces/{ns}[/pods[/{name}[/log]]]
     if (parts[0] !== 'api' || parts[1] !== 'v1' || parts[2] !== 'namespaces' || !parts[3]) {
-      return this.status(res, 404, 'NotFound', 'the server could not find the requested resource');
+      return sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource');
     }
     const namespace = parts[3];
     const isWatch = query.watch === 'true' || query.watch === '1';
     const verb = parts[4] === 'pods' && !parts[5] ? (isWatch ? 'watch' : 'list') : 'get';
     const resource = parts[4] === undefined ? 'namespaces' : parts[6] === 'log' ? 'pods/log' : 'pods';
-    if (this.refusal && this.refuses(this.refusal, verb, resource, namespace)) {
-      if (this.refusal.status === 401) return this.status(res, 401, 'Unauthorized', 'Unauthorized');
+    if (this.refusal && refuses(this.refusal, verb, resource, namespace)) {
+      if (this.refusal.status === 401) return sendStatus(res, 401, 'Unauthorized', 'Unauthorized');
       const what = resource.includes('/')
         ? `resource "pods" in API group "" ... subresource "log"`
         : `resource "${resource}" in API group ""`;
-      return this.status(
+      return sendStatus(
         res,
         403,
         'Forbidden',
@@ -281,8 +154,8 @@ export class FakeKubeApi {
       );
     }
     if (parts.length === 4) {
-      if (!this.namespaces.has(namespace))
-        return this.status(res, 404, 'NotFound', `namespaces "${namespace}" not found`);
+      if (!this.store.namespaces.has(namespace))
+        return sendStatus(res, 404, 'NotFound', `namespaces "${namespace}" not found`);
       return json(res, 200, {
         kind: 'Namespace',
         apiVersion: 'v1',
@@ -291,259 +164,39 @@ export class FakeKubeApi {
       });
     }
     if (parts[4] !== 'pods')
-      return this.status(res, 404, 'NotFound', 'the server could not find the requested resource');
+      return sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource');
     if (parts.length === 5)
-      return isWatch ? this.watch(res, namespace, query) : this.list(res, namespace, query);
-    const pod = this.pods.get(key(namespace, parts[5]));
-    if (!pod) return this.status(res, 404, 'NotFound', `pods "${parts[5]}" not found`);
+      return isWatch
+        ? this.watches.serve(res, namespace, query, this.store.resourceVersion)
+        : this.list(res, namespace, query);
+    const pod = this.store.find(namespace, parts[5]);
+    if (!pod) return sendStatus(res, 404, 'NotFound', `pods "${parts[5]}" not found`);
     if (parts.length === 6) return json(res, 200, podJson(pod));
-    if (parts[6] === 'log') return this.log(res, pod, query);
-    return this.status(res, 404, 'NotFound', 'the server could not find the requested resource');
-  }
-
-  private refuses(r: Refusal, verb: string, resource: string, namespace: string): boolean {
-    if (r.status === 401) return true;
-    return (
-      (!r.verb || r.verb === verb) &&
-      (!r.resource || r.resource === resource) &&
-      (!r.namespace || r.namespace === namespace)
-    );
+    if (parts[6] === 'log') return this.logs.serve(res, pod, query);
+    return sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource');
   }
 
   private list(res: http.ServerResponse, namespace: string, query: Record<string, string>): void {
     const selector = parseSelector(query.labelSelector);
     // Like the real API: listing pods of a namespace that does not exist answers an empty list.
-    const items = [...this.pods.values()]
+    const items = this.store
+      .all()
       .filter((p) => p.namespace === namespace && selector(p.labels))
       .map(podJson);
     json(res, 200, {
       kind: 'PodList',
       apiVersion: 'v1',
-      metadata: { resourceVersion: String(this.rv) },
+      metadata: { resourceVersion: String(this.store.resourceVersion) },
       items,
     });
   }
-
-  private watch(res: http.ServerResponse, namespace: string, query: Record<string, string>): void {
-    const selector = parseSelector(query.labelSelector);
-    const since = Number(query.resourceVersion ?? this.rv);
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
-    res.flushHeaders();
-    const oldest = this.events[0]?.rv ?? this.rv;
-    if (since < oldest - 1 && this.events.length >= 1000) {
-      const status = statusJson(410, 'Expired', `too old resource version: ${since} (${oldest})`);
-      res.end(JSON.stringify({ type: 'ERROR', object: status }) + '\n');
-      return;
-    }
-    for (const e of this.events) {
-      if (e.rv > since && e.namespace === namespace && selector(labelsOf(e.object)))
-        res.write(JSON.stringify({ type: e.type, object: e.object }) + '\n');
-    }
-    const w = { res, namespace, selector };
-    this.watchers.add(w);
-    this.streaming.set(res, 'watch');
-    res.on('close', () => {
-      this.watchers.delete(w);
-      this.streaming.delete(res);
-    });
-  }
-
-  private log(res: http.ServerResponse, pod: FakePod, query: Record<string, string>): void {
-    const containerName = query.container || pod.containers[0].name;
-    const c = pod.containers.find((x) => x.name === containerName);
-    if (!c)
-      return this.status(
-        res,
-        400,
-        'BadRequest',
-        `container ${containerName} is not valid for pod ${pod.name}`,
-      );
-    const follow = query.follow === 'true';
-    const timestamps = query.timestamps === 'true';
-    if (c.raw && !follow) {
-      res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': String(c.raw.length) });
-      res.end(c.raw);
-      return;
-    }
-    let inst = c.instances[c.instances.length - 1];
-    if (query.previous === 'true') {
-      if (c.instances.length < 2) {
-        return this.status(
-          res,
-          400,
-          'BadRequest',
-          `previous terminated container "${c.name}" in pod "${pod.name}" not found`,
-        );
-      }
-      inst = c.instances[c.instances.length - 2];
-    }
-    let lines = inst.lines;
-    if (query.sinceTime) {
-      const since = parseRfc3339ToNs(query.sinceTime);
-      lines = lines.filter((l) => l.ns >= since);
-    } else if (query.sinceSeconds) {
-      const since = BigInt(Date.now() - Number(query.sinceSeconds) * 1000) * 1_000_000n;
-      lines = lines.filter((l) => l.ns >= since);
-    }
-    if (query.tailLines !== undefined)
-      lines = lines.slice(Math.max(0, lines.length - Number(query.tailLines)));
-    res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
-    // Like the API server: headers go out at once, before the first line.
-    res.flushHeaders();
-    const parts: Buffer[] = [];
-    for (const l of lines) {
-      if (timestamps) parts.push(Buffer.from(l.ts + ' '));
-      parts.push(l.body, NEWLINE);
-    }
-    if (parts.length) res.write(Buffer.concat(parts));
-    if (!follow || inst.terminated || query.previous === 'true') {
-      res.end();
-      return;
-    }
-    inst.followers.add(res);
-    this.streaming.set(res, 'log');
-    res.on('close', () => {
-      inst.followers.delete(res);
-      this.streaming.delete(res);
-    });
-  }
-
-  // ---- helpers ----
-
-  private status(res: http.ServerResponse, code: number, reason: string, message: string): void {
-    json(res, code, statusJson(code, reason, message));
-  }
-
-  private emit(pod: FakePod, type: WatchEvent['type']): void {
-    const object = podJson(pod);
-    const event: WatchEvent = { rv: pod.resourceVersion, namespace: pod.namespace, type, object };
-    this.events.push(event);
-    if (this.events.length > 1000) this.events.shift();
-    for (const w of this.watchers) {
-      if (w.namespace === pod.namespace && w.selector(pod.labels))
-        w.res.write(JSON.stringify({ type, object }) + '\n');
-    }
-  }
-
-  private newInstance(): ContainerInstance {
-    return {
-      id: `containerd://${(++this.idCounter).toString(16).padStart(12, '0')}`,
-      startedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-      lines: [],
-      terminated: false,
-      followers: new Set(),
-    };
-  }
-
-  private nextNs(): bigint {
-    const now = BigInt(Date.now()) * 1_000_000n;
-    // Strictly increasing, ~1 µs apart when written in a burst; some land in the same second as resumes ask for.
-    this.lastNs = now > this.lastNs ? now : this.lastNs + 1000n;
-    return this.lastNs;
-  }
-
-  private pod(namespace: string, name: string): FakePod {
-    const p = this.pods.get(key(namespace, name));
-    if (!p) throw new Error(`stand-in: no pod ${namespace}/${name}`);
-    return p;
-  }
-
-  private container(namespace: string, pod: string, container: string): FakeContainer {
-    const c = this.pod(namespace, pod).containers.find((x) => x.name === container);
-    if (!c) throw new Error(`stand-in: no container ${container} in ${namespace}/${pod}`);
-    return c;
-  }
-
-  private current(namespace: string, pod: string, container: string): ContainerInstance {
-    const c = this.container(namespace, pod, container);
-    return c.instances[c.instances.length - 1];
-  }
 }
 
-const NEWLINE = Buffer.from('\n');
-
-function stripTimestamps(inst: ContainerInstance, lastN: number): Buffer {
-  const parts: Buffer[] = [];
-  for (const l of inst.lines.slice(inst.lines.length - lastN)) parts.push(l.body, NEWLINE);
-  return Buffer.concat(parts);
-}
-
-function key(namespace: string, name: string): string {
-  return `${namespace}/${name}`;
-}
-
-function json(res: http.ServerResponse, code: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(code, {
-    'Content-Type': 'application/json',
-    'Content-Length': String(Buffer.byteLength(text)),
-  });
-  res.end(text);
-}
-
-function statusJson(code: number, reason: string, message: string): object {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
-}
-
-function labelsOf(object: unknown): Record<string, string> {
-  return ((object as { metadata?: { labels?: Record<string, string> } }).metadata?.labels ?? {}) as Record<
-    string,
-    string
-  >;
-}
-
-type Selector = (labels: Record<string, string>) => boolean;
-
-/** Equality-based label selectors: `a=b`, `a==b`, `a!=b`, `a`, `!a`, comma-separated. */
-function parseSelector(text: string | undefined): Selector {
-  if (!text) return () => true;
-  const terms = text
-    .split(',')
-    .map((t) => t.trim())
-    .filter(Boolean);
-  return (labels) =>
-    terms.every((t) => {
-      const ne = t.match(/^([^!=]+)!=(.*)$/);
-      if (ne) return labels[ne[1].trim()] !== ne[2].trim();
-      const eq = t.match(/^([^!=]+)==?(.*)$/);
-      if (eq) return labels[eq[1].trim()] === eq[2].trim();
-      if (t.startsWith('!')) return !(t.slice(1) in labels);
-      return t in labels;
-    });
-}
-
-function podJson(p: FakePod): object {
-  return {
-    kind: 'Pod',
-    apiVersion: 'v1',
-    metadata: {
-      name: p.name,
-      namespace: p.namespace,
-      uid: p.uid,
-      labels: p.labels,
-      resourceVersion: String(p.resourceVersion),
-      creationTimestamp: p.creationTimestamp,
-    },
-    spec: { containers: p.containers.map((c) => ({ name: c.name, image: `example/${c.name}:1` })) },
-    status: {
-      phase: 'Running',
-      startTime: p.creationTimestamp,
-      conditions: [{ type: 'Ready', status: 'True' }],
-      containerStatuses: p.containers.map((c) => {
-        const inst = c.instances[c.instances.length - 1];
-        return {
-          name: c.name,
-          ready: !inst.terminated,
-          restartCount: c.restartCount,
-          image: `example/${c.name}:1`,
-          imageID: '',
-          containerID: inst.id,
-          started: true,
-          state: inst.terminated
-            ? { terminated: { exitCode: 0, reason: 'Completed' } }
-            : { running: { startedAt: inst.startedAt } },
-        };
-      }),
-    },
-  };
+function refuses(r: Refusal, verb: string, resource: string, namespace: string): boolean {
+  if (r.status === 401) return true;
+  return (
+    (!r.verb || r.verb === verb) &&
+    (!r.resource || r.resource === resource) &&
+    (!r.namespace || r.namespace === namespace)
+  );
 }
