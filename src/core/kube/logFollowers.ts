@@ -1,9 +1,9 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../log';
 import type { LogStore } from '../logs/logStore';
-import { PodLogStream, type PodLogOptions, type PodLogTarget } from './podLogStream';
+import { PodLogStream, type LineSink, type PodLogOptions, type PodLogTarget } from './podLogStream';
 import { podSource, selectorSource } from './pods';
-import { SelectorLogStream } from './selectorLogStream';
+import { SelectorLogStream, type TaggedLineSink } from './selectorLogStream';
 
 export interface FollowedSource {
   source: string;
@@ -33,57 +33,40 @@ export class LogFollowers {
     const existing = this.streams.get(source);
     if (existing && !(existing.stream instanceof PodLogStream && existing.stream.state.kind === 'ended'))
       return source;
-    const stream = new PodLogStream(
-      kc,
-      target,
-      {
-        line: (buf, start, end, time) => this.store.appendBytes(source, buf, start, end, time),
-        notice: (text, time, level) => this.store.append(source, text, time, undefined, level),
-      },
-      this.logger,
-      options,
-    );
-    this.streams.set(source, {
-      stream,
-      info: {
-        source,
-        kind: 'pod',
-        describe: () => {
-          const s = stream.state;
-          return s.kind === 'retrying' || s.kind === 'ended' ? `${s.kind}: ${s.message}` : s.kind;
-        },
-      },
+    const stream = new PodLogStream(kc, target, this.sinkFor(source), this.logger, options);
+    return this.add(source, stream, 'pod', () => {
+      const s = stream.state;
+      return s.kind === 'retrying' || s.kind === 'ended' ? `${s.kind}: ${s.message}` : s.kind;
     });
-    stream.start();
-    return source;
   }
 
   followSelector(kc: KubeConfig, namespace: string, selector: string, options: PodLogOptions): string {
     const source = selectorSource(namespace, selector);
     if (this.streams.has(source)) return source;
-    const stream = new SelectorLogStream(
-      kc,
-      namespace,
-      selector,
-      {
-        line: (buf, start, end, time, tag) => this.store.appendBytes(source, buf, start, end, time, tag),
-        notice: (text, time, level, tag) => this.store.append(source, text, time, tag, level),
-      },
-      this.logger,
-      options,
-    );
-    this.streams.set(source, {
-      stream,
-      info: {
-        source,
-        kind: 'selector',
-        describe: () => {
-          const s = stream.state;
-          const pods = stream.pods();
-          return `${'message' in s ? `${s.kind}: ${s.message}` : s.kind}; pods: ${pods.join(', ') || 'none yet'}`;
-        },
-      },
+    const stream = new SelectorLogStream(kc, namespace, selector, this.sinkFor(source), this.logger, options);
+    return this.add(source, stream, 'selector', () => {
+      const s = stream.state;
+      const pods = stream.pods();
+      return `${'message' in s ? `${s.kind}: ${s.message}` : s.kind}; pods: ${pods.join(', ') || 'none yet'}`;
     });
+  }
+
+  /** Lines go into the store under the source name; a selector stream's lines carry their pod as tag. */
+  private sinkFor(source: string): LineSink & TaggedLineSink {
+    return {
+      line: (buf, start, end, time, tag?: string) =>
+        this.store.appendBytes(source, buf, start, end, time, tag),
+      notice: (text, time, level, tag?: string) => this.store.append(source, text, time, tag, level),
+    };
+  }
+
+  private add(
+    source: string,
+    stream: PodLogStream | SelectorLogStream,
+    kind: FollowedSource['kind'],
+    describe: () => string,
+  ): string {
+    this.streams.set(source, { stream, info: { source, kind, describe } });
     stream.start();
     return source;
   }
