@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeKubeApi } from '../kube/fakeApiServer';
 import { ContractGitHub } from '../github/contract';
+import { fixtureRepo } from '../github/standIn';
 
 export const GITHUB_REMOTE = 'https://github.com/acme/backend.git';
 export const DEV_TOKEN = 'dev-token-for-the-github-stand-in';
@@ -79,14 +80,7 @@ export async function startDevServices(options: {
     n++;
   }, options.tick ?? 1000);
 
-  const github = await ContractGitHub.start({
-    owner: 'acme',
-    repo: 'backend',
-    defaultBranch: 'main',
-    workflows: ['integration-tests.yml'],
-    inputs: { 'integration-tests.yml': ['test_path', 'environment', 'verbose', 'max_failures'] },
-    tokens: [DEV_TOKEN],
-  });
+  const github = await ContractGitHub.start(fixtureRepo(DEV_TOKEN));
   // The scheduled runs on the default branch, every 30 minutes, as the team's CI does.
   for (let i = 3; i >= 1; i--) {
     const createdAt = new Date(Date.now() - i * 30 * 60_000);

@@ -307,3 +307,16 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(s));
   });
 }
+
+/** The fixture codespace's repository as GitHub knows it: acme/backend with its integration workflow. */
+export const FIXTURE_WORKFLOW = 'integration-tests.yml';
+export function fixtureRepo(token: string): StandInOptions {
+  return {
+    owner: 'acme',
+    repo: 'backend',
+    defaultBranch: 'main',
+    workflows: [FIXTURE_WORKFLOW],
+    inputs: { [FIXTURE_WORKFLOW]: ['test_path', 'environment', 'verbose', 'max_failures'] },
+    tokens: [token],
+  };
+}

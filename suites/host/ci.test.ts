@@ -8,19 +8,13 @@ import { Commands, Views } from '../../src/ids';
 import type { ExtensionApi } from '../../src/extension';
 import type { TriggerResult } from '../../src/ci/trigger';
 import { ContractGitHub } from '../github/contract';
-import { integrationJob, type GitHubStandIn, type StandInOptions } from '../github/standIn';
+import { FIXTURE_WORKFLOW, fixtureRepo, integrationJob, type GitHubStandIn } from '../github/standIn';
 import { activateExtension, fixtureFolder, waitFor } from './helpers';
 import { ScriptedUi, addBareRemote, git, gitExtensionSees, setSettings } from './ciHelpers';
 
 const TOKEN = 'ghp_hostTestToken0123456789';
-const WF = 'integration-tests.yml';
-const options: StandInOptions = {
-  owner: 'acme',
-  repo: 'backend',
-  workflows: [WF],
-  inputs: { [WF]: ['test_path', 'environment', 'verbose', 'max_failures'] },
-  tokens: [TOKEN],
-};
+const WF = FIXTURE_WORKFLOW;
+const options = fixtureRepo(TOKEN);
 const answers = { test_path: '', environment: 'staging', verbose: 'true', max_failures: '3' };
 
 describe('CI: Trigger CI on Branch (stand-in GitHub behind Prism)', function () {

@@ -1,24 +1,10 @@
 // Run by `run.mjs --multi-root`: two copies of the fixture codespace as the folders of one workspace.
 import * as assert from 'node:assert';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { FolderTests } from '../../src/testing/folderTests';
 import { activateExtension, waitFor } from './helpers';
-import { INTEGRATION_DIR } from './testExplorerHelpers';
-
-/** The folder's TestItems by node id (ids are the integration folder's path, then the node id). */
-function itemsOf(ft: FolderTests): Map<string, vscode.TestItem> {
-  const root = join(ft.folder.uri.fsPath, INTEGRATION_DIR);
-  const map = new Map<string, vscode.TestItem>();
-  const walk = (c: vscode.TestItemCollection) =>
-    c.forEach((i) => {
-      if (i.id.startsWith(`${root}/`)) map.set(i.id.slice(root.length + 1), i);
-      walk(i.children);
-    });
-  walk(ft.controller.items);
-  return map;
-}
+import { itemsOf } from './testExplorerHelpers';
 
 describe('multi-root workspace: each folder with integration tests has its own tests', function () {
   this.timeout(120_000);

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { ExtensionApi } from '../../src/extension';
+import type { FolderTests } from '../../src/testing/folderTests';
 import { rmSync, writeFileSync } from 'node:fs';
 import { fixtureFolder, waitFor } from './helpers';
 import { freePort } from '../unit/support';
@@ -13,19 +14,23 @@ export function integrationDir(): string {
   return join(fixtureFolder().uri.fsPath, INTEGRATION_DIR);
 }
 
-/** Every TestItem of the folder's controller, by the pytest node id it stands for. */
-export function itemsByNodeId(api: ExtensionApi): Map<string, vscode.TestItem> {
+/** Every TestItem of one folder's controller, by the pytest node id it stands for. */
+export function itemsOf(ft: FolderTests): Map<string, vscode.TestItem> {
+  const root = join(ft.folder.uri.fsPath, INTEGRATION_DIR);
   const map = new Map<string, vscode.TestItem>();
-  const root = integrationDir();
-  for (const ft of api.testExplorer.folderTests()) {
-    const walk = (c: vscode.TestItemCollection) =>
-      c.forEach((i) => {
-        if (i.id.startsWith(`${root}/`)) map.set(i.id.slice(root.length + 1), i);
-        walk(i.children);
-      });
-    walk(ft.controller.items);
-  }
+  const walk = (c: vscode.TestItemCollection) =>
+    c.forEach((i) => {
+      if (i.id.startsWith(`${root}/`)) map.set(i.id.slice(root.length + 1), i);
+      walk(i.children);
+    });
+  walk(ft.controller.items);
   return map;
+}
+
+/** The fixture folder's TestItems by node id. */
+export function itemsByNodeId(api: ExtensionApi): Map<string, vscode.TestItem> {
+  const ft = api.testExplorer.folderTests().find((f) => f.folder.uri.fsPath === fixtureFolder().uri.fsPath);
+  return ft ? itemsOf(ft) : new Map();
 }
 
 /** Node ids of the runnable leaves (cases, functions without cases). */

@@ -6,18 +6,12 @@ import { dispatchWorkflow } from '../../../src/core/github/dispatch';
 import { GitHubApiError, type GitHubFailure } from '../../../src/core/github/errors';
 import { followRun, type FollowUpdate } from '../../../src/core/github/follower';
 import { ContractGitHub } from '../../github/contract';
-import { integrationJob, type GitHubStandIn, type StandInOptions } from '../../github/standIn';
+import { FIXTURE_WORKFLOW, fixtureRepo, integrationJob, type GitHubStandIn } from '../../github/standIn';
 import { pidAlive } from '../support';
 
 const TOKEN = 'ghp_standInToken1234567890';
-const WF = 'integration-tests.yml';
-const options: StandInOptions = {
-  owner: 'acme',
-  repo: 'backend',
-  workflows: [WF],
-  inputs: { [WF]: ['test_path', 'environment', 'verbose', 'max_failures'] },
-  tokens: [TOKEN],
-};
+const WF = FIXTURE_WORKFLOW;
+const options = fixtureRepo(TOKEN);
 
 describe('github client against the stand-in behind Prism (GitHub OpenAPI contract)', function () {
   this.timeout(180_000);
