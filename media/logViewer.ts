@@ -4,18 +4,18 @@
 //   logViewer/viewState.ts   the host API and the state kept across reloads
 //   logViewer/lines.ts       the page's lines, in columns, bounded
 //   logViewer/pane.ts        one virtualized list of rows; logViewer/ansiSpans.ts its coloured text
-//   logViewer/panes.ts       merged or side by side
+//   logViewer/panes.ts       merged or side by side, laid out again on every resize
+//   logViewer/personScroll.ts who moved a list: only the person stops it following
 //   logViewer/toolbar.ts     filter, levels, layout, follow, copy, save, clear, status
 //   logViewer/hostMessages.ts what the host sends
 import type { HostMessage } from '../src/logs/viewerProtocol';
 import { onHostMessage } from './logViewer/hostMessages';
-import { buildPanes, panes } from './logViewer/panes';
+import { buildPanes } from './logViewer/panes';
 import { syncToolbar, wireToolbar } from './logViewer/toolbar';
-import { host, view } from './logViewer/viewState';
+import { host } from './logViewer/viewState';
 
 wireToolbar();
 window.addEventListener('message', (e: MessageEvent<HostMessage>) => onHostMessage(e.data));
-window.addEventListener('resize', () => panes.forEach((p) => p.layout(view.state.follow && p.atBottom)));
 
 buildPanes();
 syncToolbar();

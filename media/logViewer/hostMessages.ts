@@ -18,7 +18,6 @@ export function onHostMessage(m: HostMessage): void {
       host.setState(view.state);
       return;
     case 'lines': {
-      const bottom = panes.map((p) => p.atBottom);
       const sourcesBefore = lines.sources.length;
       const start = addLines(m.lines, m.keepPerSource);
       const moved = trimLines();
@@ -31,8 +30,8 @@ export function onHostMessage(m: HostMessage): void {
           if (moved) p.remap(moved);
           p.append(from);
         }
-        // Follow only while at the bottom: a reader scrolled up keeps their place.
-        panes.forEach((p, k) => p.layout(view.state.follow && bottom[k]));
+        // A following pane shows the new last line; a reader who scrolled up keeps their place.
+        for (const p of panes) p.layout();
       }
       updateStatus(m.skipped ? `${m.skipped.toLocaleString()} lines skipped while the view caught up` : '');
       return;
@@ -62,6 +61,8 @@ export function onHostMessage(m: HostMessage): void {
         panes: panes.length,
         filterError: view.filter.ok ? null : view.filter.error,
         following: view.state.follow,
+        toolbarHeight: document.getElementById('toolbar')!.getBoundingClientRect().height,
+        pageWidth: document.documentElement.clientWidth,
       });
       return;
   }

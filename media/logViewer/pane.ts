@@ -4,6 +4,7 @@ import type { RenderedRow } from '../../src/logs/viewerProtocol';
 import { sourceLabel } from '../../src/logs/sourceLabel';
 import { clock, lines } from './lines';
 import { setAnsiText } from './ansiSpans';
+import { heldOn, onPersonScrollUp } from './personScroll';
 import { view } from './viewState';
 
 /** Fixed row height: logViewer.css sets the same 18px, the scroll arithmetic depends on it. */
@@ -13,7 +14,8 @@ const MAX_SCROLL_PX = 8_000_000;
 
 export class Pane {
   readonly el = document.createElement('div');
-  private readonly scroller = document.createElement('div');
+  /** The scrolling list (panes.ts watches its size). */
+  readonly scroller = document.createElement('div');
   private readonly spacer = document.createElement('div');
   private readonly layer = document.createElement('div');
   private rows: HTMLDivElement[] = [];
@@ -23,6 +25,12 @@ export class Pane {
   private selA = -1;
   private selB = -1;
   private frame = 0;
+  /**
+   * Whether this pane stays on its last line while Follow is on. Only the person clears it, by scrolling
+   * up; a layout change never does (the toolbar wrapping, a resize, the panel hidden and shown).
+   */
+  private pinned = true;
+  private lastTop = 0;
 
   constructor(
     /** The source index this pane shows; -1: all (merged). */
@@ -42,13 +50,38 @@ export class Pane {
     this.layer.className = 'layer';
     this.scroller.append(this.spacer, this.layer);
     this.el.appendChild(this.scroller);
-    this.scroller.addEventListener('scroll', () => this.requestRender(), { passive: true });
+    this.scroller.addEventListener('scroll', () => this.onScroll(), { passive: true });
+    onPersonScrollUp(this.scroller, () => {
+      if (this.scroller.scrollHeight > this.scroller.clientHeight) this.pinned = false;
+    });
     this.layer.addEventListener('click', (e) => this.onClick(e));
   }
 
   get atBottom(): boolean {
     const s = this.scroller;
     return s.scrollTop + s.clientHeight >= s.scrollHeight - ROW_H / 2;
+  }
+
+  /** Whether new lines and resizes keep the last line in view (not while the person drags the list). */
+  get following(): boolean {
+    return view.state.follow && this.pinned && !heldOn(this.scroller);
+  }
+
+  /** Follows again from the last line (the Follow button, a new filter, "scroll to the bottom"). */
+  follow(): void {
+    this.pinned = true;
+    this.layout();
+  }
+
+  private onScroll(): void {
+    const s = this.scroller;
+    const up = s.scrollTop < this.lastTop;
+    this.lastTop = s.scrollTop;
+    if (this.atBottom) this.pinned = true;
+    else if (heldOn(s)) this.pinned &&= !up;
+    // Not the person: the layout moved the list, so a following pane goes back to its last line.
+    else if (this.following) s.scrollTop = s.scrollHeight;
+    this.requestRender();
   }
 
   rebuild(): void {
@@ -88,12 +121,14 @@ export class Pane {
     [this.selA, this.selB] = selA >= 0 && selB >= 0 ? [at(selA), at(selB)] : [-1, -1];
     if (this.selA < 0 || this.selB < 0) this.selA = this.selB = -1;
     const exact = this.idx.length * ROW_H <= MAX_SCROLL_PX;
-    if (goneAbove && exact && !this.atBottom) this.scroller.scrollTop -= goneAbove * ROW_H;
+    if (goneAbove && exact && !this.following) this.scroller.scrollTop -= goneAbove * ROW_H;
   }
 
-  /** Shows the first or the last line. */
+  /** Shows the first line (and stops following) or the last (and follows again). */
   scrollTo(where: 'top' | 'bottom'): void {
-    this.scroller.scrollTop = where === 'top' ? 0 : this.scroller.scrollHeight;
+    if (where === 'bottom') return this.follow();
+    this.pinned = false;
+    this.scroller.scrollTop = 0;
     this.render();
   }
 
@@ -101,10 +136,11 @@ export class Pane {
     return Math.max(1, Math.ceil(this.scroller.clientHeight / ROW_H) + 1);
   }
 
-  layout(scrollToEnd: boolean): void {
+  /** Sizes the list to its lines and, while following, shows the last: after new lines and every resize. */
+  layout(): void {
     const h = Math.min(this.idx.length * ROW_H, MAX_SCROLL_PX);
     this.spacer.style.height = `${h}px`;
-    if (scrollToEnd) this.scroller.scrollTop = this.scroller.scrollHeight;
+    if (this.following) this.scroller.scrollTop = this.scroller.scrollHeight;
     this.render();
   }
 
@@ -181,12 +217,19 @@ export class Pane {
     return this.idx.slice(Math.min(this.selA, this.selB), Math.max(this.selA, this.selB) + 1);
   }
 
+  /** The rows the person sees, at least in part (the pool holds one more than fits). */
   visibleRows(): RenderedRow[] {
     const out: RenderedRow[] = [];
+    const s = this.scroller;
+    const top = s.getBoundingClientRect().top + s.clientTop;
+    const bottom = top + s.clientHeight;
     for (const row of this.rows) {
       if (row.hidden) continue;
+      const box = row.getBoundingClientRect();
+      if (box.bottom <= top || box.top >= bottom) continue;
       const i = this.idx[Number(row.dataset.pos)];
       out.push({
+        whole: box.top >= top - 0.5 && box.bottom <= bottom + 0.5,
         source: lines.sources[lines.src[i]],
         tag: lines.tag[i],
         time: row.children[0].textContent ?? '',

@@ -55,7 +55,7 @@ export function wireToolbar(): void {
   );
   followBtn.addEventListener('click', () => {
     view.state = { ...view.state, follow: !view.state.follow };
-    if (view.state.follow) for (const p of panes) p.layout(true);
+    if (view.state.follow) for (const p of panes) p.follow();
     syncToolbar();
     saveState();
   });
@@ -113,7 +113,7 @@ export function applyFilter(f: ViewerFilter): void {
   view.state = { ...view.state, filter: f };
   view.filter = compileFilter(f);
   for (const p of panes) p.rebuild();
-  for (const p of panes) p.layout(view.state.follow);
+  for (const p of panes) p.follow();
   syncToolbar();
   saveState();
 }

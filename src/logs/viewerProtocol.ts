@@ -71,6 +71,8 @@ export interface RenderedRow {
   level: LogLevel;
   /** The row's text as the page shows it (textContent of the text cell). */
   text: string;
+  /** Wholly inside its pane's view; false when cut by the view's edge. */
+  whole: boolean;
 }
 
 export type WebviewMessage =
@@ -91,7 +93,12 @@ export type WebviewMessage =
       shownLines: number;
       panes: number;
       filterError: string | null;
+      /** The Follow button is on. */
       following: boolean;
+      /** Height of the toolbar in CSS px: it wraps to more rows as the editor narrows or the status grows. */
+      toolbarHeight: number;
+      /** Width of the page in CSS px (the editor group's width). */
+      pageWidth: number;
     };
 
 export const VIEW_TYPE = 'codespaceTests.logViewer';
