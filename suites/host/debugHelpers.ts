@@ -1,6 +1,6 @@
 // Helpers of the debug extension-host suites.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -15,27 +15,32 @@ const STUB_ID = 'ms-python.debugpy';
  */
 export async function installDebugpyStandIn(repoRoot: string): Promise<() => Promise<void>> {
   const dir = mkdtempSync(join(tmpdir(), 'cit-debugpy-stub-'));
-  cpSync(join(repoRoot, 'suites/fixtures/debugpy-stub'), dir, { recursive: true });
-  const vsix = join(dir, 'debugpy-stub.vsix');
-  execFileSync(
-    process.execPath,
-    [
-      join(repoRoot, 'node_modules/@vscode/vsce/vsce'),
-      'package',
-      '--no-dependencies',
-      '--allow-missing-repository',
-      '--skip-license',
-      '-o',
-      vsix,
-    ],
-    { cwd: dir, stdio: 'ignore', timeout: 60_000 },
-  );
-  await vscode.commands.executeCommand('workbench.extensions.installExtension', vscode.Uri.file(vsix));
-  await waitFor(
-    'the debugpy stand-in to be installed',
-    () => vscode.extensions.getExtension(STUB_ID),
-    60_000,
-  );
+  try {
+    cpSync(join(repoRoot, 'suites/fixtures/debugpy-stub'), dir, { recursive: true });
+    const vsix = join(dir, 'debugpy-stub.vsix');
+    execFileSync(
+      process.execPath,
+      [
+        join(repoRoot, 'node_modules/@vscode/vsce/vsce'),
+        'package',
+        '--no-dependencies',
+        '--allow-missing-repository',
+        '--skip-license',
+        '-o',
+        vsix,
+      ],
+      { cwd: dir, stdio: 'ignore', timeout: 60_000 },
+    );
+    await vscode.commands.executeCommand('workbench.extensions.installExtension', vscode.Uri.file(vsix));
+    await waitFor(
+      'the debugpy stand-in to be installed',
+      () => vscode.extensions.getExtension(STUB_ID),
+      60_000,
+    );
+  } finally {
+    // VS Code keeps its own copy of an installed extension: the package and its sources can go.
+    rmSync(dir, { recursive: true, force: true });
+  }
   return async () => {
     await vscode.commands.executeCommand('workbench.extensions.uninstallExtension', STUB_ID);
   };

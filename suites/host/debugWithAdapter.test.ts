@@ -1,5 +1,5 @@
 import * as assert from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -21,6 +21,8 @@ describe('debugging with a real debugpy adapter behind VS Code', function () {
   let api: ExtensionApi;
   let uninstall: (() => Promise<void>) | undefined;
   let stops: StopWatcher;
+  /** The test's own Django database, in a folder of its own (removed after). */
+  let dbDir: string | undefined;
   const errors: string[] = [];
 
   before(async () => {
@@ -32,7 +34,8 @@ describe('debugging with a real debugpy adapter behind VS Code', function () {
       debugpyExtensionMissing: async (m) => void errors.push(m),
       error: async (m) => void errors.push(m),
     };
-    const db = join(tmpdir(), `cit-debug-${Date.now()}.sqlite3`);
+    dbDir = mkdtempSync(join(tmpdir(), 'cit-debug-'));
+    const db = join(dbDir, 'db.sqlite3');
     await migrate(db);
     await setSetting('django.env', { DJANGO_DB_PATH: db });
     await setSetting('django.port', await freePort());
@@ -46,6 +49,7 @@ describe('debugging with a real debugpy adapter behind VS Code', function () {
     await setSetting('django.env', undefined);
     await setSetting('django.port', undefined);
     await uninstall?.();
+    if (dbDir) rmSync(dbDir, { recursive: true, force: true });
   });
 
   it('Debug on one test stops at its breakpoint, shows a local, and the result lands in the run', async () => {
