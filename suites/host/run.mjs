@@ -23,6 +23,7 @@ import {
   launchChromium,
   workbenchUrl,
   extensionHostLogs,
+  defaultVscode,
 } from './vscodeServer.mjs';
 
 // Parsed in main(), so other scripts can import copyFixture without this command line.
@@ -35,6 +36,8 @@ const readOptions = () =>
       timeout: { type: 'string', default: String(30 * 60) },
       // Two copies of the fixture in one multi-root workspace; runs the multiRoot*.test files only.
       'multi-root': { type: 'boolean', default: false },
+      // Which installed VS Code runs the suites: 1.139 (current) or 1.96 (the oldest engines.vscode claims).
+      vscode: { type: 'string', default: defaultVscode },
     },
   }).values;
 
@@ -90,11 +93,13 @@ async function main() {
       HOST_SUITE_NAME: suite,
       FIXTURE_WORKSPACE: multiRoot ? join(workspace, 'backend-a') : workspace,
       HOST_LAYOUT: multiRoot ? 'multi-root' : 'folder',
+      HOST_VSCODE: values.vscode,
       CIT_ARTIFACTS: outDir,
       ...(values.filter ? { TEST_FILTER: values.filter } : {}),
       ...(values.grep ? { TEST_GREP: values.grep } : {}),
     },
     log: (s) => hostLog.push(s),
+    vscode: values.vscode,
   });
   const browser = await launchChromium();
   let exitCode = 1;
@@ -167,7 +172,8 @@ async function main() {
     exitCode = 1;
     reason = 'the extension-host tests reported no results';
   }
-  if (reason) console.error(`[host:${suite}] FAILED: ${reason}. Artifacts: ${outDir}`);
+  if (reason)
+    console.error(`[host:${suite}] FAILED on VS Code ${values.vscode}: ${reason}. Artifacts: ${outDir}`);
   else console.error(`[host:${suite}] passed. Screenshot: ${join(outDir, 'workbench.png')}`);
   process.exit(exitCode);
 }
