@@ -95,6 +95,8 @@ async function main() {
       HOST_LAYOUT: multiRoot ? 'multi-root' : 'folder',
       HOST_VSCODE: values.vscode,
       CIT_ARTIFACTS: outDir,
+      // This runner can shoot the workbench: tests ask through this file (see screenshots.ts).
+      CIT_SCREENSHOT_REQUESTS: join(outDir, 'screenshot-requests'),
       ...(values.filter ? { TEST_FILTER: values.filter } : {}),
       ...(values.grep ? { TEST_GREP: values.grep } : {}),
     },
@@ -136,7 +138,10 @@ async function main() {
       const names = readFileSync(requests, 'utf8').split('\n').filter(Boolean);
       busy = true;
       for (; taken < names.length; taken++) {
-        const name = names[taken].replace(/[^\w.-]/g, '_');
+        // "name" or "name<TAB>selector": shoot once the selector shows (or after 10 s, to show what is there).
+        const [raw, visible] = names[taken].split('\t');
+        const name = raw.replace(/[^\w.-]/g, '_');
+        if (visible) await page.waitForSelector(visible, { timeout: 10_000 }).catch(() => {});
         await page.screenshot({ path: join(outDir, `${name}.png`) }).catch(() => {});
       }
       busy = false;
