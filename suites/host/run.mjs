@@ -120,7 +120,9 @@ async function main() {
       extensionPath: repoRoot,
       testsPath: join(repoRoot, 'out/suites/host/index.js'),
     });
-    await page.goto(url);
+    // Only the navigation itself: the workbench's own loading is covered by the run's timeout (a loaded
+    // machine takes longer than playwright's 30 s to fire "load").
+    await page.goto(url, { waitUntil: 'commit', timeout: 120_000 });
     // The suite's reporter writes mocha.log (see index.ts): show it live.
     const mochaLog = join(outDir, 'mocha.log');
     let shown = 0;
