@@ -46,6 +46,7 @@ if (existsSync('media/logViewer.ts')) {
 if (!production) {
   const tests = [
     ...findTests('suites/unit'),
+    ...findTests('suites/integration'),
     ...findTests('suites/host'),
     ...findTests('suites/bench'),
     ...findTests('suites/dev'),

@@ -19,6 +19,12 @@ export function findCompiledTests(dir: string, filter?: string): string[] {
   return out.sort();
 }
 
+/** Watches a run for what a tier forbids; each failure it reports counts as one failed test. */
+export interface Audit {
+  running(file: string | undefined, title: string): void;
+  failures(): string[];
+}
+
 /** Runs mocha on compiled test files; resolves with the counts (also written to `resultsFile`). */
 export function runMocha(options: {
   suite: string;
@@ -28,13 +34,14 @@ export function runMocha(options: {
   grep?: string;
   color?: boolean;
   print?: (...args: unknown[]) => void;
+  audit?: Audit;
 }): Promise<SuiteCounts> {
   // Loaded at run time: in the extension host, from the repository's node_modules.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Mocha = require('mocha') as typeof import('mocha');
+  const print = options.print ?? ((...a: unknown[]) => console.log(...a));
   // Mocha keeps the console.log it saw when first loaded; look it up at call time instead.
-  (Mocha.reporters.Base as unknown as { consoleLog: typeof console.log }).consoleLog =
-    options.print ?? ((...a) => console.log(...a));
+  (Mocha.reporters.Base as unknown as { consoleLog: typeof console.log }).consoleLog = print;
   const mocha = new Mocha({
     ui: 'bdd',
     timeout: options.timeoutMs,
@@ -43,21 +50,35 @@ export function runMocha(options: {
   });
   if (options.grep) mocha.grep(options.grep);
   for (const f of options.files) mocha.addFile(f);
+  const finish = (counts: SuiteCounts) => {
+    for (const failure of options.audit?.failures() ?? []) {
+      print(`  ${options.suite}: ${failure}`);
+      counts.failed += 1;
+    }
+    if (options.resultsFile) {
+      mkdirSync(dirname(options.resultsFile), { recursive: true });
+      writeFileSync(options.resultsFile, JSON.stringify(counts));
+    }
+    return counts;
+  };
   return new Promise((resolve) => {
-    const runner = mocha.run();
+    let runner: ReturnType<typeof mocha.run>;
+    try {
+      runner = mocha.run();
+    } catch (e) {
+      // A test file that throws while loading: report it instead of leaving the run without results.
+      print(`  ${options.suite}: a test file failed to load: ${(e as Error).stack ?? e}`);
+      resolve(finish({ suite: options.suite, passed: 0, failed: 1, pending: 0 }));
+      return;
+    }
+    const audit = options.audit;
+    if (audit) {
+      runner.on('hook', (h) => audit.running(h.file, h.fullTitle()));
+      runner.on('test', (t) => audit.running(t.file, t.fullTitle()));
+    }
     runner.on('end', () => {
       const s = runner.stats ?? { passes: 0, failures: 0, pending: 0 };
-      const counts: SuiteCounts = {
-        suite: options.suite,
-        passed: s.passes,
-        failed: s.failures,
-        pending: s.pending,
-      };
-      if (options.resultsFile) {
-        mkdirSync(dirname(options.resultsFile), { recursive: true });
-        writeFileSync(options.resultsFile, JSON.stringify(counts));
-      }
-      resolve(counts);
+      resolve(finish({ suite: options.suite, passed: s.passes, failed: s.failures, pending: s.pending }));
     });
   });
 }

@@ -15,4 +15,6 @@ if (stale && !process.env.SKIP_NPM_CI) {
 }
 if (!process.argv.includes('--node-only')) {
   execFileSync('bash', [join(root, 'suites/host/install.sh')], { cwd: root, stdio: 'inherit' });
+  // The oldest VS Code that engines.vscode claims, for the host-1.96 tiers of npm test.
+  execFileSync('bash', [join(root, 'suites/host/install.sh'), '4.96.4'], { cwd: root, stdio: 'inherit' });
 }

@@ -1,4 +1,5 @@
-// npm test: the unit suites under Node, then the extension-host suites in a real VS Code.
+// npm test: the unit and integration suites under Node, then the extension-host suites in a real VS Code
+// (the current one and the oldest we claim).
 // Ends with one line "N passed, N failed" summing every suite.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -18,10 +19,38 @@ const tiers = [
     name: 'unit',
     cmd: ['node', [join(root, 'out/suites/unit/index.js')], { RESULTS_FILE: join(results, 'unit.json') }],
   },
+  {
+    name: 'integration',
+    cmd: [
+      'node',
+      [join(root, 'out/suites/integration/index.js')],
+      { RESULTS_FILE: join(results, 'integration.json') },
+    ],
+  },
   { name: 'host', cmd: ['node', [join(root, 'suites/host/run.mjs'), '--suite', 'host'], {}] },
   {
     name: 'host-multiroot',
     cmd: ['node', [join(root, 'suites/host/run.mjs'), '--suite', 'host-multiroot', '--multi-root'], {}],
+  },
+  // The same host suites on the oldest VS Code that engines.vscode claims.
+  {
+    name: 'host-1.96',
+    cmd: ['node', [join(root, 'suites/host/run.mjs'), '--suite', 'host-1.96', '--vscode', '1.96'], {}],
+  },
+  {
+    name: 'host-1.96-multiroot',
+    cmd: [
+      'node',
+      [
+        join(root, 'suites/host/run.mjs'),
+        '--suite',
+        'host-1.96-multiroot',
+        '--vscode',
+        '1.96',
+        '--multi-root',
+      ],
+      {},
+    ],
   },
   {
     name: 'e2e',

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../../src/ids';
 import type { ExtensionApi } from '../../src/extension';
 import { activateExtension, fixtureFolder, waitFor } from './helpers';
-import { screenshot } from './screenshots';
+import { screenshot, screenshotChannel } from './screenshots';
 
 describe('activation in the fixture codespace', () => {
   let api: ExtensionApi;
@@ -35,11 +35,24 @@ describe('activation in the fixture codespace', () => {
     assert.deepStrictEqual(api.loggedErrors(), []);
   });
 
-  it('shows the workbench with the fixture codespace open', async () => {
-    await vscode.commands.executeCommand('workbench.view.testing.focus');
-    // The Testing view renders its tree asynchronously after it gains focus.
-    await new Promise((r) => setTimeout(r, 2000));
-    const shot = await screenshot('activated-testing-view');
-    assert.ok(shot, 'a screenshot of the workbench is saved');
-  });
+  // What can be checked of the workbench itself depends on the runner: the server host (run.mjs) can
+  // shoot its page; the desktop runner (desktop.mjs) cannot, and checks that the view opens.
+  if (screenshotChannel()) {
+    it('shows the workbench with the fixture codespace open (screenshot)', async () => {
+      await vscode.commands.executeCommand('workbench.view.testing.focus');
+      // The Testing view renders its tree after it gains focus: shoot once a test row shows.
+      const shot = await screenshot('activated-testing-view', 30_000, '.test-explorer .monaco-list-row');
+      assert.ok(shot, 'a screenshot of the workbench is saved');
+    });
+  } else {
+    it('opens the Testing view on the fixture codespace', async () => {
+      await assert.doesNotReject(
+        Promise.resolve(vscode.commands.executeCommand('workbench.view.testing.focus')),
+      );
+      assert.deepStrictEqual(
+        vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath),
+        [fixtureFolder().uri.fsPath],
+      );
+    });
+  }
 });

@@ -23,6 +23,7 @@ import {
   launchChromium,
   workbenchUrl,
   extensionHostLogs,
+  defaultVscode,
 } from './vscodeServer.mjs';
 
 // Parsed in main(), so other scripts can import copyFixture without this command line.
@@ -35,6 +36,8 @@ const readOptions = () =>
       timeout: { type: 'string', default: String(30 * 60) },
       // Two copies of the fixture in one multi-root workspace; runs the multiRoot*.test files only.
       'multi-root': { type: 'boolean', default: false },
+      // Which installed VS Code runs the suites: 1.139 (current) or 1.96 (the oldest engines.vscode claims).
+      vscode: { type: 'string', default: defaultVscode },
     },
   }).values;
 
@@ -90,11 +93,15 @@ async function main() {
       HOST_SUITE_NAME: suite,
       FIXTURE_WORKSPACE: multiRoot ? join(workspace, 'backend-a') : workspace,
       HOST_LAYOUT: multiRoot ? 'multi-root' : 'folder',
+      HOST_VSCODE: values.vscode,
       CIT_ARTIFACTS: outDir,
+      // This runner can shoot the workbench: tests ask through this file (see screenshots.ts).
+      CIT_SCREENSHOT_REQUESTS: join(outDir, 'screenshot-requests'),
       ...(values.filter ? { TEST_FILTER: values.filter } : {}),
       ...(values.grep ? { TEST_GREP: values.grep } : {}),
     },
     log: (s) => hostLog.push(s),
+    vscode: values.vscode,
   });
   const browser = await launchChromium();
   let exitCode = 1;
@@ -113,7 +120,9 @@ async function main() {
       extensionPath: repoRoot,
       testsPath: join(repoRoot, 'out/suites/host/index.js'),
     });
-    await page.goto(url);
+    // Only the navigation itself: the workbench's own loading is covered by the run's timeout (a loaded
+    // machine takes longer than playwright's 30 s to fire "load").
+    await page.goto(url, { waitUntil: 'commit', timeout: 120_000 });
     // The suite's reporter writes mocha.log (see index.ts): show it live.
     const mochaLog = join(outDir, 'mocha.log');
     let shown = 0;
@@ -131,7 +140,10 @@ async function main() {
       const names = readFileSync(requests, 'utf8').split('\n').filter(Boolean);
       busy = true;
       for (; taken < names.length; taken++) {
-        const name = names[taken].replace(/[^\w.-]/g, '_');
+        // "name" or "name<TAB>selector": shoot once the selector shows (or after 10 s, to show what is there).
+        const [raw, visible] = names[taken].split('\t');
+        const name = raw.replace(/[^\w.-]/g, '_');
+        if (visible) await page.waitForSelector(visible, { timeout: 10_000 }).catch(() => {});
         await page.screenshot({ path: join(outDir, `${name}.png`) }).catch(() => {});
       }
       busy = false;
@@ -167,7 +179,8 @@ async function main() {
     exitCode = 1;
     reason = 'the extension-host tests reported no results';
   }
-  if (reason) console.error(`[host:${suite}] FAILED: ${reason}. Artifacts: ${outDir}`);
+  if (reason)
+    console.error(`[host:${suite}] FAILED on VS Code ${values.vscode}: ${reason}. Artifacts: ${outDir}`);
   else console.error(`[host:${suite}] passed. Screenshot: ${join(outDir, 'workbench.png')}`);
   process.exit(exitCode);
 }

