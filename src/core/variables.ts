@@ -1,3 +1,5 @@
+import { parseEnv } from 'node:util';
+
 /** Expands `${workspaceFolder}`, `${env:NAME}` and `${userHome}` in settings values (strings, arrays, objects). */
 export function expandVariables<T>(
   value: T,
@@ -26,25 +28,57 @@ export function expandVariables<T>(
   return value;
 }
 
-/** Parses a `.env` file: `KEY=value`, `export KEY=value`, quotes, `#` comments. Malformed lines are skipped. */
+/** The start of an assignment line: optional `export`, a name, `=`. */
+const ASSIGNMENT = /[ \t]*(?:export[ \t]+)?([A-Za-z_][\w.]*)[ \t]*=[ \t]*/y;
+
+/**
+ * Parses a `.env` file with Node's own parser (`util.parseEnv`: quotes, multi-line quoted values, `\n` in
+ * double quotes, `#` comments). Node 20's parser glues a line without `=` to the next key, loses the rest
+ * of the file after a line starting with `=`, reads `\r`-only files as one line, and is quadratic on many
+ * lines without `=`; so the lines are cut into assignments here first, in linear time, and anything else
+ * (blank lines, comments, malformed lines, a quote never closed) is skipped. Values holding a NUL are
+ * dropped: no process can receive them.
+ */
 export function parseEnvFile(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (!line || line.startsWith('#')) continue;
-    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*)$/.exec(line);
+  const src = text.replace(/\r\n?/g, '\n');
+  const nextQuote = quoteFinder(src);
+  const assignments: string[] = [];
+  for (let pos = 0; pos < src.length;) {
+    let end = src.indexOf('\n', pos);
+    if (end < 0) end = src.length;
+    ASSIGNMENT.lastIndex = pos;
+    const m = ASSIGNMENT.exec(src);
+    pos = end + 1;
     if (!m) continue;
-    let v = m[2];
-    const q = v[0];
-    if ((q === '"' || q === "'") && v.length >= 2 && v.endsWith(q)) {
-      v = v.slice(1, -1);
-      if (q === '"') v = v.replace(/\\n/g, '\n').replace(/\\"/g, '"');
-    } else {
-      v = v.replace(/\s+#.*$/, '');
+    const valueAt = ASSIGNMENT.lastIndex;
+    const quote = src[valueAt];
+    if (quote === '"' || quote === "'" || quote === '`') {
+      const close = nextQuote(quote, valueAt + 1);
+      if (close < 0) continue;
+      if (close > end) {
+        end = src.indexOf('\n', close);
+        if (end < 0) end = src.length;
+        pos = end + 1;
+      }
     }
-    out[m[1]] = v;
+    assignments.push(`${m[1]}=${src.slice(valueAt, end)}`);
   }
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(parseEnv(assignments.join('\n')) as Record<string, string>))
+    if (!key.includes('\0') && !value.includes('\0')) out[key] = value;
   return out;
+}
+
+/** `src.indexOf(quote, from)` for increasing `from`, each character searched at most once per quote. */
+function quoteFinder(src: string): (quote: string, from: number) => number {
+  const last = new Map<string, { from: number; at: number }>();
+  return (quote, from) => {
+    const hit = last.get(quote);
+    if (hit && from >= hit.from && (hit.at < 0 || hit.at >= from)) return hit.at;
+    const at = src.indexOf(quote, from);
+    last.set(quote, { from, at });
+    return at;
+  };
 }
 
 /** Splits a command line into words, honouring single and double quotes (no shell). */

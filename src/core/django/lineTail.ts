@@ -1,3 +1,5 @@
+import { stripVTControlCharacters } from 'node:util';
+
 /** The last N lines a process printed, kept for crash reports ("the server's last 50 lines"). */
 export class LineTail {
   private readonly lines: string[] = [];
@@ -19,10 +21,7 @@ export class LineTail {
   }
 }
 
-// eslint-disable-next-line no-control-regex
-const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)/g;
-
 /** A line without terminal color codes, for the log store, detection and crash reports. */
 export function stripAnsi(text: string): string {
-  return text.replace(ANSI, '');
+  return stripVTControlCharacters(text);
 }

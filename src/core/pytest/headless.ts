@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { CancelToken } from '../cancel';
 import type { Logger } from '../log';
+import { readSettingsFile, settingOr } from '../settingsFile';
 import { expandVariables } from '../variables';
 import { findGoverningIni } from './ini';
 import { launchFromSettings, type LaunchSettings, type PytestLaunch } from './launch';
@@ -14,16 +14,10 @@ export async function workspaceSettings(
   workspace: string,
   over: Partial<LaunchSettings> = {},
 ): Promise<LaunchSettings & { include: string }> {
-  let s: Record<string, unknown> = {};
-  try {
-    // settings.json allows comments and trailing commas.
-    const text = await readFile(join(workspace, '.vscode/settings.json'), 'utf8');
-    s = JSON.parse(text.replace(/^\s*\/\/.*$/gm, '').replace(/,(\s*[}\]])/g, '$1'));
-  } catch {
-    // No settings file: defaults.
-  }
+  const file = await readSettingsFile(join(workspace, '.vscode/settings.json'));
+  const values = file.kind === 'read' ? file.values : new Map<string, unknown>();
   const get = <T>(key: string, fallback: T): T =>
-    expandVariables((s[`codespaceTests.${key}`] as T | undefined) ?? fallback, workspace);
+    expandVariables(settingOr(values, `codespaceTests.${key}`, fallback), workspace);
   return {
     command: over.command ?? get('tests.command', 'uv run pytest'),
     interpreter: over.interpreter ?? (get('python.interpreter', '') || 'python3'),

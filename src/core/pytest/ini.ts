@@ -24,38 +24,67 @@ export type IniResult =
   | { kind: 'invalid'; path: string; rootdir: string; error: string }
   | { kind: 'missing' };
 
-/** Parses ini text as pytest's `iniconfig` does: sections, `key = value` / `key: value`, indented continuation lines. */
+/**
+ * Parses ini text as pytest's `iniconfig` does: sections, `key = value` / `key: value`, indented continuation
+ * lines. Linear in the text's length (indexOf and trims, no backtracking regex), whatever a line holds.
+ */
 export function parseIni(text: string): { sections: Map<string, Map<string, string>> } | { error: string } {
   const sections = new Map<string, Map<string, string>>();
   let section: Map<string, string> | undefined;
   let lastKey: string | undefined;
-  const lines = text.split(/\r?\n/);
+  // The line breaks of Python's `str.splitlines`, which iniconfig uses (a `\r`-only file is many lines).
+  // eslint-disable-next-line no-control-regex -- these control characters are line breaks to Python
+  const lines = text.split(/\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/);
   for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i];
-    const line = raw.replace(/\s+$/, '');
-    if (!line.trim() || /^\s*[#;]/.test(line)) continue;
-    if (/^\s/.test(line)) {
+    const line = lines[i].trimEnd();
+    const content = line.trimStart();
+    if (!content || content[0] === '#' || content[0] === ';') continue;
+    if (content !== line) {
       if (!section || !lastKey) return { error: `line ${i + 1}: an indented line continues no value` };
       const prev = section.get(lastKey) ?? '';
-      section.set(lastKey, prev ? `${prev}\n${line.trim()}` : line.trim());
+      section.set(lastKey, prev ? `${prev}\n${content}` : content);
       continue;
     }
-    const head = /^\[([^\]]+)\]\s*(?:[#;].*)?$/.exec(line);
-    if (head) {
-      if (sections.has(head[1])) return { error: `line ${i + 1}: section [${head[1]}] appears twice` };
+    const name = sectionName(line);
+    if (name !== undefined) {
+      if (sections.has(name)) return { error: `line ${i + 1}: section [${shown(name)}] appears twice` };
       section = new Map();
-      sections.set(head[1], section);
+      sections.set(name, section);
       lastKey = undefined;
       continue;
     }
-    const kv = /^([^=:\s][^=:]*?)\s*[=:]\s*(.*)$/.exec(line);
-    if (!kv) return { error: `line ${i + 1}: "${line}" is neither a [section] nor a key = value` };
-    if (!section) return { error: `line ${i + 1}: "${kv[1]}" comes before any [section]` };
-    if (section.has(kv[1])) return { error: `line ${i + 1}: "${kv[1]}" is set twice` };
-    section.set(kv[1], kv[2]);
-    lastKey = kv[1];
+    const kv = keyValue(line);
+    if (!kv) return { error: `line ${i + 1}: "${shown(line)}" is neither a [section] nor a key = value` };
+    const [key, value] = kv;
+    if (!section) return { error: `line ${i + 1}: "${shown(key)}" comes before any [section]` };
+    if (section.has(key)) return { error: `line ${i + 1}: "${shown(key)}" is set twice` };
+    section.set(key, value);
+    lastKey = key;
   }
   return { sections };
+}
+
+/** `[name]`, optionally followed by a comment; undefined for any other line. */
+function sectionName(line: string): string | undefined {
+  if (line[0] !== '[') return undefined;
+  const close = line.indexOf(']');
+  if (close < 2) return undefined;
+  const rest = line.slice(close + 1).trimStart();
+  return rest === '' || rest[0] === '#' || rest[0] === ';' ? line.slice(1, close) : undefined;
+}
+
+/** `key = value` or `key: value`, split at the first `=` or `:`; undefined when there is no key. */
+function keyValue(line: string): [string, string] | undefined {
+  const eq = line.indexOf('=');
+  const colon = line.indexOf(':');
+  const sep = eq < 0 ? colon : colon < 0 ? eq : Math.min(eq, colon);
+  if (sep <= 0) return undefined;
+  return [line.slice(0, sep).trimEnd(), line.slice(sep + 1).trimStart()];
+}
+
+/** A line or name quoted in an error message, cut so a huge line cannot make a huge message. */
+function shown(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }
 
 /** Reads the rules of one `pytest.ini` (a `[pytest]` section; an empty file means the defaults). */

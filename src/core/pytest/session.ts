@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import type { CancelToken } from '../cancel';
 import type { Logger } from '../log';
 import { ChildProcess, describeExit, type Exit } from '../process/childProcess';
@@ -139,7 +140,7 @@ export function describeProblem(
   );
 }
 
+/** Text without terminal escape sequences (pytest's colors), for messages and test output. */
 export function stripAnsi(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+  return stripVTControlCharacters(s);
 }
