@@ -31,9 +31,25 @@ export interface SessionOptions {
   drainMs?: number;
   /** The setting a person changes when the command is not found. */
   commandSetting?: string;
+  /** Output lines longer than this are cut with a marker (codespaceTests.output.maxLineBytes). */
+  maxLineBytes?: number;
 }
 
 const TAIL = 40;
+/** How long to wait for the plugin's last bytes after pytest has ended. */
+export const DRAIN_MS = 2000;
+
+/** The last lines of output, for problems and logs (each already bounded by the line splitter). */
+export function lineTail(size = TAIL): { push(line: string): void; lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    push(line) {
+      lines.push(line);
+      if (lines.length > size) lines.splice(0, lines.length - size);
+    },
+  };
+}
 
 /**
  * Runs one pytest session to its end with the results channel wired in: the one run path shared by the
@@ -45,7 +61,7 @@ export async function runPytestSession(
   opts: SessionOptions = {},
 ): Promise<SessionOutcome> {
   const { channel, events } = await openSessionChannel(opts);
-  const tail: string[] = [];
+  const tail = lineTail();
   const child = new ChildProcess({
     command: launch.command,
     args: launch.args,
@@ -54,26 +70,24 @@ export async function runPytestSession(
     token: opts.token,
     logger: opts.logger,
     name: 'pytest',
+    maxLineBytes: opts.maxLineBytes,
     onData: (chunk) => opts.onOutput?.(chunk),
-    onLine: (line) => {
-      tail.push(line);
-      if (tail.length > TAIL) tail.shift();
-    },
+    onLine: (line) => tail.push(line),
   });
   opts.onStarted?.(child);
   const exit = await child.stopped;
   // The plugin writes before pytest exits; a moment more covers the socket's last bytes, and no longer.
-  await channel.drain(opts.drainMs ?? 2000);
+  await channel.drain(opts.drainMs ?? DRAIN_MS);
   channel.close();
   const cancelled = opts.token?.isCancellationRequested ?? false;
-  const outcome: SessionOutcome = { exit, cancelled, connected: channel.connected, events, tail };
+  const outcome: SessionOutcome = { exit, cancelled, connected: channel.connected, events, tail: tail.lines };
   outcome.problem = cancelled
     ? undefined
     : describeProblem(launch, outcome, opts.commandSetting ?? 'codespaceTests.tests.command');
   return outcome;
 }
 
-/** The results channel of one session, every event it receives kept in order and passed to `onEvent`. */
+/** The results channel of one session (a run or a debug run), every event it receives kept in order and passed to `onEvent`. */
 export async function openSessionChannel(
   opts: Pick<SessionOptions, 'logger' | 'onEvent'>,
 ): Promise<{ channel: ResultChannel; events: PluginEvent[] }> {

@@ -101,7 +101,7 @@ describe('Django pieces: tail, detection, launch', () => {
   });
 
   it('reuses only a Django answering below 500', () => {
-    const django = { pid: 1, ppid: 0, commandLine: 'python manage.py runserver' };
+    const django = { pid: 1, ppid: 0, commandLine: 'python manage.py runserver', startTime: '1' };
     assert.strictEqual(looksLikeDjango(django, { kind: 'answered', status: 200, server: undefined }), true);
     assert.strictEqual(looksLikeDjango(django, { kind: 'answered', status: 502, server: undefined }), false);
     assert.strictEqual(looksLikeDjango(django, { kind: 'noAnswer', error: 'ECONNREFUSED' }), false);
