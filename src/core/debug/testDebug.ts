@@ -1,4 +1,5 @@
 import { displayMaxLineBytes, textCutter, textLineSplitter } from '../lines/lineSplitter';
+import { LineTail } from '../lines/lineTail';
 import type { Exit } from '../process/childProcess';
 import { killProcessTree } from '../process/processTree';
 import { forgetProcess, watchProcess } from '../process/reaper';
@@ -7,7 +8,7 @@ import { RESULTS_ENV_VAR, RESULTS_NONCE_ENV_VAR } from '../pytest/protocol';
 import {
   describeProblem,
   DRAIN_MS,
-  lineTail,
+  TAIL,
   openSessionChannel,
   type SessionOptions,
   type SessionOutcome,
@@ -102,7 +103,7 @@ export async function runPytestUnderDebugger(
     },
   });
   // The adapter's output events carry the debuggee's output: bounded like a run's.
-  const tail = lineTail();
+  const tail = new LineTail(TAIL);
   const maxLineBytes = opts.maxLineBytes ?? displayMaxLineBytes();
   const lines = textLineSplitter((line) => tail.push(line), maxLineBytes);
   const shown = textCutter((text) => opts.onOutput?.(text), maxLineBytes);
@@ -119,7 +120,7 @@ export async function runPytestUnderDebugger(
       cancelled,
       connected: channel.connected,
       events,
-      tail: tail.lines,
+      tail: tail.snapshot(),
     };
     outcome.problem = cancelled
       ? undefined

@@ -93,8 +93,8 @@ export class LineSplitter {
       return;
     }
     if (!complete) {
-      // Copied: the chunk's owner may reuse it. At most maxLineBytes are kept per line.
-      if (end > start) this.parts.push(Buffer.from(chunk.subarray(start, end)));
+      // Kept as a view of the chunk (streams hand each chunk over for good), joined once at the newline.
+      if (end > start) this.parts.push(chunk.subarray(start, end));
       this.pending += end - start;
       return;
     }

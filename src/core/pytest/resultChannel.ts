@@ -119,17 +119,24 @@ export class ResultChannel {
     if (this.closed) return void socket.destroy();
     this.sockets.add(socket);
     let unproven = 0;
+    let dropped = false;
+    const drop = () => {
+      dropped = true;
+      socket.destroy();
+    };
     const splitter = new LineSplitter((buf, start, end, cut) => {
+      if (dropped) return;
       if (this.proven.has(socket)) return this.line(buf.toString('utf8', start, end), cut);
-      if (!this.prove(buf.toString('utf8', start, end), cut)) return void socket.destroy();
-      this.proven.add(socket);
+      if (this.prove(buf.toString('utf8', start, end), cut)) this.proven.add(socket);
+      else drop();
     }, MAX_EVENT_BYTES);
     socket.on('data', (chunk: Buffer) => {
-      if (!this.proven.has(socket) && (unproven += chunk.length) > MAX_UNPROVEN_BYTES) {
-        this.logger?.warn('results channel: dropped a connection that sent no nonce (not the run’s plugin).');
-        return void socket.destroy();
-      }
+      if (dropped) return;
       splitter.write(chunk);
+      if (!dropped && !this.proven.has(socket) && (unproven += chunk.length) > MAX_UNPROVEN_BYTES) {
+        this.logger?.warn('results channel: dropped a connection that sent no nonce (not the run’s plugin).');
+        drop();
+      }
     });
     const end = () => {
       if (!this.sockets.delete(socket)) return;

@@ -4,6 +4,7 @@ import { ChildProcess, describeExit, type Exit } from '../process/childProcess';
 import type { PytestLaunch } from './launch';
 import type { PluginEvent } from './protocol';
 import { ResultChannel } from './resultChannel';
+import { LineTail } from '../lines/lineTail';
 
 /** How one pytest session ended, in words a person can act on. */
 export interface SessionOutcome {
@@ -35,21 +36,10 @@ export interface SessionOptions {
   maxLineBytes?: number;
 }
 
-const TAIL = 40;
+/** Lines of pytest's output kept for problems and logs. */
+export const TAIL = 40;
 /** How long to wait for the plugin's last bytes after pytest has ended. */
 export const DRAIN_MS = 2000;
-
-/** The last lines of output, for problems and logs (each already bounded by the line splitter). */
-export function lineTail(size = TAIL): { push(line: string): void; lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    push(line) {
-      lines.push(line);
-      if (lines.length > size) lines.splice(0, lines.length - size);
-    },
-  };
-}
 
 /**
  * Runs one pytest session to its end with the results channel wired in: the one run path shared by the
@@ -61,7 +51,7 @@ export async function runPytestSession(
   opts: SessionOptions = {},
 ): Promise<SessionOutcome> {
   const { channel, events } = await openSessionChannel(opts);
-  const tail = lineTail();
+  const tail = new LineTail(TAIL);
   const child = new ChildProcess({
     command: launch.command,
     args: launch.args,
@@ -80,7 +70,13 @@ export async function runPytestSession(
   await channel.drain(opts.drainMs ?? DRAIN_MS);
   channel.close();
   const cancelled = opts.token?.isCancellationRequested ?? false;
-  const outcome: SessionOutcome = { exit, cancelled, connected: channel.connected, events, tail: tail.lines };
+  const outcome: SessionOutcome = {
+    exit,
+    cancelled,
+    connected: channel.connected,
+    events,
+    tail: tail.snapshot(),
+  };
   outcome.problem = cancelled
     ? undefined
     : describeProblem(launch, outcome, opts.commandSetting ?? 'codespaceTests.tests.command');

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert';
-import { LineTail, stripAnsi } from '../../../src/core/django/lineTail';
+import { stripVTControlCharacters as stripAnsi } from 'node:util';
+import { LineTail } from '../../../src/core/lines/lineTail';
 import {
   describeServerExit,
   explainExit,

@@ -1,4 +1,4 @@
-/** The last N lines a process printed, kept for crash reports ("the server's last 50 lines"). */
+/** The last N lines a process printed, kept for crash and problem reports ("the server's last 50 lines"). */
 export class LineTail {
   private readonly lines: string[] = [];
 
@@ -17,12 +17,4 @@ export class LineTail {
   clear(): void {
     this.lines.length = 0;
   }
-}
-
-// eslint-disable-next-line no-control-regex
-const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)/g;
-
-/** A line without terminal color codes, for the log store, detection and crash reports. */
-export function stripAnsi(text: string): string {
-  return text.replace(ANSI, '');
 }
