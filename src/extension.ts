@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { createChannelLogger } from './logger';
 import { LogStore } from './core/logs/logStore';
 import { ConfigSection } from './ids';
+import { followOutputSettings } from './settings';
+import { useReaperFolder } from './core/process/reaper';
 import { registerDjango } from './django/register';
 import type { DjangoController } from './django/controller';
 import { registerCi, type CiApi } from './ci/register';
@@ -10,9 +12,11 @@ import { registerDebug, type DebugApi } from './debug/register';
 import { registerLogs, type LogsApi } from './logs/register';
 
 /** Wiring only: builds the parts, registers them, nothing else. */
-export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
+export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi | undefined> {
   const { channel, logger, errors } = createChannelLogger();
   context.subscriptions.push(channel);
+  useReaperFolder(context.globalStorageUri.fsPath);
+  context.subscriptions.push(followOutputSettings());
   const capacity = vscode.workspace
     .getConfiguration(ConfigSection)
     .get<number>('logs.maxLinesPerSource', 100_000);
@@ -27,6 +31,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const logs = registerLogs(context, { logger, logStore });
 
   logger.info(`Codespace Integration Tests ${context.extension.packageJSON.version} activated`);
+  // The API holds the Django API key and replaceable prompts: only the extension's own tests get it.
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   return { logStore, loggedErrors: () => [...errors], django, ci, testExplorer, debug, logs };
 }
 
@@ -34,7 +40,7 @@ export function deactivate(): void {
   // Disposables in context.subscriptions stop every process the extension started.
 }
 
-/** What the extension exports: used by its own extension-host tests. */
+/** What the extension exports, only when it runs under its own extension-host tests (ExtensionMode.Test). */
 export interface ExtensionApi {
   logStore: LogStore;
   /** Messages logged as errors since activation. */

@@ -55,6 +55,7 @@ export interface SettingTypes {
   'kube.context': string;
   'kube.namespaces': string[];
   'logs.maxLinesPerSource': number;
+  'output.maxLineBytes': number;
   'logs.tailLines': number;
   'logs.sinceSeconds': number;
   'ci.workflow': string;

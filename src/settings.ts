@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ConfigSection, type SettingKey, type SettingTypes } from './ids';
 import { expandVariables } from './core/variables';
+import { setDisplayMaxLineBytes } from './core/lines/lineSplitter';
 
 /** Typed access to `codespaceTests.*` for one workspace folder; strings have `${workspaceFolder}` and `${env:X}` expanded. */
 export class FolderSettings {
@@ -18,5 +19,15 @@ export class FolderSettings {
 export function onSettingsChanged(listener: (e: vscode.ConfigurationChangeEvent) => void): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration(ConfigSection)) listener(e);
+  });
+}
+
+/** Keeps the cap on shown output lines (every stream: Django, pytest, debugpy, pods) in step with its setting. */
+export function followOutputSettings(): vscode.Disposable {
+  const apply = () =>
+    setDisplayMaxLineBytes(vscode.workspace.getConfiguration(ConfigSection).get('output.maxLineBytes'));
+  apply();
+  return vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration(`${ConfigSection}.output.maxLineBytes`)) apply();
   });
 }

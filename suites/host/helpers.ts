@@ -10,6 +10,11 @@ export async function activateExtension(): Promise<{
   const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
   if (!extension) throw new Error(`${EXTENSION_ID} is not installed in this host`);
   const api = await extension.activate();
+  // The extension exports its API only in ExtensionMode.Test: a host run without --extensionTestsPath gets none.
+  if (!api)
+    throw new Error(
+      `${EXTENSION_ID} exported no API: run the host tests with --extensionTestsPath (ExtensionMode.Test)`,
+    );
   return { extension, api };
 }
 

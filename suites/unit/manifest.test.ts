@@ -24,6 +24,7 @@ type SchemaOf<T> = [T] extends [string]
 // The compiler checks this table against SettingTypes: every key, and each type word against the TypeScript type.
 const typed: { [K in SettingKey]: SchemaOf<SettingTypes[K]> } = {
   'python.interpreter': 'string',
+  'output.maxLineBytes': 'number',
   'tests.include': 'string',
   'tests.command': 'string',
   'tests.extraArgs': 'string[]',

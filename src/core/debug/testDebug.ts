@@ -1,8 +1,18 @@
-import { killTree, type Exit } from '../process/childProcess';
+import { displayMaxLineBytes, textCutter, textLineSplitter } from '../lines/lineSplitter';
+import { LineTail } from '../lines/lineTail';
+import type { Exit } from '../process/childProcess';
+import { killProcessTree } from '../process/processTree';
+import { forgetProcess, watchProcess } from '../process/reaper';
 import type { PytestLaunch } from '../pytest/launch';
-import { RESULTS_ENV_VAR, type PluginEvent } from '../pytest/protocol';
-import { ResultChannel } from '../pytest/resultChannel';
-import { describeProblem, type SessionOptions, type SessionOutcome } from '../pytest/session';
+import { RESULTS_ENV_VAR, RESULTS_NONCE_ENV_VAR } from '../pytest/protocol';
+import {
+  describeProblem,
+  DRAIN_MS,
+  TAIL,
+  openSessionChannel,
+  type SessionOptions,
+  type SessionOutcome,
+} from '../pytest/session';
 import { buildTestLaunchConfig, envDelta, findTestDebugConfig, pytestInvocation } from './testLaunch';
 import type { TestLaunchConfig } from './types';
 
@@ -60,7 +70,7 @@ export function testDebugConfig(
     invocation,
     cwd: launch.cwd,
     env: envDelta({ ...launch.env, ...channelEnv }, s.inheritedEnv ?? process.env),
-    requiredEnv: [RESULTS_ENV_VAR, 'PYTHONPATH', ...(s.requiredEnv ?? [])],
+    requiredEnv: [RESULTS_ENV_VAR, RESULTS_NONCE_ENV_VAR, 'PYTHONPATH', ...(s.requiredEnv ?? [])],
     justMyCode: s.justMyCode,
     launchProperties: s.launchProperties,
     base,
@@ -68,8 +78,6 @@ export function testDebugConfig(
   });
   return { config };
 }
-
-const TAIL = 40;
 
 /**
  * Runs one pytest session under the debugger, with the same side channel as a normal run so results
@@ -82,24 +90,38 @@ export async function runPytestUnderDebugger(
   debug: Debugger,
   settings: TestDebugSettings,
 ): Promise<SessionOutcome> {
-  const channel = await ResultChannel.open(opts.logger);
-  const events: PluginEvent[] = [];
-  channel.onEvent((e) => {
-    events.push(e);
-    opts.onEvent?.(e);
+  // The debuggee is pytest itself: its hello names its pid, so the reaper ends it if the host dies.
+  let debuggee: number | undefined;
+  const { channel, events } = await openSessionChannel({
+    logger: opts.logger,
+    onEvent: (e) => {
+      if (e.event === 'hello' && Number.isInteger(e.pid) && e.pid > 1 && debuggee === undefined) {
+        debuggee = e.pid;
+        watchProcess(e.pid);
+      }
+      opts.onEvent?.(e);
+    },
   });
-  const tail: string[] = [];
-  let partial = '';
+  // The adapter's output events carry the debuggee's output: bounded like a run's.
+  const tail = new LineTail(TAIL);
+  const maxLineBytes = opts.maxLineBytes ?? displayMaxLineBytes();
+  const lines = textLineSplitter((line) => tail.push(line), maxLineBytes);
+  const shown = textCutter((text) => opts.onOutput?.(text), maxLineBytes);
   const onOutput = (text: string) => {
-    opts.onOutput?.(text);
-    const lines = (partial + text).split(/\r?\n/);
-    partial = lines.pop() ?? '';
-    tail.push(...lines);
-    if (tail.length > TAIL) tail.splice(0, tail.length - TAIL);
+    const bytes = Buffer.from(text);
+    shown.write(bytes);
+    lines.write(bytes);
   };
   const finish = (exit: Exit, cancelled: boolean, problem?: string): SessionOutcome => {
     channel.close();
-    const outcome: SessionOutcome = { exit, cancelled, connected: channel.connected, events, tail };
+    if (debuggee !== undefined) forgetProcess(debuggee);
+    const outcome: SessionOutcome = {
+      exit,
+      cancelled,
+      connected: channel.connected,
+      events,
+      tail: tail.snapshot(),
+    };
     outcome.problem = cancelled
       ? undefined
       : (problem ?? describeProblem(launch, outcome, opts.commandSetting ?? 'codespaceTests.tests.command'));
@@ -124,11 +146,12 @@ export async function runPytestUnderDebugger(
   const sub = opts.token?.onCancellationRequested(() => void handle.stop());
   const end = await handle.ended;
   sub?.dispose();
-  if (partial) tail.push(partial);
+  shown.end();
+  lines.flush();
   // The adapter ends its debuggee; a tree that outlives the session (a stuck child) is killed here.
-  const pid = handle.debuggeePid();
-  if (pid !== undefined) await killTree(pid, 'SIGKILL');
-  await channel.drain(opts.drainMs ?? 2000);
+  const pid = handle.debuggeePid() ?? debuggee;
+  if (pid !== undefined) await killProcessTree(pid, 'SIGKILL');
+  await channel.drain(opts.drainMs ?? DRAIN_MS);
   const cancelled = opts.token?.isCancellationRequested ?? false;
   const finished = events.find((e) => e.event === 'sessionFinished');
   if (finished && end.exitCode === undefined)

@@ -1,6 +1,6 @@
 import { describeExit, runToEnd } from '../process/childProcess';
 import type { Logger } from '../log';
-import { stripAnsi } from './lineTail';
+import { stripVTControlCharacters as stripAnsi } from 'node:util';
 import type { CommandSpec } from './launch';
 
 export type ApiKeyResult =

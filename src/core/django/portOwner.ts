@@ -1,7 +1,7 @@
 import { createConnection } from 'node:net';
 import { readFile, readdir, readlink } from 'node:fs/promises';
 import { delay } from '../cancel';
-import { killTree } from '../process/childProcess';
+import { killProcessTree } from '../process/processTree';
 
 /** A process that holds a TCP port, read from /proc (no lsof needed). */
 export interface PortOwner {
@@ -9,6 +9,8 @@ export interface PortOwner {
   /** Its arguments joined by spaces, as `ps` shows them. */
   commandLine: string;
   ppid: number | undefined;
+  /** When it started (field 22 of /proc/<pid>/stat, clock ticks since boot): with the command line, tells a reused pid apart. */
+  startTime: string;
 }
 
 /** Who listens on a port: `owner` is undefined when the socket belongs to a process we may not inspect. */
@@ -71,9 +73,10 @@ export async function describeProcess(pid: number): Promise<PortOwner | undefine
     const raw = await readFile(`/proc/${pid}/cmdline`, 'utf8');
     const commandLine = raw.split('\0').filter(Boolean).join(' ');
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // The name in parentheses may hold spaces; fields after it are fixed: state, ppid, ...
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    return { pid, commandLine, ppid: Number.isFinite(ppid) ? ppid : undefined };
+    // The name in parentheses may hold spaces; fields after it are fixed: state (3), ppid (4), ... starttime (22).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ppid = Number(fields[1]);
+    return { pid, commandLine, ppid: Number.isFinite(ppid) ? ppid : undefined, startTime: fields[19] ?? '' };
   } catch {
     return undefined;
   }
@@ -123,6 +126,16 @@ export async function treeRootOf(owner: PortOwner): Promise<PortOwner> {
   return root;
 }
 
+/** Whether the process looked up earlier still runs as the same program: the same pid, command line and start time. */
+export async function stillTheSame(
+  owner: PortOwner,
+): Promise<{ same: true } | { same: false; now: PortOwner | undefined }> {
+  const now = await describeProcess(owner.pid);
+  if (now && now.commandLine === owner.commandLine && now.startTime === owner.startTime)
+    return { same: true };
+  return { same: false, now };
+}
+
 /** Kills the owner's whole tree (SIGTERM, then SIGKILL) and waits until the port is free; false when it stays busy. */
 export async function killPortOwner(
   owner: PortOwner,
@@ -131,15 +144,15 @@ export async function killPortOwner(
   timeoutMs = 5000,
 ): Promise<boolean> {
   const root = await treeRootOf(owner);
-  await killTree(root.pid, 'SIGTERM');
+  await killProcessTree(root.pid, 'SIGTERM');
   const until = Date.now() + timeoutMs;
   let hardKilled = false;
   while (Date.now() < until) {
     if ((await checkPort(host, port)).kind === 'free') return true;
     if (!hardKilled && Date.now() > until - timeoutMs / 2) {
       hardKilled = true;
-      await killTree(root.pid, 'SIGKILL');
-      await killTree(owner.pid, 'SIGKILL');
+      await killProcessTree(root.pid, 'SIGKILL');
+      await killProcessTree(owner.pid, 'SIGKILL');
     }
     await delay(100);
   }

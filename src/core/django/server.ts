@@ -125,8 +125,7 @@ export class DjangoServer {
     this.child = undefined;
     if (child && !child.hasStopped) {
       this.output.note(`Stopping Django (pid ${child.pid ?? '?'})…`);
-      // Signalled now, not after an await: on window close the extension host may exit right after this call.
-      signalGroup(child, 'SIGTERM');
+      // stop() signals the group before its first await: on window close the host may exit right after this call.
       const exit = await child.stop();
       this.output.note(`Django stopped (${describeExit(exit)}).`);
     } else if (child) {
@@ -165,7 +164,7 @@ export class DjangoServer {
     this.generation++;
     this.child = undefined;
     for (const child of this.live) {
-      signalGroup(child, 'SIGKILL');
+      child.signal('SIGKILL');
       void child.stop(0);
     }
     this.stateListeners.clear();
@@ -225,15 +224,5 @@ export class DjangoServer {
   private setState(state: DjangoState): void {
     this.current = state;
     for (const l of [...this.stateListeners]) l(state);
-  }
-}
-
-/** Signals a child's whole process group at once, synchronously (Django's autoreloader child is in it). */
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (!child.pid || child.hasStopped || process.platform === 'win32') return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // Already gone.
   }
 }

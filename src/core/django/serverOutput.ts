@@ -1,7 +1,8 @@
 import type { Logger } from '../log';
 import { DJANGO_SOURCE, type LogStore } from '../logs/logStore';
 import { problemInLine, type DjangoProblem } from './diagnose';
-import { LineTail, stripAnsi } from './lineTail';
+import { stripVTControlCharacters } from 'node:util';
+import { LineTail } from '../lines/lineTail';
 
 export type Listener<T> = (value: T) => void;
 
@@ -52,7 +53,7 @@ export class DjangoOutput {
 
   /** One line of a process's output (colors intact). */
   line(raw: string): void {
-    const line = stripAnsi(raw);
+    const line = stripVTControlCharacters(raw);
     this.tail.push(line);
     this.logStore?.append(DJANGO_SOURCE, line, Date.now());
     const problem = problemInLine(line);

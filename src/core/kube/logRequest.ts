@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { Log, type KubeConfig, type LogOptions } from '@kubernetes/client-node';
-import type { LineSplitter } from './lineSplitter';
+import type { LineSplitter } from '../lines/lineSplitter';
 
 export interface PodLogTarget {
   namespace: string;

@@ -2,7 +2,7 @@ import { CoreV1Api, type KubeConfig, type LogOptions } from '@kubernetes/client-
 import type { Logger } from '../log';
 import { Backoff, sleep } from './backoff';
 import { describeKubeError } from './errors';
-import { LineSplitter } from './lineSplitter';
+import { LineSplitter } from '../lines/lineSplitter';
 import { readLog, type LogRequestOutcome, type PodLogTarget } from './logRequest';
 import { ResumePoint } from './logResume';
 import { splitTimestamp, type StampedLine } from './timestamps';

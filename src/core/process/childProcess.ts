@@ -1,8 +1,16 @@
 import { execa, type ResultPromise } from 'execa';
-import treeKill from 'tree-kill';
 import type { CancelToken } from '../cancel';
+import { displayMaxLineBytes, textCutter, textLineSplitter } from '../lines/lineSplitter';
 import type { Logger } from '../log';
-import { forgetGroup, watchGroup } from './reaper';
+import { killProcessTree, signalProcessGroup } from './processTree';
+import { forgetProcess, watchProcess } from './reaper';
+
+/** SIGTERM, then this long before SIGKILL. */
+export const STOP_GRACE_MS = 1500;
+/** After the parent has exited, how long its group may linger before it is killed (an orphaned reloader child). */
+const ORPHAN_GROUP_KILL_MS = 1000;
+/** After the parent has exited, how long `stopped` waits for grandchildren that still hold its pipes. */
+const PIPES_CLOSE_MS = 2000;
 
 /** How a child process ended. */
 export type Exit =
@@ -15,10 +23,12 @@ export interface ChildOptions {
   args: readonly string[];
   cwd: string;
   env?: Record<string, string | undefined>;
-  /** Called with each complete line of stdout and stderr, as it arrives. */
+  /** Called with each complete line of stdout and stderr, as it arrives (cut at `maxLineBytes`). */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
-  /** Called with raw output chunks (colors intact), for terminals and test-run output. */
+  /** Called with raw output chunks (colors intact, lines cut at `maxLineBytes`), for terminals and test-run output. */
   onData?: (chunk: string, stream: 'stdout' | 'stderr') => void;
+  /** Longer lines are cut with a marker (codespaceTests.output.maxLineBytes). */
+  maxLineBytes?: number;
   /** Cancelling the token stops the whole tree. */
   token?: CancelToken;
   /** Written to stdin then closed; stdin is ignored when absent. */
@@ -49,18 +59,19 @@ export class ChildProcess {
       buffer: false,
       stripFinalNewline: false,
       stdin: options.input !== undefined ? 'pipe' : 'ignore',
-      encoding: 'utf8',
+      encoding: 'buffer',
       // Its own process group, so a terminal's Ctrl+C or our kill reaches the whole tree.
       detached: process.platform !== 'win32',
       windowsHide: true,
     });
     this.pid = this.proc.pid;
-    if (this.pid !== undefined && process.platform !== 'win32') watchGroup(this.pid);
+    if (this.pid !== undefined && process.platform !== 'win32') watchProcess(this.pid);
     // A parent that dies (SIGKILL) while its forked children still hold its stdout (Django's autoreloader)
     // would keep `stopped` waiting for those pipes forever: once it is gone, its group goes too.
     this.proc.once('exit', () => {
       const pid = this.pid;
-      if (pid !== undefined) setTimeout(() => !this.exit && void killGroup(pid, 'SIGKILL'), 1000).unref();
+      if (pid !== undefined)
+        setTimeout(() => !this.exit && signalProcessGroup(pid, 'SIGKILL'), ORPHAN_GROUP_KILL_MS).unref();
     });
     if (options.input !== undefined) this.proc.stdin?.end(options.input);
     this.wire('stdout');
@@ -88,17 +99,17 @@ export class ChildProcess {
       }),
     );
     // A grandchild that outlives the parent and holds its pipes (debugpy's adapter, an orphaned reloader
-    // child) must not keep `stopped` waiting: settle at most 2 s after the parent itself has exited.
+    // child) must not keep `stopped` waiting: settle soon after the parent itself has exited.
     const exited = new Promise<Exit>((resolve) =>
       this.proc.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
         const exit: Exit = signal ? { kind: 'signalled', signal } : { kind: 'exited', code: code ?? 0 };
-        setTimeout(() => resolve(exit), 2000).unref();
+        setTimeout(() => resolve(exit), PIPES_CLOSE_MS).unref();
       }),
     );
     this.stopped = Promise.race([finished, exited]).then((exit) => {
       sub?.dispose();
       this.exit ??= exit;
-      if (this.pid !== undefined) forgetGroup(this.pid);
+      if (this.pid !== undefined) forgetProcess(this.pid);
       options.logger?.debug(`${this.name} (pid ${this.pid ?? '?'}) ended: ${describeExit(this.exit)}`);
       return this.exit;
     });
@@ -109,38 +120,52 @@ export class ChildProcess {
     return this.exit !== undefined;
   }
 
-  /** Kills the whole tree: SIGTERM first, SIGKILL after `graceMs`. Resolves when the parent has ended. */
-  async stop(graceMs = 1500): Promise<Exit> {
+  /**
+   * Signals the whole process group now, synchronously (deactivation and window close may not wait):
+   * Django's autoreloader child and anything else the child started without leaving its group.
+   */
+  signal(signal: NodeJS.Signals): void {
+    if (this.pid === undefined || this.exit) return;
+    if (!signalProcessGroup(this.pid, signal)) this.proc.kill(signal);
+  }
+
+  /**
+   * Kills the whole tree: SIGTERM first, SIGKILL after `graceMs`; resolves when the parent has ended.
+   * The group kill is sent before the first await; tree-kill then reaches descendants that left the group.
+   */
+  async stop(graceMs = STOP_GRACE_MS): Promise<Exit> {
+    const pid = this.pid;
     if (this.exit) {
       // The parent may be gone while children (a forked autoreloader child) are not.
-      if (this.pid) await killGroup(this.pid, 'SIGKILL');
+      if (pid !== undefined) signalProcessGroup(pid, 'SIGKILL');
       return this.exit;
     }
-    const pid = this.pid;
     if (pid === undefined) return this.stopped;
-    await killTree(pid, 'SIGTERM');
-    const timer = setTimeout(() => void killTree(pid, 'SIGKILL'), graceMs);
+    this.signal('SIGTERM');
+    const timer = setTimeout(() => {
+      this.signal('SIGKILL');
+      void killProcessTree(pid, 'SIGKILL');
+    }, graceMs);
+    await killProcessTree(pid, 'SIGTERM');
     const exit = await this.stopped;
     clearTimeout(timer);
-    await killGroup(pid, 'SIGKILL');
+    signalProcessGroup(pid, 'SIGKILL');
     return exit;
   }
 
   private wire(stream: 'stdout' | 'stderr'): void {
     const s = this.proc[stream];
     if (!s) return;
-    s.setEncoding('utf8');
-    let partial = '';
-    s.on('data', (chunk: string) => {
-      this.options.onData?.(chunk, stream);
-      if (!this.options.onLine) return;
-      const parts = (partial + chunk).split(/\r?\n/);
-      partial = parts.pop() ?? '';
-      for (const line of parts) this.options.onLine(line, stream);
+    const { onData, onLine, maxLineBytes = displayMaxLineBytes() } = this.options;
+    const shown = onData && textCutter((text) => onData(text, stream), maxLineBytes);
+    const lines = onLine && textLineSplitter((line) => onLine(line, stream), maxLineBytes);
+    s.on('data', (chunk: Buffer) => {
+      shown?.write(chunk);
+      lines?.write(chunk);
     });
     s.on('end', () => {
-      if (partial && this.options.onLine) this.options.onLine(partial, stream);
-      partial = '';
+      shown?.end();
+      lines?.flush();
     });
   }
 }
@@ -155,21 +180,6 @@ export function describeExit(exit: Exit): string {
       return exit.notFound
         ? `command not found (${exit.error.message})`
         : `failed to start (${exit.error.message})`;
-  }
-}
-
-/** Kills a process and all its descendants. Never throws: a tree that is already gone is fine. */
-export function killTree(pid: number, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  return new Promise((resolve) => treeKill(pid, signal, () => resolve()));
-}
-
-/** Kills a whole process group (children re-parented after their parent died still carry its group id). */
-async function killGroup(pid: number, signal: NodeJS.Signals): Promise<void> {
-  if (process.platform === 'win32') return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // No such group: nothing left.
   }
 }
 

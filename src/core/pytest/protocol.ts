@@ -3,8 +3,10 @@
  * The Python twin is `python/codespace_tests_plugin.py` (PROTOCOL_VERSION there); change both together.
  */
 export const PLUGIN_MODULE = 'codespace_tests_plugin';
-/** Environment variable that carries the socket address (`tcp:127.0.0.1:PORT` or `unix:/path`). */
+/** Environment variable that carries the socket address (`unix:/path`, or `tcp:127.0.0.1:PORT` where no unix socket can be made). */
 export const RESULTS_ENV_VAR = 'CODESPACE_TESTS_RESULTS';
+/** Environment variable that carries the run's nonce; the plugin's first line (`hello`) must repeat it. */
+export const RESULTS_NONCE_ENV_VAR = 'CODESPACE_TESTS_RESULTS_NONCE';
 export const PROTOCOL_VERSION = 1;
 
 export type Outcome = 'passed' | 'failed' | 'skipped' | 'xfailed' | 'xpassed' | 'error';
@@ -34,7 +36,16 @@ export interface Failure {
 }
 
 export type PluginEvent =
-  | { event: 'hello'; version: number; pid: number; pytest: string; python: string; rootdir: string }
+  | {
+      event: 'hello';
+      version: number;
+      /** The run's nonce (RESULTS_NONCE_ENV_VAR): proves the connection comes from the run. */
+      nonce: string;
+      pid: number;
+      pytest: string;
+      python: string;
+      rootdir: string;
+    }
   | { event: 'collected'; tests: CollectedTest[]; rootdir: string }
   | { event: 'collectError'; nodeid: string; file: string | null; line: number | null; message: string }
   | { event: 'started'; nodeid: string; time: number }

@@ -1,46 +1,84 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import type { CancelToken } from '../cancel';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LineSplitter } from '../lines/lineSplitter';
 import type { Logger } from '../log';
-import { parseEvent, RESULTS_ENV_VAR, type PluginEvent } from './protocol';
+import {
+  parseEvent,
+  PROTOCOL_VERSION,
+  RESULTS_ENV_VAR,
+  RESULTS_NONCE_ENV_VAR,
+  type PluginEvent,
+} from './protocol';
 
 /**
- * The side channel of one pytest session: a TCP server on 127.0.0.1 the plugin connects to, and the
- * events it sends. Whoever starts pytest (the runner, or the debugger for a debug run) passes `env`.
+ * One event may carry a long failure (the plugin clips each text at 200,000 characters): it must still
+ * parse, so this cap is far above the display cap. A longer event is cut, dropped and reported.
+ */
+export const MAX_EVENT_BYTES = 16 * 1024 * 1024;
+/** What a connection may send before it has proved it belongs to the run. */
+const MAX_UNPROVEN_BYTES = 64 * 1024;
+
+/** Where the plugin connects: a unix socket in a fresh 0700 folder, or TCP on loopback where none can be made. */
+type Endpoint = { kind: 'unix'; dir: string; path: string } | { kind: 'tcp'; port: number };
+
+/**
+ * The side channel of one pytest session, reachable only by that run: a unix socket in a private folder,
+ * and a per-run nonce the plugin must send on its first line. Lines from any other connection are dropped
+ * and logged. Whoever starts pytest (the runner, or the debugger for a debug run) passes `env`.
  */
 export class ResultChannel {
   private readonly listeners = new Set<(e: PluginEvent) => void>();
+  /** Every open connection, proven or not (closed with the channel). */
   private readonly sockets = new Set<Socket>();
+  /** Connections that sent the nonce: the run's plugin. */
+  private readonly proven = new Set<Socket>();
   private everConnected = false;
-  private connectWaiters: (() => void)[] = [];
   private idleWaiters: (() => void)[] = [];
   private closed = false;
 
   private constructor(
     private readonly server: Server,
-    readonly address: string,
+    private readonly endpoint: Endpoint,
+    private readonly nonce: string,
     private readonly logger?: Logger,
   ) {
     server.on('connection', (socket) => this.accept(socket));
   }
 
-  static open(logger?: Logger): Promise<ResultChannel> {
-    return new Promise((resolve, reject) => {
-      const server = createServer();
+  static async open(logger?: Logger): Promise<ResultChannel> {
+    const nonce = randomBytes(24).toString('hex');
+    const unix = process.platform === 'win32' ? undefined : await listenUnix();
+    if (unix) return new ResultChannel(unix.server, unix.endpoint, nonce, logger);
+    logger?.debug('results channel: no unix socket could be made; using TCP on 127.0.0.1');
+    const server = createServer();
+    const port = await new Promise<number>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => {
-        const addr = server.address();
-        if (!addr || typeof addr === 'string') return reject(new Error('the results socket has no port'));
         server.off('error', reject);
-        resolve(new ResultChannel(server, `tcp:127.0.0.1:${addr.port}`, logger));
+        const addr = server.address();
+        if (addr && typeof addr === 'object') resolve(addr.port);
+        else reject(new Error('the results socket has no port'));
       });
     });
+    return new ResultChannel(server, { kind: 'tcp', port }, nonce, logger);
   }
 
-  /** The variables that tell the plugin where to report. */
+  /** Where the plugin connects, as RESULTS_ENV_VAR says it. */
+  get address(): string {
+    return this.endpoint.kind === 'unix'
+      ? `unix:${this.endpoint.path}`
+      : `tcp:127.0.0.1:${this.endpoint.port}`;
+  }
+
+  /** The variables that tell the plugin where to report and how to prove it is the run's. */
   get env(): Record<string, string> {
-    return { [RESULTS_ENV_VAR]: this.address };
+    return { [RESULTS_ENV_VAR]: this.address, [RESULTS_NONCE_ENV_VAR]: this.nonce };
   }
 
+  /** Whether the run's plugin connected (with the right nonce). */
   get connected(): boolean {
     return this.everConnected;
   }
@@ -50,28 +88,13 @@ export class ResultChannel {
     return { dispose: () => this.listeners.delete(listener) };
   }
 
-  /** Resolves when the plugin has connected, false after the timeout or cancellation. */
-  waitForConnection(timeoutMs: number, token?: CancelToken): Promise<boolean> {
-    if (this.everConnected) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const done = (v: boolean) => {
-        clearTimeout(timer);
-        sub?.dispose();
-        resolve(v);
-      };
-      const timer = setTimeout(() => done(false), timeoutMs);
-      const sub = token?.onCancellationRequested(() => done(false));
-      this.connectWaiters.push(() => done(true));
-    });
-  }
-
-  /** Waits until every connection has ended (the plugin flushed everything), at most `timeoutMs`. */
+  /** Waits until the plugin's connections have ended (it flushed everything), at most `timeoutMs`. */
   drain(timeoutMs: number): Promise<void> {
-    if (this.sockets.size === 0) return Promise.resolve();
+    if (this.proven.size === 0) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.logger?.debug(
-          `results channel: ${this.sockets.size} connection(s) still open after ${timeoutMs} ms`,
+          `results channel: ${this.proven.size} connection(s) still open after ${timeoutMs} ms`,
         );
         resolve();
       }, timeoutMs);
@@ -82,44 +105,85 @@ export class ResultChannel {
     });
   }
 
+  /** Closes every connection and removes the socket and its folder. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     for (const s of this.sockets) s.destroy();
     this.server.close();
     this.listeners.clear();
+    if (this.endpoint.kind === 'unix') rmSync(this.endpoint.dir, { recursive: true, force: true });
   }
 
   private accept(socket: Socket): void {
     if (this.closed) return void socket.destroy();
     this.sockets.add(socket);
-    this.everConnected = true;
-    for (const w of this.connectWaiters.splice(0)) w();
-    socket.setEncoding('utf8');
-    let partial = '';
-    socket.on('data', (chunk: string) => {
-      const lines = (partial + chunk).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) this.emit(line);
+    let unproven = 0;
+    let dropped = false;
+    const drop = () => {
+      dropped = true;
+      socket.destroy();
+    };
+    const splitter = new LineSplitter((buf, start, end, cut) => {
+      if (dropped) return;
+      if (this.proven.has(socket)) return this.line(buf.toString('utf8', start, end), cut);
+      if (this.prove(buf.toString('utf8', start, end), cut)) this.proven.add(socket);
+      else drop();
+    }, MAX_EVENT_BYTES);
+    socket.on('data', (chunk: Buffer) => {
+      if (dropped) return;
+      splitter.write(chunk);
+      if (!dropped && !this.proven.has(socket) && (unproven += chunk.length) > MAX_UNPROVEN_BYTES) {
+        this.logger?.warn('results channel: dropped a connection that sent no nonce (not the run’s plugin).');
+        drop();
+      }
     });
     const end = () => {
       if (!this.sockets.delete(socket)) return;
-      if (partial) this.emit(partial);
-      partial = '';
-      if (this.sockets.size === 0) for (const w of this.idleWaiters.splice(0)) w();
+      if (this.proven.has(socket)) splitter.flush();
+      if (!this.proven.delete(socket)) return;
+      if (this.proven.size === 0) for (const w of this.idleWaiters.splice(0)) w();
     };
     socket.on('end', end);
     socket.on('close', end);
     socket.on('error', (e) => this.logger?.debug(`results channel: ${e.message}`));
   }
 
-  private emit(line: string): void {
+  /** The first line must be the plugin's hello with this run's nonce; anything else is dropped and logged. */
+  private prove(line: string, cut: boolean): boolean {
+    const hello = cut ? undefined : parseEvent(line);
+    if (hello?.event !== 'hello' || typeof hello.nonce !== 'string' || !sameNonce(hello.nonce, this.nonce)) {
+      this.logger?.warn(
+        `results channel: dropped a connection whose first line did not carry this run's nonce (not the run's plugin): ${line.slice(0, 120)}`,
+      );
+      return false;
+    }
+    if (hello.version !== PROTOCOL_VERSION)
+      this.logger?.warn(
+        `results channel: the pytest plugin speaks protocol ${hello.version}, this extension ${PROTOCOL_VERSION}; results may be missing. Check that PYTHONPATH does not hold an old copy of codespace_tests_plugin.`,
+      );
+    this.everConnected = true;
+    this.emit(hello);
+    return true;
+  }
+
+  private line(line: string, cut: boolean): void {
+    if (cut) {
+      this.logger?.warn(
+        `results channel: dropped a plugin event longer than ${MAX_EVENT_BYTES} bytes: ${line.slice(0, 200)}`,
+      );
+      return;
+    }
     if (!line.trim()) return;
     const event = parseEvent(line);
     if (!event) {
       this.logger?.warn(`results channel: ignored a line that is not a plugin event: ${line.slice(0, 200)}`);
       return;
     }
+    this.emit(event);
+  }
+
+  private emit(event: PluginEvent): void {
     for (const l of this.listeners) {
       try {
         l(event);
@@ -127,5 +191,33 @@ export class ResultChannel {
         this.logger?.error(`results channel: a listener failed: ${(e as Error).message}`);
       }
     }
+  }
+}
+
+function sameNonce(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** A unix socket in a fresh folder only this user can enter; undefined where none can be made (path too long, no support). */
+async function listenUnix(): Promise<{ server: Server; endpoint: Endpoint } | undefined> {
+  let dir: string | undefined;
+  try {
+    dir = mkdtempSync(join(tmpdir(), 'cst-'));
+    chmodSync(dir, 0o700);
+    const path = join(dir, 'results.sock');
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(path, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    return { server, endpoint: { kind: 'unix', dir, path } };
+  } catch {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    return undefined;
   }
 }

@@ -5,6 +5,7 @@ import { ChildProcess, describeExit, type Exit } from '../process/childProcess';
 import type { PytestLaunch } from './launch';
 import type { PluginEvent } from './protocol';
 import { ResultChannel } from './resultChannel';
+import { LineTail } from '../lines/lineTail';
 
 /** How one pytest session ended, in words a person can act on. */
 export interface SessionOutcome {
@@ -32,9 +33,14 @@ export interface SessionOptions {
   drainMs?: number;
   /** The setting a person changes when the command is not found. */
   commandSetting?: string;
+  /** Output lines longer than this are cut with a marker (codespaceTests.output.maxLineBytes). */
+  maxLineBytes?: number;
 }
 
-const TAIL = 40;
+/** Lines of pytest's output kept for problems and logs. */
+export const TAIL = 40;
+/** How long to wait for the plugin's last bytes after pytest has ended. */
+export const DRAIN_MS = 2000;
 
 /**
  * Runs one pytest session to its end with the results channel wired in: the one run path shared by the
@@ -46,7 +52,7 @@ export async function runPytestSession(
   opts: SessionOptions = {},
 ): Promise<SessionOutcome> {
   const { channel, events } = await openSessionChannel(opts);
-  const tail: string[] = [];
+  const tail = new LineTail(TAIL);
   const child = new ChildProcess({
     command: launch.command,
     args: launch.args,
@@ -55,26 +61,30 @@ export async function runPytestSession(
     token: opts.token,
     logger: opts.logger,
     name: 'pytest',
+    maxLineBytes: opts.maxLineBytes,
     onData: (chunk) => opts.onOutput?.(chunk),
-    onLine: (line) => {
-      tail.push(line);
-      if (tail.length > TAIL) tail.shift();
-    },
+    onLine: (line) => tail.push(line),
   });
   opts.onStarted?.(child);
   const exit = await child.stopped;
   // The plugin writes before pytest exits; a moment more covers the socket's last bytes, and no longer.
-  await channel.drain(opts.drainMs ?? 2000);
+  await channel.drain(opts.drainMs ?? DRAIN_MS);
   channel.close();
   const cancelled = opts.token?.isCancellationRequested ?? false;
-  const outcome: SessionOutcome = { exit, cancelled, connected: channel.connected, events, tail };
+  const outcome: SessionOutcome = {
+    exit,
+    cancelled,
+    connected: channel.connected,
+    events,
+    tail: tail.snapshot(),
+  };
   outcome.problem = cancelled
     ? undefined
     : describeProblem(launch, outcome, opts.commandSetting ?? 'codespaceTests.tests.command');
   return outcome;
 }
 
-/** The results channel of one session, every event it receives kept in order and passed to `onEvent`. */
+/** The results channel of one session (a run or a debug run), every event it receives kept in order and passed to `onEvent`. */
 export async function openSessionChannel(
   opts: Pick<SessionOptions, 'logger' | 'onEvent'>,
 ): Promise<{ channel: ResultChannel; events: PluginEvent[] }> {

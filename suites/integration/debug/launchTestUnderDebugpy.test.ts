@@ -58,7 +58,7 @@ describe('debugging a test with real debugpy (python3 -m debugpy.adapter)', func
       assert.strictEqual(config.python, SYSTEM_PYTHON);
       assert.deepStrictEqual(config.args, launch.pytestArgs);
       assert.strictEqual(config.cwd, fixture.root);
-      assert.match(config.env[RESULTS_ENV_VAR], /^tcp:127\.0\.0\.1:\d+$/);
+      assert.match(config.env[RESULTS_ENV_VAR], /^unix:\/.*results\.sock$/);
       assert.strictEqual(config.env.INTEGRATION_DJANGO_URL, 'http://127.0.0.1:9');
 
       const stopped = await client.waitForEvent('stopped', 60_000);

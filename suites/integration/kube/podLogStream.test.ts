@@ -3,6 +3,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { FakeKubeApi } from '../../kube/fakeApiServer';
 import { PodLogStream, type NoticeLevel } from '../../../src/core/kube/podLogStream';
 import { Backoff } from '../../../src/core/kube/backoff';
+import { cutMarker, DEFAULT_MAX_LINE_BYTES } from '../../../src/core/lines/lineSplitter';
 import { waitUntil } from '../support';
 import { memoryLogger, numbered, standIn } from './kubeHelpers';
 
@@ -193,7 +194,7 @@ describe('kube: PodLogStream (through the real client against the stand-in)', fu
     api = await FakeKubeApi.start(); // for afterEach
   });
 
-  it('a megabyte line arrives truncated and marked; invalid UTF-8 arrives as U+FFFD', async () => {
+  it('a megabyte line arrives cut at the display cap and marked; invalid UTF-8 arrives as U+FFFD', async () => {
     api.writeLog('default', 'web', 'app', [
       Buffer.alloc(1024 * 1024, 'y'),
       Buffer.from([0x61, 0xff, 0x62]),
@@ -202,7 +203,12 @@ describe('kube: PodLogStream (through the real client against the stand-in)', fu
     const { own } = follow({ tailLines: 10 });
     await waitUntil(() => own().length === 3);
     const [big, bad, fine] = own();
-    assert.ok(big.length < 20_000 && /…\[line truncated: 1\.0 MB/.test(big), big.slice(-80));
+    // Cut at the cap counted with the timestamp prefix the stream asked for, then marked.
+    const marker = cutMarker(DEFAULT_MAX_LINE_BYTES);
+    assert.ok(big.endsWith(marker), big.slice(-80));
+    assert.ok(
+      /^y+$/.test(big.slice(0, -marker.length)) && big.length <= DEFAULT_MAX_LINE_BYTES + marker.length,
+    );
     assert.strictEqual(bad, 'a\uFFFDb');
     assert.strictEqual(fine, 'fine');
   });

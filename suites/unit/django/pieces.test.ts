@@ -1,5 +1,6 @@
 import * as assert from 'node:assert';
-import { LineTail, stripAnsi } from '../../../src/core/django/lineTail';
+import { stripVTControlCharacters as stripAnsi } from 'node:util';
+import { LineTail } from '../../../src/core/lines/lineTail';
 import {
   describeServerExit,
   explainExit,
@@ -101,7 +102,7 @@ describe('Django pieces: tail, detection, launch', () => {
   });
 
   it('reuses only a Django answering below 500', () => {
-    const django = { pid: 1, ppid: 0, commandLine: 'python manage.py runserver' };
+    const django = { pid: 1, ppid: 0, commandLine: 'python manage.py runserver', startTime: '1' };
     assert.strictEqual(looksLikeDjango(django, { kind: 'answered', status: 200, server: undefined }), true);
     assert.strictEqual(looksLikeDjango(django, { kind: 'answered', status: 502, server: undefined }), false);
     assert.strictEqual(looksLikeDjango(django, { kind: 'noAnswer', error: 'ECONNREFUSED' }), false);

@@ -1,8 +1,10 @@
 """pytest plugin of the Codespace Integration Tests extension.
 
 Loaded with ``-p codespace_tests_plugin`` (its folder on PYTHONPATH). Sends one JSON object per line
-to the address in ``CODESPACE_TESTS_RESULTS`` (``tcp:127.0.0.1:PORT`` or ``unix:/path``): the
-collected tests, collection errors, and each test's start and result. The TypeScript twin of these
+to the address in ``CODESPACE_TESTS_RESULTS`` (``unix:/path``, or ``tcp:127.0.0.1:PORT`` where no unix
+socket can be made): the collected tests, collection errors, and each test's start and result. The first
+line (``hello``) repeats the run's nonce from ``CODESPACE_TESTS_RESULTS_NONCE``: the extension drops a
+connection without it. The TypeScript twin of these
 events is ``src/core/pytest/protocol.ts`` (``PluginEvent``); change both together.
 Never parses or changes pytest's human output; when the address is missing or unreachable, the
 session runs as if the plugin were absent (the extension reports that the plugin never connected).
@@ -18,6 +20,7 @@ import time
 import pytest
 
 ENV_VAR = "CODESPACE_TESTS_RESULTS"
+NONCE_ENV_VAR = "CODESPACE_TESTS_RESULTS_NONCE"
 PROTOCOL_VERSION = 1
 _MAX_TEXT = 200_000
 
@@ -30,7 +33,9 @@ class _Channel:
         try:
             if kind == "unix":
                 sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                sock.settimeout(10)
                 sock.connect(rest)
+                sock.settimeout(None)
             else:
                 host, _, port = rest.rpartition(":")
                 sock = socket.create_connection((host, int(port)), timeout=10)
@@ -233,7 +238,8 @@ def pytest_configure(config):
     if not address:
         return
     channel = _Channel(address)
-    channel.send({"event": "hello", "version": PROTOCOL_VERSION, "pid": os.getpid(),
+    channel.send({"event": "hello", "version": PROTOCOL_VERSION, "nonce": os.environ.get(NONCE_ENV_VAR, ""),
+                  "pid": os.getpid(),
                   "pytest": pytest.__version__, "python": sys.version.split()[0],
                   "rootdir": str(config.rootpath)})
     config.pluginmanager.register(CodespaceTestsPlugin(channel), "codespace_tests_reporter")

@@ -1,6 +1,4 @@
-import { stripVTControlCharacters } from 'node:util';
-
-/** The last N lines a process printed, kept for crash reports ("the server's last 50 lines"). */
+/** The last N lines a process printed, kept for crash and problem reports ("the server's last 50 lines"). */
 export class LineTail {
   private readonly lines: string[] = [];
 
@@ -19,9 +17,4 @@ export class LineTail {
   clear(): void {
     this.lines.length = 0;
   }
-}
-
-/** A line without terminal color codes, for the log store, detection and crash reports. */
-export function stripAnsi(text: string): string {
-  return stripVTControlCharacters(text);
 }
