@@ -53,11 +53,6 @@ export class CancelSource {
   }
 }
 
-export const neverCancelled: CancelToken = {
-  isCancellationRequested: false,
-  onCancellationRequested: () => ({ dispose() {} }),
-};
-
 /** Races a promise against a timeout and an optional token; the loser is left to settle on its own. */
 export function raceWith<T>(
   promise: Promise<T>,

@@ -1,8 +1,12 @@
 import { killTree, type Exit } from '../process/childProcess';
 import type { PytestLaunch } from '../pytest/launch';
-import { RESULTS_ENV_VAR, type PluginEvent } from '../pytest/protocol';
-import { ResultChannel } from '../pytest/resultChannel';
-import { describeProblem, type SessionOptions, type SessionOutcome } from '../pytest/session';
+import { RESULTS_ENV_VAR } from '../pytest/protocol';
+import {
+  describeProblem,
+  openSessionChannel,
+  type SessionOptions,
+  type SessionOutcome,
+} from '../pytest/session';
 import { buildTestLaunchConfig, envDelta, findTestDebugConfig, pytestInvocation } from './testLaunch';
 import type { TestLaunchConfig } from './types';
 
@@ -82,12 +86,7 @@ export async function runPytestUnderDebugger(
   debug: Debugger,
   settings: TestDebugSettings,
 ): Promise<SessionOutcome> {
-  const channel = await ResultChannel.open(opts.logger);
-  const events: PluginEvent[] = [];
-  channel.onEvent((e) => {
-    events.push(e);
-    opts.onEvent?.(e);
-  });
+  const { channel, events } = await openSessionChannel(opts);
   const tail: string[] = [];
   let partial = '';
   const onOutput = (text: string) => {

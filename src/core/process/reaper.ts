@@ -56,8 +56,3 @@ export function watchGroup(pid: number): void {
 export function forgetGroup(pid: number): void {
   if (groups.delete(pid)) save();
 }
-
-/** For tests: the file the watcher reads. */
-export function watchedGroupsFile(): string | undefined {
-  return file;
-}

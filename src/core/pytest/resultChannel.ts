@@ -1,5 +1,4 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import type { CancelToken } from '../cancel';
 import type { Logger } from '../log';
 import { parseEvent, RESULTS_ENV_VAR, type PluginEvent } from './protocol';
 
@@ -11,7 +10,6 @@ export class ResultChannel {
   private readonly listeners = new Set<(e: PluginEvent) => void>();
   private readonly sockets = new Set<Socket>();
   private everConnected = false;
-  private connectWaiters: (() => void)[] = [];
   private idleWaiters: (() => void)[] = [];
   private closed = false;
 
@@ -50,21 +48,6 @@ export class ResultChannel {
     return { dispose: () => this.listeners.delete(listener) };
   }
 
-  /** Resolves when the plugin has connected, false after the timeout or cancellation. */
-  waitForConnection(timeoutMs: number, token?: CancelToken): Promise<boolean> {
-    if (this.everConnected) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const done = (v: boolean) => {
-        clearTimeout(timer);
-        sub?.dispose();
-        resolve(v);
-      };
-      const timer = setTimeout(() => done(false), timeoutMs);
-      const sub = token?.onCancellationRequested(() => done(false));
-      this.connectWaiters.push(() => done(true));
-    });
-  }
-
   /** Waits until every connection has ended (the plugin flushed everything), at most `timeoutMs`. */
   drain(timeoutMs: number): Promise<void> {
     if (this.sockets.size === 0) return Promise.resolve();
@@ -94,7 +77,6 @@ export class ResultChannel {
     if (this.closed) return void socket.destroy();
     this.sockets.add(socket);
     this.everConnected = true;
-    for (const w of this.connectWaiters.splice(0)) w();
     socket.setEncoding('utf8');
     let partial = '';
     socket.on('data', (chunk: string) => {

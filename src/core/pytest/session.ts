@@ -2,7 +2,7 @@ import type { CancelToken } from '../cancel';
 import type { Logger } from '../log';
 import { ChildProcess, describeExit, type Exit } from '../process/childProcess';
 import type { PytestLaunch } from './launch';
-import type { PluginEvent } from './protocol';
+import { protocolMismatch, type PluginEvent } from './protocol';
 import { ResultChannel } from './resultChannel';
 
 /** How one pytest session ended, in words a person can act on. */
@@ -80,6 +80,8 @@ export async function openSessionChannel(
   const channel = await ResultChannel.open(opts.logger);
   const events: PluginEvent[] = [];
   channel.onEvent((e) => {
+    const mismatch = e.event === 'hello' ? protocolMismatch(e) : undefined;
+    if (mismatch) opts.logger?.warn(mismatch);
     events.push(e);
     opts.onEvent?.(e);
   });

@@ -18,7 +18,7 @@ import time
 import pytest
 
 ENV_VAR = "CODESPACE_TESTS_RESULTS"
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 1  # checked against protocol.ts when the extension receives "hello"
 _MAX_TEXT = 200_000
 
 
