@@ -1,3 +1,5 @@
+import { Emitter } from './events';
+
 /** Cancellation without vscode: structurally compatible with vscode.CancellationToken. */
 export interface CancelToken {
   readonly isCancellationRequested: boolean;
@@ -23,12 +25,12 @@ export class TimeoutError extends Error {
 
 /** A token source for core code and tests. */
 export class CancelSource {
-  private readonly listeners = new Set<() => void>();
+  private readonly cancelling = new Emitter<void>();
   private cancelled = false;
   readonly token: CancelToken;
 
   constructor() {
-    const listeners = this.listeners;
+    const cancelling = this.cancelling;
     const isCancelled = () => this.cancelled;
     this.token = {
       get isCancellationRequested() {
@@ -39,8 +41,7 @@ export class CancelSource {
           queueMicrotask(l);
           return { dispose() {} };
         }
-        listeners.add(l);
-        return { dispose: () => listeners.delete(l) };
+        return cancelling.event(l);
       },
     };
   }
@@ -48,8 +49,8 @@ export class CancelSource {
   cancel(): void {
     if (this.cancelled) return;
     this.cancelled = true;
-    for (const l of [...this.listeners]) l();
-    this.listeners.clear();
+    this.cancelling.fire();
+    this.cancelling.dispose();
   }
 }
 

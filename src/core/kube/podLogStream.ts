@@ -1,4 +1,5 @@
 import { CoreV1Api, type KubeConfig, type LogOptions } from '@kubernetes/client-node';
+import { Emitter } from '../events';
 import type { Logger } from '../log';
 import { Backoff, sleep } from './backoff';
 import { describeKubeError } from './errors';
@@ -51,7 +52,7 @@ export class PodLogStream {
   private readonly backoff: Backoff;
   private readonly splitter: LineSplitter;
   private readonly resume = new ResumePoint();
-  private readonly stateListeners = new Set<(s: PodLogState) => void>();
+  private readonly stateChanged = new Emitter<PodLogState>();
   private controller: AbortController | undefined;
   private current: PodLogState = { kind: 'connecting' };
   private deletedSeen = false;
@@ -75,8 +76,7 @@ export class PodLogStream {
   }
 
   onState(l: (s: PodLogState) => void): { dispose(): void } {
-    this.stateListeners.add(l);
-    return { dispose: () => this.stateListeners.delete(l) };
+    return this.stateChanged.event(l);
   }
 
   start(): this {
@@ -239,7 +239,7 @@ export class PodLogStream {
 
   private setState(s: PodLogState): void {
     this.current = s;
-    for (const l of this.stateListeners) l(s);
+    this.stateChanged.fire(s);
   }
 
   private action(verb: string, resource: string) {

@@ -1,4 +1,5 @@
 import { CoreV1Api, Watch, type KubeConfig } from '@kubernetes/client-node';
+import { Emitter } from '../events';
 import type { Logger } from '../log';
 import { Backoff, sleep } from './backoff';
 import { describeKubeError, type KubeProblem } from './errors';
@@ -31,8 +32,8 @@ export interface PodWatchOptions {
  */
 export class PodWatch {
   private readonly pods = new Map<string, PodSummary>();
-  private readonly eventListeners = new Set<(e: PodEvent) => void>();
-  private readonly stateListeners = new Set<(s: PodWatchState) => void>();
+  private readonly podEvents = new Emitter<PodEvent>();
+  private readonly stateChanged = new Emitter<PodWatchState>();
   private readonly abort = new AbortController();
   private readonly backoff: Backoff;
   private watchController: AbortController | undefined;
@@ -57,13 +58,11 @@ export class PodWatch {
   }
 
   onEvent(l: (e: PodEvent) => void): { dispose(): void } {
-    this.eventListeners.add(l);
-    return { dispose: () => this.eventListeners.delete(l) };
+    return this.podEvents.event(l);
   }
 
   onState(l: (s: PodWatchState) => void): { dispose(): void } {
-    this.stateListeners.add(l);
-    return { dispose: () => this.stateListeners.delete(l) };
+    return this.stateChanged.event(l);
   }
 
   start(): void {
@@ -196,7 +195,7 @@ export class PodWatch {
   private apply(type: PodEvent['type'], pod: PodSummary): void {
     if (type === 'DELETED') this.pods.delete(pod.name);
     else this.pods.set(pod.name, pod);
-    for (const l of this.eventListeners) l({ type, pod });
+    this.podEvents.fire({ type, pod });
   }
 
   private setState(s: PodWatchState): void {
@@ -209,7 +208,7 @@ export class PodWatch {
       if ('message' in s) this.logger.warn(`pods of ${this.namespace}: ${s.message}`);
       else this.logger.info(`pods of ${this.namespace}: ${s.kind}`);
     }
-    for (const l of this.stateListeners) l(s);
+    this.stateChanged.fire(s);
   }
 
   private action(verb: string, resource = 'pods') {

@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { Emitter } from '../events';
 import type { Logger } from '../log';
 import { parseEvent, RESULTS_ENV_VAR, type PluginEvent } from './protocol';
 
@@ -7,7 +8,9 @@ import { parseEvent, RESULTS_ENV_VAR, type PluginEvent } from './protocol';
  * events it sends. Whoever starts pytest (the runner, or the debugger for a debug run) passes `env`.
  */
 export class ResultChannel {
-  private readonly listeners = new Set<(e: PluginEvent) => void>();
+  private readonly events = new Emitter<PluginEvent>((e) =>
+    this.logger?.error(`results channel: a listener failed: ${(e as Error).message}`),
+  );
   private readonly sockets = new Set<Socket>();
   private everConnected = false;
   private idleWaiters: (() => void)[] = [];
@@ -44,8 +47,7 @@ export class ResultChannel {
   }
 
   onEvent(listener: (e: PluginEvent) => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    return this.events.event(listener);
   }
 
   /** Waits until every connection has ended (the plugin flushed everything), at most `timeoutMs`. */
@@ -70,7 +72,7 @@ export class ResultChannel {
     this.closed = true;
     for (const s of this.sockets) s.destroy();
     this.server.close();
-    this.listeners.clear();
+    this.events.dispose();
   }
 
   private accept(socket: Socket): void {
@@ -102,12 +104,6 @@ export class ResultChannel {
       this.logger?.warn(`results channel: ignored a line that is not a plugin event: ${line.slice(0, 200)}`);
       return;
     }
-    for (const l of this.listeners) {
-      try {
-        l(event);
-      } catch (e) {
-        this.logger?.error(`results channel: a listener failed: ${(e as Error).message}`);
-      }
-    }
+    this.events.fire(event);
   }
 }
