@@ -1,4 +1,4 @@
-import { Emitter } from './events';
+import { Emitter, type Disposable, type Event } from './events';
 
 /** Cancellation without vscode: structurally compatible with vscode.CancellationToken. */
 export interface CancelToken {
@@ -82,6 +82,27 @@ export function raceWith<T>(
       (e) => finish(() => reject(e)),
     );
   });
+}
+
+/**
+ * The next value of `event` (the first that passes `until`, when given); rejects with TimeoutError after
+ * `timeoutMs` and CancelledError when `token` is cancelled. The subscription ends either way.
+ */
+export async function waitFor<T>(
+  event: Event<T>,
+  timeoutMs?: number,
+  token?: CancelToken,
+  opts: { until?: (value: T) => boolean; what?: string } = {},
+): Promise<T> {
+  let sub: Disposable | undefined;
+  const fired = new Promise<T>((resolve) => {
+    sub = event((value) => (!opts.until || opts.until(value)) && resolve(value));
+  });
+  try {
+    return await raceWith(fired, { timeoutMs, token, what: opts.what ?? 'Waiting' });
+  } finally {
+    sub?.dispose();
+  }
 }
 
 export function delay(ms: number, token?: CancelToken): Promise<void> {

@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { TimeoutError, waitFor } from '../cancel';
 import { Emitter } from '../events';
 import type { Logger } from '../log';
 import { parseEvent, RESULTS_ENV_VAR, type PluginEvent } from './protocol';
@@ -13,7 +14,8 @@ export class ResultChannel {
   );
   private readonly sockets = new Set<Socket>();
   private everConnected = false;
-  private idleWaiters: (() => void)[] = [];
+  /** Fires when the last open connection has ended. */
+  private readonly idle = new Emitter<void>();
   private closed = false;
 
   private constructor(
@@ -51,20 +53,16 @@ export class ResultChannel {
   }
 
   /** Waits until every connection has ended (the plugin flushed everything), at most `timeoutMs`. */
-  drain(timeoutMs: number): Promise<void> {
-    if (this.sockets.size === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.logger?.debug(
-          `results channel: ${this.sockets.size} connection(s) still open after ${timeoutMs} ms`,
-        );
-        resolve();
-      }, timeoutMs);
-      this.idleWaiters.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+  async drain(timeoutMs: number): Promise<void> {
+    if (this.sockets.size === 0) return;
+    try {
+      await waitFor(this.idle.event, timeoutMs);
+    } catch (e) {
+      if (!(e instanceof TimeoutError)) throw e;
+      this.logger?.debug(
+        `results channel: ${this.sockets.size} connection(s) still open after ${timeoutMs} ms`,
+      );
+    }
   }
 
   close(): void {
@@ -90,7 +88,7 @@ export class ResultChannel {
       if (!this.sockets.delete(socket)) return;
       if (partial) this.emit(partial);
       partial = '';
-      if (this.sockets.size === 0) for (const w of this.idleWaiters.splice(0)) w();
+      if (this.sockets.size === 0) this.idle.fire();
     };
     socket.on('end', end);
     socket.on('close', end);
