@@ -106,5 +106,14 @@ export async function waitFor<T>(
 }
 
 export function delay(ms: number, token?: CancelToken): Promise<void> {
-  return raceWith(new Promise<void>((r) => setTimeout(r, ms)), { token, what: 'Wait' });
+  let timer: NodeJS.Timeout | undefined;
+  const slept = new Promise<void>((r) => (timer = setTimeout(r, ms)));
+  return raceWith(slept, { token, what: 'Wait' }).finally(() => clearTimeout(timer));
+}
+
+/** A wait that cancellation cuts short without an error: for loops that check the token after it. */
+export function pause(ms: number, token: CancelToken): Promise<void> {
+  return delay(ms, token).catch((e) => {
+    if (!(e instanceof CancelledError)) throw e;
+  });
 }

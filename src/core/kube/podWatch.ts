@@ -1,7 +1,8 @@
 import { CoreV1Api, Watch, type KubeConfig } from '@kubernetes/client-node';
+import { CancelSource, pause } from '../cancel';
 import { Emitter } from '../events';
 import type { Logger } from '../log';
-import { Backoff, sleep } from './backoff';
+import { Backoff } from './backoff';
 import { describeKubeError, type KubeProblem } from './errors';
 import { summarizePod, type PodSummary } from './pods';
 
@@ -34,7 +35,7 @@ export class PodWatch {
   private readonly pods = new Map<string, PodSummary>();
   private readonly podEvents = new Emitter<PodEvent>();
   private readonly stateChanged = new Emitter<PodWatchState>();
-  private readonly abort = new AbortController();
+  private readonly stopRequested = new CancelSource();
   private readonly backoff: Backoff;
   private watchController: AbortController | undefined;
   private current: PodWatchState = { kind: 'connecting' };
@@ -72,7 +73,7 @@ export class PodWatch {
   }
 
   async stop(): Promise<void> {
-    this.abort.abort();
+    this.stopRequested.cancel();
     this.watchController?.abort();
     await this.running;
     this.setState({ kind: 'stopped' });
@@ -80,15 +81,15 @@ export class PodWatch {
 
   private async run(): Promise<void> {
     const core = this.kc.makeApiClient(CoreV1Api);
-    const signal = this.abort.signal;
-    while (!signal.aborted) {
+    const token = this.stopRequested.token;
+    while (!token.isCancellationRequested) {
       let resourceVersion: string;
       try {
         const list = await core.listNamespacedPod({
           namespace: this.namespace,
           labelSelector: this.options.labelSelector,
         });
-        if (signal.aborted) return;
+        if (token.isCancellationRequested) return;
         resourceVersion = list.metadata?.resourceVersion ?? '';
         this.replaceAll(list.items.map((p) => summarizePod(p, this.namespace)));
         if (!list.items.length && (await this.namespaceMissing(core))) continue;
@@ -100,14 +101,14 @@ export class PodWatch {
       // Watch until it ends; a clean end resumes from the last resourceVersion without listing again.
       for (;;) {
         const outcome = await this.watchOnce(resourceVersion, (rv) => (resourceVersion = rv));
-        if (signal.aborted) return;
+        if (token.isCancellationRequested) return;
         if (outcome.kind === 'closed' && outcome.events > 0) {
           this.backoff.reset();
           continue;
         }
         if (outcome.kind === 'closed') {
           // Closed at once with nothing: do not spin; back off a little, then watch again.
-          await sleep(this.backoff.next(), signal);
+          await pause(this.backoff.next(), token);
           continue;
         }
         if (outcome.kind === 'expired') break;
@@ -145,14 +146,14 @@ export class PodWatch {
           },
           (err) => {
             if (expired) resolve({ kind: 'expired' });
-            else if (err && !this.abort.signal.aborted && !isPrematureClose(err))
+            else if (err && !this.stopRequested.token.isCancellationRequested && !isPrematureClose(err))
               resolve({ kind: 'error', error: err });
             else resolve({ kind: 'closed', events });
           },
         )
         .then((c) => {
           this.watchController = c;
-          if (this.abort.signal.aborted) c.abort();
+          if (this.stopRequested.token.isCancellationRequested) c.abort();
         })
         .catch((error) => resolve({ kind: 'error', error }));
     });
@@ -169,21 +170,21 @@ export class PodWatch {
       const message = `Namespace "${this.namespace}" does not exist in context "${this.options.context ?? 'current'}". Create it or change codespaceTests.kube.namespaces.`;
       this.pods.clear();
       this.setState({ kind: 'namespaceMissing', message });
-      await sleep(this.options.deniedRetryMs ?? 30_000, this.abort.signal);
+      await pause(this.options.deniedRetryMs ?? 30_000, this.stopRequested.token);
       return true;
     }
   }
 
   private async failed(problem: KubeProblem): Promise<void> {
-    if (this.abort.signal.aborted) return;
+    if (this.stopRequested.token.isCancellationRequested) return;
     if (problem.kind === 'unauthorized' || problem.kind === 'forbidden') {
       this.setState({ kind: 'denied', message: problem.message });
-      await sleep(this.options.deniedRetryMs ?? 30_000, this.abort.signal);
+      await pause(this.options.deniedRetryMs ?? 30_000, this.stopRequested.token);
       return;
     }
     const retryInMs = problem.kind === 'gone' ? 0 : this.backoff.next();
     this.setState({ kind: 'retrying', message: problem.message, retryInMs });
-    await sleep(retryInMs, this.abort.signal);
+    await pause(retryInMs, this.stopRequested.token);
   }
 
   private replaceAll(pods: PodSummary[]): void {

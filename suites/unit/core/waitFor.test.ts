@@ -1,5 +1,5 @@
 import * as assert from 'node:assert';
-import { CancelledError, CancelSource, TimeoutError, waitFor } from '../../../src/core/cancel';
+import { CancelledError, CancelSource, delay, pause, TimeoutError, waitFor } from '../../../src/core/cancel';
 import { Emitter } from '../../../src/core/events';
 
 describe('waitFor', () => {
@@ -30,5 +30,16 @@ describe('waitFor', () => {
     await assert.rejects(waiting, CancelledError);
     await assert.rejects(waitFor(emitter.event, undefined, source.token), CancelledError);
     assert.strictEqual(emitter.hasListeners, false);
+  });
+});
+
+describe('delay and pause', () => {
+  it('delay rejects with a CancelledError when cancelled; pause resolves', async () => {
+    const source = new CancelSource();
+    const delayed = delay(60_000, source.token);
+    const paused = pause(60_000, source.token);
+    source.cancel();
+    await assert.rejects(delayed, CancelledError);
+    await paused;
   });
 });
