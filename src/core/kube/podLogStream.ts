@@ -2,7 +2,7 @@ import { CoreV1Api, type KubeConfig, type LogOptions } from '@kubernetes/client-
 import { CancelSource, pause } from '../cancel';
 import { Emitter } from '../events';
 import type { Logger } from '../log';
-import { Backoff } from './backoff';
+import { Backoff } from '../backoff';
 import { describeKubeError } from './errors';
 import { LineSplitter } from './lineSplitter';
 import { readLog, type LogRequestOutcome, type PodLogTarget } from './logRequest';
