@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/logger';
 import type { LogStore } from '../core/logs/logStore';
 import { Commands } from '../ids';
 import { DjangoServerDebugger } from '../django/debugServer';

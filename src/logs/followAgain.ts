@@ -1,5 +1,5 @@
 import { waitFor } from '../core/cancel';
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/logger';
 import type { ClusterSession } from './clusterSession';
 import type { FollowTarget } from './viewerProtocol';
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { promises as fs } from 'node:fs';
 import { waitFor } from '../core/cancel';
 import { Emitter } from '../core/events';
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/logger';
 import type { LogStore } from '../core/logs/logStore';
 import { stripAnsi } from '../core/logs/ansi';
 import { viewerHtml } from './viewerHtml';

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { join, relative } from 'node:path';
 import { waitFor } from '../core/cancel';
 import { Emitter } from '../core/events';
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/logger';
 import {
   discoverFile,
   discoverFolder,

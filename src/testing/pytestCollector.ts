@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { CancelSource } from '../core/cancel';
 import { Emitter } from '../core/events';
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/logger';
 import { collectionFromEvents, indexNodes, nodesFromCollection } from '../core/pytest/collection';
 import type { DiscoveredFile, IniCache } from '../core/pytest/discovery';
 import { launchFromSettings } from '../core/pytest/launch';

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { CancelSource } from '../core/cancel';
 import type { SharedDjango } from '../core/django/types';
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/logger';
 import type { LogStore } from '../core/logs/logStore';
 import { launchFromSettings, type PytestLaunch } from '../core/pytest/launch';
 import { runPytestSession, type SessionOptions, type SessionOutcome } from '../core/pytest/session';

@@ -1,6 +1,6 @@
 import { Emitter } from '../events';
 import { ChildProcess, describeExit, type Exit } from '../process/childProcess';
-import type { Logger } from '../log';
+import type { Logger } from '../logger';
 import type { LogStore } from '../logs/logStore';
 import { fetchApiKey, type ApiKeyResult } from './apiKey';
 import { describeServerExit } from './diagnose';

@@ -1,5 +1,5 @@
 import { Emitter } from '../events';
-import type { Logger } from '../log';
+import type { Logger } from '../logger';
 import { DJANGO_SOURCE, type LogStore } from '../logs/logStore';
 import { problemInLine, type DjangoProblem } from './diagnose';
 import { LineTail, stripAnsi } from './lineTail';

@@ -1,6 +1,6 @@
 import { Backoff } from '../backoff';
 import { CancelledError, delay, type CancelToken } from '../cancel';
-import type { Logger } from '../log';
+import type { Logger } from '../logger';
 import type { RateFacts, RunPoll } from './client';
 import { GitHubApiError, type GitHubFailure, describeWait } from './errors';
 import { describeFailedJobs, type WorkflowJob, type WorkflowRun } from './types';

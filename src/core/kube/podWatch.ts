@@ -1,7 +1,7 @@
 import { CoreV1Api, Watch, type KubeConfig } from '@kubernetes/client-node';
 import { CancelSource, pause } from '../cancel';
 import { Emitter } from '../events';
-import type { Logger } from '../log';
+import type { Logger } from '../logger';
 import { Backoff } from '../backoff';
 import { describeKubeError, type KubeProblem } from './errors';
 import { summarizePod, type PodSummary } from './pods';

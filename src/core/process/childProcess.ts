@@ -1,7 +1,7 @@
 import { execa, type ResultPromise } from 'execa';
 import treeKill from 'tree-kill';
 import type { CancelToken } from '../cancel';
-import type { Logger } from '../log';
+import type { Logger } from '../logger';
 import { forgetGroup, watchGroup } from './reaper';
 
 /** How a child process ended. */

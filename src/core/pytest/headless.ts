@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { CancelToken } from '../cancel';
-import type { Logger } from '../log';
+import type { Logger } from '../logger';
 import { expandVariables } from '../variables';
 import { findGoverningIni } from './ini';
 import { launchFromSettings, type LaunchSettings, type PytestLaunch } from './launch';

@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { TimeoutError, waitFor } from '../cancel';
 import { Emitter } from '../events';
-import type { Logger } from '../log';
+import type { Logger } from '../logger';
 import { parseEvent, RESULTS_ENV_VAR, type PluginEvent } from './protocol';
 
 /**

@@ -1,5 +1,5 @@
 import type { CancelToken } from '../cancel';
-import type { Logger } from '../log';
+import type { Logger } from '../logger';
 import { ChildProcess, describeExit, type Exit } from '../process/childProcess';
 import type { PytestLaunch } from './launch';
 import { protocolMismatch, type PluginEvent } from './protocol';
