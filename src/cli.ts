@@ -7,7 +7,7 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CancelSource } from './core/cancel';
-import { stderrLogger } from './core/log';
+import { stderrLogger } from './core/logger';
 import { discoverFolder } from './core/pytest/discovery';
 import { groupNodeIds, runHeadless, workspaceSettings } from './core/pytest/headless';
 import type { FinishedEvent } from './core/pytest/protocol';

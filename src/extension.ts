@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { createChannelLogger } from './logger';
+import { createChannelLogger } from './outputChannelLogger';
 import { LogStore } from './core/logs/logStore';
 import { ConfigSection } from './ids';
 import { followOutputSettings } from './settings';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/logger';
 
 /** The little of the built-in Git extension's API (`vscode.git`, version 1) used here. */
 interface GitApi {

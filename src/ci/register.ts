@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Commands, Views } from '../ids';
-import { tagged, type Logger } from '../core/log';
+import { tagged, type Logger } from '../core/logger';
 import { CiRunsView } from './runsView';
 import { CiStatusBar } from './statusBar';
 import type { FollowOutcome } from '../core/github/follower';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Commands } from '../ids';
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/logger';
 import { GitHubClient } from '../core/github/client';
 import { GitHubApiError } from '../core/github/errors';
 import { runDuration, runPhase, type WorkflowRun } from '../core/github/types';

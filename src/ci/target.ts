@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { readFile } from 'node:fs/promises';
 import { basename, isAbsolute, join } from 'node:path';
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/logger';
 import { readBranchState, type BranchState } from '../core/github/gitState';
 import { apiBaseUrlFor, parseRemoteUrl, type GitHubRepo } from '../core/github/remote';
 import { parseWorkflow, type WorkflowInput } from '../core/github/workflow';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { CancelSource } from '../core/cancel';
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/logger';
 import { GitHubClient } from '../core/github/client';
 import { dispatchWorkflow, type DispatchedRun } from '../core/github/dispatch';
 import { GitHubApiError, redact, type GitHubFailure } from '../core/github/errors';

@@ -1,3 +1,5 @@
+import { Emitter, type Disposable, type Event } from './events';
+
 /** Cancellation without vscode: structurally compatible with vscode.CancellationToken. */
 export interface CancelToken {
   readonly isCancellationRequested: boolean;
@@ -23,12 +25,12 @@ export class TimeoutError extends Error {
 
 /** A token source for core code and tests. */
 export class CancelSource {
-  private readonly listeners = new Set<() => void>();
+  private readonly cancelling = new Emitter<void>();
   private cancelled = false;
   readonly token: CancelToken;
 
   constructor() {
-    const listeners = this.listeners;
+    const cancelling = this.cancelling;
     const isCancelled = () => this.cancelled;
     this.token = {
       get isCancellationRequested() {
@@ -39,8 +41,7 @@ export class CancelSource {
           queueMicrotask(l);
           return { dispose() {} };
         }
-        listeners.add(l);
-        return { dispose: () => listeners.delete(l) };
+        return cancelling.event(l);
       },
     };
   }
@@ -48,15 +49,10 @@ export class CancelSource {
   cancel(): void {
     if (this.cancelled) return;
     this.cancelled = true;
-    for (const l of [...this.listeners]) l();
-    this.listeners.clear();
+    this.cancelling.fire();
+    this.cancelling.dispose();
   }
 }
-
-export const neverCancelled: CancelToken = {
-  isCancellationRequested: false,
-  onCancellationRequested: () => ({ dispose() {} }),
-};
 
 /** Races a promise against a timeout and an optional token; the loser is left to settle on its own. */
 export function raceWith<T>(
@@ -88,6 +84,36 @@ export function raceWith<T>(
   });
 }
 
+/**
+ * The next value of `event` (the first that passes `until`, when given); rejects with TimeoutError after
+ * `timeoutMs` and CancelledError when `token` is cancelled. The subscription ends either way.
+ */
+export async function waitFor<T>(
+  event: Event<T>,
+  timeoutMs?: number,
+  token?: CancelToken,
+  opts: { until?: (value: T) => boolean; what?: string } = {},
+): Promise<T> {
+  let sub: Disposable | undefined;
+  const fired = new Promise<T>((resolve) => {
+    sub = event((value) => (!opts.until || opts.until(value)) && resolve(value));
+  });
+  try {
+    return await raceWith(fired, { timeoutMs, token, what: opts.what ?? 'Waiting' });
+  } finally {
+    sub?.dispose();
+  }
+}
+
 export function delay(ms: number, token?: CancelToken): Promise<void> {
-  return raceWith(new Promise<void>((r) => setTimeout(r, ms)), { token, what: 'Wait' });
+  let timer: NodeJS.Timeout | undefined;
+  const slept = new Promise<void>((r) => (timer = setTimeout(r, ms)));
+  return raceWith(slept, { token, what: 'Wait' }).finally(() => clearTimeout(timer));
+}
+
+/** A wait that cancellation cuts short without an error: for loops that check the token after it. */
+export function pause(ms: number, token: CancelToken): Promise<void> {
+  return delay(ms, token).catch((e) => {
+    if (!(e instanceof CancelledError)) throw e;
+  });
 }

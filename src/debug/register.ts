@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/logger';
 import type { LogStore } from '../core/logs/logStore';
 import { Commands } from '../ids';
 import { DjangoServerDebugger } from '../django/debugServer';
@@ -26,14 +26,8 @@ export function registerDebug(
   deps: { logger: Logger; logStore: LogStore; django: DjangoController; testExplorer: TestExplorerApi },
 ): DebugApi {
   const sessions = new VsCodeDebugSessions(deps.logger);
-  const api: DebugApi = {
-    prompts: windowDebugPrompts,
-    testProfiles: () => profiles.all(),
-    get testResults() {
-      return profiles.results;
-    },
-    server: undefined as unknown as DjangoServerDebugger,
-  };
+  // The parts read the prompts through `api` when they ask, so a test that replaces them is heard.
+  const server = new DjangoServerDebugger(deps.django, sessions, () => api.prompts, deps.logger);
   const profiles = new TestDebugProfiles({
     logger: deps.logger,
     logStore: deps.logStore,
@@ -42,15 +36,22 @@ export function registerDebug(
     prompts: () => api.prompts,
     folderTests: () => deps.testExplorer.folderTests(),
   });
-  api.server = new DjangoServerDebugger(deps.django, sessions, () => api.prompts, deps.logger);
+  const api: DebugApi = {
+    prompts: windowDebugPrompts,
+    testProfiles: () => profiles.all(),
+    get testResults() {
+      return profiles.results;
+    },
+    server,
+  };
   profiles.sync();
   context.subscriptions.push(
     sessions,
     profiles,
-    api.server,
+    server,
     // After the Test Explorer has built the new folders' controllers.
     vscode.workspace.onDidChangeWorkspaceFolders(() => setTimeout(() => profiles.sync(), 0)),
-    vscode.commands.registerCommand(Commands.debugDjango, () => api.server.debugServer()),
+    vscode.commands.registerCommand(Commands.debugDjango, () => server.debugServer()),
   );
   return api;
 }

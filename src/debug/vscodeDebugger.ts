@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/logger';
 import {
   SESSION_MARKER,
   type DebugSessionEnd,

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { CancelledError, CancelSource, type CancelToken } from '../core/cancel';
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/logger';
 import type { LaunchWrap } from '../core/django/launch';
 import { explainProblem } from '../core/django/diagnose';
 import { DjangoServer, DjangoStartError, type DjangoCrash, type DjangoReady } from '../core/django/server';

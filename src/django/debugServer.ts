@@ -4,7 +4,7 @@ import { checkDebugpy } from '../core/debug/debugpyCheck';
 import { pickListenPort } from '../core/debug/ports';
 import { debugServerCommand, serverAttachConfig, serverPython } from '../core/debug/serverDebug';
 import { DEFAULT_DEBUGPY_PORT, type ListenAddress } from '../core/debug/types';
-import { tagged, type Logger } from '../core/log';
+import { tagged, type Logger } from '../core/logger';
 import { debugpyExtensionMissingMessage, hasDebugpyExtension, type DebugPrompts } from '../debug/prompts';
 import type { VsCodeDebugSessions } from '../debug/vscodeDebugger';
 import { FolderSettings } from '../settings';

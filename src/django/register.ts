@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Commands } from '../ids';
-import { tagged, type Logger } from '../core/log';
+import { tagged, type Logger } from '../core/logger';
 import type { LogStore } from '../core/logs/logStore';
 import { DjangoServer } from '../core/django/server';
 import { DjangoController } from './controller';

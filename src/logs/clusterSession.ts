@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ConfigSection, type SettingTypes } from '../ids';
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/logger';
 import { expandVariables } from '../core/variables';
 import { loadClusterConfig, type ClusterConfig } from '../core/kube/config';
 import { PodWatch, type PodEvent } from '../core/kube/podWatch';

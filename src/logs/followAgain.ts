@@ -1,4 +1,5 @@
-import type { Logger } from '../core/log';
+import { waitFor } from '../core/cancel';
+import type { Logger } from '../core/logger';
 import type { ClusterSession } from './clusterSession';
 import type { FollowTarget } from './viewerProtocol';
 
@@ -48,15 +49,10 @@ export async function followAgain(
   }
   const listed = () => session.namespaces().every((w) => w.state.kind !== 'connecting');
   if (!listed()) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => done(false), LISTING_TIMEOUT_MS);
-      const sub = session.onDidChange(() => listed() && done(true));
-      function done(v: boolean) {
-        clearTimeout(timer);
-        sub.dispose();
-        resolve(v);
-      }
-    });
+    const ok = await waitFor(session.onDidChange, LISTING_TIMEOUT_MS, undefined, { until: listed }).then(
+      () => true,
+      () => false,
+    );
     if (!ok) {
       logger.warn(
         `not following pod logs again after the reload: the pods were not listed within ${LISTING_TIMEOUT_MS / 1000} s`,

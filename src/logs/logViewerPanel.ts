@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { promises as fs } from 'node:fs';
-import type { Logger } from '../core/log';
+import { waitFor } from '../core/cancel';
+import { Emitter } from '../core/events';
+import type { Logger } from '../core/logger';
 import type { LogStore } from '../core/logs/logStore';
 import { stripAnsi } from '../core/logs/ansi';
 import { viewerHtml } from './viewerHtml';
@@ -47,7 +49,7 @@ export class LogViewerPanel implements vscode.Disposable {
   private readonly feed: ViewerFeed;
   private ready = false;
   private reportId = 0;
-  private readonly reports = new Map<number, (r: RenderedReport) => void>();
+  private readonly reports = new Emitter<RenderedReport>();
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
   readonly onDidDispose: vscode.Event<void>;
@@ -107,16 +109,10 @@ export class LogViewerPanel implements vscode.Disposable {
   /** Asks the page what it rendered (the test reads rows back through this). */
   requestRendered(timeoutMs = 10_000): Promise<RenderedReport> {
     const id = ++this.reportId;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.reports.delete(id);
-        reject(new Error(`the log viewer did not answer within ${timeoutMs} ms (ready: ${this.ready})`));
-      }, timeoutMs);
-      this.reports.set(id, (r) => {
-        clearTimeout(timer);
-        resolve(r);
-      });
-      void this.post({ type: 'report', id });
+    const report = waitFor(this.reports.event, timeoutMs, undefined, { until: (r) => r.id === id });
+    void this.post({ type: 'report', id });
+    return report.catch(() => {
+      throw new Error(`the log viewer did not answer within ${timeoutMs} ms (ready: ${this.ready})`);
     });
   }
 
@@ -167,8 +163,7 @@ export class LogViewerPanel implements vscode.Disposable {
         await this.save();
         return;
       case 'rendered':
-        this.reports.get(m.id)?.(m);
-        this.reports.delete(m.id);
+        this.reports.fire(m);
         return;
     }
   }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Commands, ConfigSection, Views } from '../ids';
-import type { Logger } from '../core/log';
-import { tagged } from '../core/log';
+import type { Logger } from '../core/logger';
+import { tagged } from '../core/logger';
 import type { LogStore } from '../core/logs/logStore';
 import { LogFollowers } from '../core/kube/logFollowers';
 import type { KubeConfig } from '@kubernetes/client-node';

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { join, relative } from 'node:path';
-import type { Logger } from '../core/log';
+import { waitFor } from '../core/cancel';
+import { Emitter } from '../core/events';
+import type { Logger } from '../core/logger';
 import {
   discoverFile,
   discoverFolder,
@@ -31,6 +33,9 @@ export class FolderTests implements vscode.Disposable {
   /** The watcher of the test files: rebuilt when `tests.include` changes. */
   private testFiles: vscode.Disposable | undefined;
   private discovered: Promise<void> = Promise.resolve();
+  /** Files being read again after a change; with the collector's idle, tells `settled()` when to look again. */
+  private rereading = 0;
+  private readonly quiet = new Emitter<void>();
   /** Counts refreshes, so a slow read started before a newer one cannot overwrite it. */
   private generation = 0;
   /** Files changed on disk (absolute paths), after their part of the tree is updated: for continuous runs. */
@@ -54,7 +59,13 @@ export class FolderTests implements vscode.Disposable {
       rootItem: (ini) => controller.items.get(`dir:${join(ini, '..')}`),
       collected: () => this.render(),
     });
-    this.disposables.push(this.changeEmitter, this.collector, this.watchInis(), this.watchSettings());
+    this.disposables.push(
+      this.changeEmitter,
+      this.collector,
+      this.collector.onIdle(() => this.quiet.fire()),
+      this.watchInis(),
+      this.watchSettings(),
+    );
     this.watchTestFiles();
   }
 
@@ -82,13 +93,11 @@ export class FolderTests implements vscode.Disposable {
     return this.discovered;
   }
 
-  /** Resolves when the last refresh and every collection it started have finished. */
+  /** Resolves when the last refresh, the file changes pending, and every collection they started have finished. */
   async settled(): Promise<void> {
     await this.discovered;
-    while (this.collector.busy || this.fileTimers.size) {
-      await this.collector.idle();
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const busy = () => this.collector.busy || this.fileTimers.size > 0 || this.rereading > 0;
+    if (busy()) await waitFor(this.quiet.event, undefined, undefined, { until: () => !busy() });
   }
 
   /** Every file currently shown, for the run path (its ini, rootdir and problem). */
@@ -148,7 +157,11 @@ export class FolderTests implements vscode.Disposable {
       path,
       setTimeout(() => {
         this.fileTimers.delete(path);
-        void this.reread(path);
+        this.rereading++;
+        void this.reread(path).finally(() => {
+          this.rereading--;
+          this.quiet.fire();
+        });
       }, FILE_DEBOUNCE_MS),
     );
   }

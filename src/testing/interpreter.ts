@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/logger';
 import type { LaunchSettings } from '../core/pytest/launch';
 import { FolderSettings } from '../settings';
 

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { CancelSource } from '../core/cancel';
-import type { Logger } from '../core/log';
+import { Emitter } from '../core/events';
+import type { Logger } from '../core/logger';
 import { collectionFromEvents, indexNodes, nodesFromCollection } from '../core/pytest/collection';
 import type { DiscoveredFile, IniCache } from '../core/pytest/discovery';
 import { launchFromSettings } from '../core/pytest/launch';
@@ -41,6 +42,7 @@ export class PytestCollector implements vscode.Disposable {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly running = new Map<string, CancelSource>();
   private readonly pending = new Set<Promise<void>>();
+  private readonly idle = new Emitter<void>();
 
   constructor(private readonly host: CollectorHost) {}
 
@@ -53,10 +55,8 @@ export class PytestCollector implements vscode.Disposable {
     return this.pending.size > 0 || this.timers.size > 0;
   }
 
-  /** Resolves when the collections running now have finished. */
-  async idle(): Promise<void> {
-    await Promise.all([...this.pending]);
-  }
+  /** Fires when the last collection running or scheduled has finished. */
+  readonly onIdle = this.idle.event;
 
   /** Collects every pytest.ini now, with progress in the Testing view. */
   async collectAll(inis: readonly string[]): Promise<void> {
@@ -82,7 +82,10 @@ export class PytestCollector implements vscode.Disposable {
 
   private track(p: Promise<void>): Promise<void> {
     this.pending.add(p);
-    void p.finally(() => this.pending.delete(p));
+    void p.finally(() => {
+      this.pending.delete(p);
+      if (!this.busy) this.idle.fire();
+    });
     return p;
   }
 

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { SharedDjango } from '../core/django/types';
-import { tagged, type Logger } from '../core/log';
+import { tagged, type Logger } from '../core/logger';
 import type { LogStore } from '../core/logs/logStore';
 import { Commands } from '../ids';
 import { FolderTests } from './folderTests';

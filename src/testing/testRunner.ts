@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { CancelSource } from '../core/cancel';
 import type { SharedDjango } from '../core/django/types';
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/logger';
 import type { LogStore } from '../core/logs/logStore';
 import { launchFromSettings, type PytestLaunch } from '../core/pytest/launch';
 import { runPytestSession, type SessionOptions, type SessionOutcome } from '../core/pytest/session';
@@ -12,6 +12,9 @@ import { itemData } from './itemData';
 import { collectLeaves, indexItems, resolveItem, someBelow } from './itemTree';
 import { crlf, RunReporter, type TestResult } from './runReporter';
 
+/** How much of a run's output its summary keeps, so a long run's summary does not grow without bound. */
+export const SUMMARY_OUTPUT_CHARS = 256 * 1024;
+
 /** What a finished run produced; the host tests read it since the vscode API cannot read TestRun results. */
 export interface RunSummary {
   /** By node id (rootdir-relative). */
@@ -19,6 +22,7 @@ export interface RunSummary {
   /** By TestItem id, for items that were enqueued (including "not run"). */
   itemResults: Map<string, TestResult>;
   problems: string[];
+  /** The run's output: its last SUMMARY_OUTPUT_CHARS at least (the whole of it is in the TestRun). */
   output: string;
   /** Process ids of the pytest processes the run started. */
   pids: number[];
@@ -75,6 +79,9 @@ export class TestRunner {
     };
     const out = (text: string) => {
       summary.output += text;
+      // Cut rarely (at twice the bound), so a chatty run does not copy the tail on every chunk.
+      if (summary.output.length > 2 * SUMMARY_OUTPUT_CHARS)
+        summary.output = summary.output.slice(-SUMMARY_OUTPUT_CHARS);
       run.appendOutput(crlf(text));
     };
     const index = indexItems(controller);

@@ -6,7 +6,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { FakeKubeApi, nsToRfc3339Nano } from '../kube/fakeApiServer';
 import { PodLogStream } from '../../src/core/kube/podLogStream';
 import { LogStore, LINE_OVERHEAD_BYTES } from '../../src/core/logs/logStore';
-import { silentLogger } from '../../src/core/log';
+import { silentLogger } from '../../src/core/logger';
 import { finish, report } from './support';
 
 const LINES = 1_000_000;

@@ -3,7 +3,7 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger } from '../../src/core/log';
+import { silentLogger } from '../../src/core/logger';
 import { runToEnd } from '../../src/core/process/childProcess';
 import { DjangoServer } from '../../src/core/django/server';
 import { buildLaunch, serverEnv, type DjangoSettings } from '../../src/core/django/launch';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(__dirname, '../../..');
@@ -30,6 +30,28 @@ describe('README', () => {
   it('lists every view', () => {
     for (const view of manifest.contributes.views.codespaceTests)
       assert.ok(readme.includes(view.name), view.name);
+  });
+
+  it('lays out only files and folders that exist', () => {
+    const block = /## How the code is laid out\n+```\n([\s\S]*?)\n```/.exec(readme);
+    assert.ok(block, 'the layout section has a code block');
+    const missing: string[] = [];
+    const parents: { indent: number; dir: string }[] = [];
+    for (const line of block[1].split('\n')) {
+      const indent = line.length - line.trimStart().length;
+      // The leading words that are paths (`core/`, `cli.ts`, `kube/ github/`); the rest describes them.
+      const paths: string[] = [];
+      for (const word of line.trim().split(/\s+/)) {
+        if (!/^[\w.-]+(\/[\w.-]+)*(\/|\.(ts|py|mjs))$/.test(word)) break;
+        paths.push(word);
+      }
+      if (!paths.length) continue; // a description carried over to the next line
+      while (parents.length && parents[parents.length - 1].indent >= indent) parents.pop();
+      const under = parents.map((p) => p.dir).join('');
+      for (const p of paths) if (!existsSync(join(root, under, p))) missing.push(under + p);
+      if (paths.length === 1 && paths[0].endsWith('/')) parents.push({ indent, dir: paths[0] });
+    }
+    assert.deepStrictEqual(missing, []);
   });
 
   it('shows only screenshots that exist', () => {

@@ -1,5 +1,5 @@
 import { runToEnd } from '../process/childProcess';
-import type { Logger } from '../log';
+import type { Logger } from '../logger';
 
 /** Whether an interpreter can run `python -m debugpy`. */
 export type DebugpyAvailability =

@@ -1,5 +1,5 @@
 import { describeExit, runToEnd } from '../process/childProcess';
-import type { Logger } from '../log';
+import type { Logger } from '../logger';
 import { stripVTControlCharacters as stripAnsi } from 'node:util';
 import type { CommandSpec } from './launch';
 

@@ -1,10 +1,11 @@
+import { Emitter } from '../events';
 import { ChildProcess, describeExit, type Exit } from '../process/childProcess';
-import type { Logger } from '../log';
+import type { Logger } from '../logger';
 import type { LogStore } from '../logs/logStore';
 import { fetchApiKey, type ApiKeyResult } from './apiKey';
 import { describeServerExit } from './diagnose';
 import type { CommandSpec, DjangoLaunch } from './launch';
-import { DjangoOutput, subscribe, type Listener } from './serverOutput';
+import { DjangoOutput } from './serverOutput';
 import { StartAttempt, type DjangoReady, type StartHost, type StartOptions } from './serverStart';
 import type { DjangoState } from './types';
 
@@ -33,8 +34,8 @@ export class DjangoServer {
   private generation = 0;
   private readonly output: DjangoOutput;
   private readonly host: StartHost;
-  private readonly stateListeners = new Set<Listener<DjangoState>>();
-  private readonly crashListeners = new Set<Listener<DjangoCrash>>();
+  private readonly stateChanged = new Emitter<DjangoState>();
+  private readonly crashed = new Emitter<DjangoCrash>();
 
   constructor(
     private readonly logger: Logger,
@@ -85,18 +86,18 @@ export class DjangoServer {
     return this.output.lastLines();
   }
 
-  onDidChangeState(l: Listener<DjangoState>): { dispose(): void } {
-    return subscribe(this.stateListeners, l);
+  onDidChangeState(l: (state: DjangoState) => void): { dispose(): void } {
+    return this.stateChanged.event(l);
   }
 
   /** Raw output (colors intact) and the extension's own notes, for the terminal. */
-  onOutput(l: Listener<string>): { dispose(): void } {
+  onOutput(l: (chunk: string) => void): { dispose(): void } {
     return this.output.onOutput(l);
   }
 
   /** Fires when a server that was ready dies without being asked to. */
-  onCrash(l: Listener<DjangoCrash>): { dispose(): void } {
-    return subscribe(this.crashListeners, l);
+  onCrash(l: (crash: DjangoCrash) => void): { dispose(): void } {
+    return this.crashed.event(l);
   }
 
   /** Starts the server, or joins the start in progress, or returns at once when it is ready. */
@@ -167,9 +168,9 @@ export class DjangoServer {
       child.signal('SIGKILL');
       void child.stop(0);
     }
-    this.stateListeners.clear();
+    this.stateChanged.dispose();
     this.output.dispose();
-    this.crashListeners.clear();
+    this.crashed.dispose();
   }
 
   private async doStart(launch: DjangoLaunch, opts: StartOptions, gen: number): Promise<DjangoReady> {
@@ -207,7 +208,7 @@ export class DjangoServer {
     this.output.note(reason);
     this.logger.error(reason);
     this.setState({ kind: 'crashed', url: this.current.url, exit, reason, lastLines: lines });
-    for (const l of [...this.crashListeners]) l({ reason, lastLines: lines });
+    this.crashed.fire({ reason, lastLines: lines });
   }
 
   private applyKey(key: ApiKeyResult): void {
@@ -223,6 +224,6 @@ export class DjangoServer {
 
   private setState(state: DjangoState): void {
     this.current = state;
-    for (const l of [...this.stateListeners]) l(state);
+    this.stateChanged.fire(state);
   }
 }

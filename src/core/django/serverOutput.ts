@@ -1,15 +1,9 @@
-import type { Logger } from '../log';
+import { Emitter } from '../events';
+import type { Logger } from '../logger';
 import { DJANGO_SOURCE, type LogStore } from '../logs/logStore';
 import { problemInLine, type DjangoProblem } from './diagnose';
 import { stripVTControlCharacters } from 'node:util';
 import { LineTail } from '../lines/lineTail';
-
-export type Listener<T> = (value: T) => void;
-
-export function subscribe<T>(set: Set<Listener<T>>, l: Listener<T>): { dispose(): void } {
-  set.add(l);
-  return { dispose: () => set.delete(l) };
-}
 
 /**
  * What the managed Django said: its last lines (for crash reports), the problems they reveal, the log
@@ -18,7 +12,7 @@ export function subscribe<T>(set: Set<Listener<T>>, l: Listener<T>): { dispose()
 export class DjangoOutput {
   private readonly tail: LineTail;
   private readonly found = new Map<DjangoProblem['kind'], DjangoProblem>();
-  private readonly listeners = new Set<Listener<string>>();
+  private readonly chunks = new Emitter<string>();
 
   constructor(
     private readonly logger: Logger,
@@ -47,8 +41,8 @@ export class DjangoOutput {
     this.found.delete(kind);
   }
 
-  onOutput(l: Listener<string>): { dispose(): void } {
-    return subscribe(this.listeners, l);
+  onOutput(l: (chunk: string) => void): { dispose(): void } {
+    return this.chunks.event(l);
   }
 
   /** One line of a process's output (colors intact). */
@@ -62,7 +56,7 @@ export class DjangoOutput {
 
   /** A raw chunk for the terminal. */
   emit(chunk: string): void {
-    for (const l of this.listeners) l(chunk);
+    this.chunks.fire(chunk);
   }
 
   /** The extension's own lines in the terminal (dimmed), apart from Django's. */
@@ -72,6 +66,6 @@ export class DjangoOutput {
   }
 
   dispose(): void {
-    this.listeners.clear();
+    this.chunks.dispose();
   }
 }

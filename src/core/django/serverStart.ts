@@ -1,6 +1,6 @@
 import { CancelledError, type CancelToken } from '../cancel';
 import type { ChildProcess } from '../process/childProcess';
-import type { Logger } from '../log';
+import type { Logger } from '../logger';
 import { fetchApiKey, type ApiKeyResult } from './apiKey';
 import { settlePortConflict, type PortConflict, type PortDecision } from './conflict';
 import { DjangoStartError, explainExit, type DjangoProblem } from './diagnose';

@@ -1,5 +1,5 @@
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
-import type { Logger } from '../log';
+import type { Logger } from '../logger';
 import {
   GitHubApiError,
   type CallContext,

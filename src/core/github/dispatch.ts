@@ -1,5 +1,5 @@
 import { delay, type CancelToken } from '../cancel';
-import type { Logger } from '../log';
+import type { Logger } from '../logger';
 import type { DispatchResult } from './client';
 import { GitHubApiError } from './errors';
 import type { WorkflowRun } from './types';

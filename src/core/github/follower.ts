@@ -1,5 +1,6 @@
+import { Backoff } from '../backoff';
 import { CancelledError, delay, type CancelToken } from '../cancel';
-import type { Logger } from '../log';
+import type { Logger } from '../logger';
 import type { RateFacts, RunPoll } from './client';
 import { GitHubApiError, type GitHubFailure, describeWait } from './errors';
 import { describeFailedJobs, type WorkflowJob, type WorkflowRun } from './types';
@@ -21,12 +22,11 @@ const LOW_REMAINING = 50;
  * spreading the remaining rate limit until it resets.
  */
 export class PollPacer {
-  private interval: number;
-  private readonly factor: number;
+  private readonly backoff: Backoff;
 
   constructor(private readonly opts: PacerOptions) {
-    this.interval = opts.baseMs;
-    this.factor = opts.factor ?? 1.5;
+    this.backoff = new Backoff(opts.baseMs, opts.maxMs, opts.factor ?? 1.5);
+    this.backoff.next(); // polling starts at the base interval; the first unchanged poll backs off from there
   }
 
   next(
@@ -34,11 +34,9 @@ export class PollPacer {
     rate: Partial<RateFacts> = {},
     now = Date.now(),
   ): number {
-    if (outcome === 'changed') this.interval = this.opts.baseMs;
-    else if (outcome === 'unchanged') this.interval = Math.min(this.interval * this.factor, this.opts.maxMs);
-    else this.interval = Math.min(Math.max(this.interval, this.opts.baseMs) * 2, this.opts.maxMs);
-    let wait = this.interval;
     const failure = typeof outcome === 'object' ? outcome : undefined;
+    if (outcome === 'changed') this.backoff.reset();
+    let wait = this.backoff.next(failure ? 2 : undefined);
     const retryAfterMs =
       rate.retryAfterMs ?? (failure?.kind === 'rateLimited' ? failure.retryAfterMs : undefined);
     const resetAt = rate.resetAt ?? (failure?.kind === 'rateLimited' ? failure.resetAt : undefined);

@@ -1,6 +1,6 @@
 import { runToEnd } from '../process/childProcess';
 import type { CancelToken } from '../cancel';
-import type { Logger } from '../log';
+import type { Logger } from '../logger';
 
 /** What CI would see of the local branch: CI runs what is on the remote, not what is local. */
 export type BranchState =

@@ -57,8 +57,3 @@ export function apiBaseUrlFor(repo: GitHubRepo, setting: string | undefined): st
   if (repo.host === 'github.com' || repo.host === 'www.github.com') return DEFAULT_API_BASE_URL;
   return `https://${repo.host}/api/v3`;
 }
-
-/** The web page of a repository (for links when the API did not give one). */
-export function webUrlFor(repo: GitHubRepo): string {
-  return `https://${repo.host}/${repo.owner}/${repo.repo}`;
-}

@@ -1,5 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { Logger } from '../log';
+import type { Logger } from '../logger';
 import type { LogStore } from '../logs/logStore';
 import { PodLogStream, type LineSink, type PodLogOptions, type PodLogTarget } from './podLogStream';
 import { podSource, selectorSource } from './pods';

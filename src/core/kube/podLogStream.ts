@@ -1,6 +1,8 @@
 import { CoreV1Api, type KubeConfig, type LogOptions } from '@kubernetes/client-node';
-import type { Logger } from '../log';
-import { Backoff, sleep } from './backoff';
+import { CancelSource, pause } from '../cancel';
+import { Emitter } from '../events';
+import type { Logger } from '../logger';
+import { Backoff } from '../backoff';
 import { describeKubeError } from './errors';
 import { LineSplitter } from '../lines/lineSplitter';
 import { readLog, type LogRequestOutcome, type PodLogTarget } from './logRequest';
@@ -47,11 +49,11 @@ export type PodLogState =
  * the previous instance first. A deleted pod ends the stream with a visible line.
  */
 export class PodLogStream {
-  private readonly abort = new AbortController();
+  private readonly stopRequested = new CancelSource();
   private readonly backoff: Backoff;
   private readonly splitter: LineSplitter;
   private readonly resume = new ResumePoint();
-  private readonly stateListeners = new Set<(s: PodLogState) => void>();
+  private readonly stateChanged = new Emitter<PodLogState>();
   private controller: AbortController | undefined;
   private current: PodLogState = { kind: 'connecting' };
   private deletedSeen = false;
@@ -75,8 +77,7 @@ export class PodLogStream {
   }
 
   onState(l: (s: PodLogState) => void): { dispose(): void } {
-    this.stateListeners.add(l);
-    return { dispose: () => this.stateListeners.delete(l) };
+    return this.stateChanged.event(l);
   }
 
   start(): this {
@@ -92,7 +93,7 @@ export class PodLogStream {
 
   async stop(): Promise<void> {
     if (this.current.kind === 'ended') return;
-    this.abort.abort();
+    this.stopRequested.cancel();
     this.controller?.abort();
     this.end('stopped', 'stopped');
     await this.ended;
@@ -104,14 +105,14 @@ export class PodLogStream {
     let followedId = '';
     let followedUid = '';
     let first = true;
-    while (!this.abort.signal.aborted) {
+    while (!this.stopRequested.token.isCancellationRequested) {
       if (this.deletedSeen)
         return this.end('deleted', `pod ${pod} was deleted; its log stream ended`, 'warn');
       let podInfo;
       try {
         podInfo = await core.readNamespacedPod({ name: pod, namespace });
       } catch (e) {
-        if (this.abort.signal.aborted) return;
+        if (this.stopRequested.token.isCancellationRequested) return;
         const problem = describeKubeError(e, this.action('get', 'pods'));
         if (problem.kind === 'notFound') {
           return first
@@ -164,7 +165,7 @@ export class PodLogStream {
         this.setState({ kind: 'following' });
         outcome = await this.fetch(opts);
       } catch (e) {
-        if (this.abort.signal.aborted) return;
+        if (this.stopRequested.token.isCancellationRequested) return;
         const problem = describeKubeError(e, this.action('get', 'pods/log'));
         if (problem.kind === 'unauthorized' || problem.kind === 'forbidden')
           return this.end('denied', problem.message, 'error');
@@ -188,7 +189,7 @@ export class PodLogStream {
           `log of ${namespace}/${pod}/${container} dropped; resuming from ${this.resume.second || 'the start'}`,
         );
       // A stream that ends at once with nothing new (a terminating container) is retried with backoff, not in a tight loop.
-      if (this.resume.linesThisConnection === 0) await sleep(this.backoff.next(), this.abort.signal);
+      if (this.resume.linesThisConnection === 0) await pause(this.backoff.next(), this.stopRequested.token);
     }
   }
 
@@ -200,7 +201,7 @@ export class PodLogStream {
       target: this.target,
       options: opts,
       splitter: this.splitter,
-      stopping: () => this.abort.signal.aborted || this.deletedSeen,
+      stopping: () => this.stopRequested.token.isCancellationRequested || this.deletedSeen,
       started: (c) => (this.controller = c),
     });
   }
@@ -222,7 +223,7 @@ export class PodLogStream {
     if (this.current.kind !== 'retrying' || this.current.message !== message)
       this.logger.warn(`log of ${this.target.pod}: ${message}`);
     this.setState({ kind: 'retrying', message, retryInMs });
-    await sleep(retryInMs, this.abort.signal);
+    await pause(retryInMs, this.stopRequested.token);
   }
 
   private end(
@@ -239,7 +240,7 @@ export class PodLogStream {
 
   private setState(s: PodLogState): void {
     this.current = s;
-    for (const l of this.stateListeners) l(s);
+    this.stateChanged.fire(s);
   }
 
   private action(verb: string, resource: string) {

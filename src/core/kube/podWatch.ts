@@ -1,6 +1,8 @@
 import { CoreV1Api, Watch, type KubeConfig } from '@kubernetes/client-node';
-import type { Logger } from '../log';
-import { Backoff, sleep } from './backoff';
+import { CancelSource, pause } from '../cancel';
+import { Emitter } from '../events';
+import type { Logger } from '../logger';
+import { Backoff } from '../backoff';
 import { describeKubeError, type KubeProblem } from './errors';
 import { summarizePod, type PodSummary } from './pods';
 
@@ -31,9 +33,9 @@ export interface PodWatchOptions {
  */
 export class PodWatch {
   private readonly pods = new Map<string, PodSummary>();
-  private readonly eventListeners = new Set<(e: PodEvent) => void>();
-  private readonly stateListeners = new Set<(s: PodWatchState) => void>();
-  private readonly abort = new AbortController();
+  private readonly podEvents = new Emitter<PodEvent>();
+  private readonly stateChanged = new Emitter<PodWatchState>();
+  private readonly stopRequested = new CancelSource();
   private readonly backoff: Backoff;
   private watchController: AbortController | undefined;
   private current: PodWatchState = { kind: 'connecting' };
@@ -57,13 +59,11 @@ export class PodWatch {
   }
 
   onEvent(l: (e: PodEvent) => void): { dispose(): void } {
-    this.eventListeners.add(l);
-    return { dispose: () => this.eventListeners.delete(l) };
+    return this.podEvents.event(l);
   }
 
   onState(l: (s: PodWatchState) => void): { dispose(): void } {
-    this.stateListeners.add(l);
-    return { dispose: () => this.stateListeners.delete(l) };
+    return this.stateChanged.event(l);
   }
 
   start(): void {
@@ -73,7 +73,7 @@ export class PodWatch {
   }
 
   async stop(): Promise<void> {
-    this.abort.abort();
+    this.stopRequested.cancel();
     this.watchController?.abort();
     await this.running;
     this.setState({ kind: 'stopped' });
@@ -81,15 +81,15 @@ export class PodWatch {
 
   private async run(): Promise<void> {
     const core = this.kc.makeApiClient(CoreV1Api);
-    const signal = this.abort.signal;
-    while (!signal.aborted) {
+    const token = this.stopRequested.token;
+    while (!token.isCancellationRequested) {
       let resourceVersion: string;
       try {
         const list = await core.listNamespacedPod({
           namespace: this.namespace,
           labelSelector: this.options.labelSelector,
         });
-        if (signal.aborted) return;
+        if (token.isCancellationRequested) return;
         resourceVersion = list.metadata?.resourceVersion ?? '';
         this.replaceAll(list.items.map((p) => summarizePod(p, this.namespace)));
         if (!list.items.length && (await this.namespaceMissing(core))) continue;
@@ -101,14 +101,14 @@ export class PodWatch {
       // Watch until it ends; a clean end resumes from the last resourceVersion without listing again.
       for (;;) {
         const outcome = await this.watchOnce(resourceVersion, (rv) => (resourceVersion = rv));
-        if (signal.aborted) return;
+        if (token.isCancellationRequested) return;
         if (outcome.kind === 'closed' && outcome.events > 0) {
           this.backoff.reset();
           continue;
         }
         if (outcome.kind === 'closed') {
           // Closed at once with nothing: do not spin; back off a little, then watch again.
-          await sleep(this.backoff.next(), signal);
+          await pause(this.backoff.next(), token);
           continue;
         }
         if (outcome.kind === 'expired') break;
@@ -146,14 +146,14 @@ export class PodWatch {
           },
           (err) => {
             if (expired) resolve({ kind: 'expired' });
-            else if (err && !this.abort.signal.aborted && !isPrematureClose(err))
+            else if (err && !this.stopRequested.token.isCancellationRequested && !isPrematureClose(err))
               resolve({ kind: 'error', error: err });
             else resolve({ kind: 'closed', events });
           },
         )
         .then((c) => {
           this.watchController = c;
-          if (this.abort.signal.aborted) c.abort();
+          if (this.stopRequested.token.isCancellationRequested) c.abort();
         })
         .catch((error) => resolve({ kind: 'error', error }));
     });
@@ -170,21 +170,21 @@ export class PodWatch {
       const message = `Namespace "${this.namespace}" does not exist in context "${this.options.context ?? 'current'}". Create it or change codespaceTests.kube.namespaces.`;
       this.pods.clear();
       this.setState({ kind: 'namespaceMissing', message });
-      await sleep(this.options.deniedRetryMs ?? 30_000, this.abort.signal);
+      await pause(this.options.deniedRetryMs ?? 30_000, this.stopRequested.token);
       return true;
     }
   }
 
   private async failed(problem: KubeProblem): Promise<void> {
-    if (this.abort.signal.aborted) return;
+    if (this.stopRequested.token.isCancellationRequested) return;
     if (problem.kind === 'unauthorized' || problem.kind === 'forbidden') {
       this.setState({ kind: 'denied', message: problem.message });
-      await sleep(this.options.deniedRetryMs ?? 30_000, this.abort.signal);
+      await pause(this.options.deniedRetryMs ?? 30_000, this.stopRequested.token);
       return;
     }
     const retryInMs = problem.kind === 'gone' ? 0 : this.backoff.next();
     this.setState({ kind: 'retrying', message: problem.message, retryInMs });
-    await sleep(retryInMs, this.abort.signal);
+    await pause(retryInMs, this.stopRequested.token);
   }
 
   private replaceAll(pods: PodSummary[]): void {
@@ -196,7 +196,7 @@ export class PodWatch {
   private apply(type: PodEvent['type'], pod: PodSummary): void {
     if (type === 'DELETED') this.pods.delete(pod.name);
     else this.pods.set(pod.name, pod);
-    for (const l of this.eventListeners) l({ type, pod });
+    this.podEvents.fire({ type, pod });
   }
 
   private setState(s: PodWatchState): void {
@@ -209,7 +209,7 @@ export class PodWatch {
       if ('message' in s) this.logger.warn(`pods of ${this.namespace}: ${s.message}`);
       else this.logger.info(`pods of ${this.namespace}: ${s.kind}`);
     }
-    for (const l of this.stateListeners) l(s);
+    this.stateChanged.fire(s);
   }
 
   private action(verb: string, resource = 'pods') {

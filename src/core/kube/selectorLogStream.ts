@@ -1,5 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { Logger } from '../log';
+import type { Logger } from '../logger';
 import { PodLogStream, type NoticeLevel, type PodLogOptions } from './podLogStream';
 import { PodWatch, type PodWatchState } from './podWatch';
 

@@ -1,3 +1,4 @@
+import { Emitter } from '../events';
 import { compileFilter, type LineFilter, type LogLevel } from './filter';
 import { SourceRing, type LogLine } from './sourceRing';
 
@@ -26,7 +27,7 @@ export const LINE_OVERHEAD_BYTES = 160;
  */
 export class LogStore {
   private readonly rings = new Map<string, SourceRing>();
-  private readonly listeners = new Set<LogListener>();
+  private readonly batches = new Emitter<readonly LogLine[]>();
   /** Sources with lines not yet handed to listeners; the lines themselves are read from the rings at flush. */
   private readonly touched = new Set<SourceRing>();
   private flushedSeq = 0;
@@ -93,7 +94,7 @@ export class LogStore {
   }
 
   private afterAppend(source: string, seq: number): void {
-    if (this.listeners.size) {
+    if (this.batches.hasListeners) {
       this.touched.add(this.ringFor(source));
       this.timer ??= setTimeout(() => this.flush(), this.batchMs);
     } else {
@@ -160,8 +161,7 @@ export class LogStore {
   }
 
   onLines(listener: LogListener): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    return this.batches.event(listener);
   }
 
   /** Hands the lines added since the last flush to the listeners, in seq order (lines the rings already dropped are skipped). */
@@ -176,12 +176,12 @@ export class LogStore {
     this.touched.clear();
     this.flushedSeq = this.seq;
     if (batch.length > 1) batch.sort((a, b) => a.seq - b.seq);
-    for (const l of this.listeners) l(batch);
+    this.batches.fire(batch);
   }
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
-    this.listeners.clear();
+    this.batches.dispose();
   }
 }
 

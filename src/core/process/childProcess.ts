@@ -1,7 +1,7 @@
 import { execa, type ResultPromise } from 'execa';
 import type { CancelToken } from '../cancel';
 import { displayMaxLineBytes, textCutter, textLineSplitter } from '../lines/lineSplitter';
-import type { Logger } from '../log';
+import type { Logger } from '../logger';
 import { killProcessTree, signalProcessGroup } from './processTree';
 import { forgetProcess, watchProcess } from './reaper';
 

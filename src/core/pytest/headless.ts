@@ -1,6 +1,6 @@
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { CancelToken } from '../cancel';
-import type { Logger } from '../log';
+import type { Logger } from '../logger';
 import { readSettingsFile, settingOr } from '../settingsFile';
 import { expandVariables } from '../variables';
 import { findGoverningIni } from './ini';

@@ -69,6 +69,12 @@ export type PluginEvent =
 
 export type FinishedEvent = Extract<PluginEvent, { event: 'finished' }>;
 
+/** Undefined when the plugin that said hello speaks this protocol; else what went wrong and what to do. */
+export function protocolMismatch(hello: { version?: unknown }): string | undefined {
+  if (hello.version === PROTOCOL_VERSION) return undefined;
+  return `The pytest plugin ${PLUGIN_MODULE} speaks protocol ${String(hello.version)}, the extension ${PROTOCOL_VERSION}: another copy of the plugin was loaded first. Remove it from PYTHONPATH (or the environment's site-packages); results may be missing until then.`;
+}
+
 /** Parses one line from the plugin; undefined for anything that is not a known event (never throws). */
 export function parseEvent(line: string): PluginEvent | undefined {
   let value: unknown;

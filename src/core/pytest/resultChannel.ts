@@ -4,7 +4,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LineSplitter } from '../lines/lineSplitter';
-import type { Logger } from '../log';
+import type { Logger } from '../logger';
 import {
   parseEvent,
   PROTOCOL_VERSION,

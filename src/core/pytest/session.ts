@@ -1,9 +1,9 @@
 import { stripVTControlCharacters } from 'node:util';
 import type { CancelToken } from '../cancel';
-import type { Logger } from '../log';
+import type { Logger } from '../logger';
 import { ChildProcess, describeExit, type Exit } from '../process/childProcess';
 import type { PytestLaunch } from './launch';
-import type { PluginEvent } from './protocol';
+import { protocolMismatch, type PluginEvent } from './protocol';
 import { ResultChannel } from './resultChannel';
 import { LineTail } from '../lines/lineTail';
 
@@ -91,6 +91,8 @@ export async function openSessionChannel(
   const channel = await ResultChannel.open(opts.logger);
   const events: PluginEvent[] = [];
   channel.onEvent((e) => {
+    const mismatch = e.event === 'hello' ? protocolMismatch(e) : undefined;
+    if (mismatch) opts.logger?.warn(mismatch);
     events.push(e);
     opts.onEvent?.(e);
   });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert';
-import { silentLogger } from '../../../src/core/log';
+import { silentLogger } from '../../../src/core/logger';
 import { ChildProcess } from '../../../src/core/process/childProcess';
 import { DjangoServer, DjangoStartError, type PortConflict } from '../../../src/core/django/server';
 import { checkPort } from '../../../src/core/django/portOwner';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert';
 import { join } from 'node:path';
 import { runToEnd } from '../../../src/core/process/childProcess';
-import { silentLogger } from '../../../src/core/log';
+import { silentLogger } from '../../../src/core/logger';
 import { CancelledError } from '../../../src/core/cancel';
 import { LogStore, DJANGO_SOURCE } from '../../../src/core/logs/logStore';
 import { DjangoServer, DjangoStartError, type DjangoCrash } from '../../../src/core/django/server';

@@ -2,7 +2,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { FakeKubeApi } from '../../kube/fakeApiServer';
 import type { LogLine } from '../../../src/core/logs/logStore';
-import type { Logger } from '../../../src/core/log';
+import type { Logger } from '../../../src/core/logger';
 
 export async function standIn(): Promise<{ api: FakeKubeApi; kc: KubeConfig }> {
   const api = await FakeKubeApi.start();

@@ -2,7 +2,7 @@ import * as assert from 'node:assert';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { FakeKubeApi } from '../../kube/fakeApiServer';
 import { PodLogStream, type NoticeLevel } from '../../../src/core/kube/podLogStream';
-import { Backoff } from '../../../src/core/kube/backoff';
+import { Backoff } from '../../../src/core/backoff';
 import { cutMarker, DEFAULT_MAX_LINE_BYTES } from '../../../src/core/lines/lineSplitter';
 import { waitUntil } from '../support';
 import { memoryLogger, numbered, standIn } from './kubeHelpers';

@@ -8,7 +8,7 @@ import { PodWatch, type PodWatchState } from '../../../src/core/kube/podWatch';
 import { SelectorLogStream } from '../../../src/core/kube/selectorLogStream';
 import { loadClusterConfig } from '../../../src/core/kube/config';
 import { describePod } from '../../../src/core/kube/pods';
-import { Backoff } from '../../../src/core/kube/backoff';
+import { Backoff } from '../../../src/core/backoff';
 import { waitUntil } from '../support';
 import { memoryLogger, standIn } from './kubeHelpers';
 

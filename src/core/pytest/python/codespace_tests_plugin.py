@@ -21,7 +21,7 @@ import pytest
 
 ENV_VAR = "CODESPACE_TESTS_RESULTS"
 NONCE_ENV_VAR = "CODESPACE_TESTS_RESULTS_NONCE"
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 1  # checked against protocol.ts when the extension receives "hello"
 _MAX_TEXT = 200_000
 
 

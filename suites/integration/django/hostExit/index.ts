@@ -1,6 +1,6 @@
 // A stand-in for an extension host that exits right after asking Django to stop (window close) or disposing it
 // (deactivation): started by server.test.ts, prints the pids, then exits without waiting for anything.
-import { silentLogger } from '../../../../src/core/log';
+import { silentLogger } from '../../../../src/core/logger';
 import { DjangoServer } from '../../../../src/core/django/server';
 import { findPortOwner } from '../../../../src/core/django/portOwner';
 import { buildLaunch, serverEnv, type DjangoSettings } from '../../../../src/core/django/launch';

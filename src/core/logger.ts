@@ -1,4 +1,7 @@
-/** One logger interface for the whole extension; sinks decide where lines go (LogOutputChannel, stderr, memory). */
+/**
+ * The extension's own diagnostics: one logger interface; sinks decide where lines go (LogOutputChannel, stderr,
+ * memory). Not the services' logs (Django, pods): those are log lines in `logs/`, shown in the log viewer.
+ */
 export interface Logger {
   trace(message: string, ...args: unknown[]): void;
   debug(message: string, ...args: unknown[]): void;

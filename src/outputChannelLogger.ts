@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Logger } from './core/log';
+import type { Logger } from './core/logger';
 
 /**
  * The extension's one log: a LogOutputChannel ("Codespace Integration Tests" in the Output view).

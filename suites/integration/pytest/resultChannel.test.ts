@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { dirname } from 'node:path';
-import type { Logger } from '../../../src/core/log';
+import type { Logger } from '../../../src/core/logger';
 import {
   PROTOCOL_VERSION,
   RESULTS_ENV_VAR,
