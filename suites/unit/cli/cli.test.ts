@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../pytest/pytestHelpers';
+import { fixtureCopyWithBrokenFiles, REPO_ROOT } from '../pytest/pytestHelpers';
 
 const CLI = join(REPO_ROOT, 'out/cli.js');
 
@@ -62,7 +62,7 @@ describe('codespace-tests CLI (the built out/cli.js)', function () {
   it("--help lists every verb and each verb's flags", async () => {
     const r = await runCli(['--help']);
     assert.strictEqual(r.code, 0);
-    for (const word of ['discover', 'run', '--json', '--workspace', '--python', '--command'])
+    for (const word of ['discover', 'run', '--json', '--collect', '--workspace', '--python', '--command'])
       assert.ok(r.stdout.includes(word), `--help names ${word}`);
   });
 
@@ -70,7 +70,7 @@ describe('codespace-tests CLI (the built out/cli.js)', function () {
     const discover = await runCli(['discover', '--help']);
     assert.strictEqual(discover.code, 0);
     assert.match(discover.stdout, /^usage: codespace-tests discover/);
-    assert.match(discover.stdout, /--json\s+\S/);
+    assert.match(discover.stdout, /--collect\s+also run pytest --collect-only/);
     const run = await runCli(['run', '--help']);
     assert.match(run.stdout, /--command CMD\s+the pytest command/);
   });
@@ -88,5 +88,33 @@ describe('codespace-tests CLI (the built out/cli.js)', function () {
     const r = await runCli(['run']);
     assert.strictEqual(r.code, 2);
     assert.match(r.stderr, /run needs at least one node id/);
+  });
+
+  it('discover --collect --json prints the merged tree and each collection error with file and line', async () => {
+    const fx = fixtureCopyWithBrokenFiles();
+    try {
+      // The team's layout: run from the repository root; the pytest.ini is deeper.
+      const r = await runCli(['discover', '--collect', '--json'], { cwd: fx.root });
+      assert.strictEqual(r.code, 1, 'a file failed to collect');
+      const out = JSON.parse(r.stdout) as {
+        collected: boolean;
+        files: { fileId: string; error?: { line: number | null; summary: string } }[];
+        tests: { nodeid: string; line: number | null }[];
+        errors: { file: string; line: number | null; summary: string }[];
+      };
+      assert.strictEqual(out.collected, true);
+      assert.deepStrictEqual(
+        out.errors.map((e) => [e.file, e.line]),
+        [
+          [join(fx.dir, 'test_import_error.py'), fx.importLine],
+          [join(fx.dir, 'test_syntax_error.py'), fx.syntaxLine],
+        ],
+      );
+      assert.match(out.errors[1].summary, /^SyntaxError/);
+      // pytest's ids (parametrized cases included), not only the static read's.
+      assert.ok(out.tests.some((t) => t.nodeid === 'test_deploy.py::test_model_sizes[m]' && t.line));
+    } finally {
+      rmSync(fx.root, { recursive: true, force: true });
+    }
   });
 });
