@@ -1,14 +1,11 @@
 #!/usr/bin/env node
 /**
  * codespace-tests: the Test Explorer's core without VS Code, for scripts and benchmarks.
- * A thin dispatcher: each verb is one file under src/cli/ and one line in VERBS.
+ * A thin dispatcher: each verb is one file under src/cli/ and one line in src/cli/verbs.ts.
  */
-import { discoverVerb } from './cli/discover';
 import { writeAll } from './cli/output';
-import { runVerb } from './cli/run';
-import { parseVerbArgs, toolHelp, UsageError, verbHelp, type Verb } from './cli/verb';
-
-const VERBS: readonly Verb[] = [discoverVerb, runVerb];
+import { parseVerbArgs, toolHelp, UsageError, verbHelp } from './cli/verb';
+import { VERBS } from './cli/verbs';
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
