@@ -1,122 +1,52 @@
 #!/usr/bin/env node
 /**
  * codespace-tests: the Test Explorer's core without VS Code, for scripts and benchmarks.
- *   codespace-tests discover [--json] [--pytest] [workspace]   the tests (node id, file, line)
- *   codespace-tests run [--workspace DIR] [--json] <node ids>   runs them with the extension's plugin
+ * A thin dispatcher: each verb is one file under src/cli/ and one line in src/cli/verbs.ts.
  */
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { CancelSource } from './core/cancel';
-import { stderrLogger } from './core/logger';
-import { discoverFolder } from './core/pytest/discovery';
-import { groupNodeIds, runHeadless, workspaceSettings } from './core/pytest/headless';
-import type { FinishedEvent } from './core/pytest/protocol';
-import { indexNodes } from './core/pytest/collection';
-import { leafIds } from './core/pytest/staticReader';
-
-const USAGE = `usage:
-  codespace-tests discover [--json] [workspace]
-  codespace-tests run [--workspace DIR] [--python PATH] [--command CMD] [--json] <node id>...
-Node ids are paths relative to the current folder followed by ::names, e.g.
-  backend/oracles/tests/integration/test_deploy.py::TestDeployments::test_whoami`;
+import { writeAll } from './cli/output';
+import { parseVerbArgs, toolHelp, UsageError, verbHelp } from './cli/verb';
+import { VERBS } from './cli/verbs';
 
 async function main(argv: string[]): Promise<number> {
-  const [cmd, ...rest] = argv;
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean', default: false },
-      workspace: { type: 'string' },
-      python: { type: 'string' },
-      command: { type: 'string' },
-      verbose: { type: 'boolean', default: false },
-    },
-  });
-  const logger = stderrLogger(values.verbose);
-  if (cmd === 'discover') {
-    const workspace = resolve(positionals[0] ?? values.workspace ?? '.');
-    const settings = await workspaceSettings(workspace);
-    const files = await discoverFolder(workspace, settings.include);
-    const tests: { nodeid: string; file: string; line: number | null; rootdir: string }[] = [];
-    for (const f of files) {
-      const byId = indexNodes(f.tests);
-      for (const id of leafIds(f.tests))
-        tests.push({
-          nodeid: id,
-          file: f.path,
-          line: (byId.get(id)?.range?.start ?? -1) + 1 || null,
-          rootdir: f.rootdir,
-        });
-    }
-    const problems = files.filter((f) => f.problem).map((f) => ({ file: f.path, problem: f.problem }));
-    if (values.json) process.stdout.write(JSON.stringify({ workspace, tests, problems }, null, 2) + '\n');
-    else {
-      for (const t of tests) console.log(`${t.nodeid}  (${t.file}:${t.line ?? '?'})`);
-      for (const p of problems) console.error(`problem: ${p.problem}`);
-      console.error(`${tests.length} test(s) in ${files.length} file(s)`);
-    }
-    return 0;
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    await writeAll(toolHelp(VERBS) + '\n', name === undefined ? process.stderr : process.stdout);
+    return name === undefined ? 2 : 0;
   }
-  if (cmd === 'run') {
-    if (!positionals.length) {
-      console.error(USAGE);
-      return 2;
-    }
-    const workspace = resolve(values.workspace ?? '.');
-    const settings = await workspaceSettings(workspace, {
-      ...(values.python ? { interpreter: values.python } : {}),
-      ...(values.command ? { command: values.command } : {}),
-    });
-    const groups = groupNodeIds(positionals, workspace, process.cwd());
-    if ('error' in groups) {
-      console.error(groups.error);
-      return 2;
-    }
-    const source = new CancelSource();
-    process.once('SIGINT', () => source.cancel());
-    process.once('SIGTERM', () => source.cancel());
-    const results: FinishedEvent[] = [];
-    let failed = false;
-    for (const g of groups) {
-      const { launch, outcome } = await runHeadless({
-        ini: g.ini,
-        nodeIds: g.nodeIds,
-        settings,
-        pluginDir: join(__dirname, 'python'),
-        token: source.token,
-        logger,
-        color: !values.json && process.stdout.isTTY,
-        onOutput: values.json ? undefined : (c) => process.stdout.write(c),
-        onEvent: (e) => e.event === 'finished' && results.push(e),
-      });
-      if (!values.json) console.error(`$ ${launch.display}`);
-      if (outcome.problem) {
-        console.error(outcome.problem);
-        failed = true;
-      }
-      if (outcome.cancelled) return 130;
-    }
-    if (values.json) {
-      const out = results.map((r) => ({
-        nodeid: r.nodeid,
-        outcome: r.outcome,
-        duration: r.duration,
-        message: r.failure?.message ?? r.reason,
-      }));
-      process.stdout.write(JSON.stringify({ results: out }, null, 2) + '\n');
-    }
-    failed ||= results.some((r) => r.outcome === 'failed' || r.outcome === 'error');
-    return failed ? 1 : 0;
+  const verb = VERBS.find((v) => v.name === name);
+  if (!verb) {
+    await writeAll(
+      `codespace-tests: unknown verb "${name}"; the verbs are ${VERBS.map((v) => v.name).join(', ')}.\n` +
+        'Run "codespace-tests --help" for their flags.\n',
+      process.stderr,
+    );
+    return 2;
   }
-  console.error(USAGE);
-  return cmd === '--help' || cmd === '-h' ? 0 : 2;
+  try {
+    const args = parseVerbArgs(verb, rest);
+    if (args.values.help) {
+      await writeAll(verbHelp(verb) + '\n');
+      return 0;
+    }
+    return await verb.run(args);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    await writeAll(`codespace-tests ${verb.name}: ${e.message}\n`, process.stderr);
+    return 2;
+  }
 }
 
+// Never process.exit() right after writing: a pipe would lose what it had not yet taken.
+// The exit code is set, and the process ends when nothing is left to do; a stray handle cannot keep it alive.
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(`codespace-tests: ${(e as Error).message}`);
-    process.exit(1);
+  (code) => finish(code),
+  async (e: unknown) => {
+    await writeAll(`codespace-tests: ${(e as Error).message}\n`, process.stderr);
+    finish(1);
   },
 );
+
+function finish(code: number): void {
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), 2000).unref();
+}

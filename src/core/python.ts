@@ -1,5 +1,6 @@
 import { access, constants } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
+import { describeExit, runToEnd } from './process/childProcess';
 import { splitCommandLine } from './variables';
 
 /** Finds an executable on PATH (no shell); undefined when absent. */
@@ -72,4 +73,46 @@ export async function resolveCommand(
   else resolved = { command: tool, args };
   resolved.fallback = `"uv" is not on PATH: running "${[resolved.command, ...resolved.args].join(' ')}" instead of "${commandLine}".`;
   return resolved;
+}
+
+/** The interpreter of uv's environment, and where it came from (said in the log). */
+export type UvEnvironmentPython =
+  { kind: 'venv'; python: string } | { kind: 'uvFind'; python: string } | { kind: 'none'; reason: string };
+
+/**
+ * The interpreter `uv run` uses in `cwd`: the project's environment (`UV_PROJECT_ENVIRONMENT`, else
+ * `<project>/.venv`) when it has a Python, else what `uv python find` reports. `uvRunOptions` are the
+ * options between `uv run` and the program (`--directory`, `--project` and `--python` count).
+ */
+export async function uvEnvironmentPython(opts: {
+  uv: string;
+  uvRunOptions: readonly string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+}): Promise<UvEnvironmentPython> {
+  const option = (...names: string[]) => {
+    for (let i = 0; i < opts.uvRunOptions.length - 1; i++)
+      if (names.includes(opts.uvRunOptions[i])) return opts.uvRunOptions[i + 1];
+    return undefined;
+  };
+  const project = resolve(opts.cwd, option('--directory', '--project') ?? '.');
+  const venv = resolve(project, opts.env.UV_PROJECT_ENVIRONMENT || '.venv');
+  const venvPython =
+    process.platform === 'win32' ? join(venv, 'Scripts', 'python.exe') : join(venv, 'bin', 'python');
+  if (await isExecutable(venvPython)) return { kind: 'venv', python: venvPython };
+  const request = option('--python', '-p');
+  const { exit, stdout, stderr } = await runToEnd({
+    command: opts.uv,
+    args: ['python', 'find', ...(request ? [request] : [])],
+    cwd: project,
+    env: opts.env,
+    name: 'uv python find',
+    timeoutMs: opts.timeoutMs ?? 20_000,
+  });
+  const found = stdout.trim().split(/\r?\n/).pop()?.trim() ?? '';
+  if (exit.kind === 'exited' && exit.code === 0 && found && (await isExecutable(found)))
+    return { kind: 'uvFind', python: found };
+  const why = (stderr.trim().split(/\r?\n/).pop() ?? '') || describeExit(exit);
+  return { kind: 'none', reason: `${venvPython} does not exist and "uv python find" found none (${why})` };
 }

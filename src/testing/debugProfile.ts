@@ -3,6 +3,7 @@ import type { SharedDjango } from '../core/django/types';
 import { tagged, type Logger } from '../core/logger';
 import type { LogStore } from '../core/logs/logStore';
 import { runPytestUnderDebugger, type TestDebugSettings } from '../core/debug/testDebug';
+import { debugInterpreter } from '../core/debug/testLaunch';
 import type { PytestLaunch } from '../core/pytest/launch';
 import type { SessionOptions } from '../core/pytest/session';
 import { debugpyExtensionMissingMessage, hasDebugpyExtension, type DebugPrompts } from '../debug/prompts';
@@ -96,8 +97,11 @@ export class TestDebugProfiles implements vscode.Disposable {
 
   private async startSession(folder: vscode.WorkspaceFolder, launch: PytestLaunch, opts: SessionOptions) {
     const s = new FolderSettings(folder);
+    // A run through uv uses uv's environment: the debugger must too, or the packages differ.
+    const { python, note } = await debugInterpreter(launch, await pythonInterpreter(folder, this.logger));
+    if (note) this.logger.info(note);
     const settings: TestDebugSettings = {
-      interpreter: await pythonInterpreter(folder, this.logger),
+      interpreter: python,
       justMyCode: s.get('debug.justMyCode') !== false,
       launchProperties: s.get('debug.launchProperties') ?? {},
       launchJson: vscode.workspace.getConfiguration('launch', folder.uri).get('configurations'),

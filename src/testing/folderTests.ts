@@ -1,20 +1,14 @@
 import * as vscode from 'vscode';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { waitFor } from '../core/cancel';
 import { Emitter } from '../core/events';
 import type { Logger } from '../core/logger';
-import {
-  discoverFile,
-  discoverFolder,
-  IniCache,
-  toPosix,
-  type DiscoveredFile,
-} from '../core/pytest/discovery';
-import { globToRegExp } from '../core/pytest/glob';
+import { discoverFile, discoverFolder, IniCache, type DiscoveredFile } from '../core/pytest/discovery';
+import { reconcile } from '../core/pytest/reconcile';
 import { ConfigSection } from '../ids';
 import { FolderSettings, onSettingsChanged } from '../settings';
 import { PytestCollector } from './pytestCollector';
-import { syncTree, type FileView } from './treeSync';
+import { syncTree } from './treeSync';
 
 const FILE_DEBOUNCE_MS = 300;
 
@@ -185,44 +179,15 @@ export class FolderTests implements vscode.Disposable {
 
   /** The tree from the static read, with each file replaced by pytest's view when that is as fresh. */
   private render(): void {
-    const views: FileView[] = [];
-    for (const f of this.files.values()) {
-      const view: FileView = {
-        path: f.path,
-        ini: f.ini,
-        rootdir: f.rootdir,
-        fileId: f.fileId,
-        tests: f.tests,
-        error: f.problem,
-      };
-      const c = f.ini ? this.collector.collections.get(f.ini) : undefined;
-      const fresh = c?.versions.get(f.fileId) === (this.versions.get(f.path) ?? 0);
-      if (c && fresh) {
-        const error = c.errors.get(f.fileId);
-        if (error) {
-          view.error = error.line ? `line ${error.line}: ${error.message}` : error.message;
-        } else {
-          const collected = c.byFile.get(f.fileId);
-          // pytest collected nothing here: every test in it is deselected (or it holds none).
-          if (!collected) continue;
-          view.tests = collected;
-        }
-      }
-      views.push(view);
-    }
-    // pytest may know files the static read does not (a conftest hook generating tests): show them too,
-    // unless they are Python files outside the include pattern, which the person left out on purpose.
-    const included = globToRegExp(this.include);
-    const root = this.folder.uri.fsPath;
-    for (const [ini, c] of this.collector.collections) {
-      for (const [fileId, tests] of c.byFile) {
-        const path = join(ini, '..', fileId);
-        if (this.files.has(path)) continue;
-        if (path.endsWith('.py') && !included.test(toPosix(relative(root, path)))) continue;
-        views.push({ path, ini, rootdir: join(ini, '..'), fileId: toPosix(fileId), tests });
-      }
-    }
-    syncTree(this.controller, root, views);
+    const views = reconcile({
+      workspace: this.folder.uri.fsPath,
+      include: this.include,
+      files: this.files.values(),
+      collections: this.collector.collections,
+      fresh: (f, ini) =>
+        this.collector.collections.get(ini)?.versions.get(f.fileId) === (this.versions.get(f.path) ?? 0),
+    });
+    syncTree(this.controller, this.folder.uri.fsPath, views);
   }
 
   dispose(): void {

@@ -3,18 +3,14 @@ import { join } from 'node:path';
 import { CancelSource } from '../core/cancel';
 import { Emitter } from '../core/events';
 import type { Logger } from '../core/logger';
-import { collectionFromEvents, indexNodes, nodesFromCollection } from '../core/pytest/collection';
 import type { DiscoveredFile, IniCache } from '../core/pytest/discovery';
-import { launchFromSettings } from '../core/pytest/launch';
-import { runPytestSession, stripAnsi } from '../core/pytest/session';
-import type { TestNode } from '../core/pytest/staticReader';
+import { collectRootdir } from '../core/pytest/headless';
+import type { RootdirCollection } from '../core/pytest/reconcile';
 import { FolderSettings } from '../settings';
 import { folderLaunchSettings } from './interpreter';
 
 /** pytest's collection of one rootdir, and the file versions it saw. */
-export interface Collection {
-  byFile: Map<string, TestNode[]>;
-  errors: Map<string, { message: string; line: number | null }>;
+export interface Collection extends RootdirCollection {
   /** By file id: the version of each file when the collection started; older than the static read means stale. */
   versions: Map<string, number>;
 }
@@ -102,32 +98,28 @@ export class PytestCollector implements vscode.Disposable {
     try {
       const iniResult = await this.host.inis.get(ini);
       if (iniResult.kind !== 'ok') return;
-      const settings = await folderLaunchSettings(this.host.folder, logger);
-      const { launch, fallback } = await launchFromSettings(settings, {
-        mode: 'collect',
-        ini,
-        collectPaths: iniResult.rules.testpaths.map((p) => join(iniResult.rootdir, p)),
-        pluginDir: join(__dirname, 'python'),
-      });
-      if (fallback) this.host.logFallback(fallback);
-      logger.info(`Collecting: ${launch.display}`);
       const t = Date.now();
-      const session = await runPytestSession(launch, { token: source.token, logger });
-      if (source.token.isCancellationRequested) return;
-      if (!session.connected) {
-        logger.warn(
-          `pytest --collect-only for ${ini} gave no results; the tree keeps the static read. ${session.problem ?? ''}`,
-        );
+      const outcome = await collectRootdir({
+        ini,
+        iniResult,
+        settings: await folderLaunchSettings(this.host.folder, logger),
+        files: files.map(({ file }) => file),
+        pluginDir: join(__dirname, 'python'),
+        token: source.token,
+        logger,
+        onLaunch: (launch, fallback) => {
+          if (fallback) this.host.logFallback(fallback);
+          logger.info(`Collecting: ${launch.display}`);
+        },
+      });
+      if (outcome.kind === 'cancelled') return;
+      if (outcome.kind === 'failed') {
+        logger.warn(`${outcome.problem} The tree keeps the static read.`);
         return;
       }
-      const result = collectionFromEvents(session.events);
-      const staticNodes = new Map<string, TestNode>();
-      for (const { file } of files) indexNodes(file.tests, staticNodes);
-      const errors = new Map<string, { message: string; line: number | null }>();
-      for (const e of result.errors) errors.set(e.nodeid, { message: stripAnsi(e.message), line: e.line });
-      this.collections.set(ini, { byFile: nodesFromCollection(result.tests, staticNodes), errors, versions });
+      this.collections.set(ini, { ...outcome.collection, versions });
       logger.info(
-        `${ini}: pytest collected ${result.tests.length} test(s), ${errors.size} error(s) in ${Date.now() - t} ms`,
+        `${ini}: pytest collected ${outcome.tests} test(s), ${outcome.errors} error(s) in ${Date.now() - t} ms`,
       );
       this.host.collected();
     } catch (e) {

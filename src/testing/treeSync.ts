@@ -1,18 +1,8 @@
 import * as vscode from 'vscode';
 import { dirname, relative } from 'node:path';
+import type { FileView } from '../core/pytest/reconcile';
 import type { TestNode } from '../core/pytest/staticReader';
 import { itemData, testItemId, type ItemData } from './itemData';
-
-/** A file as the tree shows it: the static read, or pytest's collection when it is fresher. */
-export interface FileView {
-  path: string;
-  ini: string | undefined;
-  rootdir: string;
-  fileId: string;
-  tests: TestNode[];
-  /** Shown on the file item: an import or syntax error, an invalid pytest.ini. */
-  error?: string;
-}
 
 interface Desired {
   id: string;
@@ -40,7 +30,7 @@ export function syncTree(
 function buildDesired(workspaceDir: string, files: readonly FileView[]): Desired[] {
   const roots = new Map<string, Desired>();
   const folders = new Map<string, Desired>();
-  for (const f of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
+  for (const f of files) {
     let root = roots.get(f.rootdir);
     if (!root) {
       const label = relative(workspaceDir, f.rootdir) || vscode.workspace.asRelativePath(f.rootdir);
@@ -53,14 +43,16 @@ function buildDesired(workspaceDir: string, files: readonly FileView[]): Desired
       id: testItemId(f.rootdir, f.fileId),
       label: f.fileId.slice(f.fileId.lastIndexOf('/') + 1),
       uri: vscode.Uri.file(f.path),
-      error: f.error,
+      // An import or syntax error sits on its line in the file: Go to Test opens it there.
+      range: f.error?.line ? new vscode.Range(f.error.line - 1, 0, f.error.line - 1, 0) : undefined,
+      error: f.error?.message,
       data: {
         kind: 'file',
         path: f.path,
         ini: f.ini,
         rootdir: f.rootdir,
         nodeid: f.fileId,
-        problem: f.error,
+        problem: f.error?.message,
       },
       children: f.tests.map((t) => testNode(t, f)),
     };

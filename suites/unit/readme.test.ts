@@ -60,3 +60,16 @@ describe('README', () => {
     }
   });
 });
+
+describe('README: the command line', () => {
+  it('documents every verb of codespace-tests and each of its flags', async () => {
+    const { VERBS } = await import('../../src/cli/verbs');
+    const section = readme.slice(readme.indexOf('## Command line'), readme.indexOf('## Troubleshooting'));
+    assert.ok(section.length > 100, 'a Command line section before Troubleshooting');
+    for (const verb of VERBS) {
+      assert.ok(section.includes(`\`${verb.name} `), `verb ${verb.name}`);
+      for (const flag of Object.keys(verb.options))
+        assert.ok(section.includes(`--${flag}`), `${verb.name} --${flag}`);
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { basename, delimiter } from 'node:path';
-import { UV_RUN_VALUE_OPTIONS } from '../python';
+import { UV_RUN_VALUE_OPTIONS, uvEnvironmentPython } from '../python';
 import {
   DEBUG_TEST_PURPOSE,
   DEBUGPY_TYPE,
@@ -48,6 +48,42 @@ export function pytestInvocation(
       `Cannot debug tests run by "${[run.command, ...run.args].slice(0, 4).join(' ')}…": the debugger ` +
       'starts pytest as a Python module. Set "codespaceTests.tests.command" to "uv run pytest" or ' +
       '"python -m pytest".',
+  };
+}
+
+/**
+ * The interpreter a debugged test runs under, so it sees the packages a run sees. Runs through `uv`
+ * use uv's environment (the project's `.venv`, else `uv python find`); other commands name their own
+ * interpreter or use `interpreter`. `note` says what was chosen, or why uv's could not be used.
+ */
+export async function debugInterpreter(
+  run: { command: string; args: readonly string[]; cwd: string; env: Record<string, string | undefined> },
+  interpreter: string,
+): Promise<{ python: string; note?: string }> {
+  if (basename(run.command) !== 'uv') return { python: interpreter };
+  const words = run.args[0] === 'run' ? run.args.slice(1) : [...run.args];
+  const options: string[] = [];
+  for (let i = 0; i < words.length && words[i].startsWith('-'); i++) {
+    options.push(words[i]);
+    if (UV_RUN_VALUE_OPTIONS.has(words[i]) && i + 1 < words.length) options.push(words[++i]);
+  }
+  const found = await uvEnvironmentPython({
+    uv: run.command,
+    uvRunOptions: options,
+    cwd: run.cwd,
+    env: run.env,
+  });
+  if (found.kind === 'none')
+    return {
+      python: interpreter,
+      note:
+        `Debugging with ${interpreter}, not uv's environment: ${found.reason}. Run "uv sync" in ${run.cwd} ` +
+        'so a debugged test sees the packages a run sees.',
+    };
+  const from = found.kind === 'venv' ? "the project's environment" : '"uv python find"';
+  return {
+    python: found.python,
+    note: `Debugging with ${found.python} (${from}), the interpreter "uv run" uses.`,
   };
 }
 

@@ -79,10 +79,12 @@ export function indexNodes(
   return into;
 }
 
+/** A file pytest could not import: where (the plugin's structured location, never scraped text) and why. */
+export type CollectionError = Omit<Extract<PluginEvent, { event: 'collectError' }>, 'event'>;
+
 export interface CollectionResult {
   tests: CollectedTest[];
-  /** Files (rootdir-relative) that pytest could not import, with its report. */
-  errors: { nodeid: string; file: string | null; line: number | null; message: string }[];
+  errors: CollectionError[];
 }
 
 /** Folds a collection session's events into its result. */
@@ -91,7 +93,13 @@ export function collectionFromEvents(events: readonly PluginEvent[]): Collection
   for (const e of events) {
     if (e.event === 'collected') result.tests.push(...e.tests);
     else if (e.event === 'collectError')
-      result.errors.push({ nodeid: e.nodeid, file: e.file, line: e.line, message: e.message });
+      result.errors.push({
+        nodeid: e.nodeid,
+        file: e.file,
+        line: e.line,
+        message: e.message,
+        ...(e.summary ? { summary: e.summary } : {}),
+      });
   }
   return result;
 }

@@ -3,11 +3,13 @@ import type { CancelToken } from '../cancel';
 import type { Logger } from '../logger';
 import { readSettingsFile, settingOr } from '../settingsFile';
 import { expandVariables } from '../variables';
-import { findGoverningIni } from './ini';
+import { collectionFromEvents } from './collection';
+import { toPosix, type DiscoveredFile } from './discovery';
+import { findGoverningIni, readPytestIni, type IniResult } from './ini';
 import { launchFromSettings, type LaunchSettings, type PytestLaunch } from './launch';
 import type { PluginEvent } from './protocol';
+import { rootdirCollection, type RootdirCollection } from './reconcile';
 import { runPytestSession, type SessionOutcome } from './session';
-import { toPosix } from './discovery';
 
 /** The test settings of a workspace without VS Code: `.vscode/settings.json` when present, else the defaults. */
 export async function workspaceSettings(
@@ -87,4 +89,53 @@ export async function runHeadless(opts: {
     onEvent: opts.onEvent,
   });
   return { launch, outcome };
+}
+
+/** How a `pytest --collect-only` of one rootdir ended. */
+export type CollectOutcome =
+  | { kind: 'collected'; launch: PytestLaunch; collection: RootdirCollection; tests: number; errors: number }
+  | { kind: 'failed'; launch?: PytestLaunch; problem: string }
+  | { kind: 'cancelled' };
+
+/**
+ * pytest's collection of one pytest.ini with the extension's plugin, folded for the merge with the static
+ * read: the one collection path of the Testing view and `codespace-tests discover --collect`.
+ */
+export async function collectRootdir(opts: {
+  ini: string;
+  settings: LaunchSettings;
+  /** The static read's files under this ini: their ranges are kept where pytest agrees. */
+  files: readonly DiscoveredFile[];
+  pluginDir: string;
+  iniResult?: IniResult;
+  token?: CancelToken;
+  logger?: Logger;
+  onLaunch?: (launch: PytestLaunch, fallback: string | undefined) => void;
+}): Promise<CollectOutcome> {
+  const ini = opts.iniResult ?? (await readPytestIni(opts.ini));
+  if (ini.kind !== 'ok')
+    return { kind: 'failed', problem: ini.kind === 'invalid' ? ini.error : `${opts.ini} does not exist.` };
+  const { launch, fallback } = await launchFromSettings(opts.settings, {
+    mode: 'collect',
+    ini: opts.ini,
+    collectPaths: ini.rules.testpaths.map((p) => join(ini.rootdir, p)),
+    pluginDir: opts.pluginDir,
+  });
+  opts.onLaunch?.(launch, fallback);
+  const session = await runPytestSession(launch, { token: opts.token, logger: opts.logger });
+  if (opts.token?.isCancellationRequested) return { kind: 'cancelled' };
+  if (!session.connected)
+    return {
+      kind: 'failed',
+      launch,
+      problem: `pytest --collect-only for ${opts.ini} gave no results. ${session.problem ?? ''}`.trim(),
+    };
+  const result = collectionFromEvents(session.events);
+  return {
+    kind: 'collected',
+    launch,
+    collection: rootdirCollection(result, opts.files),
+    tests: result.tests.length,
+    errors: result.errors.length,
+  };
 }

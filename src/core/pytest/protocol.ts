@@ -47,7 +47,19 @@ export type PluginEvent =
       rootdir: string;
     }
   | { event: 'collected'; tests: CollectedTest[]; rootdir: string }
-  | { event: 'collectError'; nodeid: string; file: string | null; line: number | null; message: string }
+  | {
+      event: 'collectError';
+      /** The collector's node id (a file's: its rootdir-relative path). */
+      nodeid: string;
+      /** Absolute path of the file that failed to collect; null when the collector is not a file. */
+      file: string | null;
+      /** 1-based line in `file` (the syntax error, the failing import); null when no frame is in it. */
+      line: number | null;
+      /** pytest's report of the error. */
+      message: string;
+      /** The exception in one line, e.g. `SyntaxError: '(' was never closed`. */
+      summary?: string;
+    }
   | { event: 'started'; nodeid: string; time: number }
   | {
       event: 'finished';

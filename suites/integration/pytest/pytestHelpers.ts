@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** The system interpreter that has pytest (the pyenv `python3` first on PATH has not). */
@@ -27,4 +29,30 @@ export function pytestCollect(dir: string, args: string[] = []): string[] {
     ids.push(line);
   }
   return ids;
+}
+
+const INTEGRATION = 'backend/oracles/tests/integration';
+
+/**
+ * A temp copy of the fixture codespace in the team's layout: pytest runs from the repository root, and
+ * its rootdir is the pytest.ini's folder (given with -c), not the working directory.
+ */
+export function fixtureCopyWithBrokenFiles(): {
+  root: string;
+  dir: string;
+  syntaxLine: number;
+  importLine: number;
+} {
+  const root = mkdtempSync(join(tmpdir(), 'cit-collect-'));
+  cpSync(join(REPO_ROOT, 'suites/fixtures/codespace'), root, { recursive: true });
+  const dir = join(root, INTEGRATION);
+  writeFileSync(
+    join(dir, 'test_syntax_error.py'),
+    'import os\n\n\ndef test_ok():\n    x = (1,\n    assert x\n',
+  );
+  writeFileSync(
+    join(dir, 'test_import_error.py'),
+    '"""A test file whose import fails."""\nimport os\n\nfrom helpers import no_such_helper\n\n\ndef test_ok():\n    pass\n',
+  );
+  return { root, dir, syntaxLine: 5, importLine: 4 };
 }

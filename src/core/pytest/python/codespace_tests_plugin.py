@@ -11,11 +11,11 @@ session runs as if the plugin were absent (the extension reports that the plugin
 """
 import json
 import os
-import re
 import socket
 import sys
 import threading
 import time
+import traceback
 
 import pytest
 
@@ -78,24 +78,26 @@ class CodespaceTestsPlugin:
 
     # -- collection ---------------------------------------------------------------------------
 
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_make_collect_report(self, collector):
+        outcome = yield
+        report = outcome.get_result()
+        # pytest keeps the call (and its exception) on the report until collect_one_node pops it.
+        call = getattr(report, "call", None)
+        if report.failed and call is not None and call.excinfo is not None:
+            report._codespace_where = _collect_error_location(collector, call.excinfo.value)
+
     def pytest_collectreport(self, report):
         if not report.failed:
             return
-        text = report.longreprtext
-        path = str(report.fspath) if getattr(report, "fspath", None) else None
-        line = None
-        if path:
-            match = re.search(r'File "%s", line (\d+)' % re.escape(os.path.abspath(path)), text)
-            if match:
-                line = int(match.group(1))
-        if line is None:
-            match = re.search(r":(\d+): (?:in |SyntaxError|IndentationError)", text)
-            if match:
-                line = int(match.group(1))
-        self.channel.send(
-            {"event": "collectError", "nodeid": report.nodeid, "file": path and os.path.abspath(path),
-             "line": line, "message": _clip(text)}
-        )
+        # Where in the user's file: from the exception itself, never scraped from the text (whose first
+        # "file:line" is often inside pytest, and whose paths are relative to a folder that is not the rootdir).
+        file, line, summary = getattr(report, "_codespace_where", None) or (None, None, None)
+        event = {"event": "collectError", "nodeid": report.nodeid, "file": file, "line": line,
+                 "message": _clip(report.longreprtext)}
+        if summary:
+            event["summary"] = _clip(summary)
+        self.channel.send(event)
 
     def pytest_collection_finish(self, session):
         tests = []
@@ -150,6 +152,41 @@ class CodespaceTestsPlugin:
 
     def pytest_unconfigure(self, config):
         self.channel.close()
+
+
+def _collect_error_location(collector, exc):
+    """(file, line, summary) of a collection error: the collector's own file (absolute, existing) and the
+    line in that file: a SyntaxError's own line when it is in that file, else the deepest traceback frame
+    in that file (the failing import). The line is None when no frame of the exception is in the file."""
+    path = getattr(collector, "path", None)
+    if path is None or not os.path.isfile(str(path)):
+        return None, None, None
+    file = str(path)
+    target = os.path.realpath(file)
+    same = lambda name: bool(name) and os.path.realpath(name) == target  # noqa: E731
+    # pytest wraps SyntaxError and ImportError in a CollectError: the original is its __cause__.
+    chain, seen = [], set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        chain.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    wrapped = isinstance(chain[0], getattr(collector, "CollectError", ())) and len(chain) > 1
+    originals = chain[1:] + chain[:1] if wrapped else chain
+    line = None
+    for err in originals:
+        if isinstance(err, SyntaxError) and err.lineno and same(err.filename):
+            line = err.lineno
+            break
+        tb = err.__traceback__
+        while tb is not None:
+            if same(tb.tb_frame.f_code.co_filename):
+                line = tb.tb_lineno
+            tb = tb.tb_next
+        if line is not None:
+            break
+    original = originals[0]
+    summary = "".join(traceback.format_exception_only(type(original), original)).strip().splitlines()
+    return file, line, summary[-1] if summary else None
 
 
 def _safe_repr(value):
