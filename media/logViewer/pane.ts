@@ -78,7 +78,9 @@ export class Pane {
     const up = s.scrollTop < this.lastTop;
     this.lastTop = s.scrollTop;
     if (this.atBottom) this.pinned = true;
-    else if (heldOn(s)) this.pinned &&= !up;
+    else if (heldOn(s)) {
+      if (up) this.pinned = false; // the person drags the scrollbar (or a selection) upwards
+    }
     // Not the person: the layout moved the list, so a following pane goes back to its last line.
     else if (this.following) s.scrollTop = s.scrollHeight;
     this.requestRender();

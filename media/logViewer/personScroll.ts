@@ -24,7 +24,13 @@ export function heldOn(el: Element): boolean {
  * batch of lines arriving in between must not pull the list back down.
  */
 export function onPersonScrollUp(el: HTMLElement, up: () => void): void {
-  el.addEventListener('wheel', (e) => e.deltaY < 0 && up(), { passive: true });
+  el.addEventListener(
+    'wheel',
+    (e) => {
+      if (e.deltaY < 0) up();
+    },
+    { passive: true },
+  );
   el.addEventListener('keydown', (e) => {
     if (UP_KEYS.has(e.key) || (e.key === ' ' && e.shiftKey)) up();
   });
