@@ -18,6 +18,10 @@ const tiers = [
     name: 'unit',
     cmd: ['node', [join(root, 'out/suites/unit/index.js')], { RESULTS_FILE: join(results, 'unit.json') }],
   },
+  {
+    name: 'fuzz',
+    cmd: ['node', [join(root, 'out/suites/fuzz/index.js')], { RESULTS_FILE: join(results, 'fuzz.json') }],
+  },
   { name: 'host', cmd: ['node', [join(root, 'suites/host/run.mjs'), '--suite', 'host'], {}] },
   {
     name: 'host-multiroot',

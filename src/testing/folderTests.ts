@@ -5,10 +5,11 @@ import {
   discoverFile,
   discoverFolder,
   IniCache,
+  includedTestFiles,
   toPosix,
   type DiscoveredFile,
 } from '../core/pytest/discovery';
-import { globToRegExp } from '../core/pytest/glob';
+import { compileGlob } from '../core/pytest/glob';
 import { ConfigSection } from '../ids';
 import { FolderSettings, onSettingsChanged } from '../settings';
 import { PytestCollector } from './pytestCollector';
@@ -102,10 +103,14 @@ export class FolderTests implements vscode.Disposable {
 
   private watchTestFiles(): void {
     this.testFiles?.dispose();
+    // VS Code's glob could disagree with ours: watch every Python file and let the include glob decide.
+    const isCandidate = includedTestFiles(this.folder.uri.fsPath, this.include);
     const watcher = vscode.workspace.createFileSystemWatcher(
-      new vscode.RelativePattern(this.folder, this.include),
+      new vscode.RelativePattern(this.folder, '**/*.py'),
     );
-    const onFile = (uri: vscode.Uri) => this.fileChanged(uri.fsPath);
+    const onFile = (uri: vscode.Uri) => {
+      if (isCandidate(uri.fsPath)) this.fileChanged(uri.fsPath);
+    };
     this.testFiles = vscode.Disposable.from(
       watcher,
       watcher.onDidChange(onFile),
@@ -199,7 +204,7 @@ export class FolderTests implements vscode.Disposable {
     }
     // pytest may know files the static read does not (a conftest hook generating tests): show them too,
     // unless they are Python files outside the include pattern, which the person left out on purpose.
-    const included = globToRegExp(this.include);
+    const included = compileGlob(this.include);
     const root = this.folder.uri.fsPath;
     for (const [ini, c] of this.collector.collections) {
       for (const [fileId, tests] of c.byFile) {
