@@ -14,7 +14,7 @@ function findTests(dir) {
     const full = join(dir, name);
     if (name === 'fixtures' || name === 'node_modules') continue;
     if (statSync(full).isDirectory()) out = out.concat(findTests(full));
-    else if (/\.(test|bench)\.ts$/.test(name) || name === 'index.ts') out.push(full);
+    else if (/\.(test|bench|fuzz)\.ts$/.test(name) || name === 'index.ts') out.push(full);
   }
   return out;
 }
@@ -50,6 +50,7 @@ if (!production) {
     ...findTests('suites/host'),
     ...findTests('suites/bench'),
     ...findTests('suites/dev'),
+    ...findTests('suites/fuzz'),
   ];
   const entryPoints = Object.fromEntries(tests.map((t) => [relative('suites', t).replace(/\.ts$/, ''), t]));
   // mocha stays external: the host's run() loads it from node_modules.

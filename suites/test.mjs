@@ -27,6 +27,10 @@ const tiers = [
       { RESULTS_FILE: join(results, 'integration.json') },
     ],
   },
+  {
+    name: 'fuzz',
+    cmd: ['node', [join(root, 'out/suites/fuzz/index.js')], { RESULTS_FILE: join(results, 'fuzz.json') }],
+  },
   { name: 'host', cmd: ['node', [join(root, 'suites/host/run.mjs'), '--suite', 'host'], {}] },
   {
     name: 'host-multiroot',

@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { waitFor } from '../core/cancel';
 import { Emitter } from '../core/events';
 import type { Logger } from '../core/logger';
-import { discoverFile, discoverFolder, IniCache, type DiscoveredFile } from '../core/pytest/discovery';
+import {
+  discoverFile,
+  discoverFolder,
+  IniCache,
+  includedTestFiles,
+  type DiscoveredFile,
+} from '../core/pytest/discovery';
 import { reconcile } from '../core/pytest/reconcile';
 import { ConfigSection } from '../ids';
 import { FolderSettings, onSettingsChanged } from '../settings';
@@ -105,10 +111,14 @@ export class FolderTests implements vscode.Disposable {
 
   private watchTestFiles(): void {
     this.testFiles?.dispose();
+    // VS Code's glob could disagree with ours: watch every Python file and let the include glob decide.
+    const isCandidate = includedTestFiles(this.folder.uri.fsPath, this.include);
     const watcher = vscode.workspace.createFileSystemWatcher(
-      new vscode.RelativePattern(this.folder, this.include),
+      new vscode.RelativePattern(this.folder, '**/*.py'),
     );
-    const onFile = (uri: vscode.Uri) => this.fileChanged(uri.fsPath);
+    const onFile = (uri: vscode.Uri) => {
+      if (isCandidate(uri.fsPath)) this.fileChanged(uri.fsPath);
+    };
     this.testFiles = vscode.Disposable.from(
       watcher,
       watcher.onDidChange(onFile),

@@ -23,11 +23,12 @@ export type WorkflowFile =
 export function parseWorkflow(text: string, fileName = 'the workflow file'): WorkflowFile {
   let doc: unknown;
   try {
-    doc = load(text);
+    // Aliases are capped: a few of them can otherwise stand for gigabytes of nested copies.
+    doc = load(text, { maxAliases: 100 });
   } catch (e) {
     return {
       kind: 'invalid',
-      reason: `${fileName} is not valid YAML: ${(e as Error).message.split('\n')[0]}`,
+      reason: `${fileName} is not valid YAML: ${shown((e as Error).message.split('\n')[0])}`,
     };
   }
   if (!isRecord(doc))
@@ -56,7 +57,7 @@ export function parseWorkflow(text: string, fileName = 'the workflow file'): Wor
   for (const [key, spec] of Object.entries(raw)) {
     const input = parseInput(key, spec ?? {});
     if (typeof input === 'string')
-      return { kind: 'invalid', reason: `${fileName}: input \`${key}\` ${input}` };
+      return { kind: 'invalid', reason: `${fileName}: input \`${shown(key)}\` ${input}` };
     inputs.push(input);
   }
   return { kind: 'dispatchable', name, inputs };
@@ -66,8 +67,11 @@ function parseInput(name: string, spec: unknown): WorkflowInput | string {
   if (!isRecord(spec)) return 'must be a mapping.';
   const description = typeof spec.description === 'string' ? spec.description : '';
   const required = spec.required === true || spec.required === 'true';
-  const type = spec.type === undefined ? 'string' : String(spec.type);
-  const dflt = spec.default;
+  if (spec.type !== undefined && scalar(spec.type) === undefined) return 'has a `type` that is not a word.';
+  const type = spec.type === undefined ? 'string' : scalar(spec.type)!;
+  const dflt: unknown = spec.default;
+  if (dflt !== undefined && dflt !== null && scalar(dflt) === undefined)
+    return 'has a `default` that is a list or a mapping, not a single value.';
   const base = { name, description, required };
   switch (type) {
     case 'string':
@@ -75,31 +79,33 @@ function parseInput(name: string, spec: unknown): WorkflowInput | string {
       return {
         ...base,
         type: type as 'string' | 'environment',
-        default: dflt === undefined || dflt === null ? undefined : String(dflt),
+        default: dflt === undefined || dflt === null ? undefined : scalar(dflt),
       };
     case 'number': {
       if (dflt === undefined || dflt === null || dflt === '') return { ...base, type: 'number' };
       const n = Number(dflt);
       return Number.isFinite(n)
         ? { ...base, type: 'number', default: n }
-        : `has a default that is not a number (${String(dflt)}).`;
+        : `has a default that is not a number (${shown(scalar(dflt) ?? '')}).`;
     }
     case 'boolean': {
       if (dflt === undefined || dflt === null) return { ...base, type: 'boolean' };
       if (dflt === true || dflt === 'true') return { ...base, type: 'boolean', default: true };
       if (dflt === false || dflt === 'false') return { ...base, type: 'boolean', default: false };
-      return `has a default that is not true or false (${String(dflt)}).`;
+      return `has a default that is not true or false (${shown(scalar(dflt) ?? '')}).`;
     }
     case 'choice': {
       if (!Array.isArray(spec.options) || spec.options.length === 0) return 'is a choice without `options`.';
-      const options = spec.options.map((o) => String(o));
-      const d = dflt === undefined || dflt === null ? undefined : String(dflt);
+      const options = spec.options.map(scalar);
+      if (!options.every((o): o is string => o !== undefined))
+        return 'has an option that is a list or a mapping, not a single value.';
+      const d = dflt === undefined || dflt === null ? undefined : scalar(dflt);
       if (d !== undefined && !options.includes(d))
-        return `has a default (${d}) that is not one of its options.`;
+        return `has a default (${shown(d)}) that is not one of its options.`;
       return { ...base, type: 'choice', options, default: d };
     }
     default:
-      return `has an unknown type \`${type}\` (GitHub knows string, number, boolean, choice and environment).`;
+      return `has an unknown type \`${shown(type)}\` (GitHub knows string, number, boolean, choice and environment).`;
   }
 }
 
@@ -130,6 +136,23 @@ export function inputValue(input: WorkflowInput, text: string): string | undefin
   const value = text.trim();
   if (value !== '') return input.type === 'number' ? String(Number(value)) : value;
   return input.default === undefined ? undefined : String(input.default);
+}
+
+/**
+ * A YAML scalar as text; undefined for a list or mapping. String() of a nested list would walk every alias
+ * copy (a "billion laughs" document), and its text would be nonsense in a prompt anyway.
+ */
+function scalar(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  if (v === null) return 'null';
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : v.toISOString();
+  return undefined;
+}
+
+/** Text from the file quoted in a message, cut so a huge value cannot make a huge message. */
+function shown(text: string): string {
+  return text.length > 100 ? `${text.slice(0, 100)}…` : text;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

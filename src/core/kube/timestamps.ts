@@ -28,7 +28,7 @@ export function splitTimestamp(
 ): StampedLine {
   let space = -1;
   // The usual shape, nine fraction digits and Z (`2024-05-01T10:00:00.123456789Z `), needs no search.
-  if (buf[start + 30] === 32 && buf[start + 29] === 90) space = start + 30;
+  if (end - start > 30 && buf[start + 30] === 32 && buf[start + 29] === 90) space = start + 30;
   else
     for (let k = start + 19; k < end && k < start + 41; k++) {
       if (buf[k] === 32) {
@@ -37,6 +37,9 @@ export function splitTimestamp(
       }
     }
   if (space < 0 || buf[start + 4] !== 45 /* - */ || buf[start + 10] !== 84 /* T */) return plain(start, out);
+  const cached = cachedSecond !== '' && sameSecond(buf, start);
+  // Only a well-formed second reaches Date.parse, whose legacy fallback would accept odd text.
+  if (!cached && !isSecondShape(buf, start)) return plain(start, out);
   let i = start + 19;
   let nanos = 0;
   if (buf[i] === 46 /* . */) {
@@ -47,7 +50,7 @@ export function splitTimestamp(
     while (i < space && buf[i] >= 48 && buf[i] <= 57) i++; // digits past nanoseconds
   }
   if (i === space - 1 && buf[i] === 90 /* Z */) {
-    if (cachedSecond === '' || !sameSecond(buf, start)) {
+    if (!cached) {
       const second = buf.toString('latin1', start, start + 19);
       const ms = Date.parse(second + 'Z');
       if (Number.isNaN(ms)) return plain(start, out);
@@ -59,6 +62,7 @@ export function splitTimestamp(
     out.ms = cachedSecondMs + Math.floor(nanos / 1e6);
   } else {
     // An offset instead of Z: rare (the kubelet writes UTC); normalise through Date.
+    if (!isOffsetShape(buf, i, space)) return plain(start, out);
     const ms = Date.parse(buf.toString('latin1', start, start + 19) + buf.toString('latin1', i, space));
     if (Number.isNaN(ms)) return plain(start, out);
     out.second = new Date(ms).toISOString().slice(0, 19);
@@ -73,6 +77,22 @@ export function splitTimestamp(
 function sameSecond(buf: Buffer, start: number): boolean {
   for (let k = 18; k >= 0; k--) if (buf[start + k] !== cachedBytes[k]) return false;
   return true;
+}
+
+/** `YYYY-MM-DDTHH:MM:SS` at `start`, digit by digit. */
+function isSecondShape(buf: Buffer, start: number): boolean {
+  for (let k = 0; k < 19; k++) {
+    const b = buf[start + k];
+    const want = k === 4 || k === 7 ? 45 : k === 10 ? 84 : k === 13 || k === 16 ? 58 : -1;
+    if (want < 0 ? !(b >= 48 && b <= 57) : b !== want) return false;
+  }
+  return true;
+}
+
+/** `+HH:MM` or `-HH:MM` between `i` and `end`. */
+function isOffsetShape(buf: Buffer, i: number, end: number): boolean {
+  if (end - i !== 6 || (buf[i] !== 43 && buf[i] !== 45) || buf[i + 3] !== 58) return false;
+  return [1, 2, 4, 5].every((k) => buf[i + k] >= 48 && buf[i + k] <= 57);
 }
 
 function plain(start: number, out: StampedLine): StampedLine {

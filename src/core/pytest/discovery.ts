@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
-import { globToRegExp } from './glob';
+import { isAbsolute, join, relative, sep } from 'node:path';
+import { compileGlob } from './glob';
 import { DEFAULT_RULES, findGoverningIni, readPytestIni, type IniResult } from './ini';
 import { isTestFile, readTests, type TestNode } from './staticReader';
 
@@ -20,9 +20,24 @@ export interface DiscoveredFile {
 // pytest's default `norecursedirs`, plus caches no one keeps tests in.
 const SKIP_DIR = /^(\..*|node_modules|__pycache__|venv|build|dist|_darcs|CVS|\{arch\}|.*\.egg)$/;
 
+/**
+ * Whether a file is a candidate test file of `folder`: a `.py` file outside pytest's skipped folders whose
+ * folder-relative path matches the include glob. The one decision for the static read and the file watcher.
+ */
+export function includedTestFiles(folder: string, include: string): (path: string) => boolean {
+  const included = compileGlob(include);
+  return (path) => {
+    if (!path.endsWith('.py')) return false;
+    const rel = toPosix(relative(folder, path));
+    if (rel.startsWith('../') || isAbsolute(rel)) return false;
+    const dirs = rel.split('/').slice(0, -1);
+    return !dirs.some((d) => SKIP_DIR.test(d)) && included.test(rel);
+  };
+}
+
 /** All `.py` files under `folder` whose folder-relative path matches the include glob. */
 export async function findCandidateFiles(folder: string, include: string): Promise<string[]> {
-  const re = globToRegExp(include);
+  const isCandidate = includedTestFiles(folder, include);
   const out: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     let entries;
@@ -36,7 +51,7 @@ export async function findCandidateFiles(folder: string, include: string): Promi
         const full = join(dir, e.name);
         if (e.isDirectory()) {
           if (!SKIP_DIR.test(e.name)) await walk(full);
-        } else if (e.name.endsWith('.py') && re.test(toPosix(relative(folder, full)))) out.push(full);
+        } else if (isCandidate(full)) out.push(full);
       }),
     );
   };
@@ -118,7 +133,7 @@ function underTestpaths(fileId: string, testpaths: readonly string[]): boolean {
   return testpaths.some((tp) => {
     const p = tp.replace(/^\.\/?/, '').replace(/\/$/, '');
     if (p === '') return true;
-    if (/[*?[]/.test(p)) return globToRegExp(`${p}/**`).test(fileId) || globToRegExp(p).test(fileId);
+    if (/[*?[]/.test(p)) return compileGlob(`${p}/**`).test(fileId);
     return fileId === p || fileId.startsWith(`${p}/`);
   });
 }

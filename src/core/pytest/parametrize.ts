@@ -1,16 +1,20 @@
 import { parseCall, pythonFloatStr, type PyValue } from './pythonLiteral';
 
+/** Beyond this many cases the function shows at function level until collection lists them (bounded tree). */
+export const MAX_CASES = 1000;
+
 /**
  * The ids pytest gives the cases of stacked `@pytest.mark.parametrize` decorators, computed from their
  * literal arguments the way pytest 7 does (`IdMaker`). Undefined when any id cannot be known without
- * running Python (a name, a call, an `ids=` function): the test then shows at function level until
- * `pytest --collect-only` corrects it.
+ * running Python (a name, a call, an `ids=` function), or when there are more than MAX_CASES: the test
+ * then shows at function level until `pytest --collect-only` corrects it.
  */
 export function parametrizeIds(markTexts: readonly string[]): string[] | undefined {
   let cases: string[] | undefined;
   for (const text of markTexts) {
     const ids = markIds(text);
     if (!ids) return undefined;
+    if ((cases?.length ?? 1) * ids.length > MAX_CASES) return undefined;
     cases = cases === undefined ? ids : cases.flatMap((c) => ids.map((id) => `${c}-${id}`));
   }
   return cases;

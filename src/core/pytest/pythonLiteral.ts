@@ -22,7 +22,11 @@ function tokenize(src: string): Tok[] {
   const re =
     /\s+|([rRbBuUfF]{0,2})("""|'''|"|')|(0[xXoObB][\da-fA-F_]+|\d[\d_]*(?:\.[\d_]*)?(?:[eE][+-]?\d+)?[jJ]?|\.\d[\d_]*(?:[eE][+-]?\d+)?)|([A-Za-z_][\w.]*)|(\*\*|==|!=|<=|>=|->|:=|[()[\]{},=:+\-*/%@<>|&^~.;!])|(.)/gy;
   let m: RegExpExecArray | null;
+  // Only the first element is ever parsed: stop one token after its brackets close (trailing text is not read).
+  let depth = 0;
+  let closedAt = -1;
   while (re.lastIndex < src.length && (m = re.exec(src))) {
+    if (closedAt >= 0 && toks.length > closedAt) break;
     if (m[2] !== undefined) {
       const quote = m[2];
       let j = re.lastIndex;
@@ -37,8 +41,11 @@ function tokenize(src: string): Tok[] {
       toks.push({ t: 'str', prefix: m[1].toLowerCase(), body });
     } else if (m[3] !== undefined) toks.push({ t: 'num', text: m[3] });
     else if (m[4] !== undefined) toks.push({ t: 'name', text: m[4] });
-    else if (m[5] !== undefined) toks.push({ t: 'op', text: m[5] });
-    else if (m[6] !== undefined) toks.push({ t: 'op', text: m[6] });
+    else if (m[5] !== undefined) {
+      toks.push({ t: 'op', text: m[5] });
+      if ('([{'.includes(m[5])) depth++;
+      else if (')]}'.includes(m[5]) && depth > 0 && --depth === 0) closedAt = toks.length;
+    } else if (m[6] !== undefined) toks.push({ t: 'op', text: m[6] });
   }
   return toks;
 }
@@ -84,8 +91,12 @@ function unescape(body: string): string | undefined {
   return out;
 }
 
+/** Brackets nested deeper than this read as `unknown` (Python's own parser stops near 200). */
+const MAX_NESTING = 100;
+
 class Parser {
   private i = 0;
+  private depth = 0;
   constructor(private readonly toks: Tok[]) {}
 
   private peek(): Tok | undefined {
@@ -120,6 +131,16 @@ class Parser {
   }
 
   private primary(): PyValue {
+    if (this.depth >= MAX_NESTING) return this.bail();
+    this.depth++;
+    try {
+      return this.value();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private value(): PyValue {
     const t = this.peek();
     if (!t) return { kind: 'unknown' };
     if (t.t === 'str') return this.strings();
@@ -207,6 +228,8 @@ class Parser {
 
 function number(text: string): PyValue {
   const clean = text.replace(/_/g, '');
+  // Python 3.11+ refuses an int literal this long (the int/str conversion limit); BigInt would be slow on it.
+  if (clean.length > 4300) return { kind: 'unknown' };
   if (/[jJ]$/.test(clean)) return { kind: 'unknown' };
   if (/^0[xXoObB]/.test(clean)) return { kind: 'int', value: BigInt(clean.toLowerCase()) };
   if (/^\d+$/.test(clean)) return { kind: 'int', value: BigInt(clean) };

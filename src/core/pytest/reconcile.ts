@@ -1,7 +1,7 @@
 import { basename, join, relative } from 'node:path';
 import { indexNodes, nodesFromCollection, type CollectionError, type CollectionResult } from './collection';
 import { toPosix, type DiscoveredFile } from './discovery';
-import { globToRegExp } from './glob';
+import { compileGlob } from './glob';
 import { stripAnsi } from './session';
 import type { TestNode } from './staticReader';
 
@@ -104,7 +104,7 @@ export function reconcile(input: ReconcileInput): FileView[] {
     views.push(view);
   }
   // Python files outside the include pattern were left out on purpose, even when pytest knows them.
-  const included = globToRegExp(input.include);
+  const included = compileGlob(input.include);
   const wanted = (path: string) =>
     !known.has(path) && !(path.endsWith('.py') && !included.test(toPosix(relative(input.workspace, path))));
   for (const [ini, c] of input.collections) {

@@ -26,26 +26,43 @@ export interface Outline {
   members: Map<string, FuncDef | ClassDef>;
 }
 
+/** Each scope knows the nearest class or module around it (or itself), so no line walks the stack. */
 type Scope =
-  | { kind: 'module'; indent: -1; members: Map<string, FuncDef | ClassDef> }
-  | { kind: 'class'; indent: number; def: ClassDef; members: Map<string, FuncDef | ClassDef> }
-  | { kind: 'def'; indent: number; def: FuncDef }
-  | { kind: 'block'; indent: number };
+  | { kind: 'module'; indent: -1; members: Map<string, FuncDef | ClassDef>; container: Container }
+  | {
+      kind: 'class';
+      indent: number;
+      def: ClassDef;
+      members: Map<string, FuncDef | ClassDef>;
+      container: Container;
+    }
+  | { kind: 'def'; indent: number; def: FuncDef; container: Container }
+  | { kind: 'block'; indent: number; container: Container };
+type Container = Extract<Scope, { kind: 'module' | 'class' | 'def' }>;
 
 const BLOCK = /^(if|elif|else|try|except|finally|with|for|while|async\s+with|async\s+for|match|case)\b.*:$/;
+/** Python refuses more levels of indentation than this ("too many levels of indentation"). */
+const MAX_DEPTH = 100;
 
 /** The classes and functions of a Python module, read from its text by indentation (no Python needed). */
 export function outline(source: string): Outline {
-  const module: Scope = { kind: 'module', indent: -1, members: new Map() };
+  const module = { kind: 'module', indent: -1, members: new Map() } as Scope & { kind: 'module' };
+  module.container = module;
   const stack: Scope[] = [module];
   let decorators: string[] = [];
+  // The end of the last line read: a def or class that a later line closes ends there (set when popped).
+  let lastEnd = 0;
+  const pop = () => {
+    const s = stack.pop()!;
+    if (s.kind === 'def' || s.kind === 'class') s.def.endLine = lastEnd;
+  };
   for (const l of logicalLines(source)) {
-    while (stack.length > 1 && l.indent <= stack[stack.length - 1].indent) stack.pop();
-    for (const s of stack) if (s.kind === 'def' || s.kind === 'class') s.def.endLine = l.end;
+    while (stack.length > 1 && l.indent <= stack[stack.length - 1].indent) pop();
+    lastEnd = l.end;
     const top = stack[stack.length - 1];
-    const container = [...stack].reverse().find((s) => s.kind !== 'block');
+    const container = top.container;
     // Inside a function body nothing is collected; the def's scope ends at the first line back at its indent.
-    if (!container || container.kind === 'def') continue;
+    if (container.kind === 'def' || stack.length > MAX_DEPTH) continue;
     const members = container.members;
     if (l.text.startsWith('@')) {
       decorators.push(l.text.slice(1).trim());
@@ -64,7 +81,9 @@ export function outline(source: string): Outline {
       members.set(def.name, def);
       if (container.kind === 'class' && def.name === '__init__') container.def.hasInit = true;
       decorators = [];
-      stack.push({ kind: 'def', indent: l.indent, def });
+      const scope = { kind: 'def', indent: l.indent, def } as Scope & { kind: 'def' };
+      scope.container = scope;
+      stack.push(scope);
       continue;
     }
     const cls = /^class\s+([A-Za-z_]\w*)\s*(?:\((.*)\))?\s*:/.exec(l.text);
@@ -85,7 +104,11 @@ export function outline(source: string): Outline {
       };
       members.set(def.name, def);
       decorators = [];
-      stack.push({ kind: 'class', indent: l.indent, def, members: def.members });
+      const scope = { kind: 'class', indent: l.indent, def, members: def.members } as Scope & {
+        kind: 'class';
+      };
+      scope.container = scope;
+      stack.push(scope);
       continue;
     }
     decorators = [];
@@ -96,7 +119,8 @@ export function outline(source: string): Outline {
       // A plain assignment replaces a method of the same name.
       if (assigned && members.get(assigned[1])?.kind === 'func') members.delete(assigned[1]);
     }
-    if (BLOCK.test(l.text)) stack.push({ kind: 'block', indent: l.indent });
+    if (BLOCK.test(l.text)) stack.push({ kind: 'block', indent: l.indent, container });
   }
+  while (stack.length > 1) pop();
   return { members: module.members };
 }

@@ -31,6 +31,8 @@ export function isTestFile(relPath: string, patterns: readonly string[]): boolea
 }
 
 const FIXTURE = /^(?:[\w.]*\.)?fixture\b/;
+/** Same-module classes followed up a class's bases (real hierarchies are a handful deep). */
+const MAX_MRO = 64;
 const UNITTEST_BASE = /(?:^|\.)\w*TestCase$/;
 
 /**
@@ -56,14 +58,23 @@ class ModuleReader {
     private readonly classes: Map<string, ClassDef>,
   ) {}
 
-  /** Same-module base classes in (approximate) MRO order, the class itself first. */
-  private mro(cls: ClassDef, seen = new Set<ClassDef>()): ClassDef[] {
-    if (seen.has(cls)) return [];
-    seen.add(cls);
-    const out = [cls];
-    for (const b of cls.bases) {
-      const base = this.classes.get(b);
-      if (base) out.push(...this.mro(base, seen));
+  /**
+   * Same-module base classes in (approximate) MRO order, the class itself first: depth-first, without
+   * recursion, and cut at MAX_MRO classes so a hostile chain of bases costs linear time.
+   */
+  private mro(cls: ClassDef): ClassDef[] {
+    const seen = new Set<ClassDef>();
+    const out: ClassDef[] = [];
+    const todo = [cls];
+    while (todo.length && out.length < MAX_MRO) {
+      const c = todo.pop()!;
+      if (seen.has(c)) continue;
+      seen.add(c);
+      out.push(c);
+      for (let i = c.bases.length - 1; i >= 0; i--) {
+        const base = this.classes.get(c.bases[i]);
+        if (base && !seen.has(base)) todo.push(base);
+      }
     }
     return out;
   }
