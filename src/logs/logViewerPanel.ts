@@ -9,6 +9,7 @@ import { viewerHtml } from './viewerHtml';
 import { sourceLabel } from './sourceLabel';
 import { scopeQuery, ViewerFeed } from './viewerFeed';
 import {
+  parseWebviewMessage,
   VIEW_TYPE,
   type FollowTarget,
   type HostMessage,
@@ -79,7 +80,7 @@ export class LogViewerPanel implements vscode.Disposable {
     panel.webview.html = viewerHtml(panel.webview, extensionUri);
     this.updateTitle();
     this.disposables.push(
-      panel.webview.onDidReceiveMessage((m: WebviewMessage) => void this.onMessage(m)),
+      panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       panel.onDidChangeViewState(() => {
         if (panel.visible) this.feed.schedule();
       }),
@@ -139,6 +140,18 @@ export class LogViewerPanel implements vscode.Disposable {
   /** Lines queued but not yet sent (bounded, see ViewerFeed). */
   get backlog(): number {
     return this.feed.backlog;
+  }
+
+  /** Every message from the page is checked first: a malformed one is dropped and logged, never acted on. */
+  private receive(raw: unknown): void {
+    const m = parseWebviewMessage(raw);
+    if (!m) {
+      this.logger.warn(`log viewer: dropped a malformed message from the page: ${describeRaw(raw)}`);
+      return;
+    }
+    this.onMessage(m).catch((e: unknown) =>
+      this.logger.error(`log viewer: handling "${m.type}" failed: ${(e as Error).message}`),
+    );
   }
 
   private async onMessage(m: WebviewMessage): Promise<void> {
@@ -233,4 +246,15 @@ export class LogViewerPanel implements vscode.Disposable {
     });
     return new LogViewerPanel(panel, extensionUri, store, logger);
   }
+}
+
+/** A short, safe description of a message that failed its checks (its type and size, never its whole text). */
+function describeRaw(raw: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(raw) ?? String(raw);
+  } catch {
+    text = Object.prototype.toString.call(raw);
+  }
+  return text.length > 200 ? `${text.slice(0, 200)}… (${text.length} characters)` : text;
 }

@@ -1,6 +1,8 @@
 // Messages between the log viewer's host (logViewerPanel.ts) and its webview (media/logViewer.ts).
-// Type-only on both sides; lines travel in columns, so a batch of 20,000 is one message of arrays.
-import type { LogLevel } from '../core/logs/filter';
+// The page imports the types only; the host checks every message from the page with `parseWebviewMessage`
+// (a page is a web context: what it sends is data, never trusted). Lines travel in columns, so a batch of
+// 20,000 is one message of arrays.
+import { LOG_LEVELS, type LogLevel } from '../core/logs/filter';
 
 export interface ViewerFilter {
   text: string;
@@ -102,3 +104,114 @@ export type WebviewMessage =
     };
 
 export const VIEW_TYPE = 'codespaceTests.logViewer';
+
+// ---- Guards on what the page sends ------------------------------------------------------------------
+
+/** Bounds on one message from the page: far above what it sends, far below what could hurt the host. */
+const MAX_TEXT = 64 * 1024 * 1024;
+const MAX_SHORT = 64 * 1024;
+const MAX_ITEMS = 100_000;
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStr = (v: unknown, max = MAX_SHORT): v is string => typeof v === 'string' && v.length <= max;
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isCount = (v: unknown): v is number => isNum(v) && Number.isInteger(v) && v >= 0;
+const isOptional = <T>(v: unknown, guard: (x: unknown) => x is T): v is T | undefined =>
+  v === undefined || guard(v);
+const isArrayOf = <T>(v: unknown, guard: (x: unknown) => x is T): v is T[] =>
+  Array.isArray(v) && v.length <= MAX_ITEMS && v.every((x) => guard(x));
+const isLevel = (v: unknown): v is LogLevel =>
+  typeof v === 'string' && (LOG_LEVELS as readonly string[]).includes(v);
+const isShortStr = (v: unknown): v is string => isStr(v);
+
+function isFilter(v: unknown): v is ViewerFilter {
+  return (
+    isObj(v) &&
+    isStr(v.text) &&
+    typeof v.regex === 'boolean' &&
+    typeof v.caseSensitive === 'boolean' &&
+    isArrayOf(v.levels, isLevel)
+  );
+}
+
+function isScope(v: unknown): v is ViewerScope {
+  return (
+    isObj(v) &&
+    isOptional(v.from, isNum) &&
+    isOptional(v.to, isNum) &&
+    isOptional(v.sources, (x): x is string[] => isArrayOf(x, isShortStr)) &&
+    isOptional(v.title, isShortStr) &&
+    isOptional(v.afterSeq, isNum)
+  );
+}
+
+function isFollow(v: unknown): v is FollowTarget {
+  if (!isObj(v) || !isStr(v.namespace) || v.namespace === '') return false;
+  if (v.kind === 'pod') return isStr(v.pod) && v.pod !== '' && isStr(v.container) && v.container !== '';
+  return v.kind === 'selector' && isStr(v.selector) && v.selector !== '';
+}
+
+/** The page's whole state, checked field by field; undefined when anything is malformed. */
+export function parseViewerState(v: unknown): ViewerState | undefined {
+  if (
+    !isObj(v) ||
+    !isScope(v.scope) ||
+    !isFilter(v.filter) ||
+    (v.layout !== 'merged' && v.layout !== 'sideBySide') ||
+    typeof v.follow !== 'boolean' ||
+    !isOptional(v.follows, (x): x is FollowTarget[] => isArrayOf(x, isFollow))
+  )
+    return undefined;
+  return {
+    scope: v.scope,
+    filter: v.filter,
+    layout: v.layout,
+    follow: v.follow,
+    follows: (v.follows as FollowTarget[] | undefined) ?? [],
+  };
+}
+
+function isRow(v: unknown): v is RenderedRow {
+  return (
+    isObj(v) &&
+    isStr(v.source) &&
+    (v.tag === null || isStr(v.tag)) &&
+    isStr(v.time) &&
+    isLevel(v.level) &&
+    isStr(v.text, MAX_TEXT)
+  );
+}
+
+/** A message from the page when it is one the host knows and every field has its type; else undefined. */
+export function parseWebviewMessage(m: unknown): WebviewMessage | undefined {
+  if (!isObj(m)) return undefined;
+  switch (m.type) {
+    case 'ready':
+    case 'save':
+    case 'clear':
+      return { type: m.type };
+    case 'state': {
+      const state = parseViewerState(m.state);
+      return state && { type: 'state', state };
+    }
+    case 'copy':
+      return isStr(m.text, MAX_TEXT) && isCount(m.lines)
+        ? { type: 'copy', text: m.text, lines: m.lines }
+        : undefined;
+    case 'rendered':
+      return isCount(m.id) &&
+        isArrayOf(m.rows, isRow) &&
+        isCount(m.imgCount) &&
+        isCount(m.domRows) &&
+        isCount(m.totalLines) &&
+        isCount(m.shownLines) &&
+        isCount(m.panes) &&
+        (m.filterError === null || isStr(m.filterError)) &&
+        typeof m.following === 'boolean'
+        ? (m as WebviewMessage)
+        : undefined;
+    default:
+      return undefined;
+  }
+}
