@@ -103,7 +103,8 @@ export function reconcile(input: ReconcileInput): FileView[] {
     }
     views.push(view);
   }
-  // Python files outside the include pattern were left out on purpose, even when pytest knows them.
+  // Errors show only on files the static read knows: a deleted file's error must not outlive the file until
+  // the next collection. Python files outside the include pattern were left out on purpose.
   const included = compileGlob(input.include);
   const wanted = (path: string) =>
     !known.has(path) && !(path.endsWith('.py') && !included.test(toPosix(relative(input.workspace, path))));
@@ -114,12 +115,6 @@ export function reconcile(input: ReconcileInput): FileView[] {
       if (!wanted(path)) continue;
       known.add(path);
       views.push({ path, ini, rootdir, fileId: toPosix(fileId), tests });
-    }
-    for (const [fileId, e] of c.errors) {
-      const path = join(rootdir, fileId);
-      if (!e.file || !samePath(e.file, path) || !wanted(path)) continue;
-      known.add(path);
-      views.push({ path, ini, rootdir, fileId: toPosix(fileId), tests: [], error: fileErrorOf(e, path) });
     }
   }
   return views.sort((a, b) => a.path.localeCompare(b.path));

@@ -125,6 +125,16 @@ describe('reconcile: the static read merged with pytest collection', () => {
     assert.strictEqual(b.error, undefined);
   });
 
+  it('drops the error of a file that is gone from the static read (deleted since the collection)', () => {
+    const after = reconcile({
+      workspace: '/ws',
+      include: '**/test_*.py',
+      files: staticFiles.filter((f) => f.fileId !== 'test_b.py'),
+      collections: new Map([[ini, collection]]),
+    });
+    assert.ok(!after.some((v) => v.fileId === 'test_b.py'));
+  });
+
   it('never gives a line that belongs to another file', () => {
     const e = fileErrorOf(
       { nodeid: 'test_b.py', file: '/elsewhere/helpers.py', line: 2, message: 'E   ImportError: x' },
