@@ -10,6 +10,9 @@ export interface RunSettings {
   restartBeforeEachRun: boolean;
   urlEnvVar: string;
   apiKeyEnvVar: string;
+  /** Where the session's own Django listens in session mode: the managed server's host and port. */
+  host: string;
+  port: number;
 }
 
 /** The folder the managed server belongs to: one Django per window, in the first workspace folder. */
@@ -27,6 +30,8 @@ export function runSettings(folder = djangoFolder()): RunSettings {
     restartBeforeEachRun: s.get('django.restartBeforeEachRun'),
     urlEnvVar: s.get('django.urlEnvVar') || 'INTEGRATION_DJANGO_URL',
     apiKeyEnvVar: s.get('django.apiKeyEnvVar') || 'INTEGRATION_API_KEY',
+    host: s.get('django.host') || '127.0.0.1',
+    port: s.get('django.port') || 8000,
   };
 }
 
