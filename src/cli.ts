@@ -13,10 +13,17 @@ import { groupNodeIds, runHeadless, workspaceSettings } from './core/pytest/head
 import type { FinishedEvent } from './core/pytest/protocol';
 import { indexNodes } from './core/pytest/collection';
 import { leafIds } from './core/pytest/staticReader';
+import { prepareHeadlessDjango } from './core/django/headlessDjango';
+import { describeMode, isModeSetting, type DjangoModeSetting } from './core/django/mode';
 
 const USAGE = `usage:
   codespace-tests discover [--json] [workspace]
-  codespace-tests run [--workspace DIR] [--python PATH] [--command CMD] [--json] <node id>...
+  codespace-tests run [--workspace DIR] [--python PATH] [--command CMD] [--json]
+                      [--django auto|shared|session] [--kill-port] <node id>...
+    --django     who owns Django (default: the workspace's codespaceTests.django.mode, else auto);
+                 shared starts the managed Django and stops it at exit; session checks the port first
+                 and exits 3 naming the process that holds it
+    --kill-port  kill the process holding Django's port first
 Node ids are paths relative to the current folder followed by ::names, e.g.
   backend/oracles/tests/integration/test_deploy.py::TestDeployments::test_whoami`;
 
@@ -31,6 +38,8 @@ async function main(argv: string[]): Promise<number> {
       python: { type: 'string' },
       command: { type: 'string' },
       verbose: { type: 'boolean', default: false },
+      django: { type: 'string' },
+      'kill-port': { type: 'boolean', default: false },
     },
   });
   const logger = stderrLogger(values.verbose);
@@ -73,29 +82,50 @@ async function main(argv: string[]): Promise<number> {
       console.error(groups.error);
       return 2;
     }
+    if (values.django !== undefined && !isModeSetting(values.django)) {
+      console.error(`--django must be auto, shared or session, not "${values.django}".`);
+      return 2;
+    }
+    const django = await prepareHeadlessDjango({
+      workspace,
+      mode: values.django as DjangoModeSetting | undefined,
+      inis: groups.map((g) => g.ini),
+      killPort: values['kill-port'] ?? false,
+      logger,
+    });
+    console.error(describeMode(django.choice));
+    if (django.kind !== 'ready') {
+      console.error(django.message);
+      return django.kind === 'portBusy' ? 3 : 1;
+    }
     const source = new CancelSource();
     process.once('SIGINT', () => source.cancel());
     process.once('SIGTERM', () => source.cancel());
     const results: FinishedEvent[] = [];
     let failed = false;
-    for (const g of groups) {
-      const { launch, outcome } = await runHeadless({
-        ini: g.ini,
-        nodeIds: g.nodeIds,
-        settings,
-        pluginDir: join(__dirname, 'python'),
-        token: source.token,
-        logger,
-        color: !values.json && process.stdout.isTTY,
-        onOutput: values.json ? undefined : (c) => process.stdout.write(c),
-        onEvent: (e) => e.event === 'finished' && results.push(e),
-      });
-      if (!values.json) console.error(`$ ${launch.display}`);
-      if (outcome.problem) {
-        console.error(outcome.problem);
-        failed = true;
+    try {
+      for (const g of groups) {
+        const { launch, outcome } = await runHeadless({
+          ini: g.ini,
+          nodeIds: g.nodeIds,
+          settings,
+          extraEnv: django.env,
+          pluginDir: join(__dirname, 'python'),
+          token: source.token,
+          logger,
+          color: !values.json && process.stdout.isTTY,
+          onOutput: values.json ? undefined : (c) => process.stdout.write(c),
+          onEvent: (e) => e.event === 'finished' && results.push(e),
+        });
+        if (!values.json) console.error(`$ ${launch.display}`);
+        if (outcome.problem) {
+          console.error(outcome.problem);
+          failed = true;
+        }
+        if (outcome.cancelled) return 130;
       }
-      if (outcome.cancelled) return 130;
+    } finally {
+      await django.stop();
     }
     if (values.json) {
       const out = results.map((r) => ({

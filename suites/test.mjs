@@ -24,6 +24,10 @@ const tiers = [
     cmd: ['node', [join(root, 'suites/host/run.mjs'), '--suite', 'host-multiroot', '--multi-root'], {}],
   },
   {
+    name: 'host-teamrepo',
+    cmd: ['node', [join(root, 'suites/host/run.mjs'), '--suite', 'host-teamrepo', '--team'], {}],
+  },
+  {
     name: 'e2e',
     cmd: ['node', [join(root, 'suites/e2e/run.mjs')], { RESULTS_FILE: join(results, 'e2e.json') }],
   },

@@ -127,7 +127,10 @@ export class DjangoController implements SharedDjango, vscode.Disposable {
       const failure = ready.apiKeyFailure;
       const message = `Django is up at ${ready.url}, but its API key is missing, so the tests run without ${run.apiKeyEnvVar}. ${failure.message}`;
       this.logger.warn(`${message}\n${failure.output.join('\n')}`);
-      this.showWarning(`${message}${failure.output.length ? `\n${failure.output.join('\n')}` : ''}`);
+      this.prompts.notify(
+        'warning',
+        `${message}${failure.output.length ? `\n${failure.output.join('\n')}` : ''}`,
+      );
     }
     return { [run.urlEnvVar]: ready.url, ...(ready.apiKey ? { [run.apiKeyEnvVar]: ready.apiKey } : {}) };
   }
@@ -145,7 +148,7 @@ export class DjangoController implements SharedDjango, vscode.Disposable {
       if (ours) {
         const message = `Stopped the managed Django: in session mode the test session starts its own Django on port ${s.port}.`;
         this.logger.info(message);
-        void vscode.window.showInformationMessage(message);
+        this.prompts.notify('info', message);
       }
     }
     const result = await freePortForSession({
@@ -184,11 +187,6 @@ export class DjangoController implements SharedDjango, vscode.Disposable {
     const message = e instanceof Error ? e.message : String(e);
     this.logger.error(message);
     this.showError(message);
-  }
-
-  private showWarning(message: string): void {
-    const show = 'Show Django Terminal';
-    void vscode.window.showWarningMessage(message, show).then((a) => a === show && this.showTerminal());
   }
 
   private showError(message: string): void {

@@ -9,6 +9,8 @@ export interface DjangoPrompts {
   portConflict(conflict: PortConflict): Promise<PortDecision>;
   /** Session mode: another process holds the port the session's Django needs: kill it (whole tree) or cancel the run. */
   sessionPortConflict(conflict: SessionPortConflict): Promise<SessionPortDecision>;
+  /** A notification that asks nothing (the managed server stopped for a session run, the API key missing). */
+  notify(kind: 'info' | 'warning', message: string): void;
   /** Django reported unapplied migrations: true to run `manage.py migrate` now. */
   runMigrations(detail: string): Promise<boolean>;
 }
@@ -50,6 +52,10 @@ export const windowPrompts: DjangoPrompts = {
       ...(c.owner ? [kill] : []),
     );
     return answer === kill ? 'kill' : 'cancel';
+  },
+  notify(kind, message) {
+    if (kind === 'info') void vscode.window.showInformationMessage(message);
+    else void vscode.window.showWarningMessage(message);
   },
   async runMigrations(detail) {
     const run = 'Run migrate';

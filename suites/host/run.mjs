@@ -24,6 +24,7 @@ import {
   workbenchUrl,
   extensionHostLogs,
 } from './vscodeServer.mjs';
+import { copyTeamFixture, freeTcpPort } from './teamFixture.mjs';
 
 // Parsed in main(), so other scripts can import copyFixture without this command line.
 const readOptions = () =>
@@ -35,6 +36,8 @@ const readOptions = () =>
       timeout: { type: 'string', default: String(30 * 60) },
       // Two copies of the fixture in one multi-root workspace; runs the multiRoot*.test files only.
       'multi-root': { type: 'boolean', default: false },
+      // The team-repository fixture (suites/fixtures/teamrepo over codespace); runs the teamRepo*.test files only.
+      team: { type: 'boolean', default: false },
     },
   }).values;
 
@@ -81,7 +84,12 @@ async function main() {
   const resultsFile = join(artifactsDir, 'results', `${suite}.json`);
   rmSync(resultsFile, { force: true });
   const multiRoot = values['multi-root'];
-  const workspace = multiRoot ? multiRootWorkspace() : copyFixture();
+  const teamPort = values.team ? await freeTcpPort() : undefined;
+  const workspace = multiRoot
+    ? multiRootWorkspace()
+    : teamPort
+      ? copyTeamFixture(mkdtempSync(join(tmpdir(), 'cit-teamrepo-')), teamPort)
+      : copyFixture();
   const hostLog = [];
   const consoleLog = [];
   const server = await startServer({
@@ -89,7 +97,8 @@ async function main() {
       RESULTS_FILE: resultsFile,
       HOST_SUITE_NAME: suite,
       FIXTURE_WORKSPACE: multiRoot ? join(workspace, 'backend-a') : workspace,
-      HOST_LAYOUT: multiRoot ? 'multi-root' : 'folder',
+      HOST_LAYOUT: multiRoot ? 'multi-root' : teamPort ? 'team' : 'folder',
+      ...(teamPort ? { TEAM_DJANGO_PORT: String(teamPort) } : {}),
       CIT_ARTIFACTS: outDir,
       ...(values.filter ? { TEST_FILTER: values.filter } : {}),
       ...(values.grep ? { TEST_GREP: values.grep } : {}),
@@ -113,7 +122,8 @@ async function main() {
       extensionPath: repoRoot,
       testsPath: join(repoRoot, 'out/suites/host/index.js'),
     });
-    await page.goto(url);
+    // A loaded machine (parallel builds) can take long to serve the workbench the first time.
+    await page.goto(url, { timeout: 180_000 });
     // The suite's reporter writes mocha.log (see index.ts): show it live.
     const mochaLog = join(outDir, 'mocha.log');
     let shown = 0;

@@ -3,8 +3,21 @@
 import { appendFileSync, cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { repoRoot } from './vscodeServer.mjs';
 import { copyFixture } from './run.mjs';
+
+/** A TCP port nobody listens on now. */
+export function freeTcpPort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 const overlay = join(repoRoot, 'suites/fixtures/teamrepo');
 export const TEAM_CONFTEST = 'backend/oracles/tests/integration/conftest.py';
