@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { FolderSettings } from '../settings';
+import { silentLogger } from '../core/log';
+import { pythonInterpreter } from '../testing/interpreter';
 import { parseEnvFile } from '../core/variables';
 import { buildLaunch, serverEnv, type DjangoLaunch } from '../core/django/launch';
 
@@ -61,7 +63,8 @@ export async function readLaunch(folder = djangoFolder()): Promise<DjangoLaunch>
       healthPath: s.get('django.healthPath') || '/',
       startTimeoutSeconds: s.get('django.startTimeoutSeconds') || 60,
       apiKeyCommand: s.get('django.apiKeyCommand') ?? '',
-      interpreter: s.get('python.interpreter') || 'python3',
+      // The same Python as the tests: the setting, the Python extension's, the project's .venv, python3.
+      interpreter: await pythonInterpreter(folder, silentLogger),
     },
     env,
   );

@@ -142,8 +142,9 @@ export class DjangoController implements SharedDjango, vscode.Disposable {
   private async prepareSessionRun(choice: ModeChoice): Promise<Record<string, string>> {
     this.mode.offerSharing(choice);
     const s = runSettings(djangoFolder());
-    if (this.server.state.kind !== 'stopped') {
-      const ours = !this.server.readyInfo?.external;
+    const kind = this.server.state.kind;
+    if (kind !== 'stopped') {
+      const ours = (kind === 'ready' || kind === 'starting') && !this.server.readyInfo?.external;
       await this.server.stop();
       if (ours) {
         const message = `Stopped the managed Django: in session mode the test session starts its own Django on port ${s.port}.`;
