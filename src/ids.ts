@@ -49,6 +49,8 @@ export interface SettingTypes {
   'django.restartBeforeEachRun': boolean;
   'django.urlEnvVar': string;
   'django.apiKeyEnvVar': string;
+  'django.mode': string;
+  'django.logFile': string;
   'debug.justMyCode': boolean;
   'debug.launchProperties': Record<string, unknown>;
   'kube.kubeconfig': string;

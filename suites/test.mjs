@@ -57,6 +57,10 @@ const tiers = [
     ],
   },
   {
+    name: 'host-teamrepo',
+    cmd: ['node', [join(root, 'suites/host/run.mjs'), '--suite', 'host-teamrepo', '--team'], {}],
+  },
+  {
     name: 'e2e',
     cmd: ['node', [join(root, 'suites/e2e/run.mjs')], { RESULTS_FILE: join(results, 'e2e.json') }],
   },

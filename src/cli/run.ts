@@ -3,6 +3,8 @@ import { CancelSource } from '../core/cancel';
 import { stderrLogger } from '../core/logger';
 import { groupNodeIds, runHeadless, workspaceSettings } from '../core/pytest/headless';
 import type { FinishedEvent } from '../core/pytest/protocol';
+import { prepareHeadlessDjango } from '../core/django/headlessDjango';
+import { describeMode, isModeSetting, type DjangoModeSetting } from '../core/django/mode';
 import { writeAll, writeJson, writeLines } from './output';
 import { UsageError, type Verb, type VerbArgs } from './verb';
 
@@ -13,12 +15,19 @@ interface RunFlags {
   python?: string;
   command?: string;
   verbose: boolean;
+  django?: DjangoModeSetting;
+  killPort: boolean;
   nodeIds: string[];
 }
 
 function runFlags({ values, positionals }: VerbArgs): RunFlags {
   if (!positionals.length) throw new UsageError('run needs at least one node id.');
+  const django = values.django as string | undefined;
+  if (django !== undefined && !isModeSetting(django))
+    throw new UsageError(`--django must be auto, shared or session, not "${django}".`);
   return {
+    django,
+    killPort: values['kill-port'] === true,
     workspace: resolve((values.workspace as string | undefined) ?? '.'),
     json: values.json === true,
     python: values.python as string | undefined,
@@ -31,7 +40,8 @@ function runFlags({ values, positionals }: VerbArgs): RunFlags {
 export const runVerb: Verb = {
   name: 'run',
   summary: "Runs tests with the extension's pytest plugin, as the Testing view's Run does.",
-  usage: '[--workspace DIR] [--python PATH] [--command CMD] [--json] <node id>...',
+  usage:
+    '[--workspace DIR] [--python PATH] [--command CMD] [--json] [--django auto|shared|session] [--kill-port] <node id>...',
   options: {
     workspace: { type: 'string', value: 'DIR', help: 'the workspace folder (default: the current folder)' },
     python: {
@@ -48,11 +58,22 @@ export const runVerb: Verb = {
       type: 'boolean',
       help: 'print {results: [{nodeid, outcome, duration, message}]} instead of pytest output',
     },
+    django: {
+      type: 'string',
+      value: 'MODE',
+      help: 'who owns Django: auto, shared (start the managed Django, stop it at exit) or session (the test session starts its own; the port is checked first). Default: codespaceTests.django.mode, else auto',
+    },
+    'kill-port': {
+      type: 'boolean',
+      help: "kill the process holding Django's port first (otherwise a taken port exits 3, naming it)",
+    },
   },
   details: [
     'Node ids are paths relative to the current folder followed by ::names, e.g.',
     '  backend/oracles/tests/integration/test_deploy.py::TestDeployments::test_whoami',
-    'Exit codes: 0 all passed, 1 a test failed or the session had a problem, 2 usage error, 130 cancelled.',
+    'The chosen Django mode, and why, is printed on stderr.',
+    'Exit codes: 0 all passed, 1 a test failed or the session had a problem, 2 usage error,',
+    "3 Django's port is taken (the message names its pid and command line), 130 cancelled.",
   ].join('\n'),
   async run(args) {
     const flags = runFlags(args);
@@ -65,6 +86,18 @@ export const runVerb: Verb = {
     if ('error' in groups) {
       await writeLines([groups.error], process.stderr);
       return 2;
+    }
+    const django = await prepareHeadlessDjango({
+      workspace: flags.workspace,
+      mode: flags.django,
+      inis: groups.map((g) => g.ini),
+      killPort: flags.killPort,
+      logger,
+    });
+    await writeLines([describeMode(django.choice)], process.stderr);
+    if (django.kind !== 'ready') {
+      await writeLines([django.message], process.stderr);
+      return django.kind === 'portBusy' ? 3 : 1;
     }
     const source = new CancelSource();
     const cancel = () => source.cancel();
@@ -79,6 +112,7 @@ export const runVerb: Verb = {
           ini: g.ini,
           nodeIds: g.nodeIds,
           settings,
+          extraEnv: django.env,
           pluginDir: join(__dirname, 'python'),
           token: source.token,
           logger,
@@ -97,6 +131,7 @@ export const runVerb: Verb = {
     } finally {
       process.off('SIGINT', cancel);
       process.off('SIGTERM', cancel);
+      await django.stop();
     }
     if (flags.json)
       await writeJson({

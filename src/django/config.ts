@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { FolderSettings } from '../settings';
+import { silentLogger } from '../core/logger';
+import { pythonInterpreter } from '../testing/interpreter';
 import { parseEnvFile } from '../core/variables';
 import { buildLaunch, serverEnv, type DjangoLaunch } from '../core/django/launch';
 
@@ -10,6 +12,9 @@ export interface RunSettings {
   restartBeforeEachRun: boolean;
   urlEnvVar: string;
   apiKeyEnvVar: string;
+  /** Where the session's own Django listens in session mode: the managed server's host and port. */
+  host: string;
+  port: number;
 }
 
 /** The folder the managed server belongs to: one Django per window, in the first workspace folder. */
@@ -27,6 +32,8 @@ export function runSettings(folder = djangoFolder()): RunSettings {
     restartBeforeEachRun: s.get('django.restartBeforeEachRun'),
     urlEnvVar: s.get('django.urlEnvVar') || 'INTEGRATION_DJANGO_URL',
     apiKeyEnvVar: s.get('django.apiKeyEnvVar') || 'INTEGRATION_API_KEY',
+    host: s.get('django.host') || '127.0.0.1',
+    port: s.get('django.port') || 8000,
   };
 }
 
@@ -56,7 +63,8 @@ export async function readLaunch(folder = djangoFolder()): Promise<DjangoLaunch>
       healthPath: s.get('django.healthPath') || '/',
       startTimeoutSeconds: s.get('django.startTimeoutSeconds') || 60,
       apiKeyCommand: s.get('django.apiKeyCommand') ?? '',
-      interpreter: s.get('python.interpreter') || 'python3',
+      // The same Python as the tests: the setting, the Python extension's, the project's .venv, python3.
+      interpreter: await pythonInterpreter(folder, silentLogger),
     },
     env,
   );

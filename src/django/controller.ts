@@ -5,7 +5,11 @@ import type { LaunchWrap } from '../core/django/launch';
 import { explainProblem } from '../core/django/diagnose';
 import { DjangoServer, DjangoStartError, type DjangoCrash, type DjangoReady } from '../core/django/server';
 import type { DjangoState, SharedDjango } from '../core/django/types';
+import type { ModeChoice } from '../core/django/mode';
+import { freePortForSession, SessionPortBusyError } from '../core/django/sessionPort';
 import { djangoFolder, readLaunch, runSettings } from './config';
+import type { DjangoModeTracker } from './modeTracker';
+import type { DjangoLogFile } from './logFile';
 import { windowPrompts, type DjangoPrompts } from './prompts';
 import type { DjangoStatusBar } from './statusBar';
 import type { DjangoTerminal } from './terminal';
@@ -25,12 +29,15 @@ export interface StartRequest {
 export class DjangoController implements SharedDjango, vscode.Disposable {
   /** Replace to answer the prompts without a person (extension-host tests). */
   prompts: DjangoPrompts = windowPrompts;
+  /** codespaceTests.django.logFile, followed into the log store (session mode's Django lines). */
+  logFile: DjangoLogFile | undefined;
 
   constructor(
     readonly server: DjangoServer,
     readonly terminal: DjangoTerminal,
     readonly statusBar: DjangoStatusBar,
     private readonly logger: Logger,
+    readonly mode: DjangoModeTracker,
   ) {}
 
   get state(): DjangoState {
@@ -42,6 +49,8 @@ export class DjangoController implements SharedDjango, vscode.Disposable {
     if (!req.restart && this.server.state.kind === 'ready' && this.server.readyInfo)
       return this.server.readyInfo;
     const launch = await readLaunch();
+    // The key is for shared mode: a session that owns Django fetches its own.
+    if ((this.mode.current ?? (await this.mode.choose())).mode === 'session') launch.apiKey = undefined;
     this.terminal.open();
     const ready = await vscode.window.withProgress(
       {
@@ -95,7 +104,12 @@ export class DjangoController implements SharedDjango, vscode.Disposable {
 
   // --- SharedDjango: what a test run needs.
 
-  async prepareForTestRun(token?: CancelToken): Promise<Record<string, string> | undefined> {
+  async prepareForTestRun(
+    token?: CancelToken,
+    inis?: readonly string[],
+  ): Promise<Record<string, string> | undefined> {
+    const choice = await this.mode.choose(inis);
+    if (choice.mode === 'session') return this.prepareSessionRun(choice);
     const run = runSettings(djangoFolder());
     const state = this.server.state.kind;
     if (state === 'ready' && run.restartBeforeEachRun && !this.server.readyInfo?.external) {
@@ -109,11 +123,45 @@ export class DjangoController implements SharedDjango, vscode.Disposable {
     if (!ready)
       throw new Error('Django stopped before the test run could use it. Start it again with "Start Django".');
     if (ready.apiKeyFailure) {
-      throw new Error(
-        `Django is up at ${ready.url}, but its API key is missing: ${ready.apiKeyFailure.message}\n${ready.apiKeyFailure.output.join('\n')}`,
+      // The run goes on without the key: a session that does not need it still passes.
+      const failure = ready.apiKeyFailure;
+      const message = `Django is up at ${ready.url}, but its API key is missing, so the tests run without ${run.apiKeyEnvVar}. ${failure.message}`;
+      this.logger.warn(`${message}\n${failure.output.join('\n')}`);
+      this.prompts.notify(
+        'warning',
+        `${message}${failure.output.length ? `\n${failure.output.join('\n')}` : ''}`,
       );
     }
     return { [run.urlEnvVar]: ready.url, ...(ready.apiKey ? { [run.apiKeyEnvVar]: ready.apiKey } : {}) };
+  }
+
+  /**
+   * Session mode: the session starts its own Django, so no Django variables are passed and the port must
+   * be free. Our own server is stopped (and we say so); another process gets the port-conflict prompt.
+   */
+  private async prepareSessionRun(choice: ModeChoice): Promise<Record<string, string>> {
+    this.mode.offerSharing(choice);
+    const s = runSettings(djangoFolder());
+    const kind = this.server.state.kind;
+    if (kind !== 'stopped') {
+      const ours = (kind === 'ready' || kind === 'starting') && !this.server.readyInfo?.external;
+      await this.server.stop();
+      if (ours) {
+        const message = `Stopped the managed Django: in session mode the test session starts its own Django on port ${s.port}.`;
+        this.logger.info(message);
+        this.prompts.notify('info', message);
+      }
+    }
+    const result = await freePortForSession({
+      host: s.host,
+      port: s.port,
+      ask: (c) => this.prompts.sessionPortConflict(c),
+      note: (text) => this.logger.info(text),
+    });
+    if (result.kind === 'busy') throw new SessionPortBusyError(result.message);
+    if (result.kind === 'freed')
+      this.logger.info(`Port ${s.port} is free again (pid ${result.owner.pid} was killed).`);
+    return {};
   }
 
   onCrash(listener: (crash: DjangoCrash) => void): { dispose(): void } {

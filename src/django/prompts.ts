@@ -1,11 +1,16 @@
 import * as vscode from 'vscode';
 import type { PortConflict, PortDecision } from '../core/django/server';
 import { describeOwner } from '../core/django/conflict';
+import type { SessionPortConflict, SessionPortDecision } from '../core/django/sessionPort';
 
 /** The questions the Django part asks; replaceable, so extension-host tests can answer without clicking. */
 export interface DjangoPrompts {
   /** Something else holds the port: kill it (whole tree), reuse it (only a healthy Django) or cancel. */
   portConflict(conflict: PortConflict): Promise<PortDecision>;
+  /** Session mode: another process holds the port the session's Django needs: kill it (whole tree) or cancel the run. */
+  sessionPortConflict(conflict: SessionPortConflict): Promise<SessionPortDecision>;
+  /** A notification that asks nothing (the managed server stopped for a session run, the API key missing). */
+  notify(kind: 'info' | 'warning', message: string): void;
   /** Django reported unapplied migrations: true to run `manage.py migrate` now. */
   runMigrations(detail: string): Promise<boolean>;
 }
@@ -31,6 +36,26 @@ export const windowPrompts: DjangoPrompts = {
       ...items,
     );
     return answer === kill ? 'kill' : answer === reuse ? 'reuse' : 'cancel';
+  },
+  async sessionPortConflict(c) {
+    const kill = 'Kill It';
+    const detail = [
+      'The test session starts its own Django on this port (Django mode: session), so the run cannot start while it is taken.',
+      c.owner
+        ? `"${kill}" ends that process and every process it started, then the run starts.`
+        : 'The process could not be identified, so it cannot be killed from here.',
+      'Cancel leaves it alone and does not run the tests.',
+    ].join('\n');
+    const answer = await vscode.window.showWarningMessage(
+      `Port ${c.port} is already in use by ${describeOwner(c.owner)}.`,
+      { modal: true, detail },
+      ...(c.owner ? [kill] : []),
+    );
+    return answer === kill ? 'kill' : 'cancel';
+  },
+  notify(kind, message) {
+    if (kind === 'info') void vscode.window.showInformationMessage(message);
+    else void vscode.window.showWarningMessage(message);
   },
   async runMigrations(detail) {
     const run = 'Run migrate';

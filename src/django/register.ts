@@ -7,6 +7,8 @@ import { DjangoController } from './controller';
 import { DjangoStatusBar } from './statusBar';
 import { DjangoTerminal } from './terminal';
 import { showDjangoMenu } from './menu';
+import { DjangoModeTracker } from './modeTracker';
+import { DjangoLogFile } from './logFile';
 
 /** Builds the managed Django (server, terminal, status bar, commands); its disposal kills the server's tree. */
 export function registerDjango(
@@ -17,7 +19,12 @@ export function registerDjango(
   const server = new DjangoServer(log, logStore);
   const terminal = new DjangoTerminal(() => void controller.stopCommand());
   const statusBar = new DjangoStatusBar();
-  const controller = new DjangoController(server, terminal, statusBar, log);
+  const mode = new DjangoModeTracker(log, context.workspaceState, context.extensionUri);
+  const controller = new DjangoController(server, terminal, statusBar, log, mode);
+  mode.onDidChange((choice) => statusBar.setMode(choice));
+  const logFile = new DjangoLogFile(logStore, log);
+  controller.logFile = logFile;
+  void mode.choose().catch((e: unknown) => log.warn(`Could not tell the Django mode: ${String(e)}`));
   server.onOutput((chunk) => terminal.write(chunk));
   server.onDidChangeState((state) => statusBar.update(state));
   server.onCrash((crash) => {
@@ -33,6 +40,8 @@ export function registerDjango(
     controller,
     terminal,
     statusBar,
+    mode,
+    logFile,
     vscode.commands.registerCommand(Commands.startDjango, () => controller.startCommand()),
     vscode.commands.registerCommand(Commands.stopDjango, () => controller.stopCommand()),
     vscode.commands.registerCommand(Commands.restartDjango, () => controller.startCommand(true)),

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Commands } from '../ids';
 import type { DjangoState } from '../core/django/types';
+import { describeMode, type ModeChoice } from '../core/django/mode';
 
 /** Text, tooltip and color of the status bar item for a state. */
 export function statusOf(state: DjangoState): { text: string; tooltip: string; error: boolean } {
@@ -35,6 +36,8 @@ export function statusOf(state: DjangoState): { text: string; tooltip: string; e
 /** The status bar item: state at a glance, click for the Django menu. */
 export class DjangoStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
+  private state: DjangoState = { kind: 'stopped' };
+  private mode: ModeChoice | undefined;
 
   constructor() {
     this.item = vscode.window.createStatusBarItem(
@@ -57,10 +60,17 @@ export class DjangoStatusBar implements vscode.Disposable {
   }
 
   update(state: DjangoState): void {
+    this.state = state;
     const s = statusOf(state);
     this.item.text = s.text;
-    this.item.tooltip = s.tooltip;
+    this.item.tooltip = this.mode ? `${s.tooltip}\n${describeMode(this.mode)}` : s.tooltip;
     this.item.backgroundColor = s.error ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+  }
+
+  /** Who owns Django (shared or session) and why: always in the tooltip. */
+  setMode(choice: ModeChoice): void {
+    this.mode = choice;
+    this.update(this.state);
   }
 
   dispose(): void {

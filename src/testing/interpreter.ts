@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { join } from 'node:path';
+import { which } from '../core/python';
 import type { Logger } from '../core/logger';
 import type { LaunchSettings } from '../core/pytest/launch';
 import { FolderSettings } from '../settings';
@@ -7,7 +9,7 @@ interface PythonExtensionApi {
   environments?: { getActiveEnvironmentPath(resource?: vscode.Uri): { path: string } | undefined };
 }
 
-/** The interpreter for a folder: the setting, else the Python extension's selection, else `python3`. */
+/** The interpreter for a folder: the setting, else the Python extension's selection, else the project's `.venv` (uv's), else `python3`. */
 export async function pythonInterpreter(folder: vscode.WorkspaceFolder, logger: Logger): Promise<string> {
   const configured = new FolderSettings(folder).get('python.interpreter').trim();
   if (configured) return configured;
@@ -23,6 +25,8 @@ export async function pythonInterpreter(folder: vscode.WorkspaceFolder, logger: 
       );
     }
   }
+  const venv = join(folder.uri.fsPath, '.venv', 'bin', 'python');
+  if (await which(venv)) return venv;
   return 'python3';
 }
 

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { CancelSource } from '../core/cancel';
 import type { SharedDjango } from '../core/django/types';
+import { SessionPortBusyError } from '../core/django/sessionPort';
 import type { Logger } from '../core/logger';
 import type { LogStore } from '../core/logs/logStore';
 import { launchFromSettings, type PytestLaunch } from '../core/pytest/launch';
@@ -178,10 +179,18 @@ export class TestRunner {
     let djangoEnv: Record<string, string> | undefined;
     if (this.django) {
       try {
-        djangoEnv = await this.django.prepareForTestRun(token);
+        djangoEnv = await this.django.prepareForTestRun(
+          token,
+          groups.map((g) => g.ini),
+        );
       } catch (e) {
         if (token.isCancellationRequested) return;
-        summary.problems.push(`Django is not ready, so the tests did not run: ${(e as Error).message}`);
+        const message = (e as Error).message;
+        summary.problems.push(
+          e instanceof SessionPortBusyError
+            ? message
+            : `Django is not ready, so the tests did not run: ${message}`,
+        );
         out(summary.problems[summary.problems.length - 1] + '\n');
         return;
       }

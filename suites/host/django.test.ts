@@ -232,6 +232,33 @@ describe('Django lifecycle in VS Code (commands, status bar, port conflicts)', f
     assert.strictEqual(statusText(), '$(error) Django: crashed');
   });
 
+  it('auto mode on this fixture is shared (its conftest reads INTEGRATION_DJANGO_URL); the tooltip says so', async () => {
+    const choice = await api.django.mode.choose();
+    assert.strictEqual(choice.mode, 'shared');
+    assert.match(choice.reason, /conftest\.py reads INTEGRATION_DJANGO_URL/);
+    assert.match(api.django.statusBar.tooltip, /Django mode: shared \(auto: .*conftest\.py reads/);
+  });
+
+  it('a failing API-key command: the run still gets the URL, no key variable, and a warning with stderr, never the key', async () => {
+    const secret = 'KEY-0123456789abcdef-SECRET';
+    const script = `import sys; print('${secret}'); sys.stderr.write('no user named baseten\\n'); sys.exit(1)`;
+    await setSetting('django.apiKeyCommand', `/usr/bin/python3 -c "${script}"`);
+    cleanup.push(() => setSetting('django.apiKeyCommand', undefined));
+    const notes: string[] = [];
+    api.django.prompts = { ...windowPrompts, notify: (_kind, m) => void notes.push(m) };
+    const env = await api.django.prepareForTestRun();
+    assert.ok(env, 'the run goes on');
+    assert.strictEqual(env.INTEGRATION_DJANGO_URL, `http://127.0.0.1:${port}`);
+    assert.ok(!('INTEGRATION_API_KEY' in env), 'no key variable');
+    assert.strictEqual(notes.length, 1);
+    assert.match(notes[0], /API key is missing, so the tests run without INTEGRATION_API_KEY/);
+    assert.match(notes[0], /python3 -c/, 'names the command');
+    assert.match(notes[0], /no user named baseten/, 'shows its stderr');
+    assert.ok(!notes.join('\n').includes(secret), 'never the key');
+    assert.ok(!api.loggedErrors().join('\n').includes(secret));
+    await vscode.commands.executeCommand(Commands.stopDjango);
+  });
+
   it('the menu offers the commands for the state', async () => {
     const { menuItems } = await import('../../src/django/menu');
     assert.deepStrictEqual(

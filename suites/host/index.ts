@@ -9,9 +9,12 @@ export async function run(): Promise<void> {
   const file = process.env.CIT_ARTIFACTS ? join(process.env.CIT_ARTIFACTS, 'mocha.log') : undefined;
   const counts = await runMocha({
     suite: process.env.HOST_SUITE_NAME ?? 'host',
-    // multiRoot*.test files need a multi-root window (run.mjs --multi-root); the others a single folder.
+    // multiRoot*.test files need a multi-root window (run.mjs --multi-root), teamRepo*.test files the
+    // team-repository fixture (run.mjs --team); the others the codespace fixture in a single folder.
     files: findCompiledTests(__dirname, process.env.TEST_FILTER).filter(
-      (f) => f.includes('multiRoot') === (process.env.HOST_LAYOUT === 'multi-root'),
+      (f) =>
+        f.includes('multiRoot') === (process.env.HOST_LAYOUT === 'multi-root') &&
+        f.includes('teamRepo') === (process.env.HOST_LAYOUT === 'team'),
     ),
     timeoutMs: 120_000,
     grep: process.env.TEST_GREP,

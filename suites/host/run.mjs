@@ -25,6 +25,7 @@ import {
   extensionHostLogs,
   defaultVscode,
 } from './vscodeServer.mjs';
+import { copyTeamFixture, freeTcpPort } from './teamFixture.mjs';
 
 // Parsed in main(), so other scripts can import copyFixture without this command line.
 const readOptions = () =>
@@ -38,6 +39,8 @@ const readOptions = () =>
       'multi-root': { type: 'boolean', default: false },
       // Which installed VS Code runs the suites: 1.139 (current) or 1.96 (the oldest engines.vscode claims).
       vscode: { type: 'string', default: defaultVscode },
+      // The team-repository fixture (suites/fixtures/teamrepo over codespace); runs the teamRepo*.test files only.
+      team: { type: 'boolean', default: false },
     },
   }).values;
 
@@ -84,7 +87,12 @@ async function main() {
   const resultsFile = join(artifactsDir, 'results', `${suite}.json`);
   rmSync(resultsFile, { force: true });
   const multiRoot = values['multi-root'];
-  const workspace = multiRoot ? multiRootWorkspace() : copyFixture();
+  const teamPort = values.team ? await freeTcpPort() : undefined;
+  const workspace = multiRoot
+    ? multiRootWorkspace()
+    : teamPort
+      ? copyTeamFixture(mkdtempSync(join(tmpdir(), 'cit-teamrepo-')), teamPort)
+      : copyFixture();
   const hostLog = [];
   const consoleLog = [];
   const server = await startServer({
@@ -92,8 +100,9 @@ async function main() {
       RESULTS_FILE: resultsFile,
       HOST_SUITE_NAME: suite,
       FIXTURE_WORKSPACE: multiRoot ? join(workspace, 'backend-a') : workspace,
-      HOST_LAYOUT: multiRoot ? 'multi-root' : 'folder',
+      HOST_LAYOUT: multiRoot ? 'multi-root' : teamPort ? 'team' : 'folder',
       HOST_VSCODE: values.vscode,
+      ...(teamPort ? { TEAM_DJANGO_PORT: String(teamPort) } : {}),
       CIT_ARTIFACTS: outDir,
       // This runner can shoot the workbench: tests ask through this file (see screenshots.ts).
       CIT_SCREENSHOT_REQUESTS: join(outDir, 'screenshot-requests'),

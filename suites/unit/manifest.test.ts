@@ -44,6 +44,8 @@ const typed: { [K in SettingKey]: SchemaOf<SettingTypes[K]> } = {
   'django.restartBeforeEachRun': 'boolean',
   'django.urlEnvVar': 'string',
   'django.apiKeyEnvVar': 'string',
+  'django.mode': 'string',
+  'django.logFile': 'string',
   'debug.justMyCode': 'boolean',
   'debug.launchProperties': 'object',
   'kube.kubeconfig': 'string',

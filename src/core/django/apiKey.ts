@@ -32,7 +32,8 @@ export async function fetchApiKey(
   if (exit.kind === 'exited' && exit.code === 0 && outLines.length) {
     return { kind: 'key', key: outLines[outLines.length - 1] };
   }
-  const output = [...errLines, ...outLines].slice(-20);
+  // stderr only: stdout is where the key is printed, and a half-failed command may still have printed it.
+  const output = errLines.slice(-20);
   const why =
     exit.kind === 'exited' && exit.code === 0
       ? 'it printed nothing'

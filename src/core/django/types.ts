@@ -10,12 +10,17 @@ export type DjangoState =
 /** What a test run needs from the managed server; implemented by the Django part, used by the test runner. */
 export interface SharedDjango {
   /**
-   * Makes sure the server is ready (starting it when the settings allow, restarting it when the settings
+   * Resolves who owns Django for these pytest.ini files (codespaceTests.django.mode). In session mode:
+   * no variables, and the port is made free for the session's own Django (or it rejects with who holds it).
+   * In shared mode: makes sure the server is ready (starting it when the settings allow, restarting it when the settings
    * ask for a fresh server per run) and returns the variables to hand to pytest (URL and API key).
    * Returns `undefined` when the run should go on without a managed server (auto start off and not running).
    * Rejects with a user-facing message when it cannot start; a `CancelledError` when the token is cancelled.
    */
-  prepareForTestRun(token?: import('../cancel').CancelToken): Promise<Record<string, string> | undefined>;
+  prepareForTestRun(
+    token?: import('../cancel').CancelToken,
+    inis?: readonly string[],
+  ): Promise<Record<string, string> | undefined>;
   /** Settles when the server stops unexpectedly from now on; the returned dispose stops listening. */
   onCrash(listener: (crash: { reason: string; lastLines: string[] }) => void): { dispose(): void };
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { CancelToken } from '../cancel';
 import type { Logger } from '../logger';
@@ -16,19 +17,33 @@ export async function workspaceSettings(
   workspace: string,
   over: Partial<LaunchSettings> = {},
 ): Promise<LaunchSettings & { include: string }> {
-  const file = await readSettingsFile(join(workspace, '.vscode/settings.json'));
-  const values = file.kind === 'read' ? file.values : new Map<string, unknown>();
-  const get = <T>(key: string, fallback: T): T =>
-    expandVariables(settingOr(values, `codespaceTests.${key}`, fallback), workspace);
+  const get = await settingsReader(workspace);
   return {
     command: over.command ?? get('tests.command', 'uv run pytest'),
-    interpreter: over.interpreter ?? (get('python.interpreter', '') || 'python3'),
+    interpreter:
+      over.interpreter ?? (get('python.interpreter', '') || projectVenvPython(workspace) || 'python3'),
     extraArgs: over.extraArgs ?? get<string[]>('tests.extraArgs', []),
     env: { ...get<Record<string, string>>('tests.env', {}), ...over.env },
     envFile: over.envFile ?? get('tests.envFile', join(workspace, '.env')),
     cwd: over.cwd ?? get('tests.cwd', workspace),
     include: get('tests.include', '**/tests/integration/**/*.py'),
   };
+}
+
+/** The project's `.venv` interpreter (what `uv run` uses), when there is one. */
+export function projectVenvPython(workspace: string): string | undefined {
+  const venv = join(workspace, '.venv', 'bin', 'python');
+  return existsSync(venv) ? venv : undefined;
+}
+
+/** `codespaceTests.<key>` from the workspace's `.vscode/settings.json` (variables expanded), else the default. */
+export type SettingsGet = <T>(key: string, fallback: T) => T;
+
+export async function settingsReader(workspace: string): Promise<SettingsGet> {
+  const file = await readSettingsFile(join(workspace, '.vscode/settings.json'));
+  const values = file.kind === 'read' ? file.values : new Map<string, unknown>();
+  return <T>(key: string, fallback: T): T =>
+    expandVariables(settingOr(values, `codespaceTests.${key}`, fallback), workspace);
 }
 
 /** Node ids as a person types them (a path relative to `base`, then `::names`), grouped by their pytest.ini. */

@@ -1,0 +1,90 @@
+import type { Logger } from '../logger';
+import { settingsReader } from '../pytest/headless';
+import { describeOwner } from './conflict';
+import { buildLaunch, serverEnv } from './launch';
+import { chooseDjangoMode, isModeSetting, type DjangoModeSetting, type ModeChoice } from './mode';
+import { DjangoServer } from './server';
+import { freePortForSession } from './sessionPort';
+
+/** What a headless run gets: the mode, the variables for pytest, and how to stop what was started. */
+export type HeadlessDjango =
+  | { kind: 'ready'; choice: ModeChoice; env: Record<string, string>; stop(): Promise<void> }
+  | { kind: 'portBusy'; choice: ModeChoice; message: string }
+  | { kind: 'failed'; choice: ModeChoice; message: string };
+
+/**
+ * The extension's decisions about Django, without VS Code (the CLI's `run`): the same mode resolution;
+ * in `shared` mode a managed Django started for the run (stopped by `stop`); in `session` mode the port
+ * checked, and its owner killed only when `killPort` says so.
+ */
+export async function prepareHeadlessDjango(opts: {
+  workspace: string;
+  /** The --django flag; undefined: the workspace's codespaceTests.django.mode, else auto. */
+  mode?: DjangoModeSetting;
+  inis: readonly string[];
+  killPort: boolean;
+  logger: Logger;
+}): Promise<HeadlessDjango> {
+  const get = await settingsReader(opts.workspace);
+  const configured = get<string>('django.mode', 'auto');
+  const setting = opts.mode ?? (isModeSetting(configured) ? configured : 'auto');
+  const urlEnvVar = get('django.urlEnvVar', 'INTEGRATION_DJANGO_URL') || 'INTEGRATION_DJANGO_URL';
+  const choice = await chooseDjangoMode({ setting, urlEnvVar, inis: opts.inis, workspace: opts.workspace });
+  const host = get('django.host', '127.0.0.1') || '127.0.0.1';
+  const port = get('django.port', 8000);
+  if (choice.mode === 'session') {
+    const result = await freePortForSession({
+      host,
+      port,
+      ask: async () => (opts.killPort ? 'kill' : 'cancel'),
+      note: (t) => opts.logger.info(t),
+    });
+    if (result.kind === 'busy') {
+      const hint = result.owner && !opts.killPort ? ' Pass --kill-port to kill it first.' : '';
+      return { kind: 'portBusy', choice, message: `${result.message}${hint}` };
+    }
+    return { kind: 'ready', choice, env: {}, stop: async () => {} };
+  }
+  const interpreter = get('python.interpreter', '') || 'python3';
+  const launch = await buildLaunch(
+    {
+      command: get('django.command', 'uv run python backend/manage.py runserver'),
+      host,
+      port,
+      cwd: get('django.cwd', opts.workspace) || opts.workspace,
+      env: get<Record<string, string>>('django.env', {}),
+      healthPath: get('django.healthPath', '/health/') || '/',
+      startTimeoutSeconds: get('django.startTimeoutSeconds', 60) || 60,
+      apiKeyCommand: get('django.apiKeyCommand', 'uv run python backend/manage.py print_api_key baseten'),
+      interpreter,
+    },
+    serverEnv(process.env, {}, get<Record<string, string>>('django.env', {})),
+  );
+  const server = new DjangoServer(opts.logger);
+  try {
+    const ready = await server.start(launch, {
+      onPortBusy: async (c) => {
+        opts.logger.info(`Port ${c.port} is in use by ${describeOwner(c.owner)}.`);
+        return opts.killPort ? 'kill' : 'cancel';
+      },
+    });
+    const apiKeyEnvVar = get('django.apiKeyEnvVar', 'INTEGRATION_API_KEY') || 'INTEGRATION_API_KEY';
+    if (ready.apiKeyFailure)
+      opts.logger.warn(
+        `The API key is missing, so the tests run without ${apiKeyEnvVar}. ${ready.apiKeyFailure.message}\n${ready.apiKeyFailure.output.join('\n')}`,
+      );
+    const env = { [urlEnvVar]: ready.url, ...(ready.apiKey ? { [apiKeyEnvVar]: ready.apiKey } : {}) };
+    return { kind: 'ready', choice, env, stop: () => server.stop() };
+  } catch (e) {
+    server.dispose();
+    const message = (e as Error).message;
+    const busy = /port \d+ is in use|still in use/.test(message);
+    return busy
+      ? {
+          kind: 'portBusy',
+          choice,
+          message: `${message}${opts.killPort ? '' : ' Pass --kill-port to kill it first.'}`,
+        }
+      : { kind: 'failed', choice, message: `Django did not start: ${message}` };
+  }
+}

@@ -1,0 +1,95 @@
+// Session mode: one test of the team-repository fixture (its session starts its own Django) through the
+// extension's run path (mode resolution, port check, launch, plugin, results channel) vs the same pytest
+// command typed by hand.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runToEnd } from '../../src/core/process/childProcess';
+import { prepareHeadlessDjango } from '../../src/core/django/headlessDjango';
+import { runHeadless } from '../../src/core/pytest/headless';
+import { silentLogger } from '../../src/core/logger';
+import { finish, report, timeIt } from './support';
+import { freePort } from '../unit/support';
+
+const PYTHON = '/usr/bin/python3';
+const REPO = join(__dirname, '../../..');
+const RUNS = 5;
+const TEST = 'test_deploy.py::test_health';
+
+async function main(): Promise<void> {
+  const ws = mkdtempSync(join(tmpdir(), 'cit-bench-session-'));
+  const port = await freePort();
+  execFileSync(process.execPath, [
+    '--input-type=module',
+    '-e',
+    `const m = await import(${JSON.stringify(join(REPO, 'suites/host/teamFixture.mjs'))}); m.copyTeamFixture(${JSON.stringify(ws)}, ${port});`,
+  ]);
+  const ini = join(ws, 'backend/oracles/tests/integration/pytest.ini');
+  const settings = { command: 'uv run pytest', interpreter: PYTHON, extraArgs: [], env: {}, cwd: ws };
+  try {
+    let mode = '';
+    const extension = async () => {
+      const django = await prepareHeadlessDjango({
+        workspace: ws,
+        inis: [ini],
+        killPort: false,
+        logger: silentLogger,
+      });
+      if (django.kind !== 'ready') throw new Error(django.message);
+      mode = django.choice.mode;
+      let outcome = '';
+      const r = await runHeadless({
+        ini,
+        nodeIds: [TEST],
+        settings,
+        extraEnv: django.env,
+        pluginDir: join(REPO, 'out/python'),
+        onEvent: (e) => e.event === 'finished' && (outcome = e.outcome),
+      });
+      await django.stop();
+      if (r.outcome.problem || outcome !== 'passed')
+        throw new Error(
+          `the run did not pass: ${r.outcome.problem ?? outcome}\n${r.outcome.tail.join('\n')}`,
+        );
+    };
+    const byHand = async () => {
+      const r = await runToEnd({
+        command: PYTHON,
+        args: ['-m', 'pytest', '-c', ini, join(ws, 'backend/oracles/tests/integration', TEST)],
+        cwd: ws,
+        env: process.env,
+        timeoutMs: 120_000,
+      });
+      if (r.exit.kind !== 'exited' || r.exit.code !== 0)
+        throw new Error(`pytest by hand failed: ${r.stdout}`);
+    };
+    await extension();
+    await byHand();
+    const ext: number[] = [];
+    const hand: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      ext.push(await timeIt(extension));
+      hand.push(await timeIt(byHand));
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const e = median(ext);
+    const h = median(hand);
+    const ratio = e / h;
+    console.log(`${RUNS} runs each of ${TEST} in the team-repository fixture (Django mode: ${mode})`);
+    finish([
+      report(
+        'session-mode run overhead',
+        `extension run path ${e.toFixed(0)} ms vs pytest by hand ${h.toFixed(0)} ms = ${ratio.toFixed(2)}x (target <= 1.05x)`,
+        ratio <= 1.05,
+      ),
+    ]);
+  } finally {
+    rmSync(ws, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(`sessionMode: ${(e as Error).message}`);
+  process.exitCode = 1;
+});

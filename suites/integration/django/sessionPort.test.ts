@@ -1,0 +1,75 @@
+import * as assert from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ChildProcess } from '../../../src/core/process/childProcess';
+import { checkPort } from '../../../src/core/django/portOwner';
+import {
+  freePortForSession,
+  type SessionPortConflict,
+  type SessionPortDecision,
+} from '../../../src/core/django/sessionPort';
+import { pidAlive, waitUntil } from '../support';
+import { freePort, SYSTEM_PYTHON } from './djangoFixture';
+
+describe('Session mode: the port the session Django needs is made free before the run', function () {
+  this.timeout(60_000);
+  const dir = mkdtempSync(join(tmpdir(), 'cit-session-port-'));
+  const children: ChildProcess[] = [];
+  afterEach(async () => {
+    for (const c of children.splice(0)) await c.stop();
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function stray(port: number): Promise<ChildProcess> {
+    const child = new ChildProcess({
+      command: SYSTEM_PYTHON,
+      args: ['-m', 'http.server', String(port), '--bind', '127.0.0.1'],
+      cwd: dir,
+      env: process.env,
+    });
+    children.push(child);
+    await waitUntil(async () => (await checkPort('127.0.0.1', port)).kind === 'busy', 10_000, 50);
+    return child;
+  }
+
+  const answering =
+    (answer: SessionPortDecision, asked: SessionPortConflict[]) => async (c: SessionPortConflict) => {
+      asked.push(c);
+      return answer;
+    };
+
+  it('a free port: nothing is asked', async () => {
+    const asked: SessionPortConflict[] = [];
+    const port = await freePort();
+    const r = await freePortForSession({ host: '127.0.0.1', port, ask: answering('kill', asked) });
+    assert.deepStrictEqual(r, { kind: 'free' });
+    assert.strictEqual(asked.length, 0);
+  });
+
+  it('Cancel: names the owner (pid, command line), leaves it running, and says what to do', async () => {
+    const port = await freePort();
+    const child = await stray(port);
+    const asked: SessionPortConflict[] = [];
+    const r = await freePortForSession({ host: '127.0.0.1', port, ask: answering('cancel', asked) });
+    assert.strictEqual(asked[0].owner?.pid, child.pid);
+    assert.match(asked[0].owner?.commandLine ?? '', /-m http\.server/);
+    assert.strictEqual(r.kind, 'busy');
+    if (r.kind !== 'busy') return;
+    assert.match(r.message, new RegExp(`port ${port} is in use by pid ${child.pid} \\(.*http\\.server`));
+    assert.match(r.message, /session starts its own Django/);
+    assert.match(r.message, /Kill It|kill \d+/);
+    assert.ok(pidAlive(child.pid!), 'Cancel leaves the process alone');
+  });
+
+  it('Kill It: kills the owner and its tree, then the port is free', async () => {
+    const port = await freePort();
+    const child = await stray(port);
+    const asked: SessionPortConflict[] = [];
+    const r = await freePortForSession({ host: '127.0.0.1', port, ask: answering('kill', asked) });
+    assert.strictEqual(r.kind, 'freed');
+    assert.strictEqual((await checkPort('127.0.0.1', port)).kind, 'free');
+    await child.stopped;
+    assert.ok(!pidAlive(child.pid!));
+  });
+});
