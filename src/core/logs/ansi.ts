@@ -13,6 +13,11 @@ export interface AnsiSegment {
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const ESCAPE = /\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])/g;
 
+/**
+ * Strips escape sequences with the same pattern `parseAnsi` splits on, so a line's stripped text is exactly
+ * its segments' text. Kept here rather than `util.stripVTControlCharacters` because the log viewer's
+ * webview runs this too, and has no `node:util`; Node-side code uses Node's.
+ */
 export function stripAnsi(text: string): string {
   return text.indexOf('\x1b') < 0 ? text : text.replace(ESCAPE, '');
 }

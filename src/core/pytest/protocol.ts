@@ -87,7 +87,10 @@ export function protocolMismatch(hello: { version?: unknown }): string | undefin
   return `The pytest plugin ${PLUGIN_MODULE} speaks protocol ${String(hello.version)}, the extension ${PROTOCOL_VERSION}: another copy of the plugin was loaded first. Remove it from PYTHONPATH (or the environment's site-packages); results may be missing until then.`;
 }
 
-/** Parses one line from the plugin; undefined for anything that is not a known event (never throws). */
+/**
+ * Parses one line from the plugin; undefined for anything that is not a known event with the fields and
+ * types the plugin sends (never throws), so a garbled line cannot reach the Test Explorer half-typed.
+ */
 export function parseEvent(line: string): PluginEvent | undefined {
   let value: unknown;
   try {
@@ -95,19 +98,75 @@ export function parseEvent(line: string): PluginEvent | undefined {
   } catch {
     return undefined;
   }
-  if (!value || typeof value !== 'object') return undefined;
-  const e = value as { event?: unknown; nodeid?: unknown };
-  switch (e.event) {
+  return isPluginEvent(value) ? value : undefined;
+}
+
+const OUTCOMES = new Set<unknown>(['passed', 'failed', 'skipped', 'xfailed', 'xpassed', 'error']);
+const PHASES = new Set<unknown>(['setup', 'call', 'teardown']);
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isNumber = (v: unknown): v is number => typeof v === 'number';
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  !!v && typeof v === 'object' && !Array.isArray(v);
+const stringOrNull = (v: unknown) => v === null || isString(v);
+const numberOrNull = (v: unknown) => v === null || isNumber(v);
+
+function isPluginEvent(v: unknown): v is PluginEvent {
+  if (!isRecord(v)) return false;
+  switch (v.event) {
     case 'hello':
-    case 'sessionFinished':
-      return value as PluginEvent;
+      return (
+        isNumber(v.version) &&
+        isNumber(v.pid) &&
+        isString(v.pytest) &&
+        isString(v.python) &&
+        isString(v.rootdir)
+      );
     case 'collected':
-      return Array.isArray((value as { tests?: unknown }).tests) ? (value as PluginEvent) : undefined;
+      return isString(v.rootdir) && Array.isArray(v.tests) && v.tests.every(isCollectedTest);
     case 'collectError':
+      return isString(v.nodeid) && stringOrNull(v.file) && numberOrNull(v.line) && isString(v.message);
     case 'started':
+      return isString(v.nodeid) && isNumber(v.time);
     case 'finished':
-      return typeof e.nodeid === 'string' ? (value as PluginEvent) : undefined;
+      return (
+        isString(v.nodeid) &&
+        OUTCOMES.has(v.outcome) &&
+        PHASES.has(v.when) &&
+        isNumber(v.start) &&
+        isNumber(v.stop) &&
+        isNumber(v.duration) &&
+        isString(v.stdout) &&
+        isString(v.stderr) &&
+        isString(v.log) &&
+        (v.failure === undefined || isFailure(v.failure)) &&
+        (v.reason === undefined || isString(v.reason))
+      );
+    case 'sessionFinished':
+      return isNumber(v.exitstatus);
     default:
-      return undefined;
+      return false;
   }
+}
+
+function isCollectedTest(t: unknown): t is CollectedTest {
+  return (
+    isRecord(t) &&
+    isString(t.nodeid) &&
+    isString(t.file) &&
+    numberOrNull(t.line) &&
+    isString(t.name) &&
+    typeof t.parametrized === 'boolean'
+  );
+}
+
+function isFailure(f: unknown): f is Failure {
+  return (
+    isRecord(f) &&
+    isString(f.message) &&
+    stringOrNull(f.file) &&
+    numberOrNull(f.line) &&
+    (f.text === undefined || isString(f.text)) &&
+    (f.expected === undefined || isString(f.expected)) &&
+    (f.actual === undefined || isString(f.actual))
+  );
 }
