@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cutMarker, DEFAULT_MAX_LINE_BYTES } from '../../../src/core/lines/lineSplitter';
-import { SYSTEM_PYTHON } from './pytestHelpers';
+import { REPO_ROOT, SYSTEM_PYTHON } from '../pytest/pytestHelpers';
 
-const CLI = join(__dirname, '../../../cli.js');
+const CLI = join(REPO_ROOT, 'out/cli.js');
 const FIFTY_MB = 50 * 1024 * 1024;
 
 /** Prints the CLI's peak memory when it exits (a preload: the CLI itself is unchanged). */
