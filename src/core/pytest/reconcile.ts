@@ -91,7 +91,9 @@ export function reconcile(input: ReconcileInput): FileView[] {
     const view: FileView = { path: f.path, ini: f.ini, rootdir: f.rootdir, fileId: f.fileId, tests: f.tests };
     if (f.problem) view.error = { summary: f.problem, message: f.problem, line: null };
     const c = f.ini ? input.collections.get(f.ini) : undefined;
-    if (c && f.ini && !f.problem && (input.fresh?.(f, f.ini) ?? true)) {
+    // A fresh collection wins over the static read, its problem included: a file deleted since the read
+    // ("Cannot read …") leaves the tree once pytest, which no longer sees it, has collected again.
+    if (c && f.ini && (input.fresh?.(f, f.ini) ?? true)) {
       const error = c.errors.get(f.fileId);
       if (error) view.error = fileErrorOf(error, f.path);
       else {

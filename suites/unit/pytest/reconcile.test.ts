@@ -135,6 +135,20 @@ describe('reconcile: the static read merged with pytest collection', () => {
     assert.ok(!after.some((v) => v.fileId === 'test_b.py'));
   });
 
+  it('drops a file deleted since the static read once a fresh collection no longer has it', () => {
+    const gone = { ...file('test_c.py', [], 'Cannot read /ws/tests/test_c.py: ENOENT') };
+    const views = reconcile({
+      workspace: '/ws',
+      include: '**/test_*.py',
+      files: [gone],
+      collections: new Map([[ini, collection]]),
+    });
+    assert.deepStrictEqual(
+      views.map((v) => v.fileId),
+      ['gen/test_hook.py', 'test_a.py'],
+    );
+  });
+
   it('never gives a line that belongs to another file', () => {
     const e = fileErrorOf(
       { nodeid: 'test_b.py', file: '/elsewhere/helpers.py', line: 2, message: 'E   ImportError: x' },
