@@ -10,7 +10,7 @@ import type { FolderTests } from './folderTests';
 import { folderLaunchSettings } from './interpreter';
 import { itemData } from './itemData';
 import { collectLeaves, indexItems, resolveItem, someBelow } from './itemTree';
-import { crlf, RunReporter, type TestResult } from './runReporter';
+import { batchedTestRun, crlf, RunReporter, type TestResult } from './runReporter';
 
 /** What a finished run produced; the host tests read it since the vscode API cannot read TestRun results. */
 export interface RunSummary {
@@ -63,7 +63,8 @@ export class TestRunner {
 
   async run(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<RunSummary> {
     const controller = this.tests.controller;
-    const run = controller.createTestRun(request);
+    // Batched per frame: thousands of results must not flood the workbench.
+    const run = batchedTestRun(controller.createTestRun(request));
     const summary: RunSummary = {
       results: new Map(),
       itemResults: new Map(),
