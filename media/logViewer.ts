@@ -8,13 +8,17 @@
 //   logViewer/toolbar.ts     filter, levels, layout, follow, copy, save, clear, status
 //   logViewer/hostMessages.ts what the host sends
 import type { HostMessage } from '../src/logs/viewerProtocol';
+import { measured } from './logViewer/frameTimes';
 import { onHostMessage } from './logViewer/hostMessages';
 import { buildPanes, panes } from './logViewer/panes';
 import { syncToolbar, wireToolbar } from './logViewer/toolbar';
 import { host, view } from './logViewer/viewState';
 
 wireToolbar();
-window.addEventListener('message', (e: MessageEvent<HostMessage>) => onHostMessage(e.data));
+window.addEventListener(
+  'message',
+  measured((e: MessageEvent<HostMessage>) => onHostMessage(e.data)),
+);
 window.addEventListener('resize', () => panes.forEach((p) => p.layout(view.state.follow && p.atBottom)));
 
 buildPanes();

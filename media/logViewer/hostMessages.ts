@@ -6,6 +6,7 @@ import { addLines, lines, resetLines, trimLines } from './lines';
 import { buildPanes, panes, shownLines } from './panes';
 import { applyFilter, setLayout, syncToolbar, updateStatus } from './toolbar';
 import { host, view } from './viewState';
+import { frameReport } from './frameTimes';
 
 export function onHostMessage(m: HostMessage): void {
   switch (m.type) {
@@ -62,6 +63,7 @@ export function onHostMessage(m: HostMessage): void {
         panes: panes.length,
         filterError: view.filter.ok ? null : view.filter.error,
         following: view.state.follow,
+        frameTimes: frameReport(),
       });
       return;
   }

@@ -92,6 +92,15 @@ export type WebviewMessage =
       panes: number;
       filterError: string | null;
       following: boolean;
+      /** The page's script work per animation frame (media/logViewer/frameTimes.ts). */
+      frameTimes?: FrameReport;
     };
+
+export interface FrameReport {
+  /** Frames with any work, of the last 2,000. */
+  frames: number;
+  p95Ms: number;
+  maxMs: number;
+}
 
 export const VIEW_TYPE = 'codespaceTests.logViewer';
