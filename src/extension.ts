@@ -11,6 +11,7 @@ import { registerLogs, type LogsApi } from './logs/register';
 
 /** Wiring only: builds the parts, registers them, nothing else. */
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
+  const activateStarted = performance.now();
   const { channel, logger, errors } = createChannelLogger();
   context.subscriptions.push(channel);
   const capacity = vscode.workspace
@@ -27,7 +28,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const logs = registerLogs(context, { logger, logStore });
 
   logger.info(`Codespace Integration Tests ${context.extension.packageJSON.version} activated`);
-  return { logStore, loggedErrors: () => [...errors], django, ci, testExplorer, debug, logs };
+  const activation = {
+    startedAt: Date.now() - (performance.now() - activateStarted),
+    ms: performance.now() - activateStarted,
+  };
+  return { logStore, loggedErrors: () => [...errors], django, ci, testExplorer, debug, logs, activation };
 }
 
 export function deactivate(): void {
@@ -49,4 +54,6 @@ export interface ExtensionApi {
   debug: DebugApi;
   /** Pods view, pod log streams and the log viewer panel (its rendered rows read back for tests). */
   logs: LogsApi;
+  /** When activate() started (epoch ms) and how long it took to return (the benchmarks print it). */
+  activation: { startedAt: number; ms: number };
 }

@@ -10,9 +10,10 @@ export async function run(): Promise<void> {
   const counts = await runMocha({
     suite: process.env.HOST_SUITE_NAME ?? 'host',
     // multiRoot*.test files need a multi-root window (run.mjs --multi-root); the others a single folder.
-    files: findCompiledTests(__dirname, process.env.TEST_FILTER).filter(
-      (f) => f.includes('multiRoot') === (process.env.HOST_LAYOUT === 'multi-root'),
-    ),
+    files: findCompiledTests(__dirname, process.env.TEST_FILTER)
+      .filter((f) => f.includes('multiRoot') === (process.env.HOST_LAYOUT === 'multi-root'))
+      // bench/ runs only as its own suite (npm run bench: run.mjs --suite bench).
+      .filter((f) => /[\\/]bench[\\/]/.test(f) === (process.env.HOST_SUITE_NAME === 'bench')),
     timeoutMs: 120_000,
     grep: process.env.TEST_GREP,
     color: false,
