@@ -113,7 +113,8 @@ async function main() {
       extensionPath: repoRoot,
       testsPath: join(repoRoot, 'out/suites/host/index.js'),
     });
-    await page.goto(url);
+    // A loaded machine can take longer than the default 30 s to serve the workbench.
+    await page.goto(url, { timeout: 180_000 });
     // The suite's reporter writes mocha.log (see index.ts): show it live.
     const mochaLog = join(outDir, 'mocha.log');
     let shown = 0;
