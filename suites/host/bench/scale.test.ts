@@ -150,7 +150,12 @@ describe('bench: activation, 5,000 tests in the tree, the log viewer under a flo
       const writeMs = performance.now() - t0;
       const last = line(TOTAL);
       const cap = api.logStore.capacity;
-      await waitFor('the last line in the store', () => api.logStore.tail(source, 1)[0]?.text === last, 120_000, 50);
+      await waitFor(
+        'the last line in the store',
+        () => api.logStore.tail(source, 1)[0]?.text === last,
+        120_000,
+        50,
+      );
       const viewer = api.logs.viewer();
       assert.ok(viewer, 'the log viewer is open');
       const report = await waitFor(
