@@ -9,13 +9,17 @@
 //   logViewer/toolbar.ts     filter, levels, layout, follow, copy, save, clear, status
 //   logViewer/hostMessages.ts what the host sends
 import type { HostMessage } from '../src/logs/viewerProtocol';
+import { measured } from './logViewer/frameTimes';
 import { onHostMessage } from './logViewer/hostMessages';
 import { buildPanes } from './logViewer/panes';
 import { syncToolbar, wireToolbar } from './logViewer/toolbar';
 import { host } from './logViewer/viewState';
 
 wireToolbar();
-window.addEventListener('message', (e: MessageEvent<HostMessage>) => onHostMessage(e.data));
+window.addEventListener(
+  'message',
+  measured((e: MessageEvent<HostMessage>) => onHostMessage(e.data)),
+);
 
 buildPanes();
 syncToolbar();

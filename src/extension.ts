@@ -13,6 +13,7 @@ import { registerLogs, type LogsApi } from './logs/register';
 
 /** Wiring only: builds the parts, registers them, nothing else. */
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi | undefined> {
+  const activateStarted = performance.now();
   const { channel, logger, errors } = createChannelLogger();
   context.subscriptions.push(channel);
   useReaperFolder(context.globalStorageUri.fsPath);
@@ -31,9 +32,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const logs = registerLogs(context, { logger, logStore });
 
   logger.info(`Codespace Integration Tests ${context.extension.packageJSON.version} activated`);
+  const activation = {
+    startedAt: Date.now() - (performance.now() - activateStarted),
+    ms: performance.now() - activateStarted,
+  };
   // The API holds the Django API key and replaceable prompts: only the extension's own tests get it.
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
-  return { logStore, loggedErrors: () => [...errors], django, ci, testExplorer, debug, logs };
+  return { logStore, loggedErrors: () => [...errors], django, ci, testExplorer, debug, logs, activation };
 }
 
 export function deactivate(): void {
@@ -55,4 +60,6 @@ export interface ExtensionApi {
   debug: DebugApi;
   /** Pods view, pod log streams and the log viewer panel (its rendered rows read back for tests). */
   logs: LogsApi;
+  /** When activate() started (epoch ms) and how long it took to return (the benchmarks print it). */
+  activation: { startedAt: number; ms: number };
 }

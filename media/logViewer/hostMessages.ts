@@ -6,6 +6,7 @@ import { addLines, lines, resetLines, trimLines } from './lines';
 import { buildPanes, panes, shownLines } from './panes';
 import { applyFilter, setLayout, syncToolbar, updateStatus } from './toolbar';
 import { host, view } from './viewState';
+import { frameReport } from './frameTimes';
 
 export function onHostMessage(m: HostMessage): void {
   switch (m.type) {
@@ -63,6 +64,7 @@ export function onHostMessage(m: HostMessage): void {
         following: view.state.follow,
         toolbarHeight: document.getElementById('toolbar')!.getBoundingClientRect().height,
         pageWidth: document.documentElement.clientWidth,
+        frameTimes: frameReport(),
       });
       return;
   }

@@ -101,7 +101,16 @@ export type WebviewMessage =
       toolbarHeight: number;
       /** Width of the page in CSS px (the editor group's width). */
       pageWidth: number;
+      /** The page's script work per animation frame (media/logViewer/frameTimes.ts). */
+      frameTimes?: FrameReport;
     };
+
+export interface FrameReport {
+  /** Frames with any work, of the last 2,000. */
+  frames: number;
+  p95Ms: number;
+  maxMs: number;
+}
 
 export const VIEW_TYPE = 'codespaceTests.logViewer';
 

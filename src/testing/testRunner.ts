@@ -11,7 +11,7 @@ import type { FolderTests } from './folderTests';
 import { folderLaunchSettings } from './interpreter';
 import { itemData } from './itemData';
 import { collectLeaves, indexItems, resolveItem, someBelow } from './itemTree';
-import { crlf, RunReporter, type TestResult } from './runReporter';
+import { batchedTestRun, crlf, RunReporter, type TestResult } from './runReporter';
 
 /** How much of a run's output its summary keeps, so a long run's summary does not grow without bound. */
 export const SUMMARY_OUTPUT_CHARS = 256 * 1024;
@@ -68,7 +68,8 @@ export class TestRunner {
 
   async run(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<RunSummary> {
     const controller = this.tests.controller;
-    const run = controller.createTestRun(request);
+    // Batched per frame: thousands of results must not flood the workbench.
+    const run = batchedTestRun(controller.createTestRun(request));
     const summary: RunSummary = {
       results: new Map(),
       itemResults: new Map(),

@@ -12,7 +12,7 @@ export async function timeIt(fn: () => Promise<unknown> | unknown, repeat = 1): 
 
 /** Prints one measurement line and whether it met its target; returns whether it did. */
 export function report(name: string, detail: string, met: boolean): boolean {
-  console.log(`${met ? 'PASS' : 'MISS'} ${name}: ${detail}`);
+  console.log(`${met ? 'PASS' : 'FAIL'} ${name}: ${detail}`);
   return met;
 }
 

@@ -11,11 +11,14 @@ export async function run(): Promise<void> {
     suite: process.env.HOST_SUITE_NAME ?? 'host',
     // multiRoot*.test files need a multi-root window (run.mjs --multi-root), teamRepo*.test files the
     // team-repository fixture (run.mjs --team); the others the codespace fixture in a single folder.
-    files: findCompiledTests(__dirname, process.env.TEST_FILTER).filter(
-      (f) =>
-        f.includes('multiRoot') === (process.env.HOST_LAYOUT === 'multi-root') &&
-        f.includes('teamRepo') === (process.env.HOST_LAYOUT === 'team'),
-    ),
+    files: findCompiledTests(__dirname, process.env.TEST_FILTER)
+      .filter(
+        (f) =>
+          f.includes('multiRoot') === (process.env.HOST_LAYOUT === 'multi-root') &&
+          f.includes('teamRepo') === (process.env.HOST_LAYOUT === 'team'),
+      )
+      // bench/ runs only as its own suite (npm run bench: run.mjs --suite bench).
+      .filter((f) => /[\\/]bench[\\/]/.test(f) === (process.env.HOST_SUITE_NAME === 'bench')),
     timeoutMs: 120_000,
     grep: process.env.TEST_GREP,
     color: false,

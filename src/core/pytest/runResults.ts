@@ -1,0 +1,174 @@
+import type { LogStore } from '../logs/logStore';
+import type { FinishedEvent, Outcome, PluginEvent } from './protocol';
+import type { TestRunSink } from './runUpdates';
+import { stripAnsi } from './session';
+import { formatTestLogs, linesForTest, testWindow, type TestWindow } from './testLogs';
+
+/** One test's result as the host tests and "Rerun failed" see it. */
+export interface TestResult {
+  outcome: Outcome | 'skipped-not-run' | 'errored-run';
+  message?: string;
+  file?: string;
+  line?: number;
+  /** Django and pod lines attached to a failed test (from its time window). */
+  serviceLogLines?: number;
+}
+
+/** A failed or errored test, as the Test Explorer's message shows it. */
+export interface FailureReport {
+  text: string;
+  expected?: string;
+  actual?: string;
+  /** Where it failed (1-based line). */
+  file?: string;
+  line?: number;
+}
+
+/** What the reporter needs to know about the tree it reports into (the vscode glue supplies TestItems). */
+export interface RunTree<Item, Message, Location> {
+  /** The item for a node id: the case, or its function when the tree shows only the function. */
+  resolve(nodeid: string): Item | undefined;
+  label(item: Item): string;
+  locationOf(item: Item): Location | undefined;
+  message(failure: FailureReport): Message;
+  /** Whether any item below `item` (not itself) satisfies `test`. */
+  someBelow(item: Item, test: (i: Item) => boolean): boolean;
+  /** Each finished test's time window ("Show Logs for This Test" reads it). */
+  onWindow?(item: Item, window: TestWindow): void;
+}
+
+const RANK: Record<TestResult['outcome'], number> = {
+  'errored-run': 6,
+  error: 5,
+  failed: 4,
+  xpassed: 1,
+  passed: 1,
+  xfailed: 0,
+  skipped: 0,
+  'skipped-not-run': 0,
+};
+
+/**
+ * Maps plugin events onto a TestRun: started, passed, failed (message at the failing line, expected/actual),
+ * skipped, errored, with each test's output and, on failure, the service logs of its time window.
+ * Independent of who started pytest (a run, or a debug session with the same results channel) and of
+ * VS Code: the Testing view's RunReporter wraps it, and the benchmark drives it the same way.
+ */
+export class RunResults<Item, Message, Location> {
+  readonly results = new Map<string, TestResult>();
+  private readonly byItem = new Map<Item, TestResult>();
+
+  constructor(
+    private readonly run: TestRunSink<Item, Message, Location>,
+    private readonly tree: RunTree<Item, Message, Location>,
+    private readonly logStore: LogStore | undefined,
+    private readonly enqueued: ReadonlySet<Item>,
+  ) {}
+
+  handle(e: PluginEvent): void {
+    if (e.event === 'started') {
+      const item = this.tree.resolve(e.nodeid);
+      if (item !== undefined && !this.byItem.has(item)) this.run.started(item);
+    } else if (e.event === 'finished') this.finished(e);
+  }
+
+  private finished(e: FinishedEvent): void {
+    const item = this.tree.resolve(e.nodeid);
+    const result: TestResult = {
+      outcome: e.outcome,
+      message: e.failure?.message ?? e.reason,
+      file: e.failure?.file ?? undefined,
+      line: e.failure?.line ?? undefined,
+    };
+    this.results.set(e.nodeid, result);
+    if (item === undefined) return;
+    const window = testWindow(e.start, e.stop);
+    this.tree.onWindow?.(item, window);
+    const location = this.tree.locationOf(item);
+    const captured = [
+      e.stdout && `── captured stdout ──\n${e.stdout}`,
+      e.stderr && `── captured stderr ──\n${e.stderr}`,
+      e.log && `── captured log ──\n${e.log}`,
+    ]
+      .filter(Boolean)
+      .join('\n');
+    if (captured) this.appendForTest(captured, location, item);
+    // A function standing for its cases keeps the worst outcome of them.
+    const previous = this.byItem.get(item);
+    if (previous && RANK[previous.outcome] > RANK[result.outcome]) return;
+    this.byItem.set(item, result);
+    switch (e.outcome) {
+      case 'passed':
+      case 'xpassed':
+        this.run.passed(item, e.duration);
+        break;
+      case 'skipped':
+      case 'xfailed':
+        if (e.reason) this.appendForTest(`${e.outcome}: ${e.reason}`, location, item);
+        this.run.skipped(item);
+        break;
+      case 'failed':
+      case 'error': {
+        const message = this.tree.message(failureReport(e));
+        const lines = this.logStore ? linesForTest(this.logStore, window) : [];
+        result.serviceLogLines = lines.length;
+        if (lines.length)
+          this.appendForTest(
+            formatTestLogs(lines, `service logs while ${this.tree.label(item)} ran`),
+            location,
+            item,
+          );
+        if (e.outcome === 'failed') this.run.failed(item, message, e.duration);
+        else this.run.errored(item, message, e.duration);
+        break;
+      }
+    }
+  }
+
+  /** Output that belongs to one test, on lines of its own: pytest may be in the middle of its progress line. */
+  private appendForTest(text: string, location: Location | undefined, item: Item): void {
+    this.run.appendOutput(crlf(`\n${text.endsWith('\n') ? text : `${text}\n`}`), location, item);
+  }
+
+  /** Ends every enqueued test that got no result: skipped when cancelled or never reached, errored with the problem. */
+  finish(opts: { cancelled: boolean; problem?: string }): void {
+    for (const item of this.enqueued) {
+      if (this.byItem.has(item) || this.tree.someBelow(item, (i) => this.byItem.has(i))) continue;
+      if (opts.problem && !opts.cancelled) {
+        this.run.errored(item, this.tree.message({ text: opts.problem }));
+        this.byItem.set(item, { outcome: 'errored-run', message: opts.problem });
+      } else {
+        this.run.skipped(item);
+        this.byItem.set(item, { outcome: 'skipped-not-run' });
+      }
+    }
+  }
+
+  /** The items that failed or errored in this run. */
+  failedItems(): Item[] {
+    return [...this.byItem]
+      .filter(([, r]) => r.outcome === 'failed' || r.outcome === 'error')
+      .map(([i]) => i);
+  }
+
+  resultFor(item: Item): TestResult | undefined {
+    return this.byItem.get(item);
+  }
+}
+
+function failureReport(e: FinishedEvent): FailureReport {
+  const f = e.failure;
+  const head = e.outcome === 'error' ? `Error in ${e.when}: ` : '';
+  return {
+    text: `${head}${f?.message ?? 'failed'}${f?.text ? `\n\n${stripAnsi(f.text)}` : ''}`,
+    expected: f?.expected,
+    actual: f?.actual,
+    file: f?.file ?? undefined,
+    line: f?.line ?? undefined,
+  };
+}
+
+/** The test output terminal wants CRLF. */
+export function crlf(text: string): string {
+  return text.replace(/\r?\n/g, '\r\n');
+}
