@@ -1,4 +1,5 @@
 import axios from 'axios';
+import { Agent } from 'node:http';
 import { CancelledError, delay, type CancelToken } from '../cancel';
 
 /** One answer of the health URL: the HTTP status and the `Server` header, or why there was none. */
@@ -7,6 +8,10 @@ export type HealthAnswer =
 
 /** Asks the health URL once. Any HTTP answer counts (the caller decides what "ready" means); never throws. */
 export async function probeHealth(url: string, timeoutMs = 2000): Promise<HealthAnswer> {
+  // Our side closes the connection (destroy below), never the server: a connection the server closes
+  // first (when it stops) leaves its port in TIME_WAIT for a minute, and a session fixture that checks the
+  // port by binding it without SO_REUSEADDR would then fail with "port already in use".
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   try {
     const response = await axios.get(url, {
       timeout: timeoutMs,
@@ -17,6 +22,7 @@ export async function probeHealth(url: string, timeoutMs = 2000): Promise<Health
       proxy: false,
       responseType: 'text',
       transitional: { clarifyTimeoutError: true },
+      httpAgent: agent,
     });
     const server = response.headers['server'];
     return {
@@ -30,6 +36,8 @@ export async function probeHealth(url: string, timeoutMs = 2000): Promise<Health
       kind: 'noAnswer',
       error: err.code ? `${err.code}: ${err.message ?? ''}` : String(err.message ?? e),
     };
+  } finally {
+    agent.destroy();
   }
 }
 

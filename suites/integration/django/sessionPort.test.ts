@@ -2,7 +2,8 @@ import * as assert from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChildProcess } from '../../../src/core/process/childProcess';
+import { ChildProcess, runToEnd } from '../../../src/core/process/childProcess';
+import { isReady, probeHealth } from '../../../src/core/django/health';
 import { checkPort } from '../../../src/core/django/portOwner';
 import {
   freePortForSession,
@@ -10,7 +11,7 @@ import {
   type SessionPortDecision,
 } from '../../../src/core/django/sessionPort';
 import { pidAlive, waitUntil } from '../support';
-import { freePort, SYSTEM_PYTHON } from './djangoFixture';
+import { FixtureCopy, freePort, SYSTEM_PYTHON } from './djangoFixture';
 
 describe('Session mode: the port the session Django needs is made free before the run', function () {
   this.timeout(60_000);
@@ -60,6 +61,39 @@ describe('Session mode: the port the session Django needs is made free before th
     assert.match(r.message, /session starts its own Django/);
     assert.match(r.message, /Kill It|kill \d+/);
     assert.ok(pidAlive(child.pid!), 'Cancel leaves the process alone');
+  });
+
+  it("the health probe leaves no TIME_WAIT on Django's port: a session can bind it right after Django stops", async () => {
+    const port = await freePort();
+    const fixture = new FixtureCopy();
+    await fixture.migrate();
+    try {
+      const django = new ChildProcess({
+        command: SYSTEM_PYTHON,
+        args: ['backend/manage.py', 'runserver', `127.0.0.1:${port}`, '--noreload'],
+        cwd: fixture.dir,
+        env: { ...process.env, DJANGO_DB_PATH: fixture.db },
+      });
+      children.push(django);
+      await waitUntil(
+        async () => isReady(await probeHealth(`http://127.0.0.1:${port}/health/`)),
+        30_000,
+        100,
+      );
+      for (let i = 0; i < 3; i++) await probeHealth(`http://127.0.0.1:${port}/health/`);
+      await django.stop();
+      // What the team's conftest does: bind without SO_REUSEADDR (a TIME_WAIT socket on the port fails it).
+      const bind = await runToEnd({
+        command: SYSTEM_PYTHON,
+        args: ['-c', `import socket; socket.socket().bind(("127.0.0.1", ${port})); print("bound")`],
+        cwd: dir,
+        env: process.env,
+        timeoutMs: 10_000,
+      });
+      assert.strictEqual(bind.stdout.trim(), 'bound', bind.stderr);
+    } finally {
+      fixture.remove();
+    }
   });
 
   it('Kill It: kills the owner and its tree, then the port is free', async () => {
