@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { copyFixture } from '../host/run.mjs';
+import { copyTeamFixture } from '../host/teamFixture.mjs';
 import {
   artifactsDir,
   extensionHostLogs,
@@ -64,12 +65,21 @@ function devModule() {
  * to load GitHub's description, so they start while the VS Code server does) and their settings are
  * in the workspace before the workbench opens.
  */
-export async function startUiSession({ settings = () => ({}), devServices = false } = {}) {
-  rmSync(e2eArtifacts, { recursive: true, force: true });
+export async function startUiSession({
+  settings = () => ({}),
+  devServices = false,
+  fixture = 'codespace',
+} = {}) {
+  // The first session of a run starts from empty artifacts; a later one (the team fixture) keeps them.
+  if (fixture === 'codespace') rmSync(e2eArtifacts, { recursive: true, force: true });
   mkdirSync(e2eArtifacts, { recursive: true });
-  const workspace = copyFixture();
-  const remoteDir = mkdtempSync(join(tmpdir(), 'cit-remote-'));
   const ports = { django: await freePort(), pytestDjango: await freePort() };
+  // The team-repository fixture: its session starts its own Django on the port (see suites/fixtures/teamrepo).
+  const workspace =
+    fixture === 'team'
+      ? copyTeamFixture(mkdtempSync(join(tmpdir(), 'cit-teamrepo-')), ports.django)
+      : copyFixture();
+  const remoteDir = mkdtempSync(join(tmpdir(), 'cit-remote-'));
   const serverLog = [];
   const started = await Promise.allSettled([
     promisify(execFile)('/usr/bin/python3', ['backend/manage.py', 'migrate', '--noinput'], {
@@ -94,7 +104,10 @@ export async function startUiSession({ settings = () => ({}), devServices = fals
   }
   mergeSettings(workspace, {
     'codespaceTests.django.port': ports.django,
-    'codespaceTests.tests.env': { INTEGRATION_DJANGO_PORT: String(ports.pytestDjango) },
+    // The team fixture reads no variable: it runs with the defaults.
+    ...(fixture === 'team'
+      ? {}
+      : { 'codespaceTests.tests.env': { INTEGRATION_DJANGO_PORT: String(ports.pytestDjango) } }),
     // The welcome page and the extension recommendations would cover what the steps look at.
     'workbench.startupEditor': 'none',
     'extensions.ignoreRecommendations': true,

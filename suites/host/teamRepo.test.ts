@@ -3,6 +3,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
+import type { RunSummary } from '../../src/testing/testRunner';
 import { DJANGO_SOURCE } from '../../src/core/logs/logStore';
 import type { SessionPortConflict } from '../../src/core/django/sessionPort';
 import { checkPort } from '../../src/core/django/portOwner';
@@ -11,6 +12,16 @@ import { activateExtension, waitFor } from './helpers';
 import { installDebugpyStandIn } from './debugHelpers';
 import { foreignProcess, pidAlive, setSetting, workspaceDir } from './djangoHelpers';
 import { integrationDir, item, itemsByNodeId } from './testExplorerHelpers';
+
+/** The outcome of one node id, with pytest's output in the message when it is not the expected one. */
+function outcomeOf(summary: RunSummary, nodeid: string, expected: string): void {
+  const r = summary.results.get(nodeid);
+  assert.strictEqual(
+    r?.outcome,
+    expected,
+    `${nodeid}: ${r?.message ?? 'no result'}\n${summary.problems.join('\n')}\n${summary.output.slice(-2500)}`,
+  );
+}
 
 /**
  * The team's repository as it is (suites/fixtures/teamrepo): its session fixture starts Django itself on
@@ -86,7 +97,7 @@ describe('the team repository with default settings (session mode)', function ()
     assert.strictEqual(ready.apiKey, undefined, 'no key is fetched in session mode');
     assert.strictEqual(ready.apiKeyFailure, undefined, 'the placeholder key command is not even run');
     const summary = await api.testExplorer.runTests([item(api, 'test_deploy.py::test_health')]);
-    assert.strictEqual(summary.results.get('test_deploy.py::test_health')?.outcome, 'passed');
+    outcomeOf(summary, 'test_deploy.py::test_health', 'passed');
     assert.strictEqual(asked.length, 0, 'our own server is not a conflict');
     assert.ok(
       notes.some((n) => /Stopped the managed Django: in session mode/.test(n)),
@@ -130,7 +141,7 @@ describe('the team repository with default settings (session mode)', function ()
     const summary = await api.testExplorer.runTests([item(api, 'test_deploy.py::test_health')]);
     await stray.stopped;
     assert.strictEqual(asked.length, 1);
-    assert.strictEqual(summary.results.get('test_deploy.py::test_health')?.outcome, 'passed');
+    outcomeOf(summary, 'test_deploy.py::test_health', 'passed');
     assert.ok(!pidAlive(stray.pid!));
   });
 
@@ -156,8 +167,8 @@ describe('the team repository with default settings (session mode)', function ()
       const summary = await api.testExplorer.runTests([
         item(api, 'test_team_probe.py::test_whoami_then_fails'),
       ]);
+      outcomeOf(summary, 'test_team_probe.py::test_whoami_then_fails', 'failed');
       const result = summary.results.get('test_team_probe.py::test_whoami_then_fails');
-      assert.strictEqual(result?.outcome, 'failed');
       const django = api.logStore.query({ sources: [DJANGO_SOURCE] }).map((l) => l.text);
       assert.ok(
         django.some((t) => t.includes('GET /api/whoami/')),
