@@ -21,7 +21,13 @@ export class ScriptedUi implements CiUi {
   constructor(
     private readonly answers: Record<string, string | undefined> = {},
     private readonly choice: BeforeDispatchChoice = 'cancel',
+    /** What "Set GitHub Token…" is typed (undefined: Escape). */
+    private readonly token?: string,
   ) {}
+
+  async askToken(): Promise<string | undefined> {
+    return this.token;
+  }
 
   async askInput(input: WorkflowInput): Promise<string | undefined> {
     this.asked.push(`${input.name}:${input.type}`);
