@@ -67,7 +67,9 @@ export function git(cwd: string, ...args: string[]): string {
 export function addBareRemote(workspace: string): string {
   const bare = join(mkdtempSync(join(tmpdir(), 'cit-ci-remote-')), 'backend.git');
   git(workspace, 'init', '-q', '--bare', '-b', 'main', bare);
-  git(workspace, 'remote', 'add', 'origin', GITHUB_URL);
+  // Another CI suite of the same host run may have added it already.
+  const remotes = git(workspace, 'remote').split('\n');
+  git(workspace, 'remote', remotes.includes('origin') ? 'set-url' : 'add', 'origin', GITHUB_URL);
   git(workspace, 'config', `url.${bare}.insteadOf`, GITHUB_URL);
   git(workspace, 'push', '-q', '-u', 'origin', 'main');
   return bare;
