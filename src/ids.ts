@@ -16,6 +16,8 @@ export const Commands = {
   triggerCi: 'codespaceTests.ci.trigger',
   refreshCiRuns: 'codespaceTests.ci.refreshRuns',
   openCiRun: 'codespaceTests.ci.openRun',
+  setGitHubToken: 'codespaceTests.ci.setToken',
+  clearGitHubToken: 'codespaceTests.ci.clearToken',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -62,7 +64,6 @@ export interface SettingTypes {
   'logs.sinceSeconds': number;
   'ci.workflow': string;
   'ci.apiBaseUrl': string;
-  'ci.token': string;
   'ci.pollIntervalSeconds': number;
 }
 export type SettingKey = keyof SettingTypes;

@@ -5,7 +5,8 @@ import { CiRunsView } from './runsView';
 import { CiStatusBar } from './statusBar';
 import type { FollowOutcome } from '../core/github/follower';
 import { CiTrigger, type TriggerResult } from './trigger';
-import { vscodeUi, type CiUi } from './ui';
+import { GitHubTokens } from './auth';
+import { openGitHubPage, vscodeUi, type CiUi } from './ui';
 
 /** What host tests reach of the CI part through the ExtensionApi. */
 export interface CiApi {
@@ -23,8 +24,9 @@ export function registerCi(context: vscode.ExtensionContext, deps: { logger: Log
   const logger = tagged(deps.logger, 'ci');
   let ui: CiUi = vscodeUi;
   const statusBar = new CiStatusBar();
-  const runsView = new CiRunsView(Views.ciRuns, logger);
-  const trigger = new CiTrigger({ logger, statusBar, runsView, ui: () => ui });
+  const tokens = new GitHubTokens(context.secrets, context.extensionMode !== vscode.ExtensionMode.Production);
+  const runsView = new CiRunsView(Views.ciRuns, logger, tokens);
+  const trigger = new CiTrigger({ logger, statusBar, runsView, tokens, ui: () => ui });
   const run = async (): Promise<TriggerResult> => {
     try {
       return await trigger.trigger();
@@ -46,9 +48,38 @@ export function registerCi(context: vscode.ExtensionContext, deps: { logger: Log
       Commands.openCiRun,
       async (target?: string | { run?: { html_url?: string } }) => {
         const url = typeof target === 'string' ? target : target?.run?.html_url;
-        if (url) await ui.openExternal(url);
+        if (url) await openGitHubPage(ui, url, logger);
       },
     ),
+    vscode.commands.registerCommand(Commands.setGitHubToken, async (): Promise<boolean> => {
+      const token = await ui.askToken();
+      if (!token) return false;
+      await tokens.store(token);
+      logger.info('A GitHub token was set; it is kept in the secret storage.');
+      void ui.notify(
+        'info',
+        'GitHub token saved in VS Code’s secret storage. It is sent only to GitHub.',
+        [],
+      );
+      void runsView.refresh();
+      return true;
+    }),
+    vscode.commands.registerCommand(Commands.clearGitHubToken, async (): Promise<boolean> => {
+      const had = await tokens.hasStored();
+      await tokens.clear();
+      logger.info(
+        had ? 'The stored GitHub token was cleared.' : 'There was no stored GitHub token to clear.',
+      );
+      void ui.notify(
+        'info',
+        had
+          ? 'GitHub token cleared. CI now uses your GitHub sign-in.'
+          : 'No GitHub token was stored; CI uses your GitHub sign-in.',
+        [],
+      );
+      void runsView.refresh();
+      return had;
+    }),
   );
   return {
     trigger: run,

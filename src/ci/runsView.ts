@@ -4,7 +4,7 @@ import type { Logger } from '../core/logger';
 import { GitHubClient } from '../core/github/client';
 import { GitHubApiError } from '../core/github/errors';
 import { runDuration, runPhase, type WorkflowRun } from '../core/github/types';
-import { resolveToken } from './auth';
+import type { GitHubTokens } from './auth';
 import { resolveTarget } from './target';
 
 export type RunsNode =
@@ -30,6 +30,7 @@ export class CiRunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Dis
   constructor(
     viewId: string,
     private readonly logger: Logger,
+    private readonly tokens: GitHubTokens,
   ) {
     this.view = vscode.window.createTreeView(viewId, { treeDataProvider: this, showCollapseAll: false });
   }
@@ -64,14 +65,17 @@ export class CiRunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Dis
     const resolved = await resolveTarget(this.logger, { fetch: false });
     if (resolved.kind === 'refused') return { kind: 'unavailable', message: resolved.reason };
     const t = resolved.target;
-    const token = await resolveToken(t.settings, { interactive: false });
+    // Nothing is sent for a remote that is not GitHub: resolveTarget refused it above.
+    const token = await this.tokens.resolve(t.destination, { interactive: false });
     if (!token)
       return {
         kind: 'unavailable',
-        message: 'Sign in to GitHub (run "Trigger CI on Branch") to see CI runs.',
+        message: t.destination.custom
+          ? `Run "Codespace Tests: Set GitHub Token…" to see CI runs (only that token goes to ${t.destination.apiBaseUrl}).`
+          : 'Sign in to GitHub (run "Trigger CI on Branch"), or run "Codespace Tests: Set GitHub Token…", to see CI runs.',
       };
     const client = new GitHubClient({
-      baseUrl: t.apiBaseUrl,
+      baseUrl: t.destination.apiBaseUrl,
       token: token.value,
       owner: t.repo.owner,
       repo: t.repo.repo,

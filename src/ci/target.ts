@@ -3,10 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { basename, isAbsolute, join } from 'node:path';
 import type { Logger } from '../core/logger';
 import { readBranchState, type BranchState } from '../core/github/gitState';
-import { apiBaseUrlFor, parseRemoteUrl, type GitHubRepo } from '../core/github/remote';
+import { destinationFor } from '../core/github/destination';
+import { parseRemoteUrl, withoutCredentials, type GitHubRepo } from '../core/github/remote';
 import { parseWorkflow, type WorkflowInput } from '../core/github/workflow';
 import { FolderSettings } from '../settings';
+import type { GitHubDestination } from './auth';
 import { headFromGitExtension } from './gitBranch';
+import { destinationSettings } from './userSettings';
 
 /** Everything "Trigger CI on Branch" needs to know before it asks anything. */
 export interface CiTarget {
@@ -17,7 +20,8 @@ export interface CiTarget {
   workflowName: string | undefined;
   inputs: WorkflowInput[];
   repo: GitHubRepo;
-  apiBaseUrl: string;
+  /** GitHub's API for the repository, and which tokens may go there. */
+  destination: GitHubDestination;
   git: Extract<BranchState, { kind: 'branch' }>;
   /** Where git runs (the repository root). */
   cwd: string;
@@ -65,13 +69,19 @@ export async function resolveTarget(logger: Logger, opts: { fetch: boolean }): P
         reason: `The branch ${state.branch} has no remote, so there is no GitHub repository to run CI in. Add one with \`git remote add origin <url>\`.`,
       };
     }
+    const remoteUrl = withoutCredentials(state.remoteUrl);
     const repo = parseRemoteUrl(state.remoteUrl);
     if (!repo)
       return {
         kind: 'refused',
-        reason: `The remote ${state.remote} (${state.remoteUrl}) is not a GitHub repository URL.`,
+        reason: `The remote ${state.remote} (${remoteUrl}) is not a GitHub repository URL.`,
       };
-    const apiBaseUrl = apiBaseUrlFor(repo, settings.get('ci.apiBaseUrl'));
+    const destination = destinationFor(
+      repo,
+      destinationSettings(),
+      `The remote ${state.remote} (${remoteUrl})`,
+    );
+    if (destination.kind === 'refused') return { kind: 'refused', reason: destination.reason };
     return {
       kind: 'ok',
       target: {
@@ -81,7 +91,7 @@ export async function resolveTarget(logger: Logger, opts: { fetch: boolean }): P
         workflowName: wf.name,
         inputs: wf.inputs,
         repo,
-        apiBaseUrl,
+        destination,
         git: state,
         cwd,
       },

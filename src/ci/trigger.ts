@@ -3,16 +3,16 @@ import { CancelSource } from '../core/cancel';
 import type { Logger } from '../core/logger';
 import { GitHubClient } from '../core/github/client';
 import { dispatchWorkflow, type DispatchedRun } from '../core/github/dispatch';
-import { GitHubApiError, redact, type GitHubFailure } from '../core/github/errors';
+import { GitHubApiError, redact, redactFailure, type GitHubFailure } from '../core/github/errors';
 import { followRun, type FollowOutcome } from '../core/github/follower';
 import { pushBranch, remoteDifference } from '../core/github/gitState';
 import { describeConclusion, runDuration } from '../core/github/types';
 import { inputValue } from '../core/github/workflow';
-import { resolveToken, tokenAdvice, type GitHubToken } from './auth';
+import { noTokenMessage, tokenAdvice, type GitHubToken, type GitHubTokens } from './auth';
 import type { CiRunsView } from './runsView';
 import type { CiStatusBar } from './statusBar';
 import { resolveTarget, type CiTarget } from './target';
-import type { CiUi } from './ui';
+import { openGitHubPage, type CiUi } from './ui';
 
 export type TriggerResult =
   | {
@@ -33,7 +33,13 @@ export class CiTrigger implements vscode.Disposable {
   lastFollow: Promise<FollowOutcome> | undefined;
 
   constructor(
-    private readonly deps: { logger: Logger; statusBar: CiStatusBar; runsView: CiRunsView; ui: () => CiUi },
+    private readonly deps: {
+      logger: Logger;
+      statusBar: CiStatusBar;
+      runsView: CiRunsView;
+      tokens: GitHubTokens;
+      ui: () => CiUi;
+    },
   ) {}
 
   async trigger(): Promise<TriggerResult> {
@@ -70,13 +76,9 @@ export class CiTrigger implements vscode.Disposable {
         branch = t.git.upstream?.branch ?? t.git.branch;
       }
     }
-    const token = await resolveToken(t.settings, { interactive: true });
+    const token = await this.deps.tokens.resolve(t.destination, { interactive: true });
     if (!token) {
-      void ui.notify(
-        'error',
-        'Triggering CI needs a GitHub sign-in with the `repo` and `workflow` scopes. Run the command again and sign in.',
-        [],
-      );
+      void ui.notify('error', noTokenMessage(t.destination), []);
       return { kind: 'cancelled', at: 'signIn' };
     }
     return this.dispatch(t, branch, inputs, token);
@@ -114,7 +116,7 @@ export class CiTrigger implements vscode.Disposable {
   ): Promise<TriggerResult> {
     const { logger, statusBar, runsView } = this.deps;
     const client = new GitHubClient({
-      baseUrl: t.apiBaseUrl,
+      baseUrl: t.destination.apiBaseUrl,
       token: token.value,
       owner: t.repo.owner,
       repo: t.repo.repo,
@@ -182,7 +184,7 @@ export class CiTrigger implements vscode.Disposable {
     const url =
       outcome.kind === 'completed' ? outcome.run.html_url : (run.htmlUrl ?? outcome.lastRun?.html_url);
     const open = async (picked: string | undefined) => {
-      if (picked === 'Open Run' && url) await ui.openExternal(url);
+      if (picked === 'Open Run' && url) await openGitHubPage(ui, url, logger);
     };
     if (outcome.kind === 'cancelled') return;
     if (outcome.kind === 'failed') {
@@ -218,25 +220,26 @@ export class CiTrigger implements vscode.Disposable {
     const actions: string[] = [];
     if (failure.kind === 'unauthorized') {
       message = `${message.replace(/ Sign in to GitHub again, or replace the token\.$/, '')} ${tokenAdvice(token.source)}`;
-      if (token.source !== 'setting') actions.push('Sign In Again');
+      if (token.source === 'session') actions.push('Sign In Again');
     }
     if (failure.kind === 'network' || failure.kind === 'server') actions.push('Retry');
     if (failure.kind === 'sso' && failure.url) actions.push('Authorize');
-    message = redact(message, token.value);
+    const shown = redactFailure({ ...failure, message }, token.value);
+    message = shown.message;
     this.deps.logger.warn(`Trigger CI failed: ${message}`);
     // The answer is awaited in the background: the command's result does not wait for a click.
     void ui.notify('error', message, actions).then(async (picked) => {
       if (picked === 'Retry') await this.dispatch(t, branch, inputs, token);
       else if (picked === 'Authorize' && failure.kind === 'sso' && failure.url)
-        await ui.openExternal(failure.url);
+        await openGitHubPage(ui, failure.url, this.deps.logger);
       else if (picked === 'Sign In Again') {
-        const fresh = await resolveToken(t.settings, { interactive: true, forceNewSession: true }).catch(
-          () => undefined,
-        );
+        const fresh = await this.deps.tokens
+          .resolve(t.destination, { interactive: true, forceNewSession: true })
+          .catch(() => undefined);
         if (fresh) await this.dispatch(t, branch, inputs, fresh);
       }
     });
-    return { kind: 'failed', failure: { ...failure, message } };
+    return { kind: 'failed', failure: shown };
   }
 
   dispose(): void {

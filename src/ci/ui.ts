@@ -1,5 +1,10 @@
 import * as vscode from 'vscode';
+import type { Logger } from '../core/logger';
+import { webUrlAllowed } from '../core/github/destination';
+import { withoutCredentials } from '../core/github/remote';
 import { validateInputText, type WorkflowInput } from '../core/github/workflow';
+import { validateTokenText } from './auth';
+import { destinationSettings } from './userSettings';
 
 /** What to do when the remote does not have what is local (CI runs what is on the remote). */
 export type BeforeDispatchChoice = 'push' | 'trigger' | 'cancel';
@@ -18,6 +23,8 @@ export interface CiUi {
     actions: string[],
   ): Promise<string | undefined>;
   openExternal(url: string): Promise<void>;
+  /** The token typed into a password box, or undefined on Escape. */
+  askToken(): Promise<string | undefined>;
 }
 
 export const vscodeUi: CiUi = {
@@ -69,4 +76,32 @@ export const vscodeUi: CiUi = {
   async openExternal(url) {
     await vscode.env.openExternal(vscode.Uri.parse(url));
   },
+
+  async askToken() {
+    const token = await vscode.window.showInputBox({
+      title: 'Set GitHub Token',
+      prompt:
+        'A GitHub token with the `repo` and `workflow` scopes (fine-grained: "Actions: read and write"). It is kept in VS Code’s secret storage and sent only to GitHub.',
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: validateTokenText,
+    });
+    return token?.trim();
+  },
 };
+
+/**
+ * Opens a page from GitHub (a run, an SSO authorization) only when it is an https page on github.com
+ * or on the user's GitHub Enterprise host: a URL from a server's answer is not trusted as is.
+ */
+export async function openGitHubPage(ui: CiUi, url: string, logger: Logger): Promise<boolean> {
+  if (webUrlAllowed(url, destinationSettings().enterpriseUri)) {
+    await ui.openExternal(url);
+    return true;
+  }
+  const shown = withoutCredentials(url).slice(0, 200);
+  const reason = `Not opening ${shown}: only https pages on github.com (or on the GitHub Enterprise host of \`github-enterprise.uri\`) are opened.`;
+  logger.warn(reason);
+  void ui.notify('warning', reason, []);
+  return false;
+}

@@ -17,10 +17,12 @@ export interface DevServices {
   /** Settings for the workspace so the extension uses these services. */
   settings: Record<string, unknown>;
   /**
-   * Machine-scoped settings (the token): VS Code ignores them in workspace settings, so they go to the
-   * server's Machine settings (writeMachineSettings) before the workbench opens.
+   * Application-scoped settings (the GitHub API base URL): VS Code reads them only from the user's
+   * settings, so they go there (writeMachineSettings) before the workbench opens.
    */
   machineSettings: Record<string, unknown>;
+  /** The token the GitHub stand-in accepts: "Set GitHub Token…", or TEST_TOKEN_VARIABLE in the server's environment. */
+  githubToken: string;
   /** Prism's process id (the UI tests check that it is gone after stop()). */
   prismPid: number | undefined;
   /** Where requests or responses broke GitHub's OpenAPI contract since the last call (see ContractGitHub). */
@@ -106,9 +108,9 @@ export async function startDevServices(options: {
     settings: {
       'codespaceTests.kube.kubeconfig': kubeconfig,
       'codespaceTests.kube.namespaces': ['default', 'models'],
-      'codespaceTests.ci.apiBaseUrl': github.url,
     },
-    machineSettings: { 'codespaceTests.ci.token': DEV_TOKEN },
+    machineSettings: { 'codespaceTests.ci.apiBaseUrl': github.url },
+    githubToken: DEV_TOKEN,
     prismPid: github.pid(),
     takeGitHubViolations: () => github.takeViolations(),
     async stop() {
@@ -120,9 +122,12 @@ export async function startDevServices(options: {
   };
 }
 
-/** Adds settings to the Machine settings of a VS Code server started with `--user-data-dir userDataDir`. */
+/**
+ * Adds settings to the user settings of a VS Code server started with `--user-data-dir userDataDir`
+ * (the only place application-scoped settings are read from).
+ */
 export function writeMachineSettings(userDataDir: string, extra: Record<string, unknown>): void {
-  const dir = join(userDataDir, 'Machine');
+  const dir = join(userDataDir, 'User');
   const file = join(dir, 'settings.json');
   mkdirSync(dir, { recursive: true });
   const current = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};

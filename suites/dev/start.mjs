@@ -44,9 +44,10 @@ async function main() {
   stops.push(() => services.stop());
   mergeWorkspaceSettings(services.settings);
   const port = Number(process.env.PORT ?? 8080);
-  const server = await startServer({ port });
+  // The stand-in's token reaches the extension (a development host) through its own variable, never a setting.
+  const server = await startServer({ port, env: { CODESPACE_TESTS_GITHUB_TOKEN: services.githubToken } });
   stops.push(() => server.stop());
-  // The token is machine-scoped: VS Code reads it from the server's Machine settings, not the workspace.
+  // The API base URL is application-scoped: VS Code reads it from the user settings only, not the workspace.
   writeMachineSettings(server.userDataDir, services.machineSettings);
   const url = workbenchUrl(server, { folder: workspace, extensionPath: repoRoot });
   console.log(

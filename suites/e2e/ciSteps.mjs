@@ -10,6 +10,14 @@ export async function triggerCiFollowsTheRun(session) {
   const { page } = wb;
   session.services.takeGitHubViolations();
   await wb.clearNotifications();
+  // The token for the stand-in, set as a person would: a password box, kept in VS Code's secret storage.
+  await wb.command('Codespace Tests: Set GitHub Token…');
+  const tokenBox = await wb.quickInputTitled('Set GitHub Token', 30_000);
+  assert.strictEqual(await tokenBox.locator('input').getAttribute('type'), 'password');
+  await tokenBox.locator('input').fill(session.services.githubToken);
+  await page.keyboard.press('Enter');
+  await wb.waitForNotification('GitHub token saved');
+  await wb.clearNotifications();
   const rec = await wb.recordStatusBar(/^CI[: ]/);
   await wb.command('Codespace Tests: Trigger CI on Branch');
   for (const [i, name] of INPUTS.entries()) {

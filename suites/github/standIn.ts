@@ -37,6 +37,8 @@ export interface RecordedRequest {
   headers: IncomingMessage['headers'];
   body: unknown;
   status: number;
+  /** The answer repeated the Authorization header it received (404, 422 and 5xx do, to test redaction). */
+  echoedToken?: boolean;
 }
 
 interface RunRecord {
@@ -173,6 +175,14 @@ export class GitHubStandIn {
     const answer = (status: number, json?: unknown, headers: Record<string, string> = {}) => {
       record.status = status;
       const h: Record<string, string> = { ...this.rateHeaders(status), ...headers };
+      const received = req.headers.authorization;
+      if (received && ECHOING.test(String(status))) {
+        // A careless server repeats the credentials it got: the extension must not show them.
+        record.echoedToken = true;
+        h['x-received-authorization'] = received;
+        if (isRecord(json) && typeof json.message === 'string')
+          json = { ...json, message: `${json.message} (request had Authorization: ${received})` };
+      }
       if (json !== undefined) h['content-type'] = 'application/json; charset=utf-8';
       res.writeHead(status, h);
       res.end(json === undefined ? undefined : JSON.stringify(json));
@@ -297,6 +307,13 @@ export class GitHubStandIn {
       'x-github-api-version-selected': '2022-11-28',
     };
   }
+}
+
+/** Statuses whose answers repeat the token received. */
+const ECHOING = /^(404|422|5\d\d)$/;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -10,7 +10,7 @@ import type { TriggerResult } from '../../src/ci/trigger';
 import { ContractGitHub } from '../github/contract';
 import { FIXTURE_WORKFLOW, fixtureRepo, integrationJob, type GitHubStandIn } from '../github/standIn';
 import { activateExtension, fixtureFolder, waitFor } from './helpers';
-import { ScriptedUi, addBareRemote, git, gitExtensionSees, setSettings } from './ciHelpers';
+import { ScriptedUi, addBareRemote, git, gitExtensionSees, setSettings, setToken } from './ciHelpers';
 
 const TOKEN = 'ghp_hostTestToken0123456789';
 const WF = FIXTURE_WORKFLOW;
@@ -30,16 +30,15 @@ describe('CI: Trigger CI on Branch (stand-in GitHub behind Prism)', function () 
     workspace = process.env.FIXTURE_WORKSPACE ?? fixtureFolder().uri.fsPath;
     github = await ContractGitHub.start(options);
     bare = addBareRemote(workspace);
-    await setSettings({ 'ci.apiBaseUrl': github.url, 'ci.token': TOKEN, 'ci.pollIntervalSeconds': 1 });
+    // The API base URL is application-scoped: user settings. The token goes to the secret storage.
+    await setSettings({ 'ci.apiBaseUrl': github.url, 'ci.pollIntervalSeconds': 1 });
+    await setToken(api, TOKEN);
   });
 
   after(async () => {
+    if (api) await vscode.commands.executeCommand(Commands.clearGitHubToken);
     api?.ci.setUi(undefined);
-    await setSettings({
-      'ci.apiBaseUrl': undefined,
-      'ci.token': undefined,
-      'ci.pollIntervalSeconds': undefined,
-    });
+    await setSettings({ 'ci.apiBaseUrl': undefined, 'ci.pollIntervalSeconds': undefined });
     const pid = github?.pid();
     await github?.stop();
     if (pid) assert.throws(() => process.kill(pid, 0), 'Prism is still running');
@@ -147,6 +146,18 @@ describe('CI: Trigger CI on Branch (stand-in GitHub behind Prism)', function () 
       `https://github.com/acme/backend/actions/runs/${runId}`,
     );
     assert.deepEqual(ui.opened, [`https://github.com/acme/backend/actions/runs/${runId}`]);
+    // Only https pages on github.com are opened, whatever a server's answer says.
+    for (const url of [
+      'https://evil.example/acme/backend',
+      'http://github.com/acme',
+      'command:workbench.action.terminal.new',
+    ])
+      await vscode.commands.executeCommand(Commands.openCiRun, url);
+    assert.equal(ui.opened.length, 1, `nothing else was opened: ${ui.opened.join(', ')}`);
+    assert.match(
+      ui.notices.find((n) => n.message.startsWith('Not opening https://evil.example'))?.message ?? '',
+      /only https pages on github\.com/,
+    );
   });
 
   it('unpushed commits: Trigger Anyway dispatches without pushing; a failed run names the failed job and step', async () => {
@@ -207,7 +218,7 @@ describe('CI: Trigger CI on Branch (stand-in GitHub behind Prism)', function () 
   it('an invalid token gives the 401 path, and the token is never shown', async () => {
     await checkout('main');
     const bad = 'ghp_revokedToken9876543210';
-    await setSettings({ 'ci.token': bad });
+    await setToken(api, bad);
     try {
       const ui = new ScriptedUi(answers, 'trigger');
       api.ci.setUi(ui);
@@ -218,7 +229,7 @@ describe('CI: Trigger CI on Branch (stand-in GitHub behind Prism)', function () 
       assert.equal(notice?.level, 'error');
       assert.match(
         notice.message,
-        /GitHub did not accept the token \(401 Bad credentials\)\..*`codespaceTests\.ci\.token` setting: replace it/,
+        /GitHub did not accept the token \(401 Bad credentials\)\..*set with "Set GitHub Token…": set a new one/,
       );
       assert.ok(
         !JSON.stringify(ui.notices).includes(bad) && !JSON.stringify(result).includes(bad),
@@ -228,7 +239,7 @@ describe('CI: Trigger CI on Branch (stand-in GitHub behind Prism)', function () 
       assert.equal(standIn.requests.find((r) => r.path.endsWith('/dispatches'))?.status, 401);
       assert.equal(api.ci.statusBar.status.kind, 'hidden');
     } finally {
-      await setSettings({ 'ci.token': TOKEN });
+      await setToken(api, TOKEN);
     }
   });
 });

@@ -56,7 +56,6 @@ const typed: { [K in SettingKey]: SchemaOf<SettingTypes[K]> } = {
   'logs.sinceSeconds': 'number',
   'ci.workflow': 'string',
   'ci.apiBaseUrl': 'string',
-  'ci.token': 'string',
   'ci.pollIntervalSeconds': 'number',
 };
 

@@ -7,6 +7,7 @@ import {
   networkFailure,
   rateLimitFrom,
   redact,
+  redactFailure,
 } from './errors';
 import type { WorkflowJob, WorkflowRun } from './types';
 
@@ -46,6 +47,8 @@ export class GitHubClient {
       timeout: options.timeoutMs ?? 30_000,
       // Every status comes back as a response; the mapping below decides what is an error.
       validateStatus: () => true,
+      // Redirects are never followed with the token by axios: `send` follows only same-origin ones.
+      maxRedirects: 0,
       headers: {
         Accept: 'application/vnd.github+json',
         Authorization: `Bearer ${options.token}`,
@@ -139,13 +142,24 @@ export class GitHubClient {
   ): Promise<{ status: number; data: unknown; headers: Record<string, string | undefined> }> {
     const { method = 'GET', path, body, params = {}, ctx = {}, headers = {}, alsoOk = [] } = req;
     const { logger, token, baseUrl } = this.options;
-    let res;
-    try {
-      res = await this.http.request({ method, url: path, data: body, params, headers });
-    } catch (e) {
-      const code = isAxiosError(e) ? e.code : undefined;
-      logger?.warn(redact(`${method} ${path}: no answer (${code ?? (e as Error).message})`, token));
-      throw new GitHubApiError(networkFailure(code, baseUrl));
+    let res = await this.request(method, path, body, params, headers);
+    let current = this.http.getUri({ url: path, params });
+    // GitHub answers a renamed repository with a redirect on its own API: follow it there, a few times at most.
+    for (let hops = 0; REDIRECTS.includes(res.status) && hops < 3; hops++) {
+      const next = sameOriginLocation(res.headers as Record<string, unknown>, current);
+      if (next.kind === 'elsewhere') {
+        const message = redact(
+          `GitHub's API at ${baseUrl} redirected ${method} ${path} to another host (${next.origin}). The request was not followed, so the token was not sent there. Check \`codespaceTests.ci.apiBaseUrl\` and the remote URL.`,
+          token,
+        );
+        logger?.warn(message);
+        throw new GitHubApiError({ kind: 'unexpected', status: res.status, message });
+      }
+      if (next.kind === 'none') break;
+      logger?.debug(`${method} ${path} -> ${res.status}, following to ${next.path}`);
+      const see = res.status === 303;
+      res = await this.request(see ? 'GET' : method, next.url, see ? undefined : body, {}, headers);
+      current = next.url;
     }
     const resHeaders = lowerHeaders(res.headers as Record<string, unknown>);
     logger?.debug(`${method} ${path} -> ${res.status}`);
@@ -162,11 +176,51 @@ export class GitHubClient {
         if (e instanceof GitHubApiError && e.failure.kind === 'notFound') full.repositoryExists = false;
       }
     }
-    const failure = failureFromResponse({ status: res.status, headers: resHeaders, body: res.data }, full);
-    failure.message = redact(failure.message, token);
+    const failure = redactFailure(
+      failureFromResponse({ status: res.status, headers: resHeaders, body: res.data }, full),
+      token,
+    );
     logger?.warn(`${method} ${path} failed: ${failure.message}`);
     throw new GitHubApiError(failure);
   }
+
+  private async request(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    params: Record<string, string>,
+    headers: Record<string, string>,
+  ) {
+    const { logger, token, baseUrl } = this.options;
+    try {
+      return await this.http.request({ method, url: path, data: body, params, headers });
+    } catch (e) {
+      const code = isAxiosError(e) ? e.code : undefined;
+      logger?.warn(redact(`${method} ${path}: no answer (${code ?? (e as Error).message})`, token));
+      throw new GitHubApiError(networkFailure(code, baseUrl));
+    }
+  }
+}
+
+const REDIRECTS = [301, 302, 303, 307, 308];
+
+/** Where a redirect points: a path on the same origin as the request, another origin, or nowhere. */
+function sameOriginLocation(
+  headers: Record<string, unknown>,
+  requestUrl: string,
+): { kind: 'same'; url: string; path: string } | { kind: 'elsewhere'; origin: string } | { kind: 'none' } {
+  const location = headers['location'];
+  if (typeof location !== 'string' || !location) return { kind: 'none' };
+  let target: URL;
+  const from = new URL(requestUrl);
+  try {
+    target = new URL(location, from);
+  } catch {
+    return { kind: 'none' };
+  }
+  if (target.origin !== from.origin || target.username || target.password)
+    return { kind: 'elsewhere', origin: target.origin };
+  return { kind: 'same', url: target.href, path: `${target.pathname}${target.search}` };
 }
 
 interface Request {

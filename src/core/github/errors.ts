@@ -209,6 +209,14 @@ export function redact(text: string, secret: string | undefined): string {
   return text.split(secret).join('***');
 }
 
+/** The failure with the secret removed from every text in it (GitHub's own message and links too). */
+export function redactFailure(failure: GitHubFailure, secret: string | undefined): GitHubFailure {
+  const out: Record<string, unknown> = { ...failure };
+  for (const [key, value] of Object.entries(out))
+    if (typeof value === 'string') out[key] = redact(value, secret);
+  return out as GitHubFailure;
+}
+
 function splitScopes(value: string | undefined): string[] {
   return (value ?? '')
     .split(',')

@@ -1,6 +1,7 @@
 import { runToEnd } from '../process/childProcess';
 import type { CancelToken } from '../cancel';
 import type { Logger } from '../logger';
+import { withoutCredentials } from './remote';
 
 /** What CI would see of the local branch: CI runs what is on the remote, not what is local. */
 export type BranchState =
@@ -52,7 +53,10 @@ export async function git(args: string[], opts: GitOptions): Promise<string> {
     /^(fatal|error):\s*/,
     '',
   );
-  throw new Error(exit.kind === 'signalled' ? `git ${args[0]} was stopped (${exit.signal}).` : why);
+  // git may quote a remote URL with its user name and password: they are never shown or logged.
+  throw new Error(
+    exit.kind === 'signalled' ? `git ${args[0]} was stopped (${exit.signal}).` : withoutCredentials(why),
+  );
 }
 
 async function tryGit(args: string[], opts: GitOptions): Promise<string | undefined> {

@@ -47,13 +47,9 @@ export function parseRemoteUrl(url: string): GitHubRepo | undefined {
 }
 
 /**
- * The REST API base for a repository: the setting when it was changed from the default
- * (GitHub Enterprise, or a stand-in in tests), else api.github.com for github.com and
- * `https://HOST/api/v3` for an Enterprise host.
+ * The text with the credentials of every URL in it removed (`https://user:secret@host/…` ->
+ * `https://host/…`): remote URLs and git's messages are shown and logged only this way.
  */
-export function apiBaseUrlFor(repo: GitHubRepo, setting: string | undefined): string {
-  const configured = (setting ?? '').trim().replace(/\/+$/, '');
-  if (configured && configured !== DEFAULT_API_BASE_URL) return configured;
-  if (repo.host === 'github.com' || repo.host === 'www.github.com') return DEFAULT_API_BASE_URL;
-  return `https://${repo.host}/api/v3`;
+export function withoutCredentials(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi, '$1');
 }

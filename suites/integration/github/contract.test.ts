@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { GitHubClient } from '../../../src/core/github/client';
 import { dispatchWorkflow } from '../../../src/core/github/dispatch';
 import { GitHubApiError, type GitHubFailure } from '../../../src/core/github/errors';
+import type { Logger } from '../../../src/core/logger';
 import { followRun, type FollowUpdate } from '../../../src/core/github/follower';
 import { ContractGitHub } from '../../github/contract';
 import { FIXTURE_WORKFLOW, fixtureRepo, integrationJob, type GitHubStandIn } from '../../github/standIn';
@@ -164,6 +165,40 @@ describe('github client against the stand-in behind Prism (GitHub OpenAPI contra
     assert.ok(!f.message.includes('ghp_wrongToken999'));
   });
 
+  it('404, 422 and 500 answers that repeat the token: it is in no failure field and no log line at any level', async () => {
+    const lines: string[] = [];
+    const logger = Object.fromEntries(
+      (['trace', 'debug', 'info', 'warn', 'error'] as const).map((level) => [
+        level,
+        (m: unknown, ...a: unknown[]) => lines.push(`${level} ${String(m)} ${a.map(String).join(' ')}`),
+      ]),
+    ) as unknown as Logger;
+    const c = new GitHubClient({ baseUrl: github.url, token: TOKEN, owner: 'acme', repo: 'backend', logger });
+    standIn.cue({ route: 'dispatch', status: 500, body: { message: 'Server Error' } });
+    const failures = [
+      await failure(c.dispatch(WF, 'feature', { nope: 'x' })),
+      await failure(c.dispatch(WF, 'feature', { nope: 'x' })),
+      await failure(c.getRun(123)),
+      await failure(c.listRuns('missing.yml', {})),
+    ];
+    assert.deepEqual(
+      failures.map((f) => f.kind),
+      ['server', 'invalid', 'notFound', 'notFound'],
+    );
+    // The stand-in did repeat the token, in the body and a header, so the check below can fail.
+    assert.deepEqual(
+      [...new Set(standIn.requests.filter((r) => r.echoedToken).map((r) => r.status))].sort(),
+      [404, 422, 500],
+    );
+    assert.ok(lines.length > 4, 'the client logged');
+    const leaks = [...failures.map((f) => JSON.stringify(f)), ...lines].filter((t) => t.includes(TOKEN));
+    assert.deepEqual(leaks, [], 'the token appears in no failure and no log line');
+    assert.match(
+      failures[1].kind === 'invalid' ? failures[1].githubMessage : '',
+      /Authorization: Bearer \*\*\*/,
+    );
+  });
+
   it('403: missing scope named from the headers, and SSO', async () => {
     standIn.cue({
       route: 'dispatch',
@@ -201,7 +236,11 @@ describe('github client against the stand-in behind Prism (GitHub OpenAPI contra
   it("422: GitHub's own message (unexpected inputs)", async () => {
     const f = await failure(client().dispatch(WF, 'feature', { nope: 'x' }));
     assert.equal(f.kind, 'invalid');
-    assert.equal(f.kind === 'invalid' && f.githubMessage, 'Unexpected inputs provided: ["nope"]');
+    // The stand-in repeats the token it got; the client removed it.
+    assert.equal(
+      f.kind === 'invalid' && f.githubMessage,
+      'Unexpected inputs provided: ["nope"] (request had Authorization: Bearer ***)',
+    );
   });
 
   it('5xx and rate limits: retryable failures; the follower waits them out', async () => {

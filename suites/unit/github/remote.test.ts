@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { apiBaseUrlFor, parseRemoteUrl } from '../../../src/core/github/remote';
+import { parseRemoteUrl, withoutCredentials } from '../../../src/core/github/remote';
 
 describe('github remote URL parsing', () => {
   const cases: [string, { host: string; owner: string; repo: string } | undefined][] = [
@@ -37,13 +37,23 @@ describe('github remote URL parsing', () => {
     });
   }
 
-  it('picks the API base: api.github.com, the Enterprise /api/v3, or the setting when changed', () => {
-    const dotcom = parseRemoteUrl('git@github.com:acme/backend.git')!;
-    const ghe = parseRemoteUrl('https://ghe.example.com/platform/backend.git')!;
-    assert.equal(apiBaseUrlFor(dotcom, 'https://api.github.com'), 'https://api.github.com');
-    assert.equal(apiBaseUrlFor(dotcom, ''), 'https://api.github.com');
-    assert.equal(apiBaseUrlFor(ghe, 'https://api.github.com'), 'https://ghe.example.com/api/v3');
-    assert.equal(apiBaseUrlFor(ghe, 'https://ghe.example.com/api/v3/'), 'https://ghe.example.com/api/v3');
-    assert.equal(apiBaseUrlFor(dotcom, 'http://127.0.0.1:4010'), 'http://127.0.0.1:4010');
+  it('removes user names and passwords from every URL in a text, and nothing else', () => {
+    assert.equal(
+      withoutCredentials('https://user:secret@github.com/acme/backend.git'),
+      'https://github.com/acme/backend.git',
+    );
+    assert.equal(
+      withoutCredentials(
+        "fatal: unable to access 'https://x-access-token:ghp_abc@ghe.example.com/a/b.git/': 403",
+      ),
+      "fatal: unable to access 'https://ghe.example.com/a/b.git/': 403",
+    );
+    assert.equal(
+      withoutCredentials('ssh://git@github.com:22/acme/backend.git'),
+      'ssh://github.com:22/acme/backend.git',
+    );
+    // scp-like remotes carry a user name and never a password: left as they are.
+    assert.equal(withoutCredentials('git@github.com:acme/backend.git'), 'git@github.com:acme/backend.git');
+    assert.equal(withoutCredentials('mail dev@example.com'), 'mail dev@example.com');
   });
 });
