@@ -156,7 +156,11 @@ export class DjangoController implements SharedDjango, vscode.Disposable {
       host: s.host,
       port: s.port,
       ask: (c) => this.prompts.sessionPortConflict(c),
-      note: (text) => this.logger.info(text),
+      note: (text) => {
+        this.logger.info(text);
+        // A wait of up to a minute must not look like a hang.
+        if (text.includes('TIME_WAIT')) this.prompts.notify('info', text);
+      },
     });
     if (result.kind === 'busy') throw new SessionPortBusyError(result.message);
     if (result.kind === 'freed')

@@ -38,6 +38,28 @@ export async function listeningInodes(port: number): Promise<Set<string>> {
   return inodes;
 }
 
+/**
+ * Sockets on `port` in a state other than LISTEN (mostly TIME_WAIT after a server closed or was killed with
+ * connections open). They free themselves within a minute; until then a bind() without SO_REUSEADDR fails.
+ */
+export async function lingeringSockets(port: number): Promise<number> {
+  let count = 0;
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const row of text.split('\n').slice(1)) {
+      const f = row.trim().split(/\s+/);
+      if (f.length < 4 || f[3] === LISTEN) continue;
+      if (parseInt(f[1].slice(f[1].lastIndexOf(':') + 1), 16) === port) count++;
+    }
+  }
+  return count;
+}
+
 /** The process holding one of the given socket inodes, found through /proc/<pid>/fd. */
 async function pidOfSocket(inodes: Set<string>): Promise<number | undefined> {
   const wanted = new Set([...inodes].map((i) => `socket:[${i}]`));

@@ -1,5 +1,9 @@
 import { describeOwner } from './conflict';
-import { checkPort, killPortOwner, type PortOwner } from './portOwner';
+import { delay } from '../cancel';
+import { checkPort, killPortOwner, lingeringSockets, type PortOwner } from './portOwner';
+
+/** Linux keeps a closed connection in TIME_WAIT for 60 s. */
+export const LINGER_WAIT_MS = 65_000;
 
 /** Someone other than the extension's own server holds the port the test session will start Django on. */
 export interface SessionPortConflict {
@@ -30,14 +34,20 @@ export async function freePortForSession(opts: {
 }): Promise<SessionPortResult> {
   const { host, port } = opts;
   const check = await checkPort(host, port);
-  if (check.kind === 'free') return { kind: 'free' };
+  if (check.kind === 'free') {
+    await waitForLingeringSockets(port, opts.note);
+    return { kind: 'free' };
+  }
   const owner = check.owner;
   const who = describeOwner(owner);
   opts.note?.(`Port ${port} is in use by ${who}; the test session needs it to start its own Django.`);
   const decision = await opts.ask({ host, port, owner });
   if (decision === 'kill' && owner) {
     opts.note?.(`Killing ${who} and its children…`);
-    if (await killPortOwner(owner, host, port)) return { kind: 'freed', owner };
+    if (await killPortOwner(owner, host, port)) {
+      await waitForLingeringSockets(port, opts.note);
+      return { kind: 'freed', owner };
+    }
     return {
       kind: 'busy',
       owner,
@@ -45,6 +55,24 @@ export async function freePortForSession(opts: {
     };
   }
   return { kind: 'busy', owner, message: sessionPortBusyMessage(port, owner) };
+}
+
+/**
+ * A server that stopped with connections open (a port-forwarding probe, a browser) leaves its port in
+ * TIME_WAIT for up to a minute, and a session fixture that checks the port by binding it then fails with
+ * "port already in use". Wait that out, saying why, so the run does not fail deep inside pytest.
+ */
+async function waitForLingeringSockets(
+  port: number,
+  note?: (text: string) => void,
+  timeoutMs = LINGER_WAIT_MS,
+): Promise<void> {
+  if (!(await lingeringSockets(port))) return;
+  note?.(
+    `Port ${port} still has closed connections in TIME_WAIT; waiting up to a minute for them to expire, so the session's own Django can bind it.`,
+  );
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until && (await lingeringSockets(port))) await delay(250);
 }
 
 /** Thrown before a run in session mode when the port stays taken: the run does not start. */
