@@ -3,7 +3,17 @@ import { parseEvent, protocolMismatch, PROTOCOL_VERSION } from '../../../src/cor
 
 describe('plugin protocol version', () => {
   it('accepts the hello of a plugin that speaks this protocol', () => {
-    const hello = parseEvent(JSON.stringify({ event: 'hello', version: PROTOCOL_VERSION, pid: 1 }));
+    const hello = parseEvent(
+      JSON.stringify({
+        event: 'hello',
+        version: PROTOCOL_VERSION,
+        pid: 1,
+        nonce: 'n',
+        pytest: '8.3',
+        python: '3.11',
+        rootdir: '/r',
+      }),
+    );
     assert.ok(hello && hello.event === 'hello');
     assert.strictEqual(protocolMismatch(hello), undefined);
   });
