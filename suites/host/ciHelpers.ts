@@ -70,6 +70,17 @@ export function addBareRemote(workspace: string): string {
   // Another CI suite of the same host run may have added it already.
   const remotes = git(workspace, 'remote').split('\n');
   git(workspace, 'remote', remotes.includes('origin') ? 'set-url' : 'add', 'origin', GITHUB_URL);
+  // An earlier suite's rewrite points at a bare repository it has removed: only the new one stays.
+  let rewrites = '';
+  try {
+    rewrites = git(workspace, 'config', '--get-regexp', '^url\\..*\\.insteadof$');
+  } catch {
+    // None yet.
+  }
+  for (const line of rewrites.split('\n')) {
+    const [key, value] = line.split(' ');
+    if (value === GITHUB_URL) git(workspace, 'config', '--unset', key);
+  }
   git(workspace, 'config', `url.${bare}.insteadOf`, GITHUB_URL);
   git(workspace, 'push', '-q', '-u', 'origin', 'main');
   return bare;
