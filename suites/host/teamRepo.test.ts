@@ -186,6 +186,9 @@ describe('the team repository with default settings (session mode)', function ()
     const uninstall = await installDebugpyStandIn(
       vscode.extensions.getExtension('codespace-tools.codespace-integration-tests')!.extensionPath,
     );
+    // The session's conftest starts Python children (migrate, runserver). debugpy follows children by default,
+    // which the real Python Debugger extension attaches; the stand-in adapter does not, so they would wait.
+    await setSetting('debug.launchProperties', { subProcess: false });
     try {
       const sessions: vscode.DebugConfiguration[] = [];
       const sub = vscode.debug.onDidStartDebugSession((s) => sessions.push(s.configuration));
@@ -207,6 +210,7 @@ describe('the team repository with default settings (session mode)', function ()
       assert.strictEqual(launch?.python, join(workspaceDir(), '.venv/bin/python'));
       assert.ok(!('INTEGRATION_DJANGO_URL' in (launch?.env ?? {})));
     } finally {
+      await setSetting('debug.launchProperties', undefined);
       await uninstall();
     }
   });
