@@ -10,7 +10,7 @@ import { isTestFile, matchesRule, readTests, leafIds } from '../../src/core/pyte
 import { DEFAULT_RULES } from '../../src/core/pytest/ini';
 import { fuzz, REPO, samplesFrom } from './harness';
 
-const CORPUS = join(REPO, 'suites/unit/pytest/corpus');
+const CORPUS = join(REPO, 'suites/integration/pytest/corpus');
 const FIXTURE = join(REPO, 'suites/fixtures/codespace');
 const pythonSamples = [
   ...samplesFrom(CORPUS, (n) => n.endsWith('.py')),
