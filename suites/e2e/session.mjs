@@ -164,6 +164,14 @@ export class UiSession {
       copyFileSync(f, join(e2eArtifacts, basename(f)));
     writeFileSync(join(e2eArtifacts, 'server.log'), this.serverLog.join(''));
     await this.services?.stop();
+    // The reaper (the watcher that kills what a dead extension host left) ends itself about 2 s after the
+    // host: give processes a bounded moment to end on their own before counting leftovers.
+    const until = Date.now() + 5000;
+    while (
+      Date.now() < until &&
+      [...processesMentioning(this.workspace), ...processesMentioning(this.server.dataRoot)].length
+    )
+      await new Promise((r) => setTimeout(r, 200));
     const leftovers = [
       ...processesMentioning(this.workspace),
       ...processesMentioning(this.server.dataRoot),
