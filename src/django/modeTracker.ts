@@ -14,6 +14,9 @@ export const SHARE_SECTION = 'share-one-django-across-runs';
  * and offers the README section on sharing when `auto` left Django to the session.
  */
 export class DjangoModeTracker implements vscode.Disposable {
+  /** Shows the sharing notice; replaceable, so extension-host tests can answer it without clicking. */
+  notice: (message: string, ...actions: string[]) => Thenable<string | undefined> = (message, ...actions) =>
+    vscode.window.showInformationMessage(message, ...actions);
   private choice: ModeChoice | undefined;
   private lastInis: string[] | undefined;
   private readonly said = new Set<string>();
@@ -42,6 +45,11 @@ export class DjangoModeTracker implements vscode.Disposable {
           again();
       }),
     );
+  }
+
+  /** The person chose Don't Show Again for this workspace. */
+  get dismissed(): boolean {
+    return this.workspaceState.get<boolean>(NOTICE_KEY) === true;
   }
 
   get current(): ModeChoice | undefined {
@@ -80,16 +88,14 @@ export class DjangoModeTracker implements vscode.Disposable {
     this.noticeShown = true;
     const how = 'How to Share One Django';
     const never = "Don't Show Again";
-    void vscode.window
-      .showInformationMessage(
-        'The test session starts its own Django for each run (Django mode: session), because no conftest.py reads the URL variable. A small conftest change lets runs share one Django and start faster.',
-        how,
-        never,
-      )
-      .then(async (answer) => {
-        if (answer === never) await this.workspaceState.update(NOTICE_KEY, true);
-        if (answer === how) await openShareSection(this.extensionUri);
-      });
+    void this.notice(
+      'The test session starts its own Django for each run (Django mode: session), because no conftest.py reads the URL variable. A small conftest change lets runs share one Django and start faster.',
+      how,
+      never,
+    ).then(async (answer) => {
+      if (answer === never) await this.workspaceState.update(NOTICE_KEY, true);
+      if (answer === how) await openShareSection(this.extensionUri);
+    });
   }
 
   private sayOnce(message: string): void {

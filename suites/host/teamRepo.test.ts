@@ -33,6 +33,8 @@ describe('the team repository with default settings (session mode)', function ()
   let api: ExtensionApi;
   const port = Number(process.env.TEAM_DJANGO_PORT);
   const notes: string[] = [];
+  /** The "share one Django" notices shown (auto chose session). */
+  const notices: string[] = [];
   const asked: SessionPortConflict[] = [];
   let answer: 'kill' | 'cancel' = 'cancel';
 
@@ -43,6 +45,11 @@ describe('the team repository with default settings (session mode)', function ()
       ...windowPrompts,
       notify: (_kind, m) => void notes.push(m),
       sessionPortConflict: async (c) => (asked.push(c), answer),
+    };
+    api.django.mode.notice = async (m, ...actions) => {
+      notices.push(m);
+      assert.ok(actions.includes("Don't Show Again"), String(actions));
+      return "Don't Show Again";
     };
     await api.testExplorer.settled();
   });
@@ -78,6 +85,12 @@ describe('the team repository with default settings (session mode)', function ()
     assert.strictEqual(api.django.state.kind, 'stopped', 'no managed Django');
     assert.ok(!/INTEGRATION_DJANGO_URL=/.test(summary.output));
     assert.strictEqual((await checkPort('127.0.0.1', port)).kind, 'free', 'the session stopped its Django');
+  });
+
+  it("auto chose session: one notice links to sharing one Django; Don't Show Again is kept", async () => {
+    assert.strictEqual(notices.length, 1, 'shown once, at the first session run');
+    assert.match(notices[0], /test session starts its own Django/);
+    await waitFor('the answer to be kept', () => api.django.mode.dismissed);
   });
 
   it('runs a file: every test of test_pynodes.py passes', async () => {
