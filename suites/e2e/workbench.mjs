@@ -27,12 +27,13 @@ export class Workbench {
       await this.page.keyboard.press('Escape');
       await this.page.keyboard.press('Control+Shift+P');
       const input = this.page.locator('.quick-input-widget input');
-      await input.waitFor({ state: 'visible', timeout: 10_000 });
-      // The palette does not always match "Category: Title" as a whole (the view commands do not);
-      // the title alone finds the command, and the row is still told apart by its full text.
-      await input.fill(`>${title.replace(/^[^:]+:\s*/, '')}`);
       const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
       try {
+        await input.waitFor({ state: 'visible', timeout: 10_000 });
+        // The palette does not always match "Category: Title" as a whole (the view commands do not);
+        // the title alone finds the command, and the row is still told apart by its full text.
+        // A quick input the extension opens or closes at that moment can hide the palette: then try again.
+        await input.fill(`>${title.replace(/^[^:]+:\s*/, '')}`, { timeout: 5_000 });
         await row.waitFor({ timeout: Math.min(5_000, Math.max(until - Date.now(), 1)) });
       } catch (e) {
         if (Date.now() >= until) throw e;
