@@ -9,6 +9,7 @@ import { probeHealth } from '../../src/core/django/health';
 import { DJANGO_SOURCE } from '../../src/core/logs/logStore';
 import { windowPrompts } from '../../src/django/prompts';
 import { activateExtension, waitFor } from './helpers';
+import { artifactsContaining, extensionLogText, logEverything } from './ciHelpers';
 import {
   foreignProcess,
   freePort,
@@ -248,6 +249,7 @@ describe('Django lifecycle in VS Code (commands, status bar, port conflicts)', f
     cleanup.push(() => setSetting('django.apiKeyCommand', undefined));
     const notes: string[] = [];
     api.django.prompts = { ...windowPrompts, notify: (_kind, m) => void notes.push(m) };
+    await logEverything();
     const env = await api.django.prepareForTestRun();
     assert.ok(env, 'the run goes on');
     assert.strictEqual(env.INTEGRATION_DJANGO_URL, `http://127.0.0.1:${port}`);
@@ -258,6 +260,13 @@ describe('Django lifecycle in VS Code (commands, status bar, port conflicts)', f
     assert.match(notes[0], /no user named baseten/, 'shows its stderr');
     assert.ok(!notes.join('\n').includes(secret), 'never the key');
     assert.ok(!api.loggedErrors().join('\n').includes(secret));
+    // The log at trace level holds the warning (with stderr), and still not the key; nor does any artifact.
+    const log = await waitFor('the warning in the log file', () => {
+      const text = extensionLogText();
+      return text.includes('no user named baseten') ? text : undefined;
+    });
+    assert.ok(!log.includes(secret), 'the key is in no log line, at any level');
+    assert.deepStrictEqual(artifactsContaining(secret), [], 'no file under .artifacts/ holds the key');
     await vscode.commands.executeCommand(Commands.stopDjango);
   });
 
