@@ -156,10 +156,10 @@ export class DjangoController implements SharedDjango, vscode.Disposable {
       host: s.host,
       port: s.port,
       ask: (c) => this.prompts.sessionPortConflict(c),
-      note: (text) => {
+      note: (text) => this.logger.info(text),
+      waiting: (text) => {
         this.logger.info(text);
-        // A wait of up to a minute must not look like a hang.
-        if (text.includes('TIME_WAIT')) this.prompts.notify('info', text);
+        this.prompts.notify('info', text);
       },
     });
     if (result.kind === 'busy') throw new SessionPortBusyError(result.message);

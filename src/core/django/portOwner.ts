@@ -18,9 +18,15 @@ export type PortCheck = { kind: 'free' } | { kind: 'busy'; owner: PortOwner | un
 
 const LISTEN = '0A';
 
-/** Inodes of the sockets listening on `port` (any address, IPv4 and IPv6), from /proc/net/tcp{,6}. */
-export async function listeningInodes(port: number): Promise<Set<string>> {
-  const inodes = new Set<string>();
+/** A row of /proc/net/tcp{,6} whose local port is `port`: its state (hex) and socket inode. */
+interface SocketRow {
+  state: string;
+  inode: string;
+}
+
+/** The kernel's TCP sockets bound to `port` (any address, IPv4 and IPv6). */
+async function socketsOnPort(port: number): Promise<SocketRow[]> {
+  const rows: SocketRow[] = [];
   for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let text: string;
     try {
@@ -30,12 +36,18 @@ export async function listeningInodes(port: number): Promise<Set<string>> {
     }
     for (const row of text.split('\n').slice(1)) {
       const f = row.trim().split(/\s+/);
-      if (f.length < 10 || f[3] !== LISTEN) continue;
-      const hexPort = f[1].slice(f[1].lastIndexOf(':') + 1);
-      if (parseInt(hexPort, 16) === port && f[9] !== '0') inodes.add(f[9]);
+      if (f.length < 10) continue;
+      if (parseInt(f[1].slice(f[1].lastIndexOf(':') + 1), 16) === port)
+        rows.push({ state: f[3], inode: f[9] });
     }
   }
-  return inodes;
+  return rows;
+}
+
+/** Inodes of the sockets listening on `port`. */
+export async function listeningInodes(port: number): Promise<Set<string>> {
+  const rows = await socketsOnPort(port);
+  return new Set(rows.filter((r) => r.state === LISTEN && r.inode !== '0').map((r) => r.inode));
 }
 
 /**
@@ -43,21 +55,7 @@ export async function listeningInodes(port: number): Promise<Set<string>> {
  * connections open). They free themselves within a minute; until then a bind() without SO_REUSEADDR fails.
  */
 export async function lingeringSockets(port: number): Promise<number> {
-  let count = 0;
-  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const row of text.split('\n').slice(1)) {
-      const f = row.trim().split(/\s+/);
-      if (f.length < 4 || f[3] === LISTEN) continue;
-      if (parseInt(f[1].slice(f[1].lastIndexOf(':') + 1), 16) === port) count++;
-    }
-  }
-  return count;
+  return (await socketsOnPort(port)).filter((r) => r.state !== LISTEN).length;
 }
 
 /** The process holding one of the given socket inodes, found through /proc/<pid>/fd. */

@@ -31,11 +31,13 @@ export async function freePortForSession(opts: {
   port: number;
   ask: (conflict: SessionPortConflict) => Promise<SessionPortDecision>;
   note?: (text: string) => void;
+  /** Told when the run waits for closed connections to expire (up to a minute): it must not look like a hang. */
+  waiting?: (text: string) => void;
 }): Promise<SessionPortResult> {
   const { host, port } = opts;
   const check = await checkPort(host, port);
   if (check.kind === 'free') {
-    await waitForLingeringSockets(port, opts.note);
+    await waitForLingeringSockets(port, opts.waiting ?? opts.note);
     return { kind: 'free' };
   }
   const owner = check.owner;
@@ -45,7 +47,7 @@ export async function freePortForSession(opts: {
   if (decision === 'kill' && owner) {
     opts.note?.(`Killing ${who} and its children…`);
     if (await killPortOwner(owner, host, port)) {
-      await waitForLingeringSockets(port, opts.note);
+      await waitForLingeringSockets(port, opts.waiting ?? opts.note);
       return { kind: 'freed', owner };
     }
     return {
