@@ -1,4 +1,6 @@
 import * as assert from 'node:assert';
+import { isDeepStrictEqual } from 'node:util';
+import { SETTING_DEFAULTS } from '../../src/core/settingDefaults';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Commands, Views, ConfigSection, type SettingKey, type SettingTypes } from '../../src/ids';
@@ -113,6 +115,19 @@ describe('package.json and src/ids.ts', () => {
       return problems;
     });
     assert.deepStrictEqual(wrong, []);
+  });
+
+  it("declares each setting's default as SETTING_DEFAULTS has it (what the CLI falls back to)", () => {
+    const props = manifest.contributes.configuration.properties as Record<string, Record<string, unknown>>;
+    const differ = Object.entries(props).flatMap(([key, p]) => {
+      const short = key.slice(ConfigSection.length + 1) as keyof typeof SETTING_DEFAULTS;
+      return isDeepStrictEqual(p.default, SETTING_DEFAULTS[short])
+        ? []
+        : [
+            `${short}: package.json ${JSON.stringify(p.default)}, SETTING_DEFAULTS ${JSON.stringify(SETTING_DEFAULTS[short])}`,
+          ];
+    });
+    assert.deepStrictEqual(differ, []);
   });
 
   it('declares the views it registers', () => {

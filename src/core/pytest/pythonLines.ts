@@ -45,7 +45,11 @@ export function logicalLines(source: string): LogicalLine[] {
   while (i < n) {
     if (atLineStart && depth === 0 && start < 0) {
       let col = 0;
-      for (let c = source.charCodeAt(i); i < n && (c === 32 || c === 9 || c === 12); c = source.charCodeAt(++i))
+      for (
+        let c = source.charCodeAt(i);
+        i < n && (c === 32 || c === 9 || c === 12);
+        c = source.charCodeAt(++i)
+      )
         col = c === 9 ? col + 8 - (col % 8) : col + 1;
       indent = col;
       atLineStart = false;
