@@ -53,6 +53,9 @@ export interface SettingTypes {
   'django.apiKeyEnvVar': string;
   'django.mode': string;
   'django.logFile': string;
+  'leaks.check': boolean;
+  'leaks.settingsModule': string;
+  'leaks.projectDir': string;
   'debug.justMyCode': boolean;
   'debug.launchProperties': Record<string, unknown>;
   'kube.kubeconfig': string;

@@ -19,10 +19,12 @@ export interface TestExplorerApi {
   onDidFinishRun: vscode.Event<RunSummary>;
   /** The Run profile of the folder holding the item: its handler is what VS Code calls, continuous runs included. */
   runProfileFor(item: vscode.TestItem): vscode.TestRunProfile;
+  /** The Run with Leak Check profile of the folder holding the item. */
+  leakProfileFor(item: vscode.TestItem): vscode.TestRunProfile;
   /** Runs items through the Run profile's own path; resolves with what the run reported. */
   runTests(
     items: readonly vscode.TestItem[],
-    opts?: { token?: vscode.CancellationToken },
+    opts?: { token?: vscode.CancellationToken; leaks?: boolean },
   ): Promise<RunSummary>;
 }
 
@@ -30,6 +32,7 @@ interface FolderEntry {
   tests: FolderTests;
   runner: TestRunner;
   profile: vscode.TestRunProfile;
+  leakProfile: vscode.TestRunProfile;
 }
 
 /** One TestController per workspace folder, its Run profile, and the commands of the Test Explorer. */
@@ -83,7 +86,14 @@ export function registerTestExplorer(
       undefined,
       true,
     );
-    const entry: FolderEntry = { tests, runner, profile };
+    // The same run with the leak check on: which rows each test left in Django's database.
+    const leakProfile = controller.createRunProfile(
+      'Run with Leak Check',
+      vscode.TestRunProfileKind.Run,
+      (request, token) => runner.run(request, token, { leaks: true }).then(() => undefined),
+      false,
+    );
+    const entry: FolderEntry = { tests, runner, profile, leakProfile };
     folders.set(key, entry);
     void tests.refresh();
   };
@@ -132,13 +142,15 @@ export function registerTestExplorer(
     refresh: async () => void (await Promise.all([...folders.values()].map((f) => f.tests.refresh()))),
     onDidFinishRun: finished.event,
     runProfileFor: (item) => entryFor([item]).profile,
+    leakProfileFor: (item) => entryFor([item]).leakProfile,
     runTests: async (items, opts) => {
       const entry = entryFor(items);
       const cts = opts?.token ? undefined : new vscode.CancellationTokenSource();
       try {
         return await entry.runner.run(
-          new vscode.TestRunRequest([...items], undefined, entry.profile),
+          new vscode.TestRunRequest([...items], undefined, opts?.leaks ? entry.leakProfile : entry.profile),
           opts?.token ?? cts!.token,
+          { leaks: opts?.leaks },
         );
       } finally {
         cts?.dispose();
