@@ -18,6 +18,7 @@ export const Commands = {
   openCiRun: 'codespaceTests.ci.openRun',
   setGitHubToken: 'codespaceTests.ci.setToken',
   clearGitHubToken: 'codespaceTests.ci.clearToken',
+  findPollutingTest: 'codespaceTests.tests.findPolluter',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -6,6 +6,7 @@ import { Commands } from '../ids';
 import { FolderTests } from './folderTests';
 import { itemData } from './itemData';
 import { isAncestor, isUnder } from './itemTree';
+import { registerFindPollutingTest } from './pollution';
 import { testWindows } from './runReporter';
 import { TestRunner, type RunSummary } from './testRunner';
 
@@ -106,6 +107,11 @@ export function registerTestExplorer(
   };
 
   for (const f of vscode.workspace.workspaceFolders ?? []) add(f);
+  registerFindPollutingTest(context, {
+    logger,
+    django: deps.django,
+    folderOf: (item) => [...folders.values()].find((f) => isUnder(f.tests.controller, item))?.tests.folder,
+  });
   context.subscriptions.push(
     finished,
     vscode.workspace.onDidChangeWorkspaceFolders((e) => {

@@ -1,5 +1,9 @@
 import * as assert from 'node:assert';
+import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
+import { maxTries } from '../../src/core/pytest/pollution';
+import { Commands } from '../../src/ids';
+import type { PollutionSearch } from '../../src/testing/pollution';
 import { activateExtension } from './helpers';
 import { item, setFolderSetting, useFixtureSettings } from './testExplorerHelpers';
 
@@ -43,6 +47,49 @@ describe('Test hazards: leaked rows (real pytest and Django)', function () {
       );
     } finally {
       await setFolderSetting('leaks.check', undefined);
+    }
+  });
+});
+
+describe('Test hazards: Find the Polluting Test (real pytest and Django)', function () {
+  this.timeout(300_000);
+  let api: ExtensionApi;
+  before(async () => ({ api } = await activateExtension()));
+  const fixtureEnv = useFixtureSettings(() => api);
+  const VICTIM = 'test_hazards.py::test_beta_flag_is_off_by_default';
+
+  it('on the test that fails after the polluter: names it, in at most ceil(log2 n) + 2 tries', async () => {
+    await setFolderSetting('tests.env', { ...fixtureEnv(), POLLUTE_ON_DEMAND: '1' });
+    try {
+      const suite = await api.testExplorer.runTests([item(api, 'test_hazards.py')]);
+      assert.strictEqual(suite.results.get(VICTIM)?.outcome, 'failed', 'it fails in the suite');
+      const found = await vscode.commands.executeCommand<PollutionSearch>(
+        Commands.findPollutingTest,
+        item(api, VICTIM),
+      );
+      assert.strictEqual(found.kind, 'found', JSON.stringify(found));
+      if (found.kind !== 'found') return;
+      assert.deepStrictEqual(found.polluters, ['test_hazards.py::test_turns_on_beta_flag']);
+      assert.ok(found.candidates >= 12, `every test before it in its folder (${found.candidates})`);
+      assert.ok(found.tries <= maxTries(found.candidates), `${found.tries} tries`);
+      assert.match(found.command, /test_turns_on_beta_flag .*test_beta_flag_is_off_by_default$/);
+    } finally {
+      await setFolderSetting('tests.env', fixtureEnv());
+    }
+  });
+
+  it('from a failure message: a test that fails alone is not pollution, after one try', async () => {
+    await setFolderSetting('tests.env', { ...fixtureEnv(), FAIL_ON_DEMAND: '1' });
+    try {
+      const test = item(api, 'test_deploy.py::test_fails_on_demand');
+      const result = await vscode.commands.executeCommand<PollutionSearch>(Commands.findPollutingTest, {
+        test,
+        message: new vscode.TestMessage('FAIL_ON_DEMAND is set'),
+      });
+      assert.strictEqual(result.kind, 'failsAlone');
+      assert.strictEqual(result.tries, 1);
+    } finally {
+      await setFolderSetting('tests.env', fixtureEnv());
     }
   });
 });
