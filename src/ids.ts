@@ -19,6 +19,8 @@ export const Commands = {
   setGitHubToken: 'codespaceTests.ci.setToken',
   clearGitHubToken: 'codespaceTests.ci.clearToken',
   findPollutingTest: 'codespaceTests.tests.findPolluter',
+  runRepeatedly: 'codespaceTests.tests.runRepeatedly',
+  clearTestHistory: 'codespaceTests.tests.clearHistory',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

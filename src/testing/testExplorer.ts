@@ -6,6 +6,7 @@ import { Commands } from '../ids';
 import { FolderTests } from './folderTests';
 import { itemData } from './itemData';
 import { isAncestor, isUnder } from './itemTree';
+import { registerFlakyTests, type FlakyApi } from './flaky';
 import { registerFindPollutingTest } from './pollution';
 import { testWindows } from './runReporter';
 import { TestRunner, type RunSummary } from './testRunner';
@@ -20,6 +21,8 @@ export interface TestExplorerApi {
   onDidFinishRun: vscode.Event<RunSummary>;
   /** The Run profile of the folder holding the item: its handler is what VS Code calls, continuous runs included. */
   runProfileFor(item: vscode.TestItem): vscode.TestRunProfile;
+  /** Each test's outcome history and the flaky marks. */
+  flaky: FlakyApi;
   /** The Run with Leak Check profile of the folder holding the item. */
   leakProfileFor(item: vscode.TestItem): vscode.TestRunProfile;
   /** Runs items through the Run profile's own path; resolves with what the run reported. */
@@ -96,7 +99,9 @@ export function registerTestExplorer(
     );
     const entry: FolderEntry = { tests, runner, profile, leakProfile };
     folders.set(key, entry);
-    void tests.refresh();
+    // Items the tree gains (the background collection, edited files) get their flaky marks too.
+    void tests.refresh().then(() => tests.settled().then(() => flaky.apply()));
+    context.subscriptions.push(tests.onFilesChanged(() => flaky.apply()));
   };
   const remove = (folder: vscode.WorkspaceFolder) => {
     const entry = folders.get(folder.uri.toString());
@@ -106,6 +111,15 @@ export function registerTestExplorer(
     folders.delete(folder.uri.toString());
   };
 
+  const flaky: FlakyApi = registerFlakyTests(context, {
+    onDidFinishRun: finished.event,
+    controllers: () => [...folders.values()].map((f) => f.tests.controller),
+    runTests: (items, token) =>
+      entryFor(items).runner.run(
+        new vscode.TestRunRequest([...items], undefined, entryFor(items).profile),
+        token,
+      ),
+  });
   for (const f of vscode.workspace.workspaceFolders ?? []) add(f);
   registerFindPollutingTest(context, {
     logger,
@@ -149,6 +163,7 @@ export function registerTestExplorer(
     onDidFinishRun: finished.event,
     runProfileFor: (item) => entryFor([item]).profile,
     leakProfileFor: (item) => entryFor([item]).leakProfile,
+    flaky,
     runTests: async (items, opts) => {
       const entry = entryFor(items);
       const cts = opts?.token ? undefined : new vscode.CancellationTokenSource();

@@ -4,6 +4,10 @@ import type { ExtensionApi } from '../../src/extension';
 import { maxTries } from '../../src/core/pytest/pollution';
 import { Commands } from '../../src/ids';
 import type { PollutionSearch } from '../../src/testing/pollution';
+import type { RepeatOutcome } from '../../src/core/pytest/repeat';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { activateExtension } from './helpers';
 import { item, setFolderSetting, useFixtureSettings } from './testExplorerHelpers';
 
@@ -88,6 +92,68 @@ describe('Test hazards: Find the Polluting Test (real pytest and Django)', funct
       });
       assert.strictEqual(result.kind, 'failsAlone');
       assert.strictEqual(result.tries, 1);
+    } finally {
+      await setFolderSetting('tests.env', fixtureEnv());
+    }
+  });
+});
+
+describe('Test hazards: flakiness, measured (real pytest)', function () {
+  this.timeout(300_000);
+  let api: ExtensionApi;
+  let counterDir: string;
+  before(async () => ({ api } = await activateExtension()));
+  const fixtureEnv = useFixtureSettings(() => api);
+  before(() => (counterDir = mkdtempSync(join(tmpdir(), 'cit-flaky-'))));
+  after(() => rmSync(counterDir, { recursive: true, force: true }));
+  const FLAKY = 'test_hazards.py::test_flaky_by_design';
+
+  it('Run Repeatedly: the test that fails every third run gets the flaky tag and its fail rate; Clear Test History removes them', async () => {
+    await vscode.commands.executeCommand(Commands.clearTestHistory);
+    await setFolderSetting('tests.env', { ...fixtureEnv(), FLAKY_COUNTER_FILE: join(counterDir, 'runs') });
+    try {
+      const flaky = item(api, FLAKY);
+      const steady = item(api, 'test_deploy.py::test_model_sizes[s]');
+      const all = await vscode.commands.executeCommand<RepeatOutcome>(
+        Commands.runRepeatedly,
+        flaky,
+        [flaky, steady],
+        {
+          times: 3,
+          untilFailure: false,
+        },
+      );
+      assert.deepStrictEqual(all, { runs: 3, failedRuns: 1, stopped: 'done' });
+      const entries = api.testExplorer.flaky.history().tests[flaky.id];
+      assert.deepStrictEqual(
+        entries.map((e) => e.outcome),
+        ['passed', 'passed', 'failed'],
+      );
+      assert.deepStrictEqual(
+        flaky.tags.map((t) => t.id),
+        ['flaky'],
+      );
+      assert.strictEqual(flaky.description, 'flaky: failed 1 of the last 3 runs (33 %)');
+      assert.deepStrictEqual(steady.tags, [], 'a test that always passed is not flaky');
+      assert.strictEqual(steady.description, undefined);
+
+      // Runs 4 and 5 pass, run 6 fails: it stops there.
+      const until = await vscode.commands.executeCommand<RepeatOutcome>(
+        Commands.runRepeatedly,
+        flaky,
+        [flaky],
+        {
+          times: 10,
+          untilFailure: true,
+        },
+      );
+      assert.deepStrictEqual(until, { runs: 3, failedRuns: 1, stopped: 'firstFailure' });
+      assert.strictEqual(flaky.description, 'flaky: failed 2 of the last 6 runs (33 %)');
+
+      await vscode.commands.executeCommand(Commands.clearTestHistory);
+      assert.deepStrictEqual(api.testExplorer.flaky.history().tests, {});
+      assert.deepStrictEqual(flaky.tags, []);
+      assert.strictEqual(flaky.description, undefined);
     } finally {
       await setFolderSetting('tests.env', fixtureEnv());
     }
