@@ -18,6 +18,9 @@ export const Commands = {
   openCiRun: 'codespaceTests.ci.openRun',
   setGitHubToken: 'codespaceTests.ci.setToken',
   clearGitHubToken: 'codespaceTests.ci.clearToken',
+  findPollutingTest: 'codespaceTests.tests.findPolluter',
+  runRepeatedly: 'codespaceTests.tests.runRepeatedly',
+  clearTestHistory: 'codespaceTests.tests.clearHistory',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -53,6 +56,9 @@ export interface SettingTypes {
   'django.apiKeyEnvVar': string;
   'django.mode': string;
   'django.logFile': string;
+  'leaks.check': boolean;
+  'leaks.settingsModule': string;
+  'leaks.projectDir': string;
   'debug.justMyCode': boolean;
   'debug.launchProperties': Record<string, unknown>;
   'kube.kubeconfig': string;

@@ -1,7 +1,8 @@
 import { join, resolve } from 'node:path';
 import { CancelSource } from '../core/cancel';
-import { stderrLogger } from '../core/logger';
-import { groupNodeIds, runHeadless, workspaceSettings } from '../core/pytest/headless';
+import { stderrLogger, type Logger } from '../core/logger';
+import { groupNodeIds, runHeadless, settingsReader, workspaceSettings } from '../core/pytest/headless';
+import { leakCheckEnv, leakSummary, type LeakRecord } from '../core/pytest/leaks';
 import type { FinishedEvent } from '../core/pytest/protocol';
 import { prepareHeadlessDjango } from '../core/django/headlessDjango';
 import { describeMode, isModeSetting, type DjangoModeSetting } from '../core/django/mode';
@@ -17,6 +18,7 @@ interface RunFlags {
   verbose: boolean;
   django?: DjangoModeSetting;
   killPort: boolean;
+  leaks: boolean;
   nodeIds: string[];
 }
 
@@ -28,6 +30,7 @@ function runFlags({ values, positionals }: VerbArgs): RunFlags {
   return {
     django,
     killPort: values['kill-port'] === true,
+    leaks: values.leaks === true,
     workspace: resolve((values.workspace as string | undefined) ?? '.'),
     json: values.json === true,
     python: values.python as string | undefined,
@@ -41,7 +44,7 @@ export const runVerb: Verb = {
   name: 'run',
   summary: "Runs tests with the extension's pytest plugin, as the Testing view's Run does.",
   usage:
-    '[--workspace DIR] [--python PATH] [--command CMD] [--json] [--django auto|shared|session] [--kill-port] <node id>...',
+    '[--workspace DIR] [--python PATH] [--command CMD] [--json] [--django auto|shared|session] [--kill-port] [--leaks] <node id>...',
   options: {
     workspace: { type: 'string', value: 'DIR', help: 'the workspace folder (default: the current folder)' },
     python: {
@@ -66,6 +69,10 @@ export const runVerb: Verb = {
     'kill-port': {
       type: 'boolean',
       help: "kill the process holding Django's port first (otherwise a taken port exits 3, naming it)",
+    },
+    leaks: {
+      type: 'boolean',
+      help: 'leak check: the rows each test left in Django\'s database, listed by test at the end (--json: "leaks": [{nodeid, table, rows, ids}]); also on with codespaceTests.leaks.check',
     },
   },
   details: [
@@ -104,6 +111,9 @@ export const runVerb: Verb = {
     process.once('SIGINT', cancel);
     process.once('SIGTERM', cancel);
     const results: FinishedEvent[] = [];
+    const leaks: LeakRecord[] = [];
+    let leakCheckOff = false;
+    const leakEnv = await leakEnvFor(flags, logger);
     let failed = false;
     try {
       for (const g of groups) {
@@ -112,13 +122,20 @@ export const runVerb: Verb = {
           ini: g.ini,
           nodeIds: g.nodeIds,
           settings,
-          extraEnv: django.env,
+          extraEnv: { ...django.env, ...leakEnv },
           pluginDir: join(__dirname, 'python'),
           token: source.token,
           logger,
           color: !flags.json && process.stdout.isTTY,
           onOutput: flags.json ? undefined : (c) => void output.push(writeAll(c)),
-          onEvent: (e) => e.event === 'finished' && results.push(e),
+          onEvent: (e) => {
+            if (e.event === 'finished') results.push(e);
+            else if (e.event === 'leaked') for (const t of e.tables) leaks.push({ nodeid: e.nodeid, ...t });
+            else if (e.event === 'leakCheck' && e.status === 'off' && !leakCheckOff) {
+              leakCheckOff = true;
+              logger.warn(`The leak check is off for this run: ${e.reason}`);
+            }
+          },
         });
         await Promise.all(output);
         if (!flags.json) await writeLines([`$ ${launch.display}`], process.stderr);
@@ -141,8 +158,30 @@ export const runVerb: Verb = {
           duration: r.duration,
           message: r.failure?.message ?? r.reason,
         })),
+        ...(leakEnv ? { leaks } : {}),
       });
+    else if (leakEnv && !leakCheckOff)
+      await writeLines(
+        leaks.length ? leakSummary(leaks) : ['Leak check: no test left rows in the database.'],
+        process.stderr,
+      );
     failed ||= results.some((r) => r.outcome === 'failed' || r.outcome === 'error');
     return failed ? 1 : 0;
   },
 };
+
+/** The leak check's variables for --leaks (or codespaceTests.leaks.check); why not, said once on stderr. */
+async function leakEnvFor(flags: RunFlags, logger: Logger): Promise<Record<string, string> | undefined> {
+  const get = await settingsReader(flags.workspace);
+  if (!flags.leaks && !get('leaks.check', false)) return undefined;
+  const check = await leakCheckEnv({
+    workspace: flags.workspace,
+    djangoCommand: get('django.command', 'uv run python backend/manage.py runserver'),
+    djangoCwd: get('django.cwd', flags.workspace) || flags.workspace,
+    projectDir: get('leaks.projectDir', ''),
+    settingsModule: get('leaks.settingsModule', ''),
+  });
+  if (check.kind === 'on') return check.env;
+  logger.warn(`The leak check is off for this run: ${check.reason}`);
+  return undefined;
+}

@@ -107,12 +107,14 @@ export class DjangoController implements SharedDjango, vscode.Disposable {
   async prepareForTestRun(
     token?: CancelToken,
     inis?: readonly string[],
+    opts: { fresh?: boolean } = {},
   ): Promise<Record<string, string> | undefined> {
     const choice = await this.mode.choose(inis);
     if (choice.mode === 'session') return this.prepareSessionRun(choice);
     const run = runSettings(djangoFolder());
     const state = this.server.state.kind;
-    if (state === 'ready' && run.restartBeforeEachRun && !this.server.readyInfo?.external) {
+    const fresh = opts.fresh || run.restartBeforeEachRun;
+    if (state === 'ready' && fresh && !this.server.readyInfo?.external) {
       await this.start({ restart: true, token });
     } else if (state !== 'ready' && state !== 'starting' && !run.autoStart) {
       return undefined;

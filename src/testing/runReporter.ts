@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { LogStore } from '../core/logs/logStore';
+import type { LeakRecord } from '../core/pytest/leaks';
 import type { PluginEvent } from '../core/pytest/protocol';
 import { RunResults, type FailureReport, type TestResult } from '../core/pytest/runResults';
 import { BatchedRun } from '../core/pytest/runUpdates';
@@ -45,6 +46,15 @@ export class RunReporter {
 
   get results(): Map<string, TestResult> {
     return this.core.results;
+  }
+
+  get leaks(): LeakRecord[] {
+    return this.core.leaks;
+  }
+
+  /** Why the plugin could not run the leak check, when it was asked to. */
+  get leakCheckProblem(): string | undefined {
+    return this.core.leakCheckProblem;
   }
 
   handle(e: PluginEvent): void {

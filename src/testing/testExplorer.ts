@@ -6,6 +6,8 @@ import { Commands } from '../ids';
 import { FolderTests } from './folderTests';
 import { itemData } from './itemData';
 import { isAncestor, isUnder } from './itemTree';
+import { registerFlakyTests, type FlakyApi } from './flaky';
+import { registerFindPollutingTest } from './pollution';
 import { testWindows } from './runReporter';
 import { TestRunner, type RunSummary } from './testRunner';
 
@@ -19,10 +21,14 @@ export interface TestExplorerApi {
   onDidFinishRun: vscode.Event<RunSummary>;
   /** The Run profile of the folder holding the item: its handler is what VS Code calls, continuous runs included. */
   runProfileFor(item: vscode.TestItem): vscode.TestRunProfile;
+  /** Each test's outcome history and the flaky marks. */
+  flaky: FlakyApi;
+  /** The Run with Leak Check profile of the folder holding the item. */
+  leakProfileFor(item: vscode.TestItem): vscode.TestRunProfile;
   /** Runs items through the Run profile's own path; resolves with what the run reported. */
   runTests(
     items: readonly vscode.TestItem[],
-    opts?: { token?: vscode.CancellationToken },
+    opts?: { token?: vscode.CancellationToken; leaks?: boolean },
   ): Promise<RunSummary>;
 }
 
@@ -30,6 +36,7 @@ interface FolderEntry {
   tests: FolderTests;
   runner: TestRunner;
   profile: vscode.TestRunProfile;
+  leakProfile: vscode.TestRunProfile;
 }
 
 /** One TestController per workspace folder, its Run profile, and the commands of the Test Explorer. */
@@ -83,9 +90,18 @@ export function registerTestExplorer(
       undefined,
       true,
     );
-    const entry: FolderEntry = { tests, runner, profile };
+    // The same run with the leak check on: which rows each test left in Django's database.
+    const leakProfile = controller.createRunProfile(
+      'Run with Leak Check',
+      vscode.TestRunProfileKind.Run,
+      (request, token) => runner.run(request, token, { leaks: true }).then(() => undefined),
+      false,
+    );
+    const entry: FolderEntry = { tests, runner, profile, leakProfile };
     folders.set(key, entry);
-    void tests.refresh();
+    // Items the tree gains (the background collection, edited files) get their flaky marks too.
+    void tests.refresh().then(() => tests.settled().then(() => flaky.apply()));
+    context.subscriptions.push(tests.onFilesChanged(() => flaky.apply()));
   };
   const remove = (folder: vscode.WorkspaceFolder) => {
     const entry = folders.get(folder.uri.toString());
@@ -95,7 +111,21 @@ export function registerTestExplorer(
     folders.delete(folder.uri.toString());
   };
 
+  const flaky: FlakyApi = registerFlakyTests(context, {
+    onDidFinishRun: finished.event,
+    controllers: () => [...folders.values()].map((f) => f.tests.controller),
+    runTests: (items, token) =>
+      entryFor(items).runner.run(
+        new vscode.TestRunRequest([...items], undefined, entryFor(items).profile),
+        token,
+      ),
+  });
   for (const f of vscode.workspace.workspaceFolders ?? []) add(f);
+  registerFindPollutingTest(context, {
+    logger,
+    django: deps.django,
+    folderOf: (item) => [...folders.values()].find((f) => isUnder(f.tests.controller, item))?.tests.folder,
+  });
   context.subscriptions.push(
     finished,
     vscode.workspace.onDidChangeWorkspaceFolders((e) => {
@@ -132,13 +162,16 @@ export function registerTestExplorer(
     refresh: async () => void (await Promise.all([...folders.values()].map((f) => f.tests.refresh()))),
     onDidFinishRun: finished.event,
     runProfileFor: (item) => entryFor([item]).profile,
+    leakProfileFor: (item) => entryFor([item]).leakProfile,
+    flaky,
     runTests: async (items, opts) => {
       const entry = entryFor(items);
       const cts = opts?.token ? undefined : new vscode.CancellationTokenSource();
       try {
         return await entry.runner.run(
-          new vscode.TestRunRequest([...items], undefined, entry.profile),
+          new vscode.TestRunRequest([...items], undefined, opts?.leaks ? entry.leakProfile : entry.profile),
           opts?.token ?? cts!.token,
+          { leaks: opts?.leaks },
         );
       } finally {
         cts?.dispose();

@@ -6,6 +6,8 @@ import { SessionPortBusyError } from '../core/django/sessionPort';
 import type { Logger } from '../core/logger';
 import type { LogStore } from '../core/logs/logStore';
 import { launchFromSettings, type PytestLaunch } from '../core/pytest/launch';
+import { leakCheckEnv, type LeakRecord } from '../core/pytest/leaks';
+import { FolderSettings } from '../settings';
 import { runPytestSession, type SessionOptions, type SessionOutcome } from '../core/pytest/session';
 import type { FolderTests } from './folderTests';
 import { folderLaunchSettings } from './interpreter';
@@ -30,6 +32,13 @@ export interface RunSummary {
   cancelled: boolean;
   /** Started by a continuous run (a watched file changed). */
   continuous: boolean;
+  /** What the leak check found: every table a test left rows in (empty when it was off). */
+  leaks: LeakRecord[];
+}
+
+/** How one run differs from the Run profile's: the Run with Leak Check profile turns the check on. */
+export interface RunOptions {
+  leaks?: boolean;
 }
 
 export interface RunnerDeps {
@@ -66,7 +75,11 @@ export class TestRunner {
     this.django = deps.django;
   }
 
-  async run(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<RunSummary> {
+  async run(
+    request: vscode.TestRunRequest,
+    token: vscode.CancellationToken,
+    opts: RunOptions = {},
+  ): Promise<RunSummary> {
     const controller = this.tests.controller;
     // Batched per frame: thousands of results must not flood the workbench.
     const run = batchedTestRun(controller.createTestRun(request));
@@ -78,6 +91,7 @@ export class TestRunner {
       pids: [],
       cancelled: false,
       continuous: request.continuous ?? false,
+      leaks: [],
     };
     const out = (text: string) => {
       summary.output += text;
@@ -105,7 +119,7 @@ export class TestRunner {
     try {
       const groups = this.groups(selected, excluded, enqueued, run, summary);
       if (groups.length && !token.isCancellationRequested)
-        await this.runGroups(groups, reporter, token, out, summary, current);
+        await this.runGroups(groups, reporter, token, out, summary, current, opts);
       summary.cancelled = token.isCancellationRequested;
       reporter.finish({ cancelled: summary.cancelled, problem: summary.problems[0] });
     } catch (e) {
@@ -117,6 +131,8 @@ export class TestRunner {
       run.end();
     }
     for (const [k, v] of reporter.results) summary.results.set(k, v);
+    summary.leaks.push(...reporter.leaks);
+    if (reporter.leakCheckProblem) this.logger.warn(reporter.leakCheckProblem);
     for (const item of enqueued) {
       const r = reporter.resultFor(item);
       if (r) summary.itemResults.set(item.id, r);
@@ -176,6 +192,7 @@ export class TestRunner {
     out: (t: string) => void,
     summary: RunSummary,
     current: { rootdir: string },
+    opts: RunOptions,
   ): Promise<void> {
     let djangoEnv: Record<string, string> | undefined;
     if (this.django) {
@@ -197,6 +214,7 @@ export class TestRunner {
       }
     }
     const settings = await folderLaunchSettings(this.tests.folder, this.logger);
+    const leakEnv = await this.leakCheckEnv(opts, out);
     for (const group of groups) {
       if (token.isCancellationRequested) return;
       current.rootdir = group.rootdir;
@@ -204,7 +222,7 @@ export class TestRunner {
         mode: 'run',
         ini: group.ini,
         nodeIds: group.nodeIds,
-        extraEnv: djangoEnv,
+        extraEnv: { ...djangoEnv, ...leakEnv },
         pluginDir: join(__dirname, 'python'),
         color: true,
       });
@@ -239,5 +257,26 @@ export class TestRunner {
         crash?.dispose();
       }
     }
+  }
+
+  /** The leak check's variables when the run asks for it (the profile or codespaceTests.leaks.check). */
+  private async leakCheckEnv(
+    opts: RunOptions,
+    out: (t: string) => void,
+  ): Promise<Record<string, string> | undefined> {
+    const s = new FolderSettings(this.tests.folder);
+    if (!opts.leaks && !s.get('leaks.check')) return undefined;
+    const check = await leakCheckEnv({
+      workspace: this.tests.folder.uri.fsPath,
+      djangoCommand: s.get('django.command'),
+      djangoCwd: s.get('django.cwd'),
+      projectDir: s.get('leaks.projectDir'),
+      settingsModule: s.get('leaks.settingsModule'),
+    });
+    if (check.kind === 'on') return check.env;
+    const message = `The leak check is off for this run: ${check.reason}`;
+    this.logger.warn(message);
+    out(`${message}\n`);
+    return undefined;
   }
 }

@@ -38,8 +38,8 @@ describe('Test Explorer: settings and bad input (real pytest)', function () {
       assert.deepStrictEqual(files(), ['test_deploy.py', EXTRA]);
 
       await setFolderSetting('tests.include', undefined);
-      await waitFor('every file to be back', () => files().length === 4);
-      assert.deepStrictEqual(files(), ['test_deploy.py', EXTRA, OTHER, 'test_pynodes.py']);
+      await waitFor('every file to be back', () => files().length === 5);
+      assert.deepStrictEqual(files(), ['test_deploy.py', EXTRA, 'test_hazards.py', OTHER, 'test_pynodes.py']);
     } finally {
       await setFolderSetting('tests.include', undefined);
       await removeTestFiles(api, EXTRA, OTHER);

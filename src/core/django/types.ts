@@ -20,6 +20,8 @@ export interface SharedDjango {
   prepareForTestRun(
     token?: import('../cancel').CancelToken,
     inis?: readonly string[],
+    /** `fresh`: a Django with no state left from before (Find the Polluting Test): the managed server restarted. */
+    opts?: { fresh?: boolean },
   ): Promise<Record<string, string> | undefined>;
   /** Settles when the server stops unexpectedly from now on; the returned dispose stops listening. */
   onCrash(listener: (crash: { reason: string; lastLines: string[] }) => void): { dispose(): void };

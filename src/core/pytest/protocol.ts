@@ -77,7 +77,20 @@ export type PluginEvent =
       stderr: string;
       log: string;
     }
-  | { event: 'sessionFinished'; exitstatus: number };
+  | { event: 'sessionFinished'; exitstatus: number }
+  /** The leak check (`python/codespace_tests_leaks.py`), once at the session's start when the run asked for it. */
+  | { event: 'leakCheck'; status: 'on'; database: string; tables: number }
+  | { event: 'leakCheck'; status: 'off'; reason: string }
+  /** After a test that left more rows in a table than there were before it. */
+  | { event: 'leaked'; nodeid: string; tables: LeakedTable[] };
+
+export interface LeakedTable {
+  table: string;
+  /** Rows more than before the test. */
+  rows: number;
+  /** Primary keys of the rows added (at most 10); empty when the table has no single integer key. */
+  ids: (number | string)[];
+}
 
 export type FinishedEvent = Extract<PluginEvent, { event: 'finished' }>;
 
@@ -143,9 +156,25 @@ function isPluginEvent(v: unknown): v is PluginEvent {
       );
     case 'sessionFinished':
       return isNumber(v.exitstatus);
+    case 'leakCheck':
+      return v.status === 'on'
+        ? isString(v.database) && isNumber(v.tables)
+        : v.status === 'off' && isString(v.reason);
+    case 'leaked':
+      return isString(v.nodeid) && Array.isArray(v.tables) && v.tables.every(isLeakedTable);
     default:
       return false;
   }
+}
+
+function isLeakedTable(t: unknown): t is LeakedTable {
+  return (
+    isRecord(t) &&
+    isString(t.table) &&
+    isNumber(t.rows) &&
+    Array.isArray(t.ids) &&
+    t.ids.every((id) => isNumber(id) || isString(id))
+  );
 }
 
 function isCollectedTest(t: unknown): t is CollectedTest {

@@ -1,4 +1,5 @@
 import type { LogStore } from '../logs/logStore';
+import { leakWarning, type LeakRecord } from './leaks';
 import type { FinishedEvent, Outcome, PluginEvent } from './protocol';
 import type { TestRunSink } from './runUpdates';
 import { stripAnsi } from './session';
@@ -12,6 +13,8 @@ export interface TestResult {
   line?: number;
   /** Django and pod lines attached to a failed test (from its time window). */
   serviceLogLines?: number;
+  /** The leak check's warnings (`left 1 row in x (ids 7)`); the outcome stays what pytest said. */
+  leaks?: string[];
 }
 
 /** A failed or errored test, as the Test Explorer's message shows it. */
@@ -56,6 +59,10 @@ const RANK: Record<TestResult['outcome'], number> = {
  */
 export class RunResults<Item, Message, Location> {
   readonly results = new Map<string, TestResult>();
+  /** Every table a test left rows in, in the order reported. */
+  readonly leaks: LeakRecord[] = [];
+  /** Why the leak check did not run, when the run asked for it and the plugin could not. */
+  leakCheckProblem: string | undefined;
   private readonly byItem = new Map<Item, TestResult>();
 
   constructor(
@@ -70,6 +77,27 @@ export class RunResults<Item, Message, Location> {
       const item = this.tree.resolve(e.nodeid);
       if (item !== undefined && !this.byItem.has(item)) this.run.started(item);
     } else if (e.event === 'finished') this.finished(e);
+    else if (e.event === 'leaked') this.leaked(e);
+    else if (e.event === 'leakCheck' && e.status === 'off' && this.leakCheckProblem === undefined) {
+      this.leakCheckProblem = `The leak check is off for this run: ${e.reason}`;
+      this.run.appendOutput(crlf(`\n${this.leakCheckProblem}\n`));
+    }
+  }
+
+  /** A warning on the test: its output at its location; the outcome is not changed. */
+  private leaked(e: Extract<PluginEvent, { event: 'leaked' }>): void {
+    const warnings = e.tables.map(leakWarning);
+    for (const t of e.tables) this.leaks.push({ nodeid: e.nodeid, ...t });
+    const result = this.results.get(e.nodeid);
+    if (result) result.leaks = [...(result.leaks ?? []), ...warnings];
+    const item = this.tree.resolve(e.nodeid);
+    if (item === undefined) return;
+    const label = this.tree.label(item);
+    this.appendForTest(
+      warnings.map((w) => `⚠ Leak check: ${label} ${w}`).join('\n'),
+      this.tree.locationOf(item),
+      item,
+    );
   }
 
   private finished(e: FinishedEvent): void {

@@ -2,7 +2,8 @@
 
 Loaded with ``-p codespace_tests_plugin`` (its folder on PYTHONPATH). Sends one JSON object per line
 to the address in ``CODESPACE_TESTS_RESULTS`` (``unix:/path``, or ``tcp:127.0.0.1:PORT`` where no unix
-socket can be made): the collected tests, collection errors, and each test's start and result. The first
+socket can be made): the collected tests, collection errors, each test's start and result, and, when asked, the rows each test
+left in Django's database (codespace_tests_leaks.py). The first
 line (``hello``) repeats the run's nonce from ``CODESPACE_TESTS_RESULTS_NONCE``: the extension drops a
 connection without it. The TypeScript twin of these
 events is ``src/core/pytest/protocol.ts`` (``PluginEvent``); change both together.
@@ -322,3 +323,8 @@ def pytest_configure(config):
                   "pytest": pytest.__version__, "python": sys.version.split()[0],
                   "rootdir": str(config.rootpath)})
     config.pluginmanager.register(CodespaceTestsPlugin(channel), "codespace_tests_reporter")
+    # The leak check (codespace_tests_leaks.py) only when the run asks for it.
+    import codespace_tests_leaks
+    check = codespace_tests_leaks.from_environment()
+    if check is not None:
+        config.pluginmanager.register(codespace_tests_leaks.LeakWatch(check, channel), "codespace_tests_leaks")

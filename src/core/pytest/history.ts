@@ -1,0 +1,93 @@
+import type { Outcome } from './protocol';
+
+/**
+ * Each test's outcome history, kept in the workspace's storage, and the flakiness read from it: a test whose
+ * last K runs hold both passes and failures is flaky. Pure: the glue loads and saves the value.
+ */
+
+/** One run of one test: passed or failed, when, and where it ran (local runs now; CI results later). */
+export interface HistoryEntry {
+  outcome: 'passed' | 'failed';
+  /** Epoch milliseconds. */
+  at: number;
+  source: 'local' | 'ci';
+}
+
+/** By test id (the Testing view's item id: rootdir and node id), oldest first. */
+export interface TestHistory {
+  version: 1;
+  tests: Record<string, HistoryEntry[]>;
+}
+
+export const HISTORY_KEY = 'codespaceTests.testHistory';
+/** Runs kept per test. */
+export const MAX_RUNS_PER_TEST = 50;
+/** Tests kept; the ones not run for longest are dropped first. */
+export const MAX_TESTS = 5_000;
+/** The runs the flakiness is read from. */
+export const FLAKY_WINDOW = 10;
+
+export function emptyHistory(): TestHistory {
+  return { version: 1, tests: {} };
+}
+
+/** A stored value as a history; anything else (an old or broken value) as an empty one. */
+export function readHistory(value: unknown): TestHistory {
+  const v = value as Partial<TestHistory> | undefined;
+  if (!v || v.version !== 1 || !v.tests || typeof v.tests !== 'object') return emptyHistory();
+  const tests: Record<string, HistoryEntry[]> = {};
+  for (const [id, entries] of Object.entries(v.tests))
+    if (Array.isArray(entries))
+      tests[id] = entries.filter(
+        (e): e is HistoryEntry =>
+          !!e && (e.outcome === 'passed' || e.outcome === 'failed') && typeof e.at === 'number',
+      );
+  return { version: 1, tests };
+}
+
+/** What counts as a run for the history: skips and tests that never ran are left out. */
+export function historyOutcome(outcome: Outcome | string): HistoryEntry['outcome'] | undefined {
+  if (outcome === 'passed' || outcome === 'xpassed') return 'passed';
+  if (outcome === 'failed' || outcome === 'error') return 'failed';
+  return undefined;
+}
+
+/** The history with one run's results added, bounded per test and in tests. Returns a new value. */
+export function recordRun(
+  history: TestHistory,
+  results: Iterable<readonly [id: string, outcome: Outcome | string]>,
+  at: number,
+  source: HistoryEntry['source'] = 'local',
+): TestHistory {
+  const tests = { ...history.tests };
+  for (const [id, raw] of results) {
+    const outcome = historyOutcome(raw);
+    if (!outcome) continue;
+    // Deleted and put back: the most recently run tests come last, so the oldest are the first dropped.
+    const entries = [...(tests[id] ?? []), { outcome, at, source }].slice(-MAX_RUNS_PER_TEST);
+    delete tests[id];
+    tests[id] = entries;
+  }
+  const ids = Object.keys(tests);
+  for (const id of ids.slice(0, Math.max(0, ids.length - MAX_TESTS))) delete tests[id];
+  return { version: 1, tests };
+}
+
+export interface Flakiness {
+  flaky: boolean;
+  /** Runs read (at most the window). */
+  runs: number;
+  failed: number;
+}
+
+/** Flaky when the last `window` runs hold both a pass and a failure. */
+export function flakiness(entries: readonly HistoryEntry[] | undefined, window = FLAKY_WINDOW): Flakiness {
+  const last = (entries ?? []).slice(-window);
+  const failed = last.filter((e) => e.outcome === 'failed').length;
+  return { flaky: failed > 0 && failed < last.length, runs: last.length, failed };
+}
+
+/** The test's description in the Testing view: `flaky: failed 3 of the last 10 runs (30 %)`. */
+export function describeFlakiness(f: Flakiness): string {
+  return `flaky: failed ${f.failed} of the last ${f.runs} runs (${Math.round((100 * f.failed) / f.runs)} %)`;
+}

@@ -1,0 +1,165 @@
+import * as assert from 'node:assert';
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { maxTries } from '../../../src/core/pytest/pollution';
+import { checkPort } from '../../../src/core/django/portOwner';
+import { freePort, SYSTEM_PYTHON } from './djangoFixture';
+
+const root = join(__dirname, '../../../..');
+const cli = join(root, 'out/cli.js');
+const DIR = 'backend/oracles/tests/integration';
+const VICTIM = `${DIR}/test_hazards.py::test_beta_flag_is_off_by_default`;
+const POLLUTER = `${DIR}/test_hazards.py::test_turns_on_beta_flag`;
+
+function runCli(
+  args: string[],
+  cwd: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd, env: process.env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+interface BisectJson {
+  polluters: string[];
+  tries: number;
+  command: string;
+  result: string;
+  message: string;
+}
+
+describe('codespace-tests bisect: Find the Polluting Test through the server’s memory', function () {
+  this.timeout(300_000);
+  const made: string[] = [];
+  after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  async function codespaceCopy(env: Record<string, string>): Promise<{ ws: string; port: number }> {
+    const ws = mkdtempSync(join(tmpdir(), 'cit-bisect-'));
+    made.push(ws);
+    cpSync(join(root, 'suites/fixtures/codespace'), ws, {
+      recursive: true,
+      filter: (s) => !s.includes('__pycache__') && !s.endsWith('db.sqlite3'),
+    });
+    const port = await freePort();
+    mkdirSync(join(ws, '.vscode'), { recursive: true });
+    writeFileSync(
+      join(ws, '.vscode/settings.json'),
+      JSON.stringify({
+        'codespaceTests.python.interpreter': SYSTEM_PYTHON,
+        'codespaceTests.django.port': port,
+        'codespaceTests.tests.env': env,
+      }),
+    );
+    execFileSync(SYSTEM_PYTHON, ['backend/manage.py', 'migrate', '--noinput'], { cwd: ws });
+    return { ws, port };
+  }
+
+  it('shared mode: finds the one test that leaves a flag on in Django, among every test before it, within the bound', async () => {
+    const { ws, port } = await codespaceCopy({ POLLUTE_ON_DEMAND: '1' });
+    // What a person sees first: the victim fails in the suite (the polluter runs before it).
+    const suite = await runCli(
+      ['run', '--workspace', ws, '--django', 'shared', '--json', `${DIR}/test_hazards.py`],
+      ws,
+    );
+    const outcomes = (JSON.parse(suite.stdout) as { results: { nodeid: string; outcome: string }[] }).results;
+    assert.strictEqual(
+      outcomes.find((r) => r.nodeid.endsWith('test_beta_flag_is_off_by_default'))?.outcome,
+      'failed',
+    );
+
+    const r = await runCli(
+      ['bisect', '--workspace', ws, '--django', 'shared', '--failing', VICTIM, '--json'],
+      ws,
+    );
+    assert.strictEqual(r.code, 0, r.stderr);
+    const json = JSON.parse(r.stdout) as BisectJson;
+    assert.deepStrictEqual(json.polluters, [POLLUTER]);
+    assert.strictEqual(json.result, 'found');
+    const candidates = Number(/(\d+) tests run before/.exec(r.stderr)?.[1]);
+    assert.ok(candidates >= 12, `every test before it in its folder is a candidate (${candidates})`);
+    assert.ok(json.tries <= maxTries(candidates), `${json.tries} tries for ${candidates} candidates`);
+    assert.match(json.command, /test_turns_on_beta_flag .*test_beta_flag_is_off_by_default$/);
+    assert.match(r.stderr, /Django mode: shared/);
+    assert.match(r.stderr, /try 1 of at most \d+: 0 test\(s\) before it: passed/, 'it passes alone first');
+    assert.strictEqual((await checkPort('127.0.0.1', port)).kind, 'free', 'no Django left behind');
+  });
+
+  it('a test that fails alone is not pollution: one try, exit 1, said in words', async () => {
+    const { ws } = await codespaceCopy({ FAIL_ON_DEMAND: '1' });
+    const r = await runCli(
+      [
+        'bisect',
+        '--workspace',
+        ws,
+        '--django',
+        'shared',
+        '--failing',
+        `${DIR}/test_deploy.py::test_fails_on_demand`,
+      ],
+      ws,
+    );
+    assert.strictEqual(r.code, 1, r.stderr);
+    assert.match(r.stdout, /fails alone too, so this is not pollution/);
+    assert.match(r.stderr, /try 1 of at most/);
+    assert.doesNotMatch(r.stderr, /try 2 of/);
+  });
+
+  it('session mode, given candidates: passes in every try without the polluter switched on; found with it', async () => {
+    const port = await freePort();
+    const team = mkdtempSync(join(tmpdir(), 'cit-bisect-team-'));
+    made.push(team);
+    const overlay = join(root, 'suites/host/teamFixture.mjs');
+    execFileSync(process.execPath, [
+      '--input-type=module',
+      '-e',
+      `const m = await import(${JSON.stringify(overlay)}); m.copyTeamFixture(${JSON.stringify(team)}, ${port});`,
+    ]);
+    const settingsFile = join(team, '.vscode/settings.json');
+    const base = {
+      ...JSON.parse(readFileSync(settingsFile, 'utf8')),
+      'codespaceTests.python.interpreter': SYSTEM_PYTHON,
+    };
+    const args = [
+      'bisect',
+      '--workspace',
+      team,
+      '--json',
+      '--failing',
+      VICTIM,
+      '--candidates',
+      `${DIR}/test_deploy.py::test_health`,
+      '--candidates',
+      POLLUTER,
+      '--candidates',
+      `${DIR}/test_hazards.py::test_flaky_by_design`,
+    ];
+    writeFileSync(settingsFile, JSON.stringify(base));
+    const clean = await runCli(args, team);
+    assert.strictEqual(clean.code, 1, clean.stderr);
+    assert.match(clean.stderr, /Django mode: session/);
+    assert.deepStrictEqual(JSON.parse(clean.stdout).result, 'passesEveryTry');
+
+    writeFileSync(
+      settingsFile,
+      JSON.stringify({ ...base, 'codespaceTests.tests.env': { POLLUTE_ON_DEMAND: '1' } }),
+    );
+    const polluted = await runCli(args, team);
+    assert.strictEqual(polluted.code, 0, polluted.stderr);
+    const json = JSON.parse(polluted.stdout) as BisectJson;
+    assert.deepStrictEqual(json.polluters, [POLLUTER]);
+    assert.ok(json.tries <= maxTries(3));
+  });
+
+  it('refuses a missing --failing with what to pass', async () => {
+    const r = await runCli(['bisect', '--workspace', root], root);
+    assert.strictEqual(r.code, 2);
+    assert.match(r.stderr, /--failing ID/);
+  });
+});
