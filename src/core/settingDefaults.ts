@@ -40,6 +40,9 @@ export const SETTING_DEFAULTS: SettingTypes = {
   'ci.workflow': '.github/workflows/integration-tests.yml',
   'ci.apiBaseUrl': 'https://api.github.com',
   'ci.pollIntervalSeconds': 5,
+  'leaks.check': false,
+  'leaks.settingsModule': '',
+  'leaks.projectDir': '',
 };
 
 /** A setting's default (a copy: callers may change what they get). */
