@@ -65,5 +65,7 @@ export interface SettingTypes {
   'ci.workflow': string;
   'ci.apiBaseUrl': string;
   'ci.pollIntervalSeconds': number;
+  'ci.junitArtifact': string;
+  'ci.testsInput': string;
 }
 export type SettingKey = keyof SettingTypes;
