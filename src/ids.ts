@@ -18,6 +18,8 @@ export const Commands = {
   openCiRun: 'codespaceTests.ci.openRun',
   setGitHubToken: 'codespaceTests.ci.setToken',
   clearGitHubToken: 'codespaceTests.ci.clearToken',
+  showCiRunResults: 'codespaceTests.ci.showRunResults',
+  rerunLocally: 'codespaceTests.ci.rerunLocally',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
