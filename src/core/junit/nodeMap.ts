@@ -128,21 +128,17 @@ function resolve(c: JUnitCase, modules: Map<string, ModuleEntry[]>): Found {
   const base = bracket < 0 ? c.name : c.name.slice(0, bracket);
   const hits: { entry: ModuleEntry; nodeid: string }[] = [];
   let nearest: string | undefined;
-  // Each dot of the classname could end the module path; what follows are the (nested) classes.
-  for (let end = c.classname.length; end > 0; end = c.classname.lastIndexOf('.', end - 1)) {
-    const entries = modules.get(c.classname.slice(0, end));
-    if (!entries) continue;
-    const classes = end < c.classname.length ? c.classname.slice(end + 1).split('.') : [];
-    for (const entry of onlyFile(entries, c.file)) {
-      const prefix = [entry.file.fileId, ...classes].join('::');
-      const nodeid = `${prefix}::${c.name}`;
-      if (entry.nodes.has(nodeid)) hits.push({ entry, nodeid });
-      // A case whose function the tree knows but whose ids only pytest could tell: its id is still exact.
-      else if (bracket > 0 && entry.nodes.get(`${prefix}::${base}`)?.kind === 'function')
-        hits.push({ entry, nodeid });
-      else nearest ??= `${entry.file.path}: no ${nodeid}`;
-    }
+  for (const { entry, prefix } of prefixes(c.classname, modules)) {
+    if (c.file && !sameFile(entry, c.file, modules, c.classname)) continue;
+    const nodeid = `${prefix}::${c.name}`;
+    if (entry.nodes.has(nodeid)) hits.push({ entry, nodeid });
+    // A case whose function the tree knows but whose ids only pytest could tell: its id is still exact.
+    else if (bracket > 0 && entry.nodes.get(`${prefix}::${base}`)?.kind === 'function')
+      hits.push({ entry, nodeid });
+    else nearest ??= `${entry.file.path}: no ${nodeid}`;
   }
+  if (hits.length === 1)
+    return { kind: 'found', entry: hits[0].entry, nodeid: hits[0].nodeid, fileLevel: false };
   const distinct = new Map(hits.map((h) => [`${h.entry.file.path}\0${h.nodeid}`, h]));
   if (distinct.size === 1) {
     const [h] = distinct.values();
@@ -159,6 +155,44 @@ function resolve(c: JUnitCase, modules: Map<string, ModuleEntry[]>): Found {
       ? `not in the workspace's tests (${nearest}); refresh the tests, or the report is of other code`
       : 'no test file of the workspace has this classname (a report of another repository, or junit_prefix is set)',
   };
+}
+
+interface Prefix {
+  entry: ModuleEntry;
+  /** The node id up to the test's name: the file, then the classes. */
+  prefix: string;
+}
+
+/** Where a classname could come from; a report repeats each classname for every test in it, so it is kept. */
+const prefixCache = new WeakMap<Map<string, ModuleEntry[]>, Map<string, Prefix[]>>();
+
+function prefixes(classname: string, modules: Map<string, ModuleEntry[]>): Prefix[] {
+  let cache = prefixCache.get(modules);
+  if (!cache) prefixCache.set(modules, (cache = new Map()));
+  let found = cache.get(classname);
+  if (found) return found;
+  found = [];
+  // Each dot of the classname could end the module path; what follows are the (nested) classes.
+  for (let end = classname.length; end > 0; end = classname.lastIndexOf('.', end - 1)) {
+    const entries = modules.get(classname.slice(0, end));
+    if (!entries) continue;
+    const classes = end < classname.length ? classname.slice(end + 1).split('.') : [];
+    for (const entry of entries) found.push({ entry, prefix: [entry.file.fileId, ...classes].join('::') });
+  }
+  cache.set(classname, found);
+  return found;
+}
+
+/** xunit1's `file` keeps the entries of that file, when some of the classname's candidates are of it. */
+function sameFile(
+  entry: ModuleEntry,
+  file: string,
+  modules: Map<string, ModuleEntry[]>,
+  classname: string,
+): boolean {
+  const posix = file.replace(/\\/g, '/');
+  const any = prefixes(classname, modules).some((p) => p.entry.layoutPath === posix);
+  return !any || entry.layoutPath === posix;
 }
 
 function ambiguous(label: string, what: string[]): Found {

@@ -30,6 +30,7 @@ export function decodeEntities(s: string): string {
 }
 
 const ATTR = /([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+const NAME = /[^\s/>]+/y;
 
 /** Parses a document and returns its root element. Throws XmlError with where and what. */
 export function parseXml(source: string): XmlElement {
@@ -84,13 +85,16 @@ export function parseXml(source: string): XmlElement {
       const end = tagEnd(source, i + 1);
       if (end < 0) fail('a tag is not closed');
       const selfClosing = source[end - 1] === '/';
-      const body = source.slice(i + 1, selfClosing ? end - 1 : end);
-      const nameEnd = body.search(/[\s/]|$/);
-      const name = body.slice(0, nameEnd);
+      NAME.lastIndex = i + 1;
+      const name = NAME.exec(source)?.[0] ?? '';
       if (!name) fail('a tag without a name');
       const attrs: Record<string, string> = {};
-      for (const m of body.slice(nameEnd).matchAll(ATTR))
-        attrs[m[1]] = decodeEntities(m[2] ?? m[3] ?? '').replace(/\r\n?/g, '\n');
+      const body = source.slice(i + 1 + name.length, selfClosing ? end - 1 : end);
+      for (const m of body.matchAll(ATTR)) {
+        const value = m[2] ?? m[3] ?? '';
+        attrs[m[1]] =
+          value.includes('&') || value.includes('\r') ? decodeEntities(value).replace(/\r\n?/g, '\n') : value;
+      }
       const el: XmlElement = { name, attrs, children: [], text: '' };
       const parent = stack[stack.length - 1];
       if (parent) parent.children.push(el);
