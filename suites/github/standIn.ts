@@ -71,6 +71,8 @@ export interface StandInOptions {
   tokens?: string[];
   /** false: behave like an older server that answers a dispatch with 204 and no run. */
   returnRunDetails?: boolean;
+  /** The first run's id (default 9000001): GitHub's ids are unique, so a test that remembers runs sets its own. */
+  firstRunId?: number;
 }
 
 export class GitHubStandIn {
@@ -87,13 +89,14 @@ export class GitHubStandIn {
   readonly storage = new ArtifactStorage();
   rateLimit = { limit: 5000, remaining: 4999, resetAt: Math.floor(Date.now() / 1000) + 3600 };
   private readonly cues: Cue[] = [];
-  private nextRunId = 9000001;
+  private nextRunId: number;
   private nextArtifactId = 701;
   private server: Server | undefined;
   url = '';
 
   constructor(readonly options: StandInOptions) {
     this.returnRunDetails = options.returnRunDetails ?? true;
+    this.nextRunId = options.firstRunId ?? 9000001;
   }
 
   async listen(): Promise<string> {

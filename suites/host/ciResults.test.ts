@@ -252,6 +252,8 @@ describe('CI results in the Test Explorer (stand-in GitHub behind Prism)', funct
   });
 
   it('Show Results of CI Run: a failed scheduled run of main is offered once, and its results land on the tree', async () => {
+    // The offer remembers run ids for the workspace: this run's id is one no other suite of the host run used.
+    standIn = await github.reset({ ...options, firstRunId: 9_400_001 });
     standIn.plan = { conclusion: 'failure', jobs: [integrationJob('failure')] };
     const scheduled = standIn.seedRun({ branch: 'main', event: 'schedule', conclusion: 'failure' });
     standIn.addArtifact(artifact('junit', reports.sizes, reports.fail), scheduled);
