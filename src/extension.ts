@@ -7,6 +7,7 @@ import { useReaperFolder } from './core/process/reaper';
 import { registerDjango } from './django/register';
 import type { DjangoController } from './django/controller';
 import { registerCi, type CiApi } from './ci/register';
+import { registerCiTests, type CiTestsApi } from './ci/registerCiTests';
 import { registerTestExplorer, type TestExplorerApi } from './testing/testExplorer';
 import { registerDebug, type DebugApi } from './debug/register';
 import { registerLogs, type LogsApi } from './logs/register';
@@ -29,6 +30,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const ci = registerCi(context, { logger });
   const testExplorer = registerTestExplorer(context, { logger, logStore, django });
   const debug = registerDebug(context, { logger, logStore, django, testExplorer });
+  const ciTests = registerCiTests(context, { logger, ci, testExplorer });
   const logs = registerLogs(context, { logger, logStore });
 
   logger.info(`Codespace Integration Tests ${context.extension.packageJSON.version} activated`);
@@ -38,7 +40,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   };
   // The API holds the Django API key and replaceable prompts: only the extension's own tests get it.
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
-  return { logStore, loggedErrors: () => [...errors], django, ci, testExplorer, debug, logs, activation };
+  return {
+    logStore,
+    loggedErrors: () => [...errors],
+    django,
+    ci,
+    ciTests,
+    testExplorer,
+    debug,
+    logs,
+    activation,
+  };
 }
 
 export function deactivate(): void {
@@ -54,6 +66,8 @@ export interface ExtensionApi {
   django: DjangoController;
   /** Trigger CI on Branch: the trigger, its status bar item, the CI Runs view, replaceable prompts. */
   ci: CiApi;
+  /** Run on CI, Show Results of CI Run and the offer of a failed scheduled run's results. */
+  ciTests: CiTestsApi;
   /** Test Explorer: controllers per folder, discovery state, and the run path the Run profile uses. */
   testExplorer: TestExplorerApi;
   /** Debugging: the Debug profiles, "Debug Django Server", replaceable prompts. */

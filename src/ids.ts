@@ -21,6 +21,8 @@ export const Commands = {
   findPollutingTest: 'codespaceTests.tests.findPolluter',
   runRepeatedly: 'codespaceTests.tests.runRepeatedly',
   clearTestHistory: 'codespaceTests.tests.clearHistory',
+  showCiRunResults: 'codespaceTests.ci.showRunResults',
+  rerunLocally: 'codespaceTests.ci.rerunLocally',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -71,5 +73,7 @@ export interface SettingTypes {
   'ci.workflow': string;
   'ci.apiBaseUrl': string;
   'ci.pollIntervalSeconds': number;
+  'ci.junitArtifact': string;
+  'ci.testsInput': string;
 }
 export type SettingKey = keyof SettingTypes;

@@ -40,6 +40,8 @@ export const SETTING_DEFAULTS: SettingTypes = {
   'ci.workflow': '.github/workflows/integration-tests.yml',
   'ci.apiBaseUrl': 'https://api.github.com',
   'ci.pollIntervalSeconds': 5,
+  'ci.junitArtifact': 'junit*',
+  'ci.testsInput': '',
   'leaks.check': false,
   'leaks.settingsModule': '',
   'leaks.projectDir': '',

@@ -62,6 +62,8 @@ const typed: { [K in SettingKey]: SchemaOf<SettingTypes[K]> } = {
   'ci.workflow': 'string',
   'ci.apiBaseUrl': 'string',
   'ci.pollIntervalSeconds': 'number',
+  'ci.junitArtifact': 'string',
+  'ci.testsInput': 'string',
 };
 
 /** The type word of a manifest property. */
