@@ -1,6 +1,7 @@
 import { discoverVerb } from './discover';
+import { doctorVerb } from './doctor';
 import { runVerb } from './run';
 import type { Verb } from './verb';
 
 /** Every verb of `codespace-tests`, in the order `--help` lists them: a new verb is one file and one line here. */
-export const VERBS: readonly Verb[] = [discoverVerb, runVerb];
+export const VERBS: readonly Verb[] = [discoverVerb, runVerb, doctorVerb];
