@@ -65,5 +65,8 @@ export interface SettingTypes {
   'ci.workflow': string;
   'ci.apiBaseUrl': string;
   'ci.pollIntervalSeconds': number;
+  'doctor.pynodeSelector': string;
+  'doctor.modelSelector': string;
+  'doctor.localClusterLacks': Record<string, string>;
 }
 export type SettingKey = keyof SettingTypes;

@@ -57,6 +57,9 @@ const typed: { [K in SettingKey]: SchemaOf<SettingTypes[K]> } = {
   'ci.workflow': 'string',
   'ci.apiBaseUrl': 'string',
   'ci.pollIntervalSeconds': 'number',
+  'doctor.pynodeSelector': 'string',
+  'doctor.modelSelector': 'string',
+  'doctor.localClusterLacks': 'object<string>',
 };
 
 /** The type word of a manifest property. */

@@ -74,6 +74,9 @@ async function limitedCall<T>(
   const sub = token.onCancellationRequested(() => controller.abort());
   try {
     return await raceWith(call(controller.signal), { timeoutMs: limitMs, token, what });
+  } catch (e) {
+    // The abort may win the race by a tick: then the client's "aborted" error stands for the time limit.
+    throw controller.signal.reason instanceof TimeoutError ? controller.signal.reason : e;
   } finally {
     clearTimeout(timer);
     sub.dispose();

@@ -6,17 +6,18 @@ import type { DoctorSettings } from './types';
 export const DOCTOR_DEFAULTS = {
   pynodeSelector: 'app=pynode',
   modelSelector: 'app=model-deployment',
-  localClusterLacks: [
-    { name: 'Victoria Metrics', labelSelector: 'app.kubernetes.io/name=victoria-metrics-single' },
-    { name: 'Knative (custom fork)', labelSelector: 'app.kubernetes.io/name=knative-serving' },
-    { name: 'Kube event watcher', labelSelector: 'app=kube-event-watcher' },
-  ],
+  /** Name shown → the label selector of its pods. */
+  localClusterLacks: {
+    'Victoria Metrics': 'app.kubernetes.io/name=victoria-metrics-single',
+    'Knative (custom fork)': 'app.kubernetes.io/name=knative-serving',
+    'Kube event watcher': 'app=kube-event-watcher',
+  } as Record<string, string>,
 };
 
 /** The doctor's settings from one reader of `codespaceTests.*` (the workspace file, or VS Code's configuration). */
 export function doctorSettingsFrom(get: SettingsGet, workspace: string, interpreter: string): DoctorSettings {
   const djangoCwd = get('django.cwd', workspace) || workspace;
-  const lacks = get<unknown>('doctor.localClusterLacks', DOCTOR_DEFAULTS.localClusterLacks);
+  const lacks = get<Record<string, string>>('doctor.localClusterLacks', DOCTOR_DEFAULTS.localClusterLacks);
   return {
     workspace,
     interpreter,
@@ -35,12 +36,9 @@ export function doctorSettingsFrom(get: SettingsGet, workspace: string, interpre
       get('doctor.pynodeSelector', DOCTOR_DEFAULTS.pynodeSelector) || DOCTOR_DEFAULTS.pynodeSelector,
     modelSelector:
       get('doctor.modelSelector', DOCTOR_DEFAULTS.modelSelector) || DOCTOR_DEFAULTS.modelSelector,
-    localClusterLacks: Array.isArray(lacks)
-      ? lacks.filter(
-          (l): l is { name: string; labelSelector: string } =>
-            typeof l?.name === 'string' && typeof l?.labelSelector === 'string',
-        )
-      : [],
+    localClusterLacks: Object.entries(lacks && typeof lacks === 'object' ? lacks : {})
+      .filter(([, selector]) => typeof selector === 'string' && selector.trim())
+      .map(([name, labelSelector]) => ({ name, labelSelector })),
     workflow: get('ci.workflow', '.github/workflows/integration-tests.yml'),
   };
 }
