@@ -10,6 +10,7 @@ import { registerCi, type CiApi } from './ci/register';
 import { registerTestExplorer, type TestExplorerApi } from './testing/testExplorer';
 import { registerDebug, type DebugApi } from './debug/register';
 import { registerLogs, type LogsApi } from './logs/register';
+import { registerDoctor, type DoctorApi } from './doctor/register';
 
 /** Wiring only: builds the parts, registers them, nothing else. */
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi | undefined> {
@@ -30,6 +31,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const testExplorer = registerTestExplorer(context, { logger, logStore, django });
   const debug = registerDebug(context, { logger, logStore, django, testExplorer });
   const logs = registerLogs(context, { logger, logStore });
+  const doctor = registerDoctor(context, { logger, django });
 
   logger.info(`Codespace Integration Tests ${context.extension.packageJSON.version} activated`);
   const activation = {
@@ -38,7 +40,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   };
   // The API holds the Django API key and replaceable prompts: only the extension's own tests get it.
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
-  return { logStore, loggedErrors: () => [...errors], django, ci, testExplorer, debug, logs, activation };
+  return {
+    logStore,
+    loggedErrors: () => [...errors],
+    django,
+    ci,
+    testExplorer,
+    debug,
+    logs,
+    doctor,
+    activation,
+  };
 }
 
 export function deactivate(): void {
@@ -60,6 +72,8 @@ export interface ExtensionApi {
   debug: DebugApi;
   /** Pods view, pod log streams and the log viewer panel (its rendered rows read back for tests). */
   logs: LogsApi;
+  /** Check Codespace: the checks and the Codespace view. */
+  doctor: DoctorApi;
   /** When activate() started (epoch ms) and how long it took to return (the benchmarks print it). */
   activation: { startedAt: number; ms: number };
 }

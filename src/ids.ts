@@ -18,6 +18,9 @@ export const Commands = {
   openCiRun: 'codespaceTests.ci.openRun',
   setGitHubToken: 'codespaceTests.ci.setToken',
   clearGitHubToken: 'codespaceTests.ci.clearToken',
+  checkCodespace: 'codespaceTests.doctor.check',
+  applyCodespaceFix: 'codespaceTests.doctor.applyFix',
+  runInTerminal: 'codespaceTests.doctor.runInTerminal',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -25,6 +28,7 @@ export const Views = {
   container: 'codespaceTests',
   pods: 'codespaceTests.pods',
   ciRuns: 'codespaceTests.ciRuns',
+  codespace: 'codespaceTests.codespace',
 } as const;
 
 export const ConfigSection = 'codespaceTests';

@@ -120,7 +120,7 @@ describe('package.json and src/ids.ts', () => {
 
   it('declares the views it registers', () => {
     const views = manifest.contributes.views[Views.container].map((v: { id: string }) => v.id);
-    assert.deepStrictEqual(views.sort(), [Views.ciRuns, Views.pods].sort());
+    assert.deepStrictEqual(views.sort(), [Views.ciRuns, Views.pods, Views.codespace].sort());
   });
 
   it('runs in the workspace, on a VS Code whose Node is new enough for its dependencies', () => {
