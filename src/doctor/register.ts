@@ -76,8 +76,10 @@ export function registerDoctor(
       return check();
     }),
     vscode.commands.registerCommand(Commands.applyCodespaceFix, (node?: CodespaceNode) => applyFix(node)),
-    vscode.commands.registerCommand(Commands.runInTerminal, (commandLine?: string, cwd?: string) =>
-      runInTerminal(commandLine, cwd),
+    vscode.commands.registerCommand(
+      Commands.runInTerminal,
+      (commandLine?: string, cwd?: string, env?: Record<string, string>) =>
+        runInTerminal(commandLine, cwd, env),
     ),
   );
   return { check, view };
@@ -89,10 +91,14 @@ async function applyFix(node: CodespaceNode | undefined): Promise<void> {
   await vscode.commands.executeCommand(fix.command, ...(fix.args ?? []));
 }
 
-/** A fix's command line, run where the person sees it (and can stop it). */
-function runInTerminal(commandLine: string | undefined, cwd: string | undefined): void {
+/** A fix's command line, run where the person sees it (and can stop it); `env` is what Django's settings add. */
+function runInTerminal(
+  commandLine: string | undefined,
+  cwd: string | undefined,
+  env: Record<string, string> | undefined,
+): void {
   if (!commandLine) return;
-  const terminal = vscode.window.createTerminal({ name: 'Codespace fix', cwd });
+  const terminal = vscode.window.createTerminal({ name: 'Codespace fix', cwd, env });
   terminal.show();
   terminal.sendText(commandLine, true);
 }

@@ -3,7 +3,7 @@ import type { Fix } from './types';
 /** Commands a fix may name. VS Code's own, and the doctor's (declared in package.json and src/ids.ts). */
 export const FixCommandIds = {
   openSettings: 'workbench.action.openSettings',
-  /** Runs a command line in a terminal the person sees: args `[commandLine, cwd]`. */
+  /** Runs a command line in a terminal the person sees: args `[commandLine, cwd, env?]`. */
   runInTerminal: 'codespaceTests.doctor.runInTerminal',
   setGitHubToken: 'codespaceTests.ci.setToken',
   startDjango: 'codespaceTests.django.start',
@@ -15,6 +15,12 @@ export function settingFix(text: string, setting: string): Fix {
 }
 
 /** A fix that runs a command line in a terminal (the person sees it and its output). */
-export function terminalFix(text: string, commandLine: string, cwd: string): Fix {
-  return { text, command: FixCommandIds.runInTerminal, args: [commandLine, cwd] };
+export function terminalFix(
+  text: string,
+  commandLine: string,
+  cwd: string,
+  env?: Record<string, string>,
+): Fix {
+  const args = env && Object.keys(env).length ? [commandLine, cwd, env] : [commandLine, cwd];
+  return { text, command: FixCommandIds.runInTerminal, args };
 }

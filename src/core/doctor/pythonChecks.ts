@@ -160,7 +160,7 @@ async function migrationsFinding(s: DoctorSettings): Promise<Finding> {
     return {
       status: 'fail',
       message: `Django has unapplied migrations${pending ? ` (${pending})` : ''}: the server and the API-key command need the tables.`,
-      fix: terminalFix(`Run ${migrate}.`, migrate, s.djangoCwd),
+      fix: terminalFix(`Run ${migrate}.`, migrate, s.djangoCwd, s.djangoEnv),
     };
   }
   return {
