@@ -31,6 +31,14 @@ export const Views = {
   codespace: 'codespaceTests.codespace',
 } as const;
 
+/** Context keys of the walkthrough's milestones, set on the real events (package.json's `onContext:` completion events). */
+export const WalkthroughKeys = {
+  checkedCodespace: 'codespaceTests.walkthrough.checkedCodespace',
+  ranTest: 'codespaceTests.walkthrough.ranTest',
+  debuggedTest: 'codespaceTests.walkthrough.debuggedTest',
+  openedLogViewer: 'codespaceTests.walkthrough.openedLogViewer',
+} as const;
+
 export const ConfigSection = 'codespaceTests';
 
 /** Setting keys under `codespaceTests.`, with the type each holds. */

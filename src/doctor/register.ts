@@ -18,6 +18,8 @@ export interface DoctorApi {
   /** Runs every check (as the command does) and resolves with what the view then shows. */
   check(): Promise<CheckResult[]>;
   view: CodespaceView;
+  /** Fires with the results each time the checks have run. */
+  onDidCheck: vscode.Event<CheckResult[]>;
 }
 
 const SOURCES: Record<TokenSource, string> = {
@@ -36,6 +38,7 @@ export function registerDoctor(
   const view = new CodespaceView(Views.codespace);
   const tokens = new GitHubTokens(context.secrets, context.extensionMode !== vscode.ExtensionMode.Production);
   let running: Promise<CheckResult[]> | undefined;
+  const checked = new vscode.EventEmitter<CheckResult[]>();
 
   const check = (): Promise<CheckResult[]> => {
     running ??= runChecks().finally(() => (running = undefined));
@@ -49,6 +52,7 @@ export function registerDoctor(
         () => doctorRun(logger, deps.django, tokens),
       );
       view.show({ kind: 'done', checks, at: new Date() });
+      checked.fire(checks);
       const failed = checks.filter((c) => c.status === 'fail');
       logger.info(
         `Check Codespace: ${failed.length} failed${failed.length ? ` (${failed.map((c) => c.id).join(', ')})` : ''}.`,
@@ -70,6 +74,7 @@ export function registerDoctor(
 
   context.subscriptions.push(
     view,
+    checked,
     firstShow,
     vscode.commands.registerCommand(Commands.checkCodespace, async () => {
       await vscode.commands.executeCommand(`${Views.codespace}.focus`);
@@ -82,7 +87,7 @@ export function registerDoctor(
         runInTerminal(commandLine, cwd, env),
     ),
   );
-  return { check, view };
+  return { check, view, onDidCheck: checked.event };
 }
 
 async function applyFix(node: CodespaceNode | undefined): Promise<void> {

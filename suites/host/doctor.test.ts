@@ -4,13 +4,14 @@ import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { Commands } from '../../src/ids';
+import { Commands, Views } from '../../src/ids';
 import type { ExtensionApi } from '../../src/extension';
 import type { CheckResult } from '../../src/core/doctor/types';
 import type { CodespaceNode } from '../../src/doctor/codespaceView';
 import { FakeKubeApi } from '../kube/fakeApiServer';
 import { activateExtension, waitFor } from './helpers';
 import { foreignProcess, freePort, migrate, setSetting } from './djangoHelpers';
+import { screenshot } from './screenshots';
 
 describe('Check Codespace: the doctor in VS Code, against the fixture and the Kubernetes stand-in', function () {
   this.timeout(120_000);
@@ -91,6 +92,13 @@ describe('Check Codespace: the doctor in VS Code, against the fixture and the Ku
     assert.match(String(check.description), /No pod has the label app=pynode-of-baseten/);
     assert.match(String(fix?.label), /^Fix: Create the baseten user/);
     assert.strictEqual(api.doctor.view.view.badge?.value, results.filter((r) => r.status === 'fail').length);
+    // The view as a person sees it: the failing row, its fix under it (kept in .artifacts/host/).
+    await vscode.commands.executeCommand(`${Views.codespace}.focus`);
+    await screenshot(
+      'codespace-view-failing-check',
+      15_000,
+      '.monaco-list-row[aria-label*="Pynode Running and Ready"]',
+    );
     // With the real label, the pynode row is ok and has no fix.
     await setSetting('doctor.pynodeSelector', undefined);
     const again = await checkCodespace();

@@ -1,7 +1,14 @@
 import * as assert from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Commands, Views, ConfigSection, type SettingKey, type SettingTypes } from '../../src/ids';
+import {
+  Commands,
+  Views,
+  ConfigSection,
+  WalkthroughKeys,
+  type SettingKey,
+  type SettingTypes,
+} from '../../src/ids';
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8'));
 
@@ -136,5 +143,32 @@ describe('package.json and src/ids.ts', () => {
       new RegExp(`^\\^?1\\.${min[2]}\\.`),
       '@types/vscode matches engines',
     );
+  });
+});
+
+describe('package.json: the walkthrough', () => {
+  it('completes each step on a context key the extension sets, or on one of its commands', () => {
+    const [walkthrough] = manifest.contributes.walkthroughs;
+    assert.strictEqual(walkthrough.title, 'Get started with integration tests');
+    const keys = new Set<string>(Object.values(WalkthroughKeys));
+    const commands = new Set<string>(Object.values(Commands));
+    for (const step of walkthrough.steps as {
+      id: string;
+      completionEvents: string[];
+      media: { markdown?: string };
+    }[]) {
+      assert.ok(step.completionEvents.length, step.id);
+      for (const e of step.completionEvents) {
+        const [kind, name] = [e.slice(0, e.indexOf(':')), e.slice(e.indexOf(':') + 1)];
+        assert.ok(
+          (kind === 'onContext' && keys.has(name)) || (kind === 'onCommand' && commands.has(name)),
+          `${step.id}: ${e}`,
+        );
+      }
+      assert.ok(
+        step.media.markdown && existsSync(join(__dirname, '../../..', step.media.markdown)),
+        `${step.id} media`,
+      );
+    }
   });
 });
