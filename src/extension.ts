@@ -11,6 +11,8 @@ import { registerCiTests, type CiTestsApi } from './ci/registerCiTests';
 import { registerTestExplorer, type TestExplorerApi } from './testing/testExplorer';
 import { registerDebug, type DebugApi } from './debug/register';
 import { registerLogs, type LogsApi } from './logs/register';
+import { registerDoctor, type DoctorApi } from './doctor/register';
+import { registerWalkthrough, type WalkthroughApi } from './walkthrough/register';
 
 /** Wiring only: builds the parts, registers them, nothing else. */
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi | undefined> {
@@ -32,6 +34,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const debug = registerDebug(context, { logger, logStore, django, testExplorer });
   const ciTests = registerCiTests(context, { logger, ci, testExplorer });
   const logs = registerLogs(context, { logger, logStore });
+  const doctor = registerDoctor(context, { logger, django });
+  const walkthrough = registerWalkthrough(context, { testExplorer, doctor });
 
   logger.info(`Codespace Integration Tests ${context.extension.packageJSON.version} activated`);
   const activation = {
@@ -49,6 +53,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     testExplorer,
     debug,
     logs,
+    doctor,
+    walkthrough,
     activation,
   };
 }
@@ -74,6 +80,10 @@ export interface ExtensionApi {
   debug: DebugApi;
   /** Pods view, pod log streams and the log viewer panel (its rendered rows read back for tests). */
   logs: LogsApi;
+  /** Check Codespace: the checks and the Codespace view. */
+  doctor: DoctorApi;
+  /** The getting-started walkthrough's milestones (context keys set on the real events). */
+  walkthrough: WalkthroughApi;
   /** When activate() started (epoch ms) and how long it took to return (the benchmarks print it). */
   activation: { startedAt: number; ms: number };
 }

@@ -23,6 +23,9 @@ export const Commands = {
   clearTestHistory: 'codespaceTests.tests.clearHistory',
   showCiRunResults: 'codespaceTests.ci.showRunResults',
   rerunLocally: 'codespaceTests.ci.rerunLocally',
+  checkCodespace: 'codespaceTests.doctor.check',
+  applyCodespaceFix: 'codespaceTests.doctor.applyFix',
+  runInTerminal: 'codespaceTests.doctor.runInTerminal',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -30,6 +33,15 @@ export const Views = {
   container: 'codespaceTests',
   pods: 'codespaceTests.pods',
   ciRuns: 'codespaceTests.ciRuns',
+  codespace: 'codespaceTests.codespace',
+} as const;
+
+/** Context keys of the walkthrough's milestones, set on the real events (package.json's `onContext:` completion events). */
+export const WalkthroughKeys = {
+  checkedCodespace: 'codespaceTests.walkthrough.checkedCodespace',
+  ranTest: 'codespaceTests.walkthrough.ranTest',
+  debuggedTest: 'codespaceTests.walkthrough.debuggedTest',
+  openedLogViewer: 'codespaceTests.walkthrough.openedLogViewer',
 } as const;
 
 export const ConfigSection = 'codespaceTests';
@@ -75,5 +87,8 @@ export interface SettingTypes {
   'ci.pollIntervalSeconds': number;
   'ci.junitArtifact': string;
   'ci.testsInput': string;
+  'doctor.pynodeSelector': string;
+  'doctor.modelSelector': string;
+  'doctor.localClusterLacks': Record<string, string>;
 }
 export type SettingKey = keyof SettingTypes;

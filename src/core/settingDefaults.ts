@@ -45,6 +45,13 @@ export const SETTING_DEFAULTS: SettingTypes = {
   'leaks.check': false,
   'leaks.settingsModule': '',
   'leaks.projectDir': '',
+  'doctor.pynodeSelector': 'app=pynode',
+  'doctor.modelSelector': 'app=model-deployment',
+  'doctor.localClusterLacks': {
+    'Victoria Metrics': 'app.kubernetes.io/name=victoria-metrics-single',
+    'Knative (custom fork)': 'app.kubernetes.io/name=knative-serving',
+    'Kube event watcher': 'app=kube-event-watcher',
+  },
 };
 
 /** A setting's default (a copy: callers may change what they get). */

@@ -1,9 +1,16 @@
 import * as assert from 'node:assert';
 import { isDeepStrictEqual } from 'node:util';
 import { SETTING_DEFAULTS } from '../../src/core/settingDefaults';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Commands, Views, ConfigSection, type SettingKey, type SettingTypes } from '../../src/ids';
+import {
+  Commands,
+  Views,
+  ConfigSection,
+  WalkthroughKeys,
+  type SettingKey,
+  type SettingTypes,
+} from '../../src/ids';
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8'));
 
@@ -64,6 +71,9 @@ const typed: { [K in SettingKey]: SchemaOf<SettingTypes[K]> } = {
   'ci.pollIntervalSeconds': 'number',
   'ci.junitArtifact': 'string',
   'ci.testsInput': 'string',
+  'doctor.pynodeSelector': 'string',
+  'doctor.modelSelector': 'string',
+  'doctor.localClusterLacks': 'object<string>',
 };
 
 /** The type word of a manifest property. */
@@ -137,7 +147,7 @@ describe('package.json and src/ids.ts', () => {
 
   it('declares the views it registers', () => {
     const views = manifest.contributes.views[Views.container].map((v: { id: string }) => v.id);
-    assert.deepStrictEqual(views.sort(), [Views.ciRuns, Views.pods].sort());
+    assert.deepStrictEqual(views.sort(), [Views.ciRuns, Views.pods, Views.codespace].sort());
   });
 
   it('runs in the workspace, on a VS Code whose Node is new enough for its dependencies', () => {
@@ -153,5 +163,32 @@ describe('package.json and src/ids.ts', () => {
       new RegExp(`^\\^?1\\.${min[2]}\\.`),
       '@types/vscode matches engines',
     );
+  });
+});
+
+describe('package.json: the walkthrough', () => {
+  it('completes each step on a context key the extension sets, or on one of its commands', () => {
+    const [walkthrough] = manifest.contributes.walkthroughs;
+    assert.strictEqual(walkthrough.title, 'Get started with integration tests');
+    const keys = new Set<string>(Object.values(WalkthroughKeys));
+    const commands = new Set<string>(Object.values(Commands));
+    for (const step of walkthrough.steps as {
+      id: string;
+      completionEvents: string[];
+      media: { markdown?: string };
+    }[]) {
+      assert.ok(step.completionEvents.length, step.id);
+      for (const e of step.completionEvents) {
+        const [kind, name] = [e.slice(0, e.indexOf(':')), e.slice(e.indexOf(':') + 1)];
+        assert.ok(
+          (kind === 'onContext' && keys.has(name)) || (kind === 'onCommand' && commands.has(name)),
+          `${step.id}: ${e}`,
+        );
+      }
+      assert.ok(
+        step.media.markdown && existsSync(join(__dirname, '../../..', step.media.markdown)),
+        `${step.id} media`,
+      );
+    }
   });
 });

@@ -46,8 +46,16 @@ export type SettingsGet = <K extends SettingKey>(key: K, fallback?: SettingTypes
 export async function settingsReader(workspace: string): Promise<SettingsGet> {
   const file = await readSettingsFile(join(workspace, '.vscode/settings.json'));
   const values = file.kind === 'read' ? file.values : new Map<string, unknown>();
+  return settingsGetFrom((key) => values.get(`codespaceTests.${key}`), workspace);
+}
+
+/**
+ * A SettingsGet over values read elsewhere (VS Code's configuration, a test's table): a value of the wrong
+ * type, or none, gives the default; variables are expanded as in the settings file.
+ */
+export function settingsGetFrom(read: (key: SettingKey) => unknown, workspace: string): SettingsGet {
   return <K extends SettingKey>(key: K, fallback: SettingTypes[K] = settingDefault(key)) =>
-    expandVariables(settingOr(values, `codespaceTests.${key}`, fallback), workspace);
+    expandVariables(settingOr(new Map([[key, read(key)]]), key, fallback), workspace);
 }
 
 /** Node ids as a person types them (a path relative to `base`, then `::names`), grouped by their pytest.ini. */
