@@ -12,6 +12,8 @@ import { FakeKubeApi } from '../kube/fakeApiServer';
 import { activateExtension, waitFor } from './helpers';
 import { foreignProcess, freePort, migrate, setSetting } from './djangoHelpers';
 import { screenshot } from './screenshots';
+import { item } from './testExplorerHelpers';
+import { pointsAtCodespace } from '../../src/core/doctor/unreachable';
 
 describe('Check Codespace: the doctor in VS Code, against the fixture and the Kubernetes stand-in', function () {
   this.timeout(120_000);
@@ -66,7 +68,7 @@ describe('Check Codespace: the doctor in VS Code, against the fixture and the Ku
     fix: vscode.TreeItem | undefined;
     fixNode?: CodespaceNode;
   } {
-    const node = api.doctor.view.getChildren().find((n) => n.check.id === id);
+    const node = api.doctor.view.getChildren().find((n) => n.kind === 'check' && n.check.id === id);
     assert.ok(node, `a row for ${id}`);
     const [fixNode] = api.doctor.view.getChildren(node);
     return {
@@ -143,7 +145,7 @@ describe('Check Codespace: the doctor in VS Code, against the fixture and the Ku
     assert.match(String(fix?.label), /^Fix: Run .*manage\.py migrate\.$/);
     assert.strictEqual(fix?.command?.command, Commands.applyCodespaceFix);
     // The fix's terminal gets Django's environment from the settings (here: the database file).
-    assert.deepStrictEqual(fixNode?.check.fix?.args?.[2], { DJANGO_DB_PATH: db });
+    assert.deepStrictEqual(fixNode?.kind === 'fix' && fixNode.check.fix?.args?.[2], { DJANGO_DB_PATH: db });
     const before = vscode.window.terminals.length;
     await vscode.commands.executeCommand(Commands.applyCodespaceFix, fixNode);
     await waitFor('the fix terminal', () => vscode.window.terminals.length > before);
@@ -190,5 +192,21 @@ describe('Check Codespace: the doctor in VS Code, against the fixture and the Ku
     assert.strictEqual(byId(again, 'github.signIn').status, 'ok');
     assert.ok(!JSON.stringify(again).includes('ghp_doctor_test_token'), 'the token is never shown');
     if (saved === undefined) delete process.env.CODESPACE_TESTS_GITHUB_TOKEN;
+  });
+
+  it('a run that fails because Django cannot start: its message is one that offers Check Codespace', async () => {
+    await setSetting('django.mode', 'shared');
+    await setSetting('django.command', 'uv run python backend/no_such_manage.py runserver');
+    cleanup.push(
+      () => setSetting('django.mode', undefined),
+      () => setSetting('django.command', undefined),
+    );
+    await api.testExplorer.settled();
+    const target = item(api, 'test_deploy.py::test_health');
+    const summary = await api.testExplorer.runTests([target]);
+    const result = summary.itemResults.get(target.id);
+    assert.strictEqual(result?.outcome, 'errored-run');
+    assert.match(result.message ?? '', /^Django is not ready, so the tests did not run/);
+    assert.ok(pointsAtCodespace(result.message ?? ''), 'the message is marked for Check Codespace');
   });
 });
