@@ -1,5 +1,5 @@
 import * as assert from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import type { ExtensionApi } from '../../src/extension';
 import type { CheckResult } from '../../src/core/doctor/types';
 import type { CodespaceNode } from '../../src/doctor/codespaceView';
 import { FakeKubeApi } from '../kube/fakeApiServer';
+import { KubeconfigFiles } from '../kube/kubeconfig';
 import { activateExtension, waitFor } from './helpers';
 import { foreignProcess, freePort, migrate, setSetting } from './djangoHelpers';
 import { screenshot } from './screenshots';
@@ -119,11 +120,13 @@ describe('Check Codespace: the doctor in VS Code, against the fixture and the Ku
           hung.close(() => r());
         }),
     );
-    const config = join(temp, 'hung-kubeconfig');
-    const address = hung.address() as { port: number };
-    writeFileSync(
-      config,
-      `apiVersion: v1\nkind: Config\nclusters:\n- name: hung\n  cluster:\n    server: http://127.0.0.1:${address.port}\n    insecure-skip-tls-verify: true\nusers:\n- name: u\n  user:\n    token: t\ncontexts:\n- name: hung\n  context:\n    cluster: hung\n    user: u\ncurrent-context: hung\n`,
+    const files = new KubeconfigFiles();
+    cleanup.push(() => files.remove());
+    const config = files.write(
+      1,
+      `http://127.0.0.1:${(hung.address() as { port: number }).port}`,
+      't',
+      'default',
     );
     await setSetting('kube.kubeconfig', config);
     cleanup.push(() => setSetting('kube.kubeconfig', kube.writeKubeconfig()));
