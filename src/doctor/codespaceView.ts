@@ -3,11 +3,15 @@ import { Commands } from '../ids';
 import type { CheckResult, CheckStatus } from '../core/doctor/types';
 
 /** A row: a check, or the fix under a check that is not ok. */
-export type CodespaceNode = { kind: 'check'; check: CheckResult } | { kind: 'fix'; check: CheckResult };
+export type CodespaceNode =
+  { kind: 'check'; check: CheckResult } | { kind: 'fix'; check: CheckResult } | { kind: 'checking' };
 
 /** What the view shows (host tests read it). */
 export type CodespaceState =
-  { kind: 'notRun' } | { kind: 'running' } | { kind: 'done'; checks: CheckResult[]; at: Date };
+  | { kind: 'notRun' }
+  /** `previous`: the last results, shown until the new ones arrive (an empty tree would flash the welcome text). */
+  | { kind: 'running'; previous?: CheckResult[] }
+  | { kind: 'done'; checks: CheckResult[]; at: Date };
 
 const ICONS: Record<CheckStatus, vscode.ThemeIcon> = {
   ok: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
@@ -38,12 +42,25 @@ export class CodespaceView implements vscode.TreeDataProvider<CodespaceNode>, vs
   }
 
   getChildren(node?: CodespaceNode): CodespaceNode[] {
-    if (this.state.kind !== 'done') return [];
-    if (!node) return this.state.checks.map((check) => ({ kind: 'check', check }));
+    const checks =
+      this.state.kind === 'done'
+        ? this.state.checks
+        : this.state.kind === 'running'
+          ? this.state.previous
+          : undefined;
+    if (!node) {
+      if (checks) return checks.map((check) => ({ kind: 'check', check }));
+      return this.state.kind === 'running' ? [{ kind: 'checking' }] : [];
+    }
     return node.kind === 'check' && hasFix(node.check) ? [{ kind: 'fix', check: node.check }] : [];
   }
 
   getTreeItem(node: CodespaceNode): vscode.TreeItem {
+    if (node.kind === 'checking') {
+      const item = new vscode.TreeItem('Checking the codespace…');
+      item.iconPath = new vscode.ThemeIcon('loading~spin');
+      return item;
+    }
     const c = node.check;
     if (node.kind === 'fix') {
       const item = new vscode.TreeItem(`Fix: ${c.fix!.text}`, vscode.TreeItemCollapsibleState.None);

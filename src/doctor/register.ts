@@ -46,7 +46,7 @@ export function registerDoctor(
     return running;
   };
   const runChecks = async (): Promise<CheckResult[]> => {
-    view.show({ kind: 'running' });
+    view.show({ kind: 'running', previous: view.state.kind === 'done' ? view.state.checks : undefined });
     try {
       const checks = await vscode.window.withProgress(
         { location: { viewId: Views.codespace }, title: 'Checking the codespace' },
@@ -92,7 +92,7 @@ export function registerDoctor(
 }
 
 async function applyFix(node: CodespaceNode | undefined): Promise<void> {
-  const fix = node?.check.fix;
+  const fix = node && node.kind !== 'checking' ? node.check.fix : undefined;
   if (!fix?.command) return;
   await vscode.commands.executeCommand(fix.command, ...(fix.args ?? []));
 }

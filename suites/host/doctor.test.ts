@@ -1,5 +1,5 @@
 import * as assert from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,9 +9,12 @@ import type { ExtensionApi } from '../../src/extension';
 import type { CheckResult } from '../../src/core/doctor/types';
 import type { CodespaceNode } from '../../src/doctor/codespaceView';
 import { FakeKubeApi } from '../kube/fakeApiServer';
+import { KubeconfigFiles } from '../kube/kubeconfig';
 import { activateExtension, waitFor } from './helpers';
 import { foreignProcess, freePort, migrate, setSetting } from './djangoHelpers';
 import { screenshot } from './screenshots';
+import { item } from './testExplorerHelpers';
+import { pointsAtCodespace } from '../../src/core/doctor/unreachable';
 
 describe('Check Codespace: the doctor in VS Code, against the fixture and the Kubernetes stand-in', function () {
   this.timeout(120_000);
@@ -66,7 +69,7 @@ describe('Check Codespace: the doctor in VS Code, against the fixture and the Ku
     fix: vscode.TreeItem | undefined;
     fixNode?: CodespaceNode;
   } {
-    const node = api.doctor.view.getChildren().find((n) => n.check.id === id);
+    const node = api.doctor.view.getChildren().find((n) => n.kind === 'check' && n.check.id === id);
     assert.ok(node, `a row for ${id}`);
     const [fixNode] = api.doctor.view.getChildren(node);
     return {
@@ -117,11 +120,13 @@ describe('Check Codespace: the doctor in VS Code, against the fixture and the Ku
           hung.close(() => r());
         }),
     );
-    const config = join(temp, 'hung-kubeconfig');
-    const address = hung.address() as { port: number };
-    writeFileSync(
-      config,
-      `apiVersion: v1\nkind: Config\nclusters:\n- name: hung\n  cluster:\n    server: http://127.0.0.1:${address.port}\n    insecure-skip-tls-verify: true\nusers:\n- name: u\n  user:\n    token: t\ncontexts:\n- name: hung\n  context:\n    cluster: hung\n    user: u\ncurrent-context: hung\n`,
+    const files = new KubeconfigFiles();
+    cleanup.push(() => files.remove());
+    const config = files.write(
+      1,
+      `http://127.0.0.1:${(hung.address() as { port: number }).port}`,
+      't',
+      'default',
     );
     await setSetting('kube.kubeconfig', config);
     cleanup.push(() => setSetting('kube.kubeconfig', kube.writeKubeconfig()));
@@ -143,7 +148,7 @@ describe('Check Codespace: the doctor in VS Code, against the fixture and the Ku
     assert.match(String(fix?.label), /^Fix: Run .*manage\.py migrate\.$/);
     assert.strictEqual(fix?.command?.command, Commands.applyCodespaceFix);
     // The fix's terminal gets Django's environment from the settings (here: the database file).
-    assert.deepStrictEqual(fixNode?.check.fix?.args?.[2], { DJANGO_DB_PATH: db });
+    assert.deepStrictEqual(fixNode?.kind === 'fix' && fixNode.check.fix?.args?.[2], { DJANGO_DB_PATH: db });
     const before = vscode.window.terminals.length;
     await vscode.commands.executeCommand(Commands.applyCodespaceFix, fixNode);
     await waitFor('the fix terminal', () => vscode.window.terminals.length > before);
@@ -190,5 +195,21 @@ describe('Check Codespace: the doctor in VS Code, against the fixture and the Ku
     assert.strictEqual(byId(again, 'github.signIn').status, 'ok');
     assert.ok(!JSON.stringify(again).includes('ghp_doctor_test_token'), 'the token is never shown');
     if (saved === undefined) delete process.env.CODESPACE_TESTS_GITHUB_TOKEN;
+  });
+
+  it('a run that fails because Django cannot start: its message is one that offers Check Codespace', async () => {
+    await setSetting('django.mode', 'shared');
+    await setSetting('django.command', 'uv run python backend/no_such_manage.py runserver');
+    cleanup.push(
+      () => setSetting('django.mode', undefined),
+      () => setSetting('django.command', undefined),
+    );
+    await api.testExplorer.settled();
+    const target = item(api, 'test_deploy.py::test_health');
+    const summary = await api.testExplorer.runTests([target]);
+    const result = summary.itemResults.get(target.id);
+    assert.strictEqual(result?.outcome, 'errored-run');
+    assert.match(result.message ?? '', /^Django is not ready, so the tests did not run/);
+    assert.ok(pointsAtCodespace(result.message ?? ''), 'the message is marked for Check Codespace');
   });
 });

@@ -11,6 +11,7 @@ import { doctorSettingsFrom } from '../../../src/core/doctor/settings';
 import { settingsGetFrom } from '../../../src/core/pytest/headless';
 import type { CheckResult, DoctorSettings } from '../../../src/core/doctor/types';
 import { FakeKubeApi } from '../../kube/fakeApiServer';
+import { KubeconfigFiles } from '../../kube/kubeconfig';
 import { FixtureCopy, freePort, SYSTEM_PYTHON } from '../django/djangoFixture';
 import { silentLogger } from '../../../src/core/logger';
 import { waitUntil } from '../support';
@@ -192,9 +193,9 @@ describe('doctor: the checks against the fixture codespace and the Kubernetes st
 
   it('a cluster that accepts connections and never answers: cut at the time limit, reachable fails and the rest is skipped', async () => {
     const silent = await blackHole();
+    const files = new KubeconfigFiles();
     try {
-      const dead = join(mkdtempSync(join(tmpdir(), 'cit-dead-kube-')), 'config');
-      writeFileSync(dead, kubeconfigFor(`http://127.0.0.1:${silent.port}`));
+      const dead = files.write(1, `http://127.0.0.1:${silent.port}`, 'token', 'default');
       const results = await doctor({ kubeconfig: dead }, { networkLimitMs: 300 });
       const r = byId(results, 'cluster.reachable');
       assert.strictEqual(r.status, 'fail');
@@ -202,23 +203,20 @@ describe('doctor: the checks against the fixture codespace and the Kubernetes st
       assert.strictEqual(r.fix?.args?.[0], 'minikube start');
       for (const id of ['cluster.nodes', 'cluster.pynode', 'cluster.models'])
         assert.strictEqual(byId(results, id).status, 'skip', id);
-      // The aborted request let go of its connection.
-      await waitUntil(() => silent.open() === 0, 5000);
-      rmSync(join(dead, '..'), { recursive: true, force: true });
     } finally {
+      files.remove();
       await silent.close();
     }
   });
 
   it('a cluster that refuses connections fails reachable at once', async () => {
-    const closed = await freePort();
-    const dir = mkdtempSync(join(tmpdir(), 'cit-dead-kube-'));
+    const files = new KubeconfigFiles();
     try {
-      writeFileSync(join(dir, 'config'), kubeconfigFor(`http://127.0.0.1:${closed}`));
-      const results = await doctor({ kubeconfig: join(dir, 'config') });
+      const refused = files.write(1, `http://127.0.0.1:${await freePort()}`, 'token', 'default');
+      const results = await doctor({ kubeconfig: refused });
       assert.match(byId(results, 'cluster.reachable').message, /Cannot reach the cluster.*ECONNREFUSED/);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      files.remove();
     }
   });
 
@@ -293,31 +291,8 @@ async function apiKeyOf(copy: FixtureCopy): Promise<string> {
   return r.stdout.trim().split('\n').pop() ?? '';
 }
 
-function kubeconfigFor(server: string): string {
-  return [
-    'apiVersion: v1',
-    'kind: Config',
-    'clusters:',
-    '- name: dead',
-    '  cluster:',
-    `    server: ${server}`,
-    '    insecure-skip-tls-verify: true',
-    'users:',
-    '- name: u',
-    '  user:',
-    '    token: t',
-    'contexts:',
-    '- name: dead',
-    '  context:',
-    '    cluster: dead',
-    '    user: u',
-    'current-context: dead',
-    '',
-  ].join('\n');
-}
-
 /** A server that accepts connections and never answers: a cluster that is hung, not down. */
-async function blackHole(): Promise<{ port: number; open(): number; close(): Promise<void> }> {
+async function blackHole(): Promise<{ port: number; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((s) => {
     sockets.add(s);
@@ -327,7 +302,6 @@ async function blackHole(): Promise<{ port: number; open(): number; close(): Pro
   const address = server.address();
   return {
     port: typeof address === 'object' && address ? address.port : 0,
-    open: () => sockets.size,
     close: async () => {
       for (const s of sockets) s.destroy();
       await new Promise<void>((r) => server.close(() => r()));
