@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { toPosix } from '../core/pytest/discovery';
 import { importReports, type ImportedReports } from '../core/junit/import';
-import type { TreeFile } from '../core/junit/nodeMap';
+import type { MappedResult, TreeFile } from '../core/junit/nodeMap';
 import type { JUnitFile } from '../core/github/artifacts';
 import type { TestNode } from '../core/pytest/staticReader';
 import { itemData } from '../testing/itemData';
@@ -76,9 +76,21 @@ export function reportCiResults(opts: {
   const byFile = fileItems(controller);
   const reported: CiItemResult[] = [];
   const done = new Set<vscode.TestItem>();
+  // Cases the tree shows only as their function land on it together: the worst of them is what it shows.
+  const byItem = new Map<vscode.TestItem, MappedResult>();
   for (const r of imported.results) {
     const item = r.fileLevel ? byFile.get(r.file) : resolveItem(index, r.rootdir, r.nodeid);
     if (!item) continue;
+    const before = byItem.get(item);
+    if (!before || RANK[r.outcome] > RANK[before.outcome]) byItem.set(item, r);
+    if (r.message && r.outcome !== 'passed')
+      run.appendOutput(
+        `${crlf(`${r.outcome.toUpperCase()} ${r.nodeid}\n${r.message}`)}\r\n`,
+        undefined,
+        item,
+      );
+  }
+  for (const [item, r] of byItem) {
     done.add(item);
     const ms = r.duration === undefined ? undefined : Math.round(r.duration * 1000);
     const message = () => {
@@ -89,12 +101,6 @@ export function reportCiResults(opts: {
       if (opts.contextValue) m.contextValue = opts.contextValue;
       return m;
     };
-    if (r.message && r.outcome !== 'passed')
-      run.appendOutput(
-        `${crlf(`${r.outcome.toUpperCase()} ${r.nodeid}\n${r.message}`)}\r\n`,
-        undefined,
-        item,
-      );
     if (r.outcome === 'passed') run.passed(item, ms);
     else if (r.outcome === 'failed') run.failed(item, message(), ms);
     else if (r.outcome === 'errored') run.errored(item, message(), ms);
@@ -114,6 +120,8 @@ export function reportCiResults(opts: {
   for (const p of imported.problems) run.appendOutput(crlf(`${p}\n`));
   return { reported, imported };
 }
+
+const RANK: Record<MappedResult['outcome'], number> = { failed: 3, errored: 2, passed: 1, skipped: 0 };
 
 export function crlf(s: string): string {
   return s.replace(/\r?\n/g, '\r\n');

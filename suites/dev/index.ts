@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { strToU8, zipSync } from 'fflate';
 import { FakeKubeApi } from '../kube/fakeApiServer';
 import { ContractGitHub } from '../github/contract';
 import { fixtureRepo } from '../github/standIn';
@@ -27,6 +28,8 @@ export interface DevServices {
   prismPid: number | undefined;
   /** Where requests or responses broke GitHub's OpenAPI contract since the last call (see ContractGitHub). */
   takeGitHubViolations(): ReturnType<ContractGitHub['takeViolations']>;
+  /** Uploads a `junit` artifact (these files, zipped) to the newest run, as the workflow's upload step does. */
+  addJUnitArtifact(files: Record<string, string>): void;
   stop(): Promise<void>;
 }
 
@@ -116,6 +119,11 @@ export async function startDevServices(options: {
     githubToken: DEV_TOKEN,
     prismPid: github.pid(),
     takeGitHubViolations: () => github.takeViolations(),
+    addJUnitArtifact: (files) =>
+      void github.standIn.addArtifact({
+        name: 'junit',
+        zip: zipSync(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, strToU8(v)]))),
+      }),
     async stop() {
       clearInterval(logTimer);
       clearInterval(runTimer);

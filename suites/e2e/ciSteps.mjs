@@ -1,6 +1,11 @@
 // UI step of "Trigger CI on Branch": the palette, the workflow's input prompts, the status bar following
 // the run on the GitHub stand-in (behind Prism), and the CI Runs view listing it.
 import * as assert from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { INTEGRATION_DIR, showTestRow, testRowIn } from './session.mjs';
 
 /** The fixture's integration-tests.yml declares these inputs, in this order (the prompts follow it). */
 const INPUTS = ['test_path', 'environment', 'verbose', 'max_failures'];
@@ -57,5 +62,59 @@ export async function triggerCiFollowsTheRun(session) {
     session.services.takeGitHubViolations(),
     [],
     "every request and response kept GitHub's OpenAPI contract",
+  );
+}
+
+/**
+ * "Show Results of CI Run" on the run Trigger CI followed: its JUnit report (written by real pytest on the
+ * workspace, uploaded as the workflow's `junit` artifact) lands on the Testing view's tree.
+ */
+export async function ciResultsOnTheTree(session) {
+  const wb = session.workbench;
+  session.services.takeGitHubViolations();
+  const dir = mkdtempSync(join(tmpdir(), 'cit-e2e-junit-'));
+  try {
+    const out = join(dir, 'junit.xml');
+    const r = spawnSync(
+      '/usr/bin/python3',
+      [
+        '-m',
+        'pytest',
+        '-p',
+        'no:cacheprovider',
+        '-q',
+        '-c',
+        `${INTEGRATION_DIR}/pytest.ini`,
+        `--junitxml=${out}`,
+        `${INTEGRATION_DIR}/test_deploy.py::test_fails_on_demand`,
+        `${INTEGRATION_DIR}/test_pynodes.py::test_unique_names_differ`,
+      ],
+      {
+        cwd: session.path('.'),
+        encoding: 'utf8',
+        env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', FAIL_ON_DEMAND: '1' },
+        timeout: 60_000,
+      },
+    );
+    assert.strictEqual(r.status, 1, `pytest wrote a report with one failure: ${r.stdout}${r.stderr}`);
+    session.services.addJUnitArtifact({ 'junit.xml': readFileSync(out, 'utf8') });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  await wb.clearNotifications();
+  await wb.openActivity('Codespace Tests');
+  const row = wb.viewRow('CI Runs', /#\d+ [\s\S]*success/);
+  await row.waitFor({ timeout: 30_000 });
+  await row.hover();
+  await row.locator('.action-label[aria-label="Show Results of CI Run"]').click();
+  await showTestRow(wb, INTEGRATION_DIR, 'test_pynodes.py', 'test_unique_names_differ');
+  await testRowIn(wb, 'test_unique_names_differ', 'Passed').waitFor({ timeout: 60_000 });
+  await showTestRow(wb, INTEGRATION_DIR, 'test_deploy.py', 'test_fails_on_demand');
+  await testRowIn(wb, 'test_fails_on_demand', 'Failed').waitFor({ timeout: 30_000 });
+  await wb.screenshot('ci-results-on-the-tree');
+  assert.deepStrictEqual(
+    session.services.takeGitHubViolations(),
+    [],
+    "the artifact list and download kept GitHub's OpenAPI contract",
   );
 }

@@ -6,7 +6,7 @@ import * as assert from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { INTEGRATION_DIR, showTestRow, startUiSession, testRowIn } from './session.mjs';
 import { djangoStoppedToReady, portConflictPrompt } from './djangoSteps.mjs';
-import { triggerCiFollowsTheRun } from './ciSteps.mjs';
+import { ciResultsOnTheTree, triggerCiFollowsTheRun } from './ciSteps.mjs';
 import { followAPod, logsOfAFailedTest, viewerSurvivesHidingAndReload } from './logSteps.mjs';
 
 const FOLDER_ROW = INTEGRATION_DIR;
@@ -123,6 +123,8 @@ describe('UI: the extension in the workbench, as a person uses it', function () 
 
   it('runs "Trigger CI on Branch" from the palette and the status bar follows the run', () =>
     triggerCiFollowsTheRun(session));
+
+  it('shows the results of that CI run on the tree from the CI Runs view', () => ciResultsOnTheTree(session));
 
   // Last: it reloads the window, which starts a new extension host under the steps above.
   it('hides the log viewer and reloads the window: its rows and typed filter come back, its pod followed again', () =>
