@@ -114,6 +114,8 @@ if (!production) {
     ...findTests('suites/bench'),
     ...findTests('suites/dev'),
     ...findTests('suites/fuzz'),
+    // The host benchmark's runner writes the 5,000-test corpus into the workspace before the window opens.
+    'suites/bench/corpus.ts',
   ];
   const entryPoints = Object.fromEntries(tests.map((t) => [relative('suites', t).replace(/\.ts$/, ''), t]));
   // mocha stays external: the host's run() loads it from node_modules.

@@ -7,9 +7,12 @@ import { useReaperFolder } from './core/process/reaper';
 import { registerDjango } from './django/register';
 import type { DjangoController } from './django/controller';
 import { registerCi, type CiApi } from './ci/register';
+import { registerCiTests, type CiTestsApi } from './ci/registerCiTests';
 import { registerTestExplorer, type TestExplorerApi } from './testing/testExplorer';
 import { registerDebug, type DebugApi } from './debug/register';
 import { registerLogs, type LogsApi } from './logs/register';
+import { registerDoctor, type DoctorApi } from './doctor/register';
+import { registerWalkthrough, type WalkthroughApi } from './walkthrough/register';
 
 /** Wiring only: builds the parts, registers them, nothing else. */
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi | undefined> {
@@ -29,7 +32,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const ci = registerCi(context, { logger });
   const testExplorer = registerTestExplorer(context, { logger, logStore, django });
   const debug = registerDebug(context, { logger, logStore, django, testExplorer });
+  const ciTests = registerCiTests(context, { logger, ci, testExplorer });
   const logs = registerLogs(context, { logger, logStore });
+  const doctor = registerDoctor(context, { logger, django });
+  const walkthrough = registerWalkthrough(context, { testExplorer, doctor });
 
   logger.info(`Codespace Integration Tests ${context.extension.packageJSON.version} activated`);
   const activation = {
@@ -38,7 +44,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   };
   // The API holds the Django API key and replaceable prompts: only the extension's own tests get it.
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
-  return { logStore, loggedErrors: () => [...errors], django, ci, testExplorer, debug, logs, activation };
+  return {
+    logStore,
+    loggedErrors: () => [...errors],
+    django,
+    ci,
+    ciTests,
+    testExplorer,
+    debug,
+    logs,
+    doctor,
+    walkthrough,
+    activation,
+  };
 }
 
 export function deactivate(): void {
@@ -54,12 +72,18 @@ export interface ExtensionApi {
   django: DjangoController;
   /** Trigger CI on Branch: the trigger, its status bar item, the CI Runs view, replaceable prompts. */
   ci: CiApi;
+  /** Run on CI, Show Results of CI Run and the offer of a failed scheduled run's results. */
+  ciTests: CiTestsApi;
   /** Test Explorer: controllers per folder, discovery state, and the run path the Run profile uses. */
   testExplorer: TestExplorerApi;
   /** Debugging: the Debug profiles, "Debug Django Server", replaceable prompts. */
   debug: DebugApi;
   /** Pods view, pod log streams and the log viewer panel (its rendered rows read back for tests). */
   logs: LogsApi;
+  /** Check Codespace: the checks and the Codespace view. */
+  doctor: DoctorApi;
+  /** The getting-started walkthrough's milestones (context keys set on the real events). */
+  walkthrough: WalkthroughApi;
   /** When activate() started (epoch ms) and how long it took to return (the benchmarks print it). */
   activation: { startedAt: number; ms: number };
 }

@@ -21,6 +21,11 @@ export const Commands = {
   findPollutingTest: 'codespaceTests.tests.findPolluter',
   runRepeatedly: 'codespaceTests.tests.runRepeatedly',
   clearTestHistory: 'codespaceTests.tests.clearHistory',
+  showCiRunResults: 'codespaceTests.ci.showRunResults',
+  rerunLocally: 'codespaceTests.ci.rerunLocally',
+  checkCodespace: 'codespaceTests.doctor.check',
+  applyCodespaceFix: 'codespaceTests.doctor.applyFix',
+  runInTerminal: 'codespaceTests.doctor.runInTerminal',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -28,6 +33,15 @@ export const Views = {
   container: 'codespaceTests',
   pods: 'codespaceTests.pods',
   ciRuns: 'codespaceTests.ciRuns',
+  codespace: 'codespaceTests.codespace',
+} as const;
+
+/** Context keys of the walkthrough's milestones, set on the real events (package.json's `onContext:` completion events). */
+export const WalkthroughKeys = {
+  checkedCodespace: 'codespaceTests.walkthrough.checkedCodespace',
+  ranTest: 'codespaceTests.walkthrough.ranTest',
+  debuggedTest: 'codespaceTests.walkthrough.debuggedTest',
+  openedLogViewer: 'codespaceTests.walkthrough.openedLogViewer',
 } as const;
 
 export const ConfigSection = 'codespaceTests';
@@ -71,5 +85,10 @@ export interface SettingTypes {
   'ci.workflow': string;
   'ci.apiBaseUrl': string;
   'ci.pollIntervalSeconds': number;
+  'ci.junitArtifact': string;
+  'ci.testsInput': string;
+  'doctor.pynodeSelector': string;
+  'doctor.modelSelector': string;
+  'doctor.localClusterLacks': Record<string, string>;
 }
 export type SettingKey = keyof SettingTypes;

@@ -2,7 +2,7 @@
 // "report what you rendered" (the extension-host tests read the rows back through it).
 import type { HostMessage } from '../../src/logs/viewerProtocol';
 import { compileFilter } from '../../src/core/logs/filter';
-import { addLines, lines, resetLines, trimLines } from './lines';
+import { addLines, droppedBefore, lines, resetLines, trimLines } from './lines';
 import { buildPanes, panes, shownLines } from './panes';
 import { applyFilter, setLayout, syncToolbar, updateStatus } from './toolbar';
 import { host, view } from './viewState';
@@ -26,7 +26,7 @@ export function onHostMessage(m: HostMessage): void {
         buildPanes();
       } else {
         // The batch's first line moved down by as many lines as were dropped before it.
-        const from = moved ? start - countDropped(moved, start) : start;
+        const from = moved ? start - droppedBefore(moved, start) : start;
         for (const p of panes) {
           if (moved) p.remap(moved);
           p.append(from);
@@ -68,11 +68,4 @@ export function onHostMessage(m: HostMessage): void {
       });
       return;
   }
-}
-
-/** Old lines before `end` that the trim dropped. */
-function countDropped(moved: Int32Array, end: number): number {
-  let n = 0;
-  for (let i = 0; i < end; i++) if (moved[i] < 0) n++;
-  return n;
 }

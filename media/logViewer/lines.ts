@@ -49,29 +49,59 @@ export function addLines(w: WireLines, keep: number): number {
 }
 
 /**
- * Drops each source's oldest lines past its bound, as the store's ring did, in one pass per batch (not per
- * line). Returns where each old index went (-1: dropped), or undefined when nothing was dropped.
+ * Where the old lines went after a trim: the first `prefix` lines dropped and the rest moved up (the usual
+ * case: the oldest lines overall are the ones over their bound), or, when sources interleave, a map from
+ * each old index to its new one (-1: dropped).
  */
-export function trimLines(): Int32Array | undefined {
+export type Moved = { kind: 'prefix'; dropped: number } | { kind: 'map'; to: Int32Array };
+
+/** The new index of old line `i` after a trim (-1: dropped). */
+export function movedTo(m: Moved, i: number): number {
+  return m.kind === 'prefix' ? (i >= m.dropped ? i - m.dropped : -1) : m.to[i];
+}
+
+/** Old lines before `end` that the trim dropped. */
+export function droppedBefore(m: Moved, end: number): number {
+  if (m.kind === 'prefix') return Math.min(m.dropped, end);
+  let n = 0;
+  for (let i = 0; i < end; i++) if (m.to[i] < 0) n++;
+  return n;
+}
+
+/**
+ * Drops each source's oldest lines past its bound, as the store's ring did, in one pass per batch (not per
+ * line). Returns where the old lines went, or undefined when nothing was dropped. When the lines to drop
+ * are the oldest of all (one source flooding), they go in one splice per column, not a copy of every line.
+ */
+export function trimLines(): Moved | undefined {
   const over = counts.map((c) => Math.max(0, c - keepPerSource));
-  if (!over.some((n) => n > 0)) return undefined;
+  const total = over.reduce((a, b) => a + b, 0);
+  if (total === 0) return undefined;
   const cols = columns();
+  const left = [...over];
+  let prefix = 0;
+  while (prefix < total && left[lines.src[prefix]] > 0) left[lines.src[prefix++]]--;
+  if (prefix === total) {
+    for (const col of cols) col.splice(0, total);
+    over.forEach((k, s) => (counts[s] -= k));
+    return { kind: 'prefix', dropped: total };
+  }
   const n = lines.text.length;
-  const moved = new Int32Array(n);
+  const to = new Int32Array(n);
   let kept = 0;
   for (let i = 0; i < n; i++) {
     const s = lines.src[i];
     if (over[s] > 0) {
       over[s]--;
       counts[s]--;
-      moved[i] = -1;
+      to[i] = -1;
       continue;
     }
     if (kept !== i) for (const col of cols) col[kept] = col[i];
-    moved[i] = kept++;
+    to[i] = kept++;
   }
   for (const col of cols) col.length = kept;
-  return moved;
+  return { kind: 'map', to };
 }
 
 /** Empties the lines but keeps the known sources ("Clear" keeps the side-by-side panes). */

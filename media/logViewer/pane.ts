@@ -2,7 +2,7 @@
 // reused while scrolling), so a million lines scroll like a hundred.
 import type { RenderedRow } from '../../src/logs/viewerProtocol';
 import { sourceLabel } from '../../src/logs/sourceLabel';
-import { clock, lines } from './lines';
+import { clock, lines, movedTo, type Moved } from './lines';
 import { setAnsiText } from './ansiSpans';
 import { heldOn, onPersonScrollUp } from './personScroll';
 import { view } from './viewState';
@@ -105,16 +105,16 @@ export class Pane {
   }
 
   /**
-   * The page dropped old lines (`moved[old]` is the new index, -1 when gone): follow them, keeping the
+   * The page dropped old lines (`movedTo` gives an old line's new index, -1 when gone): follow them, keeping the
    * selection and, for a reader scrolled up, the rows in view where they were.
    */
-  remap(moved: Int32Array): void {
-    const pos = (p: number) => (p >= 0 && p < this.idx.length ? moved[this.idx[p]] : -1);
+  remap(moved: Moved): void {
+    const pos = (p: number) => (p >= 0 && p < this.idx.length ? movedTo(moved, this.idx[p]) : -1);
     const [selA, selB] = [pos(this.selA), pos(this.selB)];
     const next: number[] = [];
     let goneAbove = 0;
     for (let p = 0; p < this.idx.length; p++) {
-      const i = moved[this.idx[p]];
+      const i = movedTo(moved, this.idx[p]);
       if (i >= 0) next.push(i);
       else if (p < this.first) goneAbove++;
     }

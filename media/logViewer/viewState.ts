@@ -26,6 +26,7 @@ export const view: { state: ViewerState; filter: CompiledFilter } = {
 };
 
 export function saveState(): void {
+  view.state = { ...view.state, savedAt: Date.now() };
   host.setState(view.state);
   host.postMessage({ type: 'state', state: view.state });
 }

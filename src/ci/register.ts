@@ -17,6 +17,9 @@ export interface CiApi {
   runsView: CiRunsView;
   /** Replaces the prompts and notifications (host tests); undefined restores the real ones. */
   setUi(ui: CiUi | undefined): void;
+  /** The prompts in use and the tokens, for the CI results in the Test Explorer. */
+  ui(): CiUi;
+  tokens: GitHubTokens;
 }
 
 /** Registers "Trigger CI on Branch", the CI Runs view and the run status bar item. */
@@ -87,5 +90,7 @@ export function registerCi(context: vscode.ExtensionContext, deps: { logger: Log
     statusBar,
     runsView,
     setUi: (next) => (ui = next ?? vscodeUi),
+    ui: () => ui,
+    tokens,
   };
 }

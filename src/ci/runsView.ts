@@ -16,13 +16,21 @@ export type RunsNode =
 export type RunsState =
   | { kind: 'notLoaded' }
   | { kind: 'loading' }
-  | { kind: 'loaded'; groups: { label: string; branch: string; runs: WorkflowRun[] }[]; at: Date }
+  | {
+      kind: 'loaded';
+      groups: { label: string; branch: string; runs: WorkflowRun[] }[];
+      at: Date;
+      defaultBranch?: string;
+    }
   | { kind: 'unavailable'; message: string };
 
 /** "CI Runs": recent runs of the workflow on this branch and on the default branch (the scheduled runs). */
 export class CiRunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<RunsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  private readonly loaded = new vscode.EventEmitter<RunsState>();
+  /** Fires after each load from GitHub (the offer of a failed scheduled run's results listens). */
+  readonly onDidLoad = this.loaded.event;
   private readonly view: vscode.TreeView<RunsNode>;
   state: RunsState = { kind: 'notLoaded' };
   private loading: Promise<void> | undefined;
@@ -59,6 +67,7 @@ export class CiRunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Dis
     }
     this.view.message = this.state.kind === 'unavailable' ? this.state.message : undefined;
     this.changed.fire(undefined);
+    this.loaded.fire(this.state);
   }
 
   private async fetch(): Promise<RunsState> {
@@ -97,7 +106,7 @@ export class CiRunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Dis
         runs: await client.listRuns(t.workflow, { branch: defaultBranch, perPage: 10 }),
       });
     }
-    return { kind: 'loaded', groups, at: new Date() };
+    return { kind: 'loaded', groups, at: new Date(), defaultBranch };
   }
 
   getChildren(node?: RunsNode): RunsNode[] {
@@ -143,6 +152,7 @@ export class CiRunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Dis
   dispose(): void {
     this.view.dispose();
     this.changed.dispose();
+    this.loaded.dispose();
   }
 }
 

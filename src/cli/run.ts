@@ -173,13 +173,13 @@ export const runVerb: Verb = {
 /** The leak check's variables for --leaks (or codespaceTests.leaks.check); why not, said once on stderr. */
 async function leakEnvFor(flags: RunFlags, logger: Logger): Promise<Record<string, string> | undefined> {
   const get = await settingsReader(flags.workspace);
-  if (!flags.leaks && !get('leaks.check', false)) return undefined;
+  if (!flags.leaks && !get('leaks.check')) return undefined;
   const check = await leakCheckEnv({
     workspace: flags.workspace,
     djangoCommand: get('django.command', 'uv run python backend/manage.py runserver'),
     djangoCwd: get('django.cwd', flags.workspace) || flags.workspace,
-    projectDir: get('leaks.projectDir', ''),
-    settingsModule: get('leaks.settingsModule', ''),
+    projectDir: get('leaks.projectDir'),
+    settingsModule: get('leaks.settingsModule'),
   });
   if (check.kind === 'on') return check.env;
   logger.warn(`The leak check is off for this run: ${check.reason}`);

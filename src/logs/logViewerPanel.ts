@@ -6,6 +6,7 @@ import type { Logger } from '../core/logger';
 import type { LogStore } from '../core/logs/logStore';
 import { stripAnsi } from '../core/logs/ansi';
 import { viewerHtml } from './viewerHtml';
+import { defaultState } from './viewerState';
 import { sourceLabel } from './sourceLabel';
 import { scopeQuery, ViewerFeed } from './viewerFeed';
 import {
@@ -28,16 +29,6 @@ export interface OpenLogViewerArgs {
 }
 
 export type RenderedReport = Extract<WebviewMessage, { type: 'rendered' }>;
-
-export function defaultState(): ViewerState {
-  return {
-    scope: {},
-    filter: { text: '', regex: false, caseSensitive: false, levels: [] },
-    layout: 'merged',
-    follow: true,
-    follows: [],
-  };
-}
 
 /**
  * The log viewer panel's host side: its scope and state, the page's requests (copy, save, clear),
@@ -62,6 +53,8 @@ export class LogViewerPanel implements vscode.Disposable {
     private readonly store: LogStore,
     private readonly logger: Logger,
     state: ViewerState = defaultState(),
+    /** Keeps a copy of every new state outside the webview (the extension's workspace storage). */
+    private readonly remember: (state: ViewerState) => void = () => undefined,
   ) {
     this.state = state;
     this.onDidDispose = this.disposeEmitter.event;
@@ -96,12 +89,12 @@ export class LogViewerPanel implements vscode.Disposable {
   /** Shows the panel with a new scope (a test's window, some sources) or, without arguments, live and unfiltered. */
   open(args: OpenLogViewerArgs = {}): void {
     const scope: ViewerScope = { from: args.from, to: args.to, sources: args.sources, title: args.title };
-    this.state = {
+    this.setState({
       ...this.state,
       scope,
       filter: { ...this.state.filter, text: args.text ?? '' },
       follow: args.to === undefined,
-    };
+    });
     this.updateTitle();
     this.resend();
     this.panel.reveal(undefined, false);
@@ -118,7 +111,7 @@ export class LogViewerPanel implements vscode.Disposable {
   }
 
   setFilter(filter: ViewerState['filter']): void {
-    this.state = { ...this.state, filter };
+    this.setState({ ...this.state, filter });
     void this.post({ type: 'setFilter', filter });
   }
 
@@ -129,11 +122,11 @@ export class LogViewerPanel implements vscode.Disposable {
 
   /** What the window follows now; kept in the panel's state so a reload follows it again. */
   recordFollows(follows: readonly FollowTarget[]): void {
-    this.state = { ...this.state, follows: [...follows] };
+    this.setState({ ...this.state, follows: [...follows] });
   }
 
   setLayout(layout: ViewerState['layout']): void {
-    this.state = { ...this.state, layout };
+    this.setState({ ...this.state, layout });
     void this.post({ type: 'setLayout', layout });
   }
 
@@ -162,10 +155,10 @@ export class LogViewerPanel implements vscode.Disposable {
         return;
       case 'state':
         // The page owns what it shows; what the window follows is the host's to say.
-        this.state = { ...m.state, follows: this.state.follows };
+        this.setState({ ...m.state, follows: this.state.follows });
         return;
       case 'clear':
-        this.state = { ...this.state, scope: { ...this.state.scope, afterSeq: this.store.lastSeq() } };
+        this.setState({ ...this.state, scope: { ...this.state.scope, afterSeq: this.store.lastSeq() } });
         this.feed.drop();
         return;
       case 'copy':
@@ -217,6 +210,12 @@ export class LogViewerPanel implements vscode.Disposable {
     this.feed.restart(this.state);
   }
 
+  /** Every change of the state goes through here: stamped, and remembered outside the webview. */
+  private setState(state: ViewerState): void {
+    this.state = { ...state, savedAt: Math.max(Date.now(), state.savedAt ?? 0) };
+    this.remember(this.state);
+  }
+
   private updateTitle(): void {
     this.panel.title = this.state.scope.title ? `Logs: ${this.state.scope.title}` : 'Logs';
   }
@@ -240,11 +239,16 @@ export class LogViewerPanel implements vscode.Disposable {
     this.disposeEmitter.dispose();
   }
 
-  static create(extensionUri: vscode.Uri, store: LogStore, logger: Logger): LogViewerPanel {
+  static create(
+    extensionUri: vscode.Uri,
+    store: LogStore,
+    logger: Logger,
+    remember?: (state: ViewerState) => void,
+  ): LogViewerPanel {
     const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Logs', vscode.ViewColumn.Active, {
       enableScripts: true,
     });
-    return new LogViewerPanel(panel, extensionUri, store, logger);
+    return new LogViewerPanel(panel, extensionUri, store, logger, defaultState(), remember);
   }
 }
 

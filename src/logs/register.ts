@@ -8,10 +8,14 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { PodSummary } from '../core/kube/pods';
 import { onSettingsChanged } from '../settings';
 import { ClusterSession } from './clusterSession';
-import { followAgain, isFollowTarget, sameTarget } from './followAgain';
-import { LogViewerPanel, defaultState, type OpenLogViewerArgs, type RenderedReport } from './logViewerPanel';
+import { followAgain, sameTarget } from './followAgain';
+import { LogViewerPanel, type OpenLogViewerArgs, type RenderedReport } from './logViewerPanel';
+import { newerState, validState } from './viewerState';
 import { PodsView, type PodNode } from './podsView';
 import { VIEW_TYPE, type FollowTarget, type ViewerState } from './viewerProtocol';
+
+/** The extension's own copy of the log viewer's state (workspace storage). */
+const VIEWER_STATE_KEY = 'codespaceTests.logViewer.state';
 
 /** What the extension-host tests reach: the viewer, the followed streams, the Pods view's data. */
 export interface LogsApi {
@@ -35,6 +39,7 @@ export function registerLogs(
   const followers = new LogFollowers(store, logger);
   const podsView = new PodsView(Views.pods, session);
   let panel: LogViewerPanel | undefined;
+  const remember = (s: ViewerState) => void context.workspaceState.update(VIEWER_STATE_KEY, s);
   /** What this window follows, in the order followed: the viewer's state keeps it across reloads. */
   const follows: FollowTarget[] = [];
 
@@ -47,7 +52,7 @@ export function registerLogs(
     return p;
   };
   const openViewer = (args?: OpenLogViewerArgs): LogViewerPanel => {
-    const p = panel ?? adopt(LogViewerPanel.create(context.extensionUri, store, logger));
+    const p = panel ?? adopt(LogViewerPanel.create(context.extensionUri, store, logger, remember));
     p.recordFollows(follows);
     p.open(isOpenArgs(args) ? args : {});
     return p;
@@ -63,8 +68,14 @@ export function registerLogs(
     }),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       async deserializeWebviewPanel(webviewPanel, state: unknown) {
-        const restored = validState(state);
-        adopt(new LogViewerPanel(webviewPanel, context.extensionUri, store, logger, restored));
+        const restored = newerState(
+          validState(state),
+          validState(context.workspaceState.get(VIEWER_STATE_KEY)),
+        );
+        logger.debug(
+          `log viewer restored: filter "${restored.filter.text}", following ${restored.follows.length} source(s)`,
+        );
+        adopt(new LogViewerPanel(webviewPanel, context.extensionUri, store, logger, restored, remember));
         const again = (t: FollowTarget) => {
           const c = session.config;
           if (c.kind === 'ready') follow(c.kc, t);
@@ -206,15 +217,3 @@ function isOpenArgs(a: unknown): a is OpenLogViewerArgs {
 }
 
 /** A serializer's state comes from an older page: keep what is well-formed, default the rest. */
-function validState(s: unknown): ViewerState {
-  const d = defaultState();
-  if (!s || typeof s !== 'object') return d;
-  const v = s as Partial<ViewerState>;
-  return {
-    scope: v.scope && typeof v.scope === 'object' ? v.scope : d.scope,
-    filter: v.filter && typeof v.filter === 'object' && Array.isArray(v.filter.levels) ? v.filter : d.filter,
-    layout: v.layout === 'sideBySide' ? 'sideBySide' : 'merged',
-    follow: v.follow !== false,
-    follows: Array.isArray(v.follows) ? v.follows.filter(isFollowTarget) : [],
-  };
-}

@@ -37,6 +37,8 @@ export interface ViewerState {
   follow: boolean;
   /** What the window followed when the panel was last shown: the serializer follows it again. */
   follows: FollowTarget[];
+  /** When this state was last changed (ms since the epoch): of two copies after a reload, the newer wins. */
+  savedAt?: number;
 }
 
 export interface WireLines {

@@ -11,6 +11,7 @@ import {
   type DiscoveredFile,
 } from '../core/pytest/discovery';
 import { reconcile } from '../core/pytest/reconcile';
+import { leafIds } from '../core/pytest/staticReader';
 import { ConfigSection } from '../ids';
 import { FolderSettings, onSettingsChanged } from '../settings';
 import { PytestCollector } from './pytestCollector';
@@ -38,6 +39,8 @@ export class FolderTests implements vscode.Disposable {
   private readonly quiet = new Emitter<void>();
   /** Counts refreshes, so a slow read started before a newer one cannot overwrite it. */
   private generation = 0;
+  /** When the first static read reached the tree (ms since the epoch) and how many tests it showed: logged, and read by the benchmark. */
+  firstTree: { at: number; tests: number } | undefined;
   /** Files changed on disk (absolute paths), after their part of the tree is updated: for continuous runs. */
   readonly onFilesChanged = this.changeEmitter.event;
 
@@ -84,7 +87,11 @@ export class FolderTests implements vscode.Disposable {
       this.files.clear();
       for (const f of found) this.files.set(f.path, f);
       this.render();
-      this.logger.info(`${this.folder.name}: ${found.length} test file(s) read in ${Date.now() - t} ms`);
+      const tests = found.reduce((n, f) => n + leafIds(f.tests).length, 0);
+      this.firstTree ??= { at: Date.now(), tests };
+      this.logger.info(
+        `${this.folder.name}: ${tests} test(s) in ${found.length} file(s) read and shown in ${Date.now() - t} ms`,
+      );
       const inis = new Set([...this.files.values()].filter((f) => f.ini && !f.problem).map((f) => f.ini!));
       await this.collector.collectAll([...inis]);
     })().catch((e) =>

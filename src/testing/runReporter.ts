@@ -6,10 +6,13 @@ import { RunResults, type FailureReport, type TestResult } from '../core/pytest/
 import { BatchedRun } from '../core/pytest/runUpdates';
 import type { TestWindow } from '../core/pytest/testLogs';
 import { someBelow } from './itemTree';
+import { pointsAtCodespace } from '../core/doctor/unreachable';
 
 export { crlf, type TestResult } from '../core/pytest/runResults';
 
 export const TEST_LOGS_CONTEXT = 'codespaceTests.testLogs';
+/** A failure that says Django or the cluster could not be reached: its message also offers Check Codespace. */
+export const CHECK_CODESPACE_CONTEXT = 'codespaceTests.testLogs.checkCodespace';
 
 /** Where each test's last log window is kept: the "Show Logs for This Test" command reads it. */
 export const testWindows = new WeakMap<vscode.TestItem, TestWindow>();
@@ -88,7 +91,7 @@ function testMessage(f: FailureReport): vscode.TestMessage {
       : new vscode.TestMessage(f.text);
   if (f.file && f.line)
     message.location = new vscode.Location(vscode.Uri.file(f.file), new vscode.Position(f.line - 1, 0));
-  message.contextValue = TEST_LOGS_CONTEXT;
+  message.contextValue = pointsAtCodespace(f.text) ? CHECK_CODESPACE_CONTEXT : TEST_LOGS_CONTEXT;
   return message;
 }
 

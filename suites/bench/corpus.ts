@@ -6,7 +6,7 @@ export const FILES = 100;
 export const TESTS = 5000;
 
 /** 50 tests per file: two classes of 10 methods, 10 functions, and 4 parametrized functions of 5 cases (stacked and with ids). */
-function module(n: number): string {
+function moduleSource(n: number): string {
   const out = ['import pytest', '', ''];
   for (const c of ['Alpha', 'Beta']) {
     out.push(`@pytest.mark.integration`, `class Test${c}${n}:`);
@@ -54,10 +54,13 @@ export function writeCorpus(root: string): string {
   const dir = join(root, 'backend/tests/integration');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'pytest.ini'), '[pytest]\nmarkers =\n    integration: cross-service\n');
-  for (let i = 0; i < FILES; i++) writeFileSync(join(dir, corpusFile(i)), module(i));
+  for (let i = 0; i < FILES; i++) writeFileSync(join(dir, corpusFile(i)), moduleSource(i));
   return dir;
 }
 
 export function corpusFile(i: number): string {
   return `test_module_${String(i).padStart(3, '0')}.py`;
 }
+
+// `node out/suites/bench/corpus.js DIR`: the host benchmark's runner writes the corpus before the window opens.
+if (require.main === module && process.argv[2]) writeCorpus(process.argv[2]);

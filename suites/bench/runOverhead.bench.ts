@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChildProcess, runToEnd } from '../../src/core/process/childProcess';
 import { runHeadless } from '../../src/core/pytest/headless';
-import { finish, report, timeIt } from './support';
+import { finish, report, sideBySide } from './support';
 import { freePort } from '../unit/support';
 
 const PYTHON = '/usr/bin/python3';
@@ -96,18 +96,7 @@ async function main(): Promise<void> {
         throw new Error(`pytest by hand failed: ${r.stdout}`);
     };
     // Warm up both (imports, .pyc files), then alternate so drift hits both sides alike.
-    await extension();
-    await byHand();
-    const ext: number[] = [];
-    const hand: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      ext.push(await timeIt(extension));
-      hand.push(await timeIt(byHand));
-    }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    const e = median(ext);
-    const h = median(hand);
-    const ratio = e / h;
+    const { e, h, ratio } = await sideBySide(extension, byHand, RUNS);
     console.log(`${RUNS} runs each of ${TEST} (${lastOutcome}); Django at ${url}`);
     finish([
       report(

@@ -14,7 +14,7 @@ import { crlf, RunResults } from '../../src/core/pytest/runResults';
 import { BatchedRun, type TestRunSink } from '../../src/core/pytest/runUpdates';
 import { leafIds } from '../../src/core/pytest/staticReader';
 import { corpusFile, FILES, TESTS, writeCorpus } from './corpus';
-import { finish, report, timeIt } from './support';
+import { finish, report, sideBySide } from './support';
 
 const PYTHON = '/usr/bin/python3';
 const REPO = join(__dirname, '../../..');
@@ -133,24 +133,19 @@ async function main(): Promise<void> {
     };
 
     // Warm up both, then alternate so the shared machine's drift hits both sides alike.
-    await extension();
-    await byHand();
-    const ext: number[] = [];
-    const hand: number[] = [];
     const delay = { p99: 0, max: 0 };
-    for (let i = 0; i < RUNS; i++) {
-      const h = monitorEventLoopDelay({ resolution: 10 });
-      h.enable();
-      ext.push(await timeIt(extension));
-      h.disable();
-      delay.p99 = Math.max(delay.p99, h.percentile(99) / 1e6);
-      delay.max = Math.max(delay.max, h.max / 1e6);
-      hand.push(await timeIt(byHand));
-    }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    const e = median(ext);
-    const h = median(hand);
-    const ratio = e / h;
+    let loop = monitorEventLoopDelay({ resolution: 10 });
+    const { ext, hand, e, h, ratio } = await sideBySide(extension, byHand, RUNS, {
+      before: () => {
+        loop = monitorEventLoopDelay({ resolution: 10 });
+        loop.enable();
+      },
+      after: () => {
+        loop.disable();
+        delay.p99 = Math.max(delay.p99, loop.percentile(99) / 1e6);
+        delay.max = Math.max(delay.max, loop.max / 1e6);
+      },
+    });
     console.log(`pytest by hand: ${PYTHON} ${byHandArgs.slice(0, 8).join(' ')} ... (${FILES} files)`);
     console.log(
       `runs (ms), extension: ${ext.map((x) => x.toFixed(0)).join(' ')}; by hand: ${hand.map((x) => x.toFixed(0)).join(' ')}`,

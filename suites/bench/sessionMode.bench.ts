@@ -9,7 +9,7 @@ import { runToEnd } from '../../src/core/process/childProcess';
 import { prepareHeadlessDjango } from '../../src/core/django/headlessDjango';
 import { runHeadless } from '../../src/core/pytest/headless';
 import { silentLogger } from '../../src/core/logger';
-import { finish, report, timeIt } from './support';
+import { finish, report, sideBySide } from './support';
 import { freePort } from '../unit/support';
 
 const PYTHON = '/usr/bin/python3';
@@ -64,18 +64,7 @@ async function main(): Promise<void> {
       if (r.exit.kind !== 'exited' || r.exit.code !== 0)
         throw new Error(`pytest by hand failed: ${r.stdout}`);
     };
-    await extension();
-    await byHand();
-    const ext: number[] = [];
-    const hand: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      ext.push(await timeIt(extension));
-      hand.push(await timeIt(byHand));
-    }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    const e = median(ext);
-    const h = median(hand);
-    const ratio = e / h;
+    const { e, h, ratio } = await sideBySide(extension, byHand, RUNS);
     console.log(`${RUNS} runs each of ${TEST} in the team-repository fixture (Django mode: ${mode})`);
     finish([
       report(

@@ -19,3 +19,32 @@ export function report(name: string, detail: string, met: boolean): boolean {
 export function finish(results: boolean[]): void {
   process.exitCode = results.every(Boolean) ? 0 : 1;
 }
+
+export const median = (xs: readonly number[]): number =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * The extension's side and the by-hand side, each warmed up once, then run alternately `runs` times so the
+ * shared machine's drift hits both alike; the medians and their ratio. `around` runs untimed just before
+ * and after each extension run (e.g. to watch the event loop's delay while it runs).
+ */
+export async function sideBySide(
+  extension: () => Promise<unknown>,
+  byHand: () => Promise<unknown>,
+  runs: number,
+  around?: { before?: () => void; after?: () => void },
+): Promise<{ ext: number[]; hand: number[]; e: number; h: number; ratio: number }> {
+  await extension();
+  await byHand();
+  const ext: number[] = [];
+  const hand: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    around?.before?.();
+    ext.push(await timeIt(extension));
+    around?.after?.();
+    hand.push(await timeIt(byHand));
+  }
+  const e = median(ext);
+  const h = median(hand);
+  return { ext, hand, e, h, ratio: e / h };
+}

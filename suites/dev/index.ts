@@ -67,6 +67,9 @@ export async function startDevServices(options: {
 }): Promise<DevServices> {
   const kube = await FakeKubeApi.start();
   for (const p of PODS) kube.addPod(p.ns, p.name, { labels: p.labels, containers: p.containers });
+  // What Check Codespace reads besides pods: a Ready node and the model deployment behind the model pod.
+  kube.addNode('minikube');
+  kube.addDeployment('models', 'model-llama-deploy', { labels: { app: 'model-deployment', model: 'llama' } });
   let n = 0;
   const logTimer = setInterval(() => {
     for (const p of PODS) {

@@ -12,6 +12,7 @@ const mocha = new Mocha({ ui: 'bdd', timeout: 180_000, reporter: 'spec', color: 
 if (process.env.TEST_GREP) mocha.grep(process.env.TEST_GREP);
 mocha.addFile(join(here, 'ui.test.mjs'));
 mocha.addFile(join(here, 'teamRepo.test.mjs'));
+mocha.addFile(join(here, 'doctor.test.mjs'));
 await mocha.loadFilesAsync();
 const runner = mocha.run();
 runner.on('end', () => {

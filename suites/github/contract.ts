@@ -47,7 +47,9 @@ export class ContractGitHub {
     await standIn.listen();
     // Prism forwards to a fixed upstream, so a tiny relay lets each test bring a fresh stand-in.
     let target = standIn.url;
-    const relay = createServer((req, res) => pipe(target, req, res));
+    // Prism's proxy follows redirects itself (node-fetch), so a 302 (an artifact's download) would reach the
+    // extension as the storage host's answer. The relay hides the Location from Prism; the recorder restores it.
+    const relay = createServer((req, res) => pipe(target, req, res, undefined, hideLocation));
     await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
     const relayUrl = `http://127.0.0.1:${(relay.address() as AddressInfo).port}`;
     const port = await freePort();
@@ -103,11 +105,17 @@ export class ContractGitHub {
     const prismUrl = `http://127.0.0.1:${port}`;
     const violations: Violation[] = [];
     const recorder = createServer((req, res) =>
-      pipe(prismUrl, req, res, (status, headers, body) => {
-        const found = parseViolations(headers['sl-violations'], headers['content-type'], status, body);
-        for (const v of found)
-          violations.push({ method: req.method ?? '', path: req.url ?? '', status, ...v });
-      }),
+      pipe(
+        prismUrl,
+        req,
+        res,
+        (status, headers, body) => {
+          const found = parseViolations(headers['sl-violations'], headers['content-type'], status, body);
+          for (const v of found)
+            violations.push({ method: req.method ?? '', path: req.url ?? '', status, ...v });
+        },
+        restoreLocation,
+      ),
     );
     await new Promise<void>((r) => recorder.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(recorder.address() as AddressInfo).port}`;
@@ -185,11 +193,25 @@ function parseViolations(
   return out;
 }
 
+type Headers = import('node:http').IncomingHttpHeaders;
+const HIDDEN_LOCATION = 'x-stand-in-location';
+
+function hideLocation(headers: Headers): Headers {
+  const { location, ...rest } = headers;
+  return location === undefined ? headers : { ...rest, [HIDDEN_LOCATION]: location };
+}
+
+function restoreLocation(headers: Headers): Headers {
+  const { [HIDDEN_LOCATION]: location, ...rest } = headers;
+  return location === undefined ? headers : { ...rest, location: location as string };
+}
+
 function pipe(
   target: string,
   req: import('node:http').IncomingMessage,
   res: import('node:http').ServerResponse,
   inspect?: (status: number, headers: import('node:http').IncomingHttpHeaders, body: string) => void,
+  rewrite: (headers: Headers) => Headers = (h) => h,
 ): void {
   const url = new URL(req.url ?? '/', target);
   const upstream = httpRequest(
@@ -201,7 +223,7 @@ function pipe(
       up.on('end', () => {
         const body = Buffer.concat(chunks);
         inspect?.(up.statusCode ?? 0, up.headers, body.toString('utf8'));
-        res.writeHead(up.statusCode ?? 502, up.headers);
+        res.writeHead(up.statusCode ?? 502, rewrite(up.headers));
         res.end(body);
       });
     },

@@ -19,7 +19,7 @@ import {
 
 export { integrationJob, type PlannedJob } from './runJson';
 
-export type Route = 'dispatch' | 'runs' | 'run' | 'jobs' | 'repo';
+export type Route = 'dispatch' | 'runs' | 'run' | 'jobs' | 'repo' | 'artifacts' | 'download' | 'cancel';
 
 export interface Cue {
   route: Route;
@@ -41,9 +41,20 @@ export interface RecordedRequest {
   echoedToken?: boolean;
 }
 
+/** An artifact a run uploaded: its zip is served by the storage stand-in, another origin. */
+export interface StoredArtifact {
+  id: number;
+  name: string;
+  zip: Uint8Array;
+  expired?: boolean;
+  /** The size GitHub states (default: the zip's), to test the size limit without a big zip. */
+  statedSize?: number;
+}
+
 interface RunRecord {
   json: Record<string, unknown>;
   jobs: PlannedJob[];
+  artifacts: StoredArtifact[];
   /** Bumped on every change: the ETag follows it. */
   version: number;
 }
@@ -60,6 +71,8 @@ export interface StandInOptions {
   tokens?: string[];
   /** false: behave like an older server that answers a dispatch with 204 and no run. */
   returnRunDetails?: boolean;
+  /** The first run's id (default 9000001): GitHub's ids are unique, so a test that remembers runs sets its own. */
+  firstRunId?: number;
 }
 
 export class GitHubStandIn {
@@ -67,28 +80,35 @@ export class GitHubStandIn {
   readonly runs = new Map<number, RunRecord>();
   returnRunDetails: boolean;
   /** What the next dispatched run will conclude with, and its jobs. */
-  plan: { conclusion: 'success' | 'failure'; jobs: PlannedJob[] } = {
-    conclusion: 'success',
-    jobs: [integrationJob('success')],
-  };
+  plan: { conclusion: 'success' | 'failure'; jobs: PlannedJob[]; artifacts?: Omit<StoredArtifact, 'id'>[] } =
+    {
+      conclusion: 'success',
+      jobs: [integrationJob('success')],
+    };
+  /** Where artifact zips are downloaded from (GitHub's storage), on its own origin; it checks no token comes. */
+  readonly storage = new ArtifactStorage();
   rateLimit = { limit: 5000, remaining: 4999, resetAt: Math.floor(Date.now() / 1000) + 3600 };
   private readonly cues: Cue[] = [];
-  private nextRunId = 9000001;
+  private nextRunId: number;
+  private nextArtifactId = 701;
   private server: Server | undefined;
   url = '';
 
   constructor(readonly options: StandInOptions) {
     this.returnRunDetails = options.returnRunDetails ?? true;
+    this.nextRunId = options.firstRunId ?? 9000001;
   }
 
   async listen(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    await this.storage.listen();
     return this.url;
   }
 
   async close(): Promise<void> {
+    await this.storage.close();
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
@@ -110,6 +130,15 @@ export class GitHubStandIn {
     else throw new Error(`run ${runId} has already completed`);
     run.version++;
     return j;
+  }
+
+  /** Adds an artifact to a run (default: the newest), as `actions/upload-artifact` would. */
+  addArtifact(artifact: Omit<StoredArtifact, 'id'>, runId = this.latestRunId()): StoredArtifact {
+    const run = this.runs.get(runId);
+    if (!run) throw new Error(`no run ${runId}`);
+    const stored = { ...artifact, id: this.nextArtifactId++ };
+    run.artifacts.push(stored);
+    return stored;
   }
 
   latestRunId(): number {
@@ -149,8 +178,9 @@ export class GitHubStandIn {
     const json = runJson({ owner, repo, id, workflow, branch, event, createdAt });
     // Kept out of the answers (stripped in `publicRun`): what the run will conclude with.
     json.planned_conclusion = this.plan.conclusion;
-    const record: RunRecord = { json, jobs: structuredClone(this.plan.jobs), version: 1 };
+    const record: RunRecord = { json, jobs: structuredClone(this.plan.jobs), artifacts: [], version: 1 };
     this.runs.set(id, record);
+    for (const a of this.plan.artifacts ?? []) record.artifacts.push({ ...a, id: this.nextArtifactId++ });
     return record;
   }
 
@@ -192,15 +222,21 @@ export class GitHubStandIn {
     const p = url.pathname;
     const route: Route | undefined = /^\/repos\/[^/]+\/[^/]+$/.test(p)
       ? 'repo'
-      : /\/actions\/workflows\/[^/]+\/dispatches$/.test(p)
-        ? 'dispatch'
-        : /\/actions\/workflows\/[^/]+\/runs$/.test(p)
-          ? 'runs'
-          : /\/actions\/runs\/\d+\/jobs$/.test(p)
-            ? 'jobs'
-            : /\/actions\/runs\/\d+$/.test(p)
-              ? 'run'
-              : undefined;
+      : /\/actions\/runs\/\d+\/artifacts$/.test(p)
+        ? 'artifacts'
+        : /\/actions\/artifacts\/\d+\/zip$/.test(p)
+          ? 'download'
+          : /\/actions\/runs\/\d+\/cancel$/.test(p)
+            ? 'cancel'
+            : /\/actions\/workflows\/[^/]+\/dispatches$/.test(p)
+              ? 'dispatch'
+              : /\/actions\/workflows\/[^/]+\/runs$/.test(p)
+                ? 'runs'
+                : /\/actions\/runs\/\d+\/jobs$/.test(p)
+                  ? 'jobs'
+                  : /\/actions\/runs\/\d+$/.test(p)
+                    ? 'run'
+                    : undefined;
     const cue = this.cues.find((c) => c.route === route);
     if (cue) {
       if (--cue.times! <= 0) this.cues.splice(this.cues.indexOf(cue), 1);
@@ -285,6 +321,40 @@ export class GitHubStandIn {
         if (req.headers['if-none-match'] === etag) return answer(304, undefined, { etag });
         return answer(200, publicRun(run.json), { etag });
       }
+      case 'artifacts': {
+        const run = this.runs.get(Number(/\/runs\/(\d+)\/artifacts$/.exec(p)![1]));
+        if (!run) return answer(404, notFound());
+        return answer(200, {
+          total_count: run.artifacts.length,
+          artifacts: run.artifacts.map((a) => artifactJson(run.json, a, prefix)),
+        });
+      }
+      case 'download': {
+        const id = Number(/\/artifacts\/(\d+)\/zip$/.exec(p)![1]);
+        const artifact = [...this.runs.values()].flatMap((r) => r.artifacts).find((a) => a.id === id);
+        if (!artifact) return answer(404, notFound());
+        if (artifact.expired)
+          return answer(410, {
+            message: 'Artifact has expired',
+            documentation_url: 'https://docs.github.com/rest',
+            status: '410',
+          });
+        return answer(302, undefined, { location: this.storage.signedUrl(artifact) });
+      }
+      case 'cancel': {
+        const run = this.runs.get(Number(/\/runs\/(\d+)\/cancel$/.exec(p)![1]));
+        if (!run) return answer(404, notFound());
+        if (run.json.status === 'completed')
+          return answer(409, {
+            message: 'Cannot cancel a workflow run that is completed.',
+            documentation_url: 'https://docs.github.com/rest',
+            status: '409',
+          });
+        const now = iso(new Date());
+        Object.assign(run.json, { status: 'completed', conclusion: 'cancelled', updated_at: now });
+        run.version++;
+        return answer(202, {});
+      }
       case 'jobs': {
         const run = this.runs.get(Number(/\/runs\/(\d+)\/jobs$/.exec(p)![1]));
         if (!run) return answer(404, notFound());
@@ -306,6 +376,71 @@ export class GitHubStandIn {
       'x-ratelimit-resource': 'core',
       'x-github-api-version-selected': '2022-11-28',
     };
+  }
+}
+
+function artifactJson(
+  run: Record<string, unknown>,
+  a: StoredArtifact,
+  prefix: string,
+): Record<string, unknown> {
+  const created = String(run.created_at);
+  return {
+    id: a.id,
+    node_id: Buffer.from(`Artifact${a.id}`).toString('base64'),
+    name: a.name,
+    size_in_bytes: a.statedSize ?? a.zip.byteLength,
+    url: `${API}${prefix}/actions/artifacts/${a.id}`,
+    archive_download_url: `${API}${prefix}/actions/artifacts/${a.id}/zip`,
+    expired: a.expired ?? false,
+    created_at: created,
+    expires_at: iso(new Date(Date.parse(created) + 90 * 86_400_000)),
+    updated_at: created,
+    workflow_run: {
+      id: run.id,
+      repository_id: 1296269,
+      head_repository_id: 1296269,
+      head_branch: run.head_branch,
+      head_sha: run.head_sha,
+    },
+  };
+}
+
+/**
+ * GitHub's artifact storage: serves a zip at a signed URL on its own origin, as GitHub's redirect target.
+ * Requests are kept so tests can check no Authorization header reached it.
+ */
+export class ArtifactStorage {
+  readonly requests: { path: string; authorization: string | undefined }[] = [];
+  private readonly zips = new Map<string, Uint8Array>();
+  private server: Server | undefined;
+  url = '';
+
+  async listen(): Promise<void> {
+    this.server = createServer((req, res) => {
+      this.requests.push({ path: req.url ?? '/', authorization: req.headers.authorization });
+      const zip = this.zips.get(new URL(req.url ?? '/', 'http://storage').pathname);
+      req.resume();
+      if (!zip || !/[?&]sig=/.test(req.url ?? '')) {
+        res.writeHead(403, { 'content-type': 'application/xml' });
+        return res.end('<Error><Code>AuthenticationFailed</Code></Error>');
+      }
+      res.writeHead(200, { 'content-type': 'application/zip', 'content-length': String(zip.byteLength) });
+      res.end(Buffer.from(zip));
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  signedUrl(a: StoredArtifact): string {
+    const path = `/artifacts/${a.id}/${encodeURIComponent(a.name)}.zip`;
+    this.zips.set(path, a.zip);
+    return `${this.url}${path}?sig=${createHash('sha1').update(path).digest('hex')}&se=2099-01-01`;
+  }
+
+  async close(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }
 

@@ -6,6 +6,7 @@
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { nsToRfc3339Nano, parseRfc3339ToNs } from './timestamps';
+import { ClusterObjects } from './clusterObjects';
 import { KubeconfigFiles } from './kubeconfig';
 import { parseSelector } from './labelSelector';
 import { PodLogs } from './podLogs';
@@ -32,6 +33,7 @@ export class FakeKubeApi {
   private readonly store = new PodStore((pod, type) => this.watches.emit(pod, type));
   private readonly logs = new PodLogs(this.store, this.streaming);
   private readonly kubeconfigs = new KubeconfigFiles();
+  private readonly objects = new ClusterObjects();
   private refusal: Refusal | undefined;
 
   private constructor(private readonly server: http.Server) {}
@@ -108,6 +110,33 @@ export class FakeKubeApi {
     this.store.deletePod(namespace, pod);
   }
 
+  /** Check Codespace reads nodes: a node with its Ready condition. */
+  addNode(name: string, ready = true): void {
+    this.objects.nodes.set(name, { name, ready });
+  }
+
+  /** A deployment (apps/v1) with its wanted and ready replicas. */
+  addDeployment(
+    namespace: string,
+    name: string,
+    opts: { labels?: Record<string, string>; replicas?: number; readyReplicas?: number } = {},
+  ): void {
+    this.store.namespaces.add(namespace);
+    const replicas = opts.replicas ?? 1;
+    this.objects.deployments.set(`${namespace}/${name}`, {
+      namespace,
+      name,
+      labels: opts.labels ?? {},
+      replicas,
+      readyReplicas: opts.readyReplicas ?? replicas,
+    });
+  }
+
+  /** The pod's containers report not ready (in `phase`, Running by default), as a crash-looping pynode does. */
+  setPodReady(namespace: string, pod: string, ready: boolean, phase = 'Running'): void {
+    this.store.setReady(namespace, pod, ready, phase);
+  }
+
   /** Answers every following request with this refusal (401, or 403 for the given verb/resource/namespace) until cleared. */
   refuse(refusal: Refusal | undefined): void {
     this.refusal = refusal;
@@ -133,6 +162,7 @@ export class FakeKubeApi {
     if (req.headers.authorization !== `Bearer ${this.token}`)
       return sendStatus(res, 401, 'Unauthorized', 'Unauthorized');
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    if (this.clusterWide(res, parts, query)) return;
     // /api/v1/namespaces/{ns}[/pods[/{name}[/log]]]
     if (parts[0] !== 'api' || parts[1] !== 'v1' || parts[2] !== 'namespaces' || !parts[3]) {
       return sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource');
@@ -174,6 +204,37 @@ export class FakeKubeApi {
     if (parts.length === 6) return json(res, 200, podJson(pod));
     if (parts[6] === 'log') return this.logs.serve(res, pod, query);
     return sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource');
+  }
+
+  /** Lists across namespaces (nodes, all pods, all deployments): what Check Codespace reads. */
+  private clusterWide(res: http.ServerResponse, parts: string[], query: Record<string, string>): boolean {
+    const path = parts.join('/');
+    if (path !== 'api/v1/nodes' && path !== 'api/v1/pods' && path !== 'apis/apps/v1/deployments')
+      return false;
+    if (this.refusal && refuses(this.refusal, 'list', parts[parts.length - 1], '')) {
+      sendStatus(
+        res,
+        this.refusal.status,
+        this.refusal.status === 401 ? 'Unauthorized' : 'Forbidden',
+        'refused',
+      );
+      return true;
+    }
+    const selector = parseSelector(query.labelSelector);
+    const rv = this.store.resourceVersion;
+    if (path === 'api/v1/nodes') json(res, 200, this.objects.nodeList(rv));
+    else if (path === 'apis/apps/v1/deployments') json(res, 200, this.objects.deploymentList(rv, selector));
+    else
+      json(res, 200, {
+        kind: 'PodList',
+        apiVersion: 'v1',
+        metadata: { resourceVersion: String(rv) },
+        items: this.store
+          .all()
+          .filter((p) => selector(p.labels))
+          .map(podJson),
+      });
+    return true;
   }
 
   private list(res: http.ServerResponse, namespace: string, query: Record<string, string>): void {

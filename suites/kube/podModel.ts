@@ -33,6 +33,8 @@ export interface FakePod {
   creationTimestamp: string;
   resourceVersion: number;
   containers: FakeContainer[];
+  /** Unset: Running and Ready. Set by setReady (Check Codespace's tests). */
+  readiness?: { ready: boolean; phase: string };
 }
 
 export type PodChange = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -89,6 +91,13 @@ export class PodStore {
       c.restartCount++;
       c.instances.push(this.newInstance());
     }
+    p.resourceVersion = ++this.rv;
+    this.onChange(p, 'MODIFIED');
+  }
+
+  setReady(namespace: string, pod: string, ready: boolean, phase: string): void {
+    const p = this.pod(namespace, pod);
+    p.readiness = { ready, phase };
     p.resourceVersion = ++this.rv;
     this.onChange(p, 'MODIFIED');
   }
@@ -169,14 +178,14 @@ export function podJson(p: FakePod): object {
     },
     spec: { containers: p.containers.map((c) => ({ name: c.name, image: `example/${c.name}:1` })) },
     status: {
-      phase: 'Running',
+      phase: p.readiness?.phase ?? 'Running',
       startTime: p.creationTimestamp,
-      conditions: [{ type: 'Ready', status: 'True' }],
+      conditions: [{ type: 'Ready', status: p.readiness?.ready === false ? 'False' : 'True' }],
       containerStatuses: p.containers.map((c) => {
         const inst = c.instances[c.instances.length - 1];
         return {
           name: c.name,
-          ready: !inst.terminated,
+          ready: !inst.terminated && p.readiness?.ready !== false,
           restartCount: c.restartCount,
           image: `example/${c.name}:1`,
           imageID: '',

@@ -1,7 +1,16 @@
 import * as assert from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import { SETTING_DEFAULTS } from '../../src/core/settingDefaults';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Commands, Views, ConfigSection, type SettingKey, type SettingTypes } from '../../src/ids';
+import {
+  Commands,
+  Views,
+  ConfigSection,
+  WalkthroughKeys,
+  type SettingKey,
+  type SettingTypes,
+} from '../../src/ids';
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8'));
 
@@ -60,6 +69,11 @@ const typed: { [K in SettingKey]: SchemaOf<SettingTypes[K]> } = {
   'ci.workflow': 'string',
   'ci.apiBaseUrl': 'string',
   'ci.pollIntervalSeconds': 'number',
+  'ci.junitArtifact': 'string',
+  'ci.testsInput': 'string',
+  'doctor.pynodeSelector': 'string',
+  'doctor.modelSelector': 'string',
+  'doctor.localClusterLacks': 'object<string>',
 };
 
 /** The type word of a manifest property. */
@@ -118,9 +132,22 @@ describe('package.json and src/ids.ts', () => {
     assert.deepStrictEqual(wrong, []);
   });
 
+  it("declares each setting's default as SETTING_DEFAULTS has it (what the CLI falls back to)", () => {
+    const props = manifest.contributes.configuration.properties as Record<string, Record<string, unknown>>;
+    const differ = Object.entries(props).flatMap(([key, p]) => {
+      const short = key.slice(ConfigSection.length + 1) as keyof typeof SETTING_DEFAULTS;
+      return isDeepStrictEqual(p.default, SETTING_DEFAULTS[short])
+        ? []
+        : [
+            `${short}: package.json ${JSON.stringify(p.default)}, SETTING_DEFAULTS ${JSON.stringify(SETTING_DEFAULTS[short])}`,
+          ];
+    });
+    assert.deepStrictEqual(differ, []);
+  });
+
   it('declares the views it registers', () => {
     const views = manifest.contributes.views[Views.container].map((v: { id: string }) => v.id);
-    assert.deepStrictEqual(views.sort(), [Views.ciRuns, Views.pods].sort());
+    assert.deepStrictEqual(views.sort(), [Views.ciRuns, Views.pods, Views.codespace].sort());
   });
 
   it('runs in the workspace, on a VS Code whose Node is new enough for its dependencies', () => {
@@ -136,5 +163,32 @@ describe('package.json and src/ids.ts', () => {
       new RegExp(`^\\^?1\\.${min[2]}\\.`),
       '@types/vscode matches engines',
     );
+  });
+});
+
+describe('package.json: the walkthrough', () => {
+  it('completes each step on a context key the extension sets, or on one of its commands', () => {
+    const [walkthrough] = manifest.contributes.walkthroughs;
+    assert.strictEqual(walkthrough.title, 'Get started with integration tests');
+    const keys = new Set<string>(Object.values(WalkthroughKeys));
+    const commands = new Set<string>(Object.values(Commands));
+    for (const step of walkthrough.steps as {
+      id: string;
+      completionEvents: string[];
+      media: { markdown?: string };
+    }[]) {
+      assert.ok(step.completionEvents.length, step.id);
+      for (const e of step.completionEvents) {
+        const [kind, name] = [e.slice(0, e.indexOf(':')), e.slice(e.indexOf(':') + 1)];
+        assert.ok(
+          (kind === 'onContext' && keys.has(name)) || (kind === 'onCommand' && commands.has(name)),
+          `${step.id}: ${e}`,
+        );
+      }
+      assert.ok(
+        step.media.markdown && existsSync(join(__dirname, '../../..', step.media.markdown)),
+        `${step.id} media`,
+      );
+    }
   });
 });

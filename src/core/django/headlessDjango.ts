@@ -1,5 +1,6 @@
 import type { Logger } from '../logger';
 import { settingsReader } from '../pytest/headless';
+import { SETTING_DEFAULTS } from '../settingDefaults';
 import { describeOwner } from './conflict';
 import { buildLaunch, serverEnv } from './launch';
 import { chooseDjangoMode, isModeSetting, type DjangoModeSetting, type ModeChoice } from './mode';
@@ -26,12 +27,12 @@ export async function prepareHeadlessDjango(opts: {
   logger: Logger;
 }): Promise<HeadlessDjango> {
   const get = await settingsReader(opts.workspace);
-  const configured = get<string>('django.mode', 'auto');
+  const configured = get('django.mode');
   const setting = opts.mode ?? (isModeSetting(configured) ? configured : 'auto');
-  const urlEnvVar = get('django.urlEnvVar', 'INTEGRATION_DJANGO_URL') || 'INTEGRATION_DJANGO_URL';
+  const urlEnvVar = get('django.urlEnvVar') || SETTING_DEFAULTS['django.urlEnvVar'];
   const choice = await chooseDjangoMode({ setting, urlEnvVar, inis: opts.inis, workspace: opts.workspace });
-  const host = get('django.host', '127.0.0.1') || '127.0.0.1';
-  const port = get('django.port', 8000);
+  const host = get('django.host') || SETTING_DEFAULTS['django.host'];
+  const port = get('django.port');
   if (choice.mode === 'session') {
     const result = await freePortForSession({
       host,
@@ -45,20 +46,21 @@ export async function prepareHeadlessDjango(opts: {
     }
     return { kind: 'ready', choice, env: {}, stop: async () => {} };
   }
-  const interpreter = get('python.interpreter', '') || 'python3';
+  const interpreter = get('python.interpreter') || 'python3';
   const launch = await buildLaunch(
     {
-      command: get('django.command', 'uv run python backend/manage.py runserver'),
+      command: get('django.command'),
       host,
       port,
-      cwd: get('django.cwd', opts.workspace) || opts.workspace,
-      env: get<Record<string, string>>('django.env', {}),
-      healthPath: get('django.healthPath', '/health/') || '/',
-      startTimeoutSeconds: get('django.startTimeoutSeconds', 60) || 60,
-      apiKeyCommand: get('django.apiKeyCommand', 'uv run python backend/manage.py print_api_key baseten'),
+      cwd: get('django.cwd') || opts.workspace,
+      env: get('django.env'),
+      healthPath: get('django.healthPath') || '/',
+      startTimeoutSeconds:
+        get('django.startTimeoutSeconds') || SETTING_DEFAULTS['django.startTimeoutSeconds'],
+      apiKeyCommand: get('django.apiKeyCommand'),
       interpreter,
     },
-    serverEnv(process.env, {}, get<Record<string, string>>('django.env', {})),
+    serverEnv(process.env, {}, get('django.env')),
   );
   const server = new DjangoServer(opts.logger);
   try {
@@ -68,7 +70,7 @@ export async function prepareHeadlessDjango(opts: {
         return opts.killPort ? 'kill' : 'cancel';
       },
     });
-    const apiKeyEnvVar = get('django.apiKeyEnvVar', 'INTEGRATION_API_KEY') || 'INTEGRATION_API_KEY';
+    const apiKeyEnvVar = get('django.apiKeyEnvVar') || SETTING_DEFAULTS['django.apiKeyEnvVar'];
     if (ready.apiKeyFailure)
       opts.logger.warn(
         `The API key is missing, so the tests run without ${apiKeyEnvVar}. ${ready.apiKeyFailure.message}\n${ready.apiKeyFailure.output.join('\n')}`,

@@ -9,7 +9,7 @@ import {
   redact,
   redactFailure,
 } from './errors';
-import type { WorkflowJob, WorkflowRun } from './types';
+import type { RunArtifact, WorkflowJob, WorkflowRun } from './types';
 
 export interface ClientOptions {
   baseUrl: string;
@@ -30,6 +30,9 @@ export type DispatchResult =
   | { kind: 'run'; runId: number; htmlUrl: string }
   /** Older servers answer 204 without the run: it must be looked up. `serverTime` is GitHub's clock at the dispatch. */
   | { kind: 'accepted'; serverTime: Date | undefined };
+
+/** Where an artifact's zip is: GitHub answers the download with a redirect to a short-lived, signed URL. */
+export type ArtifactLocation = { kind: 'at'; url: string } | { kind: 'gone' };
 
 export type RunPoll =
   | { kind: 'changed'; run: WorkflowRun; etag: string | undefined; rate: RateFacts }
@@ -131,6 +134,48 @@ export class GitHubClient {
     return isRecord(res.data) && Array.isArray(res.data.jobs) ? (res.data.jobs as WorkflowJob[]) : [];
   }
 
+  /** The artifacts of a run (expired ones included: the caller says they expired), at most 100. */
+  async listArtifacts(runId: number): Promise<RunArtifact[]> {
+    const res = await this.send({
+      path: this.repoPath(`/actions/runs/${runId}/artifacts`),
+      params: { per_page: '100' },
+    });
+    return isRecord(res.data) && Array.isArray(res.data.artifacts)
+      ? (res.data.artifacts as RunArtifact[])
+      : [];
+  }
+
+  /**
+   * Where to download an artifact's zip. GitHub answers 302 with a signed URL on its storage host: that URL
+   * is returned, not followed here, so the token never goes there. 410: the artifact has expired.
+   */
+  async artifactLocation(artifactId: number): Promise<ArtifactLocation> {
+    const res = await this.send({
+      path: this.repoPath(`/actions/artifacts/${artifactId}/zip`),
+      alsoOk: [302, 410],
+      followRedirects: false,
+    });
+    if (res.status === 410) return { kind: 'gone' };
+    const location = res.headers['location'];
+    if (res.status !== 302 || !location)
+      throw new GitHubApiError({
+        kind: 'unexpected',
+        status: res.status,
+        message: `GitHub answered the download of artifact ${artifactId} with ${res.status} and no location. Try again; if it persists, download it from the run's page.`,
+      });
+    return { kind: 'at', url: new URL(location, res.url).href };
+  }
+
+  /** Asks GitHub to cancel a run; 409 (it has already completed) is not a failure: there is nothing to cancel. */
+  async cancelRun(runId: number): Promise<'cancelling' | 'alreadyDone'> {
+    const res = await this.send({
+      method: 'POST',
+      path: this.repoPath(`/actions/runs/${runId}/cancel`),
+      alsoOk: [409],
+    });
+    return res.status === 409 ? 'alreadyDone' : 'cancelling';
+  }
+
   async getRepository(): Promise<{ defaultBranch: string; htmlUrl: string }> {
     const res = await this.send({ path: this.repoPath('') });
     const data = isRecord(res.data) ? res.data : {};
@@ -139,13 +184,22 @@ export class GitHubClient {
 
   private async send(
     req: Request,
-  ): Promise<{ status: number; data: unknown; headers: Record<string, string | undefined> }> {
-    const { method = 'GET', path, body, params = {}, ctx = {}, headers = {}, alsoOk = [] } = req;
+  ): Promise<{ status: number; data: unknown; headers: Record<string, string | undefined>; url: string }> {
+    const {
+      method = 'GET',
+      path,
+      body,
+      params = {},
+      ctx = {},
+      headers = {},
+      alsoOk = [],
+      followRedirects = true,
+    } = req;
     const { logger, token, baseUrl } = this.options;
     let res = await this.request(method, path, body, params, headers);
     let current = this.http.getUri({ url: path, params });
     // GitHub answers a renamed repository with a redirect on its own API: follow it there, a few times at most.
-    for (let hops = 0; REDIRECTS.includes(res.status) && hops < 3; hops++) {
+    for (let hops = 0; followRedirects && REDIRECTS.includes(res.status) && hops < 3; hops++) {
       const next = sameOriginLocation(res.headers as Record<string, unknown>, current);
       if (next.kind === 'elsewhere') {
         const message = redact(
@@ -164,7 +218,7 @@ export class GitHubClient {
     const resHeaders = lowerHeaders(res.headers as Record<string, unknown>);
     logger?.debug(`${method} ${path} -> ${res.status}`);
     if ((res.status >= 200 && res.status < 300) || alsoOk.includes(res.status))
-      return { status: res.status, data: res.data, headers: resHeaders };
+      return { status: res.status, data: res.data, headers: resHeaders, url: current };
     const full: CallContext = { repo: this.repoName, ...ctx };
     if (res.status === 404 && ctx.workflow) {
       // Tell a missing repository from a missing workflow: ask for the repository itself.
@@ -232,6 +286,8 @@ interface Request {
   headers?: Record<string, string>;
   /** Statuses besides 2xx that are answers, not failures (304 for conditional requests). */
   alsoOk?: number[];
+  /** false: a redirect is the answer (an artifact's download), not followed. */
+  followRedirects?: boolean;
 }
 
 function lowerHeaders(h: Record<string, unknown>): Record<string, string | undefined> {

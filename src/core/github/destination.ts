@@ -29,7 +29,7 @@ export interface DestinationSettings {
   enterpriseUri?: string;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+export const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 /** The API base URL for a repository, or why nothing may be sent for it (`remote` names it in that reason). */
 export function destinationFor(

@@ -34,6 +34,15 @@ export interface WorkflowJob {
   steps?: JobStep[];
 }
 
+/** The parts of GitHub's `artifact` schema the extension reads. */
+export interface RunArtifact {
+  id: number;
+  name: string;
+  size_in_bytes: number;
+  expired: boolean;
+  expires_at: string | null;
+}
+
 /** A run's phase, as the status bar and the CI Runs view show it. */
 export type RunPhase = 'queued' | 'in_progress' | 'completed';
 

@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { CancelToken } from '../cancel';
 import type { Logger } from '../logger';
+import type { SettingKey, SettingTypes } from '../../ids';
+import { settingDefault } from '../settingDefaults';
 import { readSettingsFile, settingOr } from '../settingsFile';
 import { expandVariables } from '../variables';
 import { collectionFromEvents } from './collection';
@@ -19,14 +21,13 @@ export async function workspaceSettings(
 ): Promise<LaunchSettings & { include: string }> {
   const get = await settingsReader(workspace);
   return {
-    command: over.command ?? get('tests.command', 'uv run pytest'),
-    interpreter:
-      over.interpreter ?? (get('python.interpreter', '') || projectVenvPython(workspace) || 'python3'),
-    extraArgs: over.extraArgs ?? get<string[]>('tests.extraArgs', []),
-    env: { ...get<Record<string, string>>('tests.env', {}), ...over.env },
-    envFile: over.envFile ?? get('tests.envFile', join(workspace, '.env')),
-    cwd: over.cwd ?? get('tests.cwd', workspace),
-    include: get('tests.include', '**/tests/integration/**/*.py'),
+    command: over.command ?? get('tests.command'),
+    interpreter: over.interpreter ?? (get('python.interpreter') || projectVenvPython(workspace) || 'python3'),
+    extraArgs: over.extraArgs ?? get('tests.extraArgs'),
+    env: { ...get('tests.env'), ...over.env },
+    envFile: over.envFile ?? get('tests.envFile'),
+    cwd: over.cwd ?? get('tests.cwd'),
+    include: get('tests.include'),
   };
 }
 
@@ -36,14 +37,25 @@ export function projectVenvPython(workspace: string): string | undefined {
   return existsSync(venv) ? venv : undefined;
 }
 
-/** `codespaceTests.<key>` from the workspace's `.vscode/settings.json` (variables expanded), else the default. */
-export type SettingsGet = <T>(key: string, fallback: T) => T;
+/**
+ * `codespaceTests.<key>` from the workspace's `.vscode/settings.json`, else its default (package.json's,
+ * through SETTING_DEFAULTS); variables such as `${workspaceFolder}` expanded.
+ */
+export type SettingsGet = <K extends SettingKey>(key: K, fallback?: SettingTypes[K]) => SettingTypes[K];
 
 export async function settingsReader(workspace: string): Promise<SettingsGet> {
   const file = await readSettingsFile(join(workspace, '.vscode/settings.json'));
   const values = file.kind === 'read' ? file.values : new Map<string, unknown>();
-  return <T>(key: string, fallback: T): T =>
-    expandVariables(settingOr(values, `codespaceTests.${key}`, fallback), workspace);
+  return settingsGetFrom((key) => values.get(`codespaceTests.${key}`), workspace);
+}
+
+/**
+ * A SettingsGet over values read elsewhere (VS Code's configuration, a test's table): a value of the wrong
+ * type, or none, gives the default; variables are expanded as in the settings file.
+ */
+export function settingsGetFrom(read: (key: SettingKey) => unknown, workspace: string): SettingsGet {
+  return <K extends SettingKey>(key: K, fallback: SettingTypes[K] = settingDefault(key)) =>
+    expandVariables(settingOr(new Map([[key, read(key)]]), key, fallback), workspace);
 }
 
 /** Node ids as a person types them (a path relative to `base`, then `::names`), grouped by their pytest.ini. */

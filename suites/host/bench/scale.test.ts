@@ -3,12 +3,12 @@
 // a flood from a pod of the Kubernetes stand-in. Each measure prints a PASS or FAIL line; the
 // assertions only check that what was measured is complete (every item, every line).
 import * as assert from 'node:assert';
-import { appendFileSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { activateExtension, fixtureFolder, waitFor } from '../helpers';
 import { FakeKubeApi } from '../../kube/fakeApiServer';
-import { TESTS, writeCorpus } from '../../bench/corpus';
+import { TESTS } from '../../bench/corpus';
 import { Commands, ConfigSection } from '../../../src/ids';
 import { podSource } from '../../../src/core/kube/pods';
 import type { ExtensionApi } from '../../../src/extension';
@@ -55,64 +55,48 @@ describe('bench: activation, 5,000 tests in the tree, the log viewer under a flo
     );
   });
 
-  it('the tree: 5,000 tests from the static read within 300 ms, reconciled within 1 s of collection', async () => {
-    const folder = fixtureFolder().uri.fsPath;
-    const corpus = join(folder, 'bench-corpus');
-    // Written beside the workspace, then moved in at once: the tree gets it from the measured refresh
-    // (what activation starts), not file by file from the watcher.
-    const staging = mkdtempSync(join(folder, '..', 'cit-bench-corpus-'));
-    const dir = join(corpus, relative(staging, writeCorpus(staging)));
+  it('the tree: 5,000 tests from the static read within 300 ms of activation, reconciled within 1 s of collection', async () => {
+    // run.mjs --suite bench wrote the corpus into the workspace before the window opened (suites/bench/corpus.ts).
+    const dir = join(fixtureFolder().uri.fsPath, 'bench-corpus', 'backend/tests/integration');
+    const tests = api.testExplorer.folderTests()[0];
+    await api.testExplorer.settled();
+    const first = tests.firstTree;
+    assert.ok(first, 'the static read reached the tree');
+    assert.strictEqual(testsUnder(tests.controller, dir), TESTS, 'the tree holds every test of the corpus');
+    assert.ok(first.tests >= TESTS, `the first tree showed the corpus (${first.tests} tests)`);
+    const staticMs = first.at - api.activation.startedAt;
+    bench(
+      'tree: 5,000 tests from the static read',
+      `${first.tests.toLocaleString()} tests in the tree ${staticMs.toFixed(0)} ms after activation began (target <= 300 ms)`,
+      staticMs <= 300,
+    );
+
+    // Reconciled: a refresh collects again; timed from the moment pytest's collection of the corpus returns.
+    const collector = (tests as unknown as { collector: { host: { collected(): void } } }).collector;
+    const collections = (collector as unknown as { collections: Map<string, unknown> }).collections;
+    const ini = join(dir, 'pytest.ini');
+    const before = collections.get(ini);
+    const original = collector.host.collected.bind(collector.host);
+    let reconciled: { ms: number; count: number } | undefined;
+    collector.host.collected = () => {
+      const returned = performance.now();
+      original();
+      if (!reconciled && collections.get(ini) !== before)
+        reconciled = { ms: performance.now() - returned, count: testsUnder(tests.controller, dir) };
+    };
     try {
-      const tests = api.testExplorer.folderTests()[0];
-      await api.testExplorer.settled();
-      // The collector's hook for "pytest's collection returned": wrapped to time what follows it.
-      const collector = (tests as unknown as { collector: { host: { collected(): void } } }).collector;
-      const collections = (collector as unknown as { collections: Map<string, unknown> }).collections;
-      const ini = join(dir, 'pytest.ini');
-      const before = collections.get(ini);
-      const original = collector.host.collected.bind(collector.host);
-      let reconciled: { ms: number; count: number } | undefined;
-      collector.host.collected = () => {
-        const returned = performance.now();
-        original();
-        if (!reconciled && collections.get(ini) !== before)
-          reconciled = { ms: performance.now() - returned, count: testsUnder(tests.controller, dir) };
-      };
-      try {
-        renameSync(staging, corpus);
-        assert.strictEqual(testsUnder(tests.controller, dir), 0, 'the tree does not hold the corpus yet');
-        const t0 = performance.now();
-        const refresh = api.testExplorer.refresh();
-        let staticMs: number | undefined;
-        let seen = 0;
-        while (staticMs === undefined) {
-          seen = testsUnder(tests.controller, dir);
-          if (seen >= TESTS) staticMs = performance.now() - t0;
-          else await new Promise((r) => setTimeout(r, 5));
-        }
-        await refresh;
-        await api.testExplorer.settled();
-        assert.ok(reconciled, 'pytest collected the corpus');
-        assert.strictEqual(seen, TESTS, 'the static tree holds every test');
-        assert.strictEqual(reconciled.count, TESTS, 'the reconciled tree holds every test');
-        bench(
-          'tree: 5,000 tests from the static read',
-          `${staticMs.toFixed(0)} ms after the refresh (target <= 300 ms)`,
-          staticMs <= 300,
-        );
-        bench(
-          'tree: 5,000 tests reconciled with pytest',
-          `${reconciled.ms.toFixed(0)} ms after the collection returned (target <= 1000 ms)`,
-          reconciled.ms <= 1000,
-        );
-      } finally {
-        collector.host.collected = original;
-      }
-    } finally {
-      rmSync(corpus, { recursive: true, force: true });
-      rmSync(staging, { recursive: true, force: true });
       await api.testExplorer.refresh();
+      await api.testExplorer.settled();
+    } finally {
+      collector.host.collected = original;
     }
+    assert.ok(reconciled, 'pytest collected the corpus');
+    assert.strictEqual(reconciled.count, TESTS, 'the reconciled tree holds every test');
+    bench(
+      'tree: 5,000 tests reconciled with pytest',
+      `${reconciled.ms.toFixed(0)} ms after the collection returned (target <= 1000 ms)`,
+      reconciled.ms <= 1000,
+    );
   });
 
   it('the log viewer follows a pod writing 20,000 lines/s for 10 s: frame time and no line lost', async () => {

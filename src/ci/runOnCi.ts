@@ -1,0 +1,237 @@
+import * as vscode from 'vscode';
+import { CancelSource } from '../core/cancel';
+import { tagged, type Logger } from '../core/logger';
+import { downloadRunReports } from '../core/github/artifacts';
+import { ciTestArgs, notRunReason, testsInputFor, type SelectedTest } from '../core/github/ciTests';
+import { GitHubClient } from '../core/github/client';
+import { dispatchWorkflow } from '../core/github/dispatch';
+import { GitHubApiError, redact } from '../core/github/errors';
+import { followRun } from '../core/github/follower';
+import { pushBranch, remoteDifference } from '../core/github/gitState';
+import { describeConclusion, runPhase, type WorkflowRun } from '../core/github/types';
+import type { FolderTests } from '../testing/folderTests';
+import { itemData } from '../testing/itemData';
+import { collectLeaves } from '../testing/itemTree';
+import { noTokenMessage, type GitHubTokens } from './auth';
+import { crlf, reportCiResults, type CiItemResult } from './ciResults';
+import { resolveTarget } from './target';
+import type { CiUi } from './ui';
+
+/** How a "Run on CI" ended; the host tests read it (a TestRun cannot be read back). */
+export type CiTestRunResult =
+  | { kind: 'refused'; reason: string }
+  | { kind: 'cancelled'; runId: number | undefined; cancelledOnGitHub: boolean }
+  | { kind: 'noReport'; runId: number; message: string }
+  | { kind: 'reported'; runId: number; results: CiItemResult[] };
+
+export interface CiTestDeps {
+  logger: Logger;
+  tokens: GitHubTokens;
+  ui: () => CiUi;
+  folderTests: () => readonly FolderTests[];
+}
+
+/** The "Run on CI" profile beside Run and Debug on every folder's controller. */
+export class CiTestProfiles implements vscode.Disposable {
+  private readonly profiles = new Map<vscode.TestController, vscode.TestRunProfile>();
+  private readonly logger: Logger;
+  readonly results: CiTestRunResult[] = [];
+
+  constructor(private readonly deps: CiTestDeps) {
+    this.logger = tagged(deps.logger, 'ci');
+  }
+
+  /** Adds the profile to every controller that has none yet (call again when folders change). */
+  sync(): void {
+    const live = new Set<vscode.TestController>();
+    for (const tests of this.deps.folderTests()) {
+      live.add(tests.controller);
+      if (!this.profiles.has(tests.controller))
+        this.profiles.set(
+          tests.controller,
+          tests.controller.createRunProfile('Run on CI', vscode.TestRunProfileKind.Run, (request, token) =>
+            this.run(tests, request, token).then((r) => void this.results.push(r)),
+          ),
+        );
+    }
+    for (const controller of [...this.profiles.keys()])
+      if (!live.has(controller)) this.profiles.delete(controller);
+  }
+
+  all(): vscode.TestRunProfile[] {
+    return [...this.profiles.values()];
+  }
+
+  private async run(
+    tests: FolderTests,
+    request: vscode.TestRunRequest,
+    token: vscode.CancellationToken,
+  ): Promise<CiTestRunResult> {
+    const { controller } = tests;
+    const ui = this.deps.ui();
+    const excluded = new Set(request.exclude ?? []);
+    const roots: vscode.TestItem[] = [];
+    if (request.include) roots.push(...request.include.filter((i) => !excluded.has(i)));
+    else controller.items.forEach((i) => void roots.push(i));
+    const leaves = new Set<vscode.TestItem>();
+    for (const r of roots) collectLeaves(r, excluded, leaves);
+    const run = controller.createTestRun(request, 'Run on CI', true);
+    const say = (line: string) => run.appendOutput(crlf(`${line}\n`));
+    const refuse = (reason: string): CiTestRunResult => {
+      this.logger.warn(`Run on CI: ${reason}`);
+      say(reason);
+      for (const l of leaves) run.errored(l, new vscode.TestMessage(`Not run on CI: ${reason}`));
+      void ui.notify('error', reason, []);
+      run.end();
+      return { kind: 'refused', reason };
+    };
+    for (const l of leaves) run.enqueued(l);
+
+    const resolved = await resolveTarget(this.logger, { fetch: true });
+    if (resolved.kind === 'refused') return refuse(resolved.reason);
+    const t = resolved.target;
+    const input = testsInputFor(t.inputs, t.settings.get('ci.testsInput'), t.workflow);
+    if (input.kind === 'missing') return refuse(input.reason);
+    const selected: SelectedTest[] = roots.map((i) => {
+      const d = itemData.get(i)!;
+      return d.kind === 'folder' ? { rootdir: d.dir, nodeid: '' } : { rootdir: d.rootdir, nodeid: d.nodeid };
+    });
+    const args = ciTestArgs(t.cwd, selected);
+    let branch = t.git.upstream?.branch ?? t.git.branch;
+    const difference = remoteDifference(t.git);
+    if (difference) {
+      const choice = await ui.chooseBeforeDispatch(difference.reason, difference.canPush);
+      if (choice === 'cancel') return refuse(`Not dispatched: ${difference.reason}`);
+      if (choice === 'push') {
+        const remote = t.git.upstream?.remote ?? t.git.remote!;
+        try {
+          await pushBranch({
+            cwd: t.cwd,
+            branch: t.git.branch,
+            remote,
+            remoteBranch: t.git.upstream?.branch,
+            setUpstream: !t.git.upstream,
+            logger: this.logger,
+          });
+        } catch (e) {
+          return refuse(
+            `Pushing ${t.git.branch} to ${remote} failed: ${(e as Error).message}. Push it yourself, then run on CI again.`,
+          );
+        }
+        branch = t.git.upstream?.branch ?? t.git.branch;
+      }
+    }
+    const gh = await this.deps.tokens.resolve(t.destination, { interactive: true });
+    if (!gh) return refuse(noTokenMessage(t.destination));
+    const client = new GitHubClient({
+      baseUrl: t.destination.apiBaseUrl,
+      token: gh.value,
+      owner: t.repo.owner,
+      repo: t.repo.repo,
+      logger: this.logger,
+    });
+    const fail = (e: unknown) =>
+      refuse(
+        e instanceof GitHubApiError
+          ? e.failure.message
+          : redact(`Run on CI failed: ${(e as Error).message}`, gh.value),
+      );
+
+    say(`Dispatching ${t.workflow} on ${t.repo.owner}/${t.repo.repo}@${branch} with ${input.name}=${args}`);
+    let runId: number;
+    try {
+      const dispatched = await dispatchWorkflow({
+        client,
+        workflow: t.workflow,
+        branch,
+        inputs: { [input.name]: args },
+        logger: this.logger,
+      });
+      runId = dispatched.runId;
+      if (dispatched.htmlUrl) say(`CI run: ${dispatched.htmlUrl}`);
+    } catch (e) {
+      return fail(e);
+    }
+    for (const l of leaves) run.started(l);
+    const follow = new CancelSource();
+    let cancelled: Promise<boolean> | undefined;
+    const onCancel = token.onCancellationRequested(() => {
+      follow.cancel();
+      say(`Cancelling run ${runId} on GitHub…`);
+      cancelled = client.cancelRun(runId).then(
+        (r) => {
+          say(
+            r === 'cancelling' ? `GitHub is cancelling run ${runId}.` : `Run ${runId} had already completed.`,
+          );
+          return r === 'cancelling';
+        },
+        (e: unknown) => {
+          say(`Could not cancel run ${runId}: ${(e as Error).message}. Cancel it on its page.`);
+          return false;
+        },
+      );
+    });
+    const base = Math.max(1, t.settings.get('ci.pollIntervalSeconds') || 5) * 1000;
+    let last: WorkflowRun | undefined;
+    try {
+      const outcome = await followRun({
+        client,
+        runId,
+        baseMs: base,
+        maxMs: Math.max(base, 60_000),
+        token: follow.token,
+        logger: this.logger,
+        onUpdate: (u) => {
+          if (u.kind === 'run') {
+            if (!last) say(`CI run #${u.run.run_number}: ${u.run.html_url}`);
+            last = u.run;
+            say(
+              `Status: ${runPhase(u.run).replace('_', ' ')}${u.run.status === 'completed' ? ` (${describeConclusion(u.run.conclusion)})` : ''}`,
+            );
+          } else say(`Waiting: ${u.reason}`);
+        },
+      });
+      if (outcome.kind === 'cancelled') {
+        const onGitHub = (await cancelled) ?? false;
+        for (const l of leaves) run.skipped(l);
+        run.end();
+        return { kind: 'cancelled', runId, cancelledOnGitHub: onGitHub };
+      }
+      if (outcome.kind === 'failed')
+        return refuse(`Stopped following CI run ${runId}: ${outcome.failure.message}`);
+      const reports = await downloadRunReports({
+        client,
+        runId,
+        pattern: t.settings.get('ci.junitArtifact') || 'junit*',
+        logger: this.logger,
+      });
+      if (reports.kind !== 'reports') {
+        say(reports.message);
+        for (const l of leaves) run.errored(l, new vscode.TestMessage(`Not run on CI: ${reports.message}`));
+        void ui.notify('warning', reports.message, []);
+        run.end();
+        return { kind: 'noReport', runId, message: reports.message };
+      }
+      say(`Report: ${reports.files.map((f) => f.source).join(', ')}`);
+      const { reported } = reportCiResults({
+        run,
+        controller,
+        repoRoot: t.cwd,
+        files: reports.files,
+        expected: leaves,
+        notRun: notRunReason(outcome.run, reports.artifacts),
+      });
+      run.end();
+      return { kind: 'reported', runId, results: reported };
+    } catch (e) {
+      return fail(e);
+    } finally {
+      onCancel.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.profiles.forEach((p) => p.dispose());
+    this.profiles.clear();
+  }
+}

@@ -1,0 +1,114 @@
+import * as vscode from 'vscode';
+import type { Logger } from '../core/logger';
+import { downloadRunReports } from '../core/github/artifacts';
+import { GitHubClient } from '../core/github/client';
+import { GitHubApiError } from '../core/github/errors';
+import { describeConclusion, type WorkflowRun } from '../core/github/types';
+import type { FolderTests } from '../testing/folderTests';
+import { noTokenMessage, type GitHubTokens } from './auth';
+import { reportCiResults, type CiItemResult } from './ciResults';
+import type { RunsState } from './runsView';
+import { resolveTarget } from './target';
+import type { CiUi } from './ui';
+
+/** The context value of a CI result's message: its menu offers "Rerun Locally". */
+export const CI_RESULT_CONTEXT = 'codespaceTests.ciResult';
+
+export type ShowResultsOutcome =
+  | { kind: 'shown'; runName: string; results: CiItemResult[]; unmatched: number }
+  | { kind: 'notShown'; message: string };
+
+export interface ShowResultsDeps {
+  logger: Logger;
+  tokens: GitHubTokens;
+  ui: () => CiUi;
+  folderTests: () => readonly FolderTests[];
+  /** Runs already offered (the newest failed scheduled run is offered once). */
+  memento: vscode.Memento;
+}
+
+const OFFERED_KEY = 'codespaceTests.ci.offeredRuns';
+
+/** "Show Results of CI Run", and the once-per-run offer of a failed scheduled run's results. */
+export class CiRunResults {
+  constructor(private readonly deps: ShowResultsDeps) {}
+
+  /** Downloads the run's JUnit report and lays its results on the tree as a TestRun named after the run. */
+  async show(run: WorkflowRun): Promise<ShowResultsOutcome> {
+    const { logger } = this.deps;
+    const ui = this.deps.ui();
+    const notShown = (message: string): ShowResultsOutcome => {
+      logger.warn(`Show Results of CI Run: ${message}`);
+      void ui.notify('warning', message, []);
+      return { kind: 'notShown', message };
+    };
+    if (run.status !== 'completed')
+      return notShown(`CI run #${run.run_number} has not completed yet; show its results when it has.`);
+    const resolved = await resolveTarget(logger, { fetch: false });
+    if (resolved.kind === 'refused') return notShown(resolved.reason);
+    const t = resolved.target;
+    const token = await this.deps.tokens.resolve(t.destination, { interactive: true });
+    if (!token) return notShown(noTokenMessage(t.destination));
+    const client = new GitHubClient({
+      baseUrl: t.destination.apiBaseUrl,
+      token: token.value,
+      owner: t.repo.owner,
+      repo: t.repo.repo,
+      logger,
+    });
+    let reports;
+    try {
+      reports = await downloadRunReports({
+        client,
+        runId: run.id,
+        pattern: t.settings.get('ci.junitArtifact') || 'junit*',
+        logger,
+      });
+    } catch (e) {
+      return notShown(e instanceof GitHubApiError ? e.failure.message : (e as Error).message);
+    }
+    if (reports.kind !== 'reports') return notShown(reports.message);
+    const runName = `CI #${run.run_number} on ${run.head_branch ?? '?'} (${describeConclusion(run.conclusion)})`;
+    const results: CiItemResult[] = [];
+    let unmatched = 0;
+    for (const tests of this.deps.folderTests()) {
+      const testRun = tests.controller.createTestRun(new vscode.TestRunRequest(), runName, true);
+      testRun.appendOutput(`${runName}: ${run.html_url}\r\n`);
+      const { reported, imported } = reportCiResults({
+        run: testRun,
+        controller: tests.controller,
+        repoRoot: t.cwd,
+        files: reports.files,
+        contextValue: CI_RESULT_CONTEXT,
+      });
+      testRun.end();
+      results.push(...reported);
+      unmatched = imported.unmatched.length;
+    }
+    logger.info(`${runName}: ${results.length} result(s) shown on the tree, ${unmatched} not on it`);
+    return { kind: 'shown', runName, results, unmatched };
+  }
+
+  /**
+   * After the CI Runs view loads: when the newest scheduled run of the default branch failed and was not
+   * offered before, offer its results once. Rides on the view's loads; never polls.
+   */
+  async offerFailedScheduled(state: RunsState): Promise<ShowResultsOutcome | undefined> {
+    if (state.kind !== 'loaded' || !state.defaultBranch) return undefined;
+    const group = state.groups.find((g) => g.branch === state.defaultBranch);
+    const newest = group?.runs.find((r) => r.event === 'schedule');
+    if (!newest || newest.status !== 'completed' || newest.conclusion !== 'failure') return undefined;
+    const offered = this.deps.memento.get<number[]>(OFFERED_KEY, []);
+    if (offered.includes(newest.id)) return undefined;
+    await this.deps.memento.update(OFFERED_KEY, [newest.id, ...offered].slice(0, 50));
+    const action = 'Show Failing Tests';
+    const picked = await this.deps
+      .ui()
+      .notify(
+        'warning',
+        `The scheduled CI run #${newest.run_number} on ${state.defaultBranch} failed. Show its test results on the tree?`,
+        [action],
+      );
+    return picked === action ? this.show(newest) : undefined;
+  }
+}

@@ -1,0 +1,80 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { importReports, treeFiles } from '../core/junit/import';
+import { discoverFolder } from '../core/pytest/discovery';
+import { workspaceSettings } from '../core/pytest/headless';
+import { reconcile } from '../core/pytest/reconcile';
+import { writeJson, writeLines } from './output';
+import { UsageError, type Verb } from './verb';
+
+export const importJunitVerb: Verb = {
+  name: 'import-junit',
+  summary: "Maps a JUnit XML report (pytest --junitxml, e.g. from CI) onto the workspace's node ids.",
+  usage: '[--workspace DIR] [--json] FILE...',
+  options: {
+    workspace: { type: 'string', value: 'DIR', help: 'the workspace folder (default: the current folder)' },
+    json: {
+      type: 'boolean',
+      help: 'print one JSON object: {results: [{nodeid, outcome, message, duration, file, line}], unmatched: [{classname, name, reason}], problems}',
+    },
+  },
+  details: [
+    'Several FILEs (one per CI shard) are merged. A testcase that matches no test, or that could be more than',
+    'one test, is listed under "unmatched" with the reason; nothing is guessed.',
+    'Exit codes: 0 read; 1 a report could not be read.',
+  ].join('\n'),
+  async run({ values, positionals }) {
+    if (!positionals.length) throw new UsageError('name the JUnit XML file(s) to import.');
+    const workspace = resolve((values.workspace as string | undefined) ?? '.');
+    const settings = await workspaceSettings(workspace);
+    const files = await discoverFolder(workspace, settings.include);
+    const views = reconcile({ workspace, include: settings.include, files, collections: new Map() });
+    const reports = await Promise.all(
+      positionals.map(async (p) => {
+        try {
+          return { source: p, xml: await readFile(p, 'utf8') };
+        } catch (e) {
+          return { source: p, xml: '', unreadable: (e as Error).message };
+        }
+      }),
+    );
+    const unreadable = reports
+      .filter((r) => r.unreadable)
+      .map((r) => `Cannot read ${r.source}: ${r.unreadable}`);
+    const imported = importReports(
+      treeFiles(workspace, views),
+      reports.filter((r) => !r.unreadable),
+    );
+    const problems = [...unreadable, ...imported.problems];
+    const results = imported.results.map((r) => ({
+      nodeid: r.nodeid,
+      outcome: r.outcome,
+      message: r.message,
+      duration: r.duration ?? null,
+      file: r.file,
+      line: r.line ?? null,
+    }));
+    const unmatched = imported.unmatched.map((u) => ({
+      classname: u.classname,
+      name: u.name,
+      outcome: u.outcome,
+      source: u.source,
+      reason: u.reason,
+    }));
+    const code = problems.length ? 1 : 0;
+    if (values.json) {
+      await writeJson({ results, unmatched, problems });
+      return code;
+    }
+    await writeLines(results.map((r) => `${r.outcome.toUpperCase().padEnd(7)} ${r.nodeid}`));
+    await writeLines(
+      [
+        ...unmatched.map((u) => `unmatched: ${u.classname ? `${u.classname}.` : ''}${u.name}: ${u.reason}`),
+        ...problems.map((p) => `problem: ${p}`),
+        `${results.length} result(s) from ${imported.testcases} testcase(s), ${unmatched.length} unmatched`,
+      ],
+      process.stderr,
+    );
+    return code;
+  },
+};

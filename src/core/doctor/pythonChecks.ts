@@ -1,0 +1,185 @@
+import { stripVTControlCharacters } from 'node:util';
+import { buildLaunch, type CommandSpec } from '../django/launch';
+import { describeExit, runToEnd } from '../process/childProcess';
+import { resolveCommand, which } from '../python';
+import { shellQuote, splitCommandLine } from '../variables';
+import { settingFix, terminalFix } from './fixes';
+import type { Check, CheckGroup, DoctorSettings, Finding } from './types';
+
+const PROCESS_TIMEOUT_MS = 15_000;
+
+/** What prints the versions: one line "python|django|pytest". */
+const IMPORT_CHECK =
+  'import sys, django, pytest; print(sys.executable + "|" + django.get_version() + "|" + pytest.__version__)';
+
+/** The test command, the Python it runs, and whether Django is migrated. */
+export const pythonChecks: CheckGroup = (ctx) => {
+  const s = ctx.settings;
+  const command = testCommand(s);
+  return [
+    { id: 'python.testCommand', title: 'Test command', run: () => testCommandFinding(command) },
+    { id: 'python.packages', title: 'Django and pytest import', run: () => packagesFinding(s, command) },
+    { id: 'django.migrations', title: 'Migrations applied', run: () => migrationsFinding(s) },
+  ] satisfies Check[];
+};
+
+type TestCommand =
+  | { kind: 'uv'; uv: string; words: string[] }
+  | { kind: 'fallback'; words: string[]; note: string }
+  | { kind: 'plain'; words: string[] }
+  | { kind: 'broken'; message: string };
+
+/** How the configured test command resolves: `uv` found, `uv` missing (the interpreter instead), or as written. */
+async function testCommand(s: DoctorSettings): Promise<TestCommand> {
+  const words = splitCommandLine(s.testCommand.trim());
+  if (!words.length) return { kind: 'broken', message: 'codespaceTests.tests.command is empty.' };
+  if (words[0] === 'uv') {
+    const uv = await which('uv');
+    if (uv) return { kind: 'uv', uv, words };
+  }
+  try {
+    const r = await resolveCommand(s.testCommand, s.interpreter);
+    const resolved = [r.command, ...r.args];
+    return r.fallback ? { kind: 'fallback', words: resolved, note: r.fallback } : { kind: 'plain', words };
+  } catch (e) {
+    return { kind: 'broken', message: (e as Error).message };
+  }
+}
+
+async function testCommandFinding(pending: Promise<TestCommand>): Promise<Finding> {
+  const c = await pending;
+  const fix = settingFix(
+    'Set codespaceTests.tests.command to the command that runs pytest (or codespaceTests.python.interpreter).',
+    'tests.command',
+  );
+  if (c.kind === 'broken') return { status: 'fail', message: c.message, fix };
+  if (c.kind === 'uv') return { status: 'ok', message: `"${c.words.join(' ')}" with uv at ${c.uv}.` };
+  const program = await which(c.words[0]);
+  if (!program) {
+    const what = c.kind === 'fallback' ? 'the interpreter (uv is not on PATH)' : 'its program';
+    return {
+      status: 'fail',
+      message: `"${c.words.join(' ')}" cannot run: ${what} "${c.words[0]}" was not found.`,
+      fix:
+        c.kind === 'fallback'
+          ? settingFix(
+              'Install uv, or set codespaceTests.python.interpreter to the Python that has the project installed.',
+              'python.interpreter',
+            )
+          : fix,
+    };
+  }
+  if (c.kind === 'fallback')
+    return { status: 'ok', message: `uv is not on PATH, so the tests run as "${c.words.join(' ')}".` };
+  return { status: 'ok', message: `"${c.words.join(' ')}" (${program}).` };
+}
+
+/** The Python the tests run under, as a command that takes `-c`: `uv run python`, or the interpreter. */
+function pythonOf(s: DoctorSettings, c: TestCommand): { command: string; args: string[] } {
+  if (c.kind === 'uv') {
+    const at = c.words.findIndex((w) => /^(pytest|py\.test)$/.test(w));
+    return at > 0
+      ? { command: c.words[0], args: [...c.words.slice(1, at), 'python'] }
+      : { command: c.uv, args: ['run', 'python'] };
+  }
+  if (c.kind !== 'broken') {
+    const m = c.words.indexOf('-m');
+    if (m > 0 && c.words[m + 1] === 'pytest') return { command: c.words[0], args: c.words.slice(1, m) };
+  }
+  return { command: s.interpreter, args: [] };
+}
+
+async function packagesFinding(s: DoctorSettings, pending: Promise<TestCommand>): Promise<Finding> {
+  const c = await pending;
+  const python = pythonOf(s, c);
+  const shown = [python.command, ...python.args].map(shellQuote).join(' ');
+  const { exit, stdout, stderr } = await runToEnd({
+    command: python.command,
+    args: [...python.args, '-c', IMPORT_CHECK],
+    cwd: s.workspace,
+    name: 'Python import check',
+    timeoutMs: PROCESS_TIMEOUT_MS,
+  });
+  const line = stdout.trim().split('\n').pop() ?? '';
+  const [executable, django, pytest] = line.split('|');
+  if (exit.kind === 'exited' && exit.code === 0 && pytest)
+    return { status: 'ok', message: `Django ${django} and pytest ${pytest} (${executable}).` };
+  const why = lastLine(stderr) || describeExit(exit);
+  return {
+    status: 'fail',
+    message: `${shown} cannot import Django and pytest: ${why}.`,
+    fix:
+      c.kind === 'uv'
+        ? terminalFix("Install the project's packages: uv sync.", 'uv sync', s.workspace)
+        : settingFix(
+            "Point codespaceTests.python.interpreter at the Python that has the project's packages, or install them (pip install django pytest pytest-django).",
+            'python.interpreter',
+          ),
+  };
+}
+
+/** `manage.py migrate --check`, with the prefix of the server's start command (uv or the interpreter). */
+export async function migrateCheckCommand(s: DoctorSettings): Promise<CommandSpec | undefined> {
+  const launch = await buildLaunch(
+    {
+      command: s.djangoCommand,
+      host: s.host,
+      port: s.port,
+      cwd: s.djangoCwd,
+      env: s.djangoEnv,
+      healthPath: '/',
+      startTimeoutSeconds: 1,
+      apiKeyCommand: s.apiKeyCommand,
+      interpreter: s.interpreter,
+    },
+    { ...process.env, ...s.djangoEnv },
+  );
+  if (!launch.migrate) return undefined;
+  return { ...launch.migrate, args: [...launch.migrate.args.filter((a) => a !== '--noinput'), '--check'] };
+}
+
+async function migrationsFinding(s: DoctorSettings): Promise<Finding> {
+  const spec = await migrateCheckCommand(s);
+  if (!spec)
+    return {
+      status: 'skip',
+      message: 'No manage.py in codespaceTests.django.command, so migrations cannot be checked.',
+      fix: settingFix('Set codespaceTests.django.command to your runserver command.', 'django.command'),
+    };
+  const shown = [spec.command, ...spec.args].map(shellQuote).join(' ');
+  const { exit, stdout, stderr } = await runToEnd({
+    ...spec,
+    cwd: s.djangoCwd,
+    name: 'migrate --check',
+    timeoutMs: PROCESS_TIMEOUT_MS,
+  });
+  if (exit.kind === 'exited' && exit.code === 0) return { status: 'ok', message: 'No unapplied migrations.' };
+  const migrate = shown.replace(/ --check$/, '');
+  if (exit.kind === 'exited' && exit.code === 1 && !/Traceback|Error/.test(stderr)) {
+    const pending = stdout.split('\n').filter((l) => /^\s+Apply|^\s*\w+\.\d{4}_/.test(l)).length;
+    return {
+      status: 'fail',
+      message: `Django has unapplied migrations${pending ? ` (${pending})` : ''}: the server and the API-key command need the tables.`,
+      fix: terminalFix(`Run ${migrate}.`, migrate, s.djangoCwd, s.djangoEnv),
+    };
+  }
+  return {
+    status: 'fail',
+    message: `"${shown}" failed: ${lastLine(stderr) || describeExit(exit)}.`,
+    fix: settingFix(
+      'Check codespaceTests.django.command and codespaceTests.django.cwd (manage.py must be found from there).',
+      'django.command',
+    ),
+  };
+}
+
+function lastLine(text: string): string {
+  return (
+    stripVTControlCharacters(text)
+      .trim()
+      .split('\n')
+      .filter((l) => l.trim())
+      .pop()
+      ?.trim() ?? ''
+  );
+}

@@ -1,0 +1,43 @@
+import { discoverFolder } from '../pytest/discovery';
+import { settingsReader, workspaceSettings, type SettingsGet } from '../pytest/headless';
+import { SETTING_DEFAULTS } from '../settingDefaults';
+import type { DoctorSettings } from './types';
+
+/** The doctor's settings from one reader of `codespaceTests.*` (the workspace file, or VS Code's configuration). */
+export function doctorSettingsFrom(get: SettingsGet, workspace: string, interpreter: string): DoctorSettings {
+  const djangoCwd = get('django.cwd') || workspace;
+  const lacks = get('doctor.localClusterLacks');
+  return {
+    workspace,
+    interpreter,
+    testCommand: get('tests.command') || SETTING_DEFAULTS['tests.command'],
+    djangoCommand: get('django.command'),
+    djangoCwd,
+    djangoEnv: get('django.env'),
+    host: get('django.host') || SETTING_DEFAULTS['django.host'],
+    port: get('django.port'),
+    apiKeyCommand: get('django.apiKeyCommand'),
+    mode: get('django.mode'),
+    urlEnvVar: get('django.urlEnvVar') || SETTING_DEFAULTS['django.urlEnvVar'],
+    kubeconfig: get('kube.kubeconfig').trim(),
+    kubeContext: get('kube.context').trim(),
+    pynodeSelector: get('doctor.pynodeSelector') || SETTING_DEFAULTS['doctor.pynodeSelector'],
+    modelSelector: get('doctor.modelSelector') || SETTING_DEFAULTS['doctor.modelSelector'],
+    localClusterLacks: Object.entries(lacks && typeof lacks === 'object' ? lacks : {})
+      .filter(([, selector]) => typeof selector === 'string' && selector.trim())
+      .map(([name, labelSelector]) => ({ name, labelSelector })),
+    workflow: get('ci.workflow'),
+  };
+}
+
+/** The CLI's view: `.vscode/settings.json` of the workspace, else the defaults; the interpreter as a run resolves it. */
+export async function workspaceDoctorSettings(workspace: string): Promise<DoctorSettings> {
+  const [get, tests] = await Promise.all([settingsReader(workspace), workspaceSettings(workspace)]);
+  return doctorSettingsFrom(get, workspace, tests.interpreter);
+}
+
+/** The pytest.ini files that govern the workspace's tests (the mode is chosen from their conftests). */
+export async function workspaceInis(workspace: string, include: string): Promise<string[]> {
+  const files = await discoverFolder(workspace, include);
+  return [...new Set(files.map((f) => f.ini).filter((i): i is string => !!i))];
+}

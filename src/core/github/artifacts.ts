@@ -1,0 +1,160 @@
+import axios, { isAxiosError } from 'axios';
+import { unzipSync } from 'fflate';
+import type { CancelToken } from '../cancel';
+import type { Logger } from '../logger';
+import { fnmatch } from '../pytest/glob';
+import type { GitHubClient } from './client';
+import { LOOPBACK } from './destination';
+import type { RunArtifact } from './types';
+
+/** One JUnit XML file out of an artifact: `source` is `artifact/path/in/zip.xml`. */
+export interface JUnitFile {
+  source: string;
+  xml: string;
+}
+
+/** The JUnit reports of a run, or why there are none; every message says what to do next. */
+export type RunReports =
+  | { kind: 'reports'; files: JUnitFile[]; artifacts: string[] }
+  | { kind: 'noArtifact'; message: string }
+  | { kind: 'expired'; message: string }
+  | { kind: 'tooLarge'; message: string }
+  | { kind: 'unreadable'; message: string };
+
+/** The biggest artifact downloaded, and the biggest XML file taken out of one (a zip can hold far more than it weighs). */
+export const ARTIFACT_LIMITS = { maxZipBytes: 64 * 1024 * 1024, maxXmlBytes: 256 * 1024 * 1024 };
+
+export const WORKFLOW_LINES = [
+  '  run: uv run pytest ... --junitxml=junit.xml',
+  '- uses: actions/upload-artifact@v4',
+  '  with: { name: junit, path: junit.xml }',
+].join('\n');
+
+/**
+ * Downloads every artifact of `runId` whose name matches `pattern` (a name or a glob: one per shard) and takes
+ * the `.xml` files out of them. The zip comes from the signed URL GitHub redirects to, without the token.
+ */
+export async function downloadRunReports(opts: {
+  client: GitHubClient;
+  runId: number;
+  pattern: string;
+  logger?: Logger;
+  token?: CancelToken;
+  limits?: typeof ARTIFACT_LIMITS;
+}): Promise<RunReports> {
+  const { client, runId, pattern, logger } = opts;
+  const limits = opts.limits ?? ARTIFACT_LIMITS;
+  const all = await client.listArtifacts(runId);
+  const wanted = all.filter((a) => fnmatch(a.name, pattern));
+  if (!wanted.length) {
+    const others = all.length ? ` (it has ${all.map((a) => `"${a.name}"`).join(', ')})` : '';
+    return {
+      kind: 'noArtifact',
+      message: `Run ${runId} has no artifact named like "${pattern}"${others}, so there are no test results to show. Have the workflow write a JUnit report and upload it:\n${WORKFLOW_LINES}\nor set \`codespaceTests.ci.junitArtifact\` to the artifact's name.`,
+    };
+  }
+  const expired = wanted.filter((a) => a.expired);
+  if (expired.length)
+    return {
+      kind: 'expired',
+      message: expiredMessage(
+        expired.map((a) => a.name),
+        runId,
+      ),
+    };
+  const big = wanted.find((a) => a.size_in_bytes > limits.maxZipBytes);
+  if (big)
+    return { kind: 'tooLarge', message: tooLargeMessage(big.name, big.size_in_bytes, limits.maxZipBytes) };
+  const files: JUnitFile[] = [];
+  for (const artifact of wanted) {
+    if (opts.token?.isCancellationRequested) break;
+    const got = await downloadOne(client, artifact, runId, limits, logger);
+    if (got.kind !== 'files') return got;
+    files.push(...got.files);
+  }
+  if (!files.length)
+    return {
+      kind: 'noArtifact',
+      message: `The artifact${wanted.length > 1 ? 's' : ''} ${wanted.map((a) => `"${a.name}"`).join(', ')} of run ${runId} hold${wanted.length > 1 ? '' : 's'} no .xml file. Upload the file pytest writes with --junitxml:\n${WORKFLOW_LINES}`,
+    };
+  return { kind: 'reports', files, artifacts: wanted.map((a) => a.name) };
+}
+
+async function downloadOne(
+  client: GitHubClient,
+  artifact: RunArtifact,
+  runId: number,
+  limits: typeof ARTIFACT_LIMITS,
+  logger: Logger | undefined,
+): Promise<{ kind: 'files'; files: JUnitFile[] } | Exclude<RunReports, { kind: 'reports' }>> {
+  const where = await client.artifactLocation(artifact.id);
+  if (where.kind === 'gone') return { kind: 'expired', message: expiredMessage([artifact.name], runId) };
+  const url = new URL(where.url);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname)))
+    return {
+      kind: 'unreadable',
+      message: `GitHub sent the download of "${artifact.name}" to ${url.origin}, which is not https; it was not downloaded. Download it from the run's page.`,
+    };
+  logger?.debug(`downloading artifact ${artifact.name} (${artifact.size_in_bytes} bytes) from ${url.origin}`);
+  let zip: Uint8Array;
+  try {
+    // A signed URL: no token goes with it, and no redirect is followed to yet another host.
+    const res = await axios.get<ArrayBuffer>(url.href, {
+      responseType: 'arraybuffer',
+      maxContentLength: limits.maxZipBytes,
+      maxRedirects: 0,
+      timeout: 120_000,
+      validateStatus: (s) => s === 200,
+    });
+    zip = new Uint8Array(res.data);
+  } catch (e) {
+    if (isAxiosError(e) && /maxContentLength/.test(e.message))
+      return { kind: 'tooLarge', message: tooLargeMessage(artifact.name, undefined, limits.maxZipBytes) };
+    const status = isAxiosError(e) ? e.response?.status : undefined;
+    return {
+      kind: 'unreadable',
+      message: `The download of artifact "${artifact.name}" failed (${status ?? (isAxiosError(e) ? e.code : String(e))}). Its link is valid for a minute: try again.`,
+    };
+  }
+  let entries: Record<string, Uint8Array>;
+  let tooBig: string | undefined;
+  try {
+    entries = unzipSync(zip, {
+      filter: (f) => {
+        if (!f.name.toLowerCase().endsWith('.xml')) return false;
+        if (f.originalSize > limits.maxXmlBytes) {
+          tooBig = f.name;
+          return false;
+        }
+        return true;
+      },
+    });
+  } catch (e) {
+    return {
+      kind: 'unreadable',
+      message: `The artifact "${artifact.name}" is not a readable zip (${(e as Error).message}). Download it from the run's page to look at it.`,
+    };
+  }
+  if (tooBig)
+    return {
+      kind: 'tooLarge',
+      message: `${tooBig} in the artifact "${artifact.name}" unpacks to more than ${mb(limits.maxXmlBytes)}; it was not read. Upload only the JUnit report.`,
+    };
+  const decoder = new TextDecoder('utf-8');
+  const files = Object.entries(entries)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, bytes]) => ({ source: `${artifact.name}/${name}`, xml: decoder.decode(bytes) }));
+  return { kind: 'files', files };
+}
+
+function expiredMessage(names: string[], runId: number): string {
+  return `The artifact${names.length > 1 ? 's' : ''} ${names.map((n) => `"${n}"`).join(', ')} of run ${runId} ha${names.length > 1 ? 've' : 's'} expired (GitHub keeps artifacts 90 days unless the repository keeps them less). Run the tests on CI again to get a new report.`;
+}
+
+function tooLargeMessage(name: string, size: number | undefined, max: number): string {
+  return `The artifact "${name}"${size === undefined ? '' : ` is ${mb(size)}, which`} is more than the ${mb(max)} the extension downloads. Upload only the JUnit report (path: junit.xml) in actions/upload-artifact, or open the run's page.`;
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+}

@@ -1,0 +1,292 @@
+// CI results in the Test Explorer, in a real VS Code on the fixture codespace: "Run on CI" for one test and a
+// class (pass, fail, not run, cancel, a sharded report) and "Show Results of CI Run", against the stand-in
+// GitHub behind Prism. The JUnit reports are written by real pytest on a copy of the fixture.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { strToU8, zipSync } from 'fflate';
+import * as vscode from 'vscode';
+import type { CiTestRunResult } from '../../src/ci/runOnCi';
+import type { ShowResultsOutcome } from '../../src/ci/showResults';
+import type { ExtensionApi } from '../../src/extension';
+import { Commands } from '../../src/ids';
+import { ContractGitHub } from '../github/contract';
+import { fixtureRepo, integrationJob, type GitHubStandIn, type StoredArtifact } from '../github/standIn';
+import { ScriptedUi, addBareRemote, git, gitExtensionSees, setSettings, setToken } from './ciHelpers';
+import { activateExtension, fixtureFolder, waitFor } from './helpers';
+import { INTEGRATION_DIR, item } from './testExplorerHelpers';
+
+const TOKEN = 'ghp_ciResultsToken0123456789';
+const options = fixtureRepo(TOKEN);
+const FILE = 'test_deploy.py';
+
+/** Clicks the one action a notice offers (the offer of a failed scheduled run's results). */
+class ClickingUi extends ScriptedUi {
+  override async notify(level: 'info' | 'warning' | 'error', message: string, actions: string[]) {
+    await super.notify(level, message, actions);
+    return actions[0];
+  }
+}
+
+describe('CI results in the Test Explorer (stand-in GitHub behind Prism)', function () {
+  this.timeout(300_000);
+  let api: ExtensionApi;
+  let github: ContractGitHub;
+  let standIn: GitHubStandIn;
+  let bare: string;
+  let workspace: string;
+  let rootdir: string;
+  let copy: string;
+  const reports: Record<string, string> = {};
+
+  /** Real pytest's JUnit report for `ids`, run from the repository root as the workflow runs it. */
+  function report(ids: string[], env: Record<string, string> = {}): string {
+    const out = join(copy, `report-${Object.keys(reports).length}.xml`);
+    const r = spawnSync(
+      '/usr/bin/python3',
+      [
+        '-m',
+        'pytest',
+        '-p',
+        'no:cacheprovider',
+        '-q',
+        '-c',
+        `${INTEGRATION_DIR}/pytest.ini`,
+        `--junitxml=${out}`,
+        ...ids.map((i) => `${INTEGRATION_DIR}/${i}`),
+      ],
+      {
+        cwd: copy,
+        encoding: 'utf8',
+        env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env },
+        timeout: 120_000,
+      },
+    );
+    if (r.status !== 0 && r.status !== 1)
+      throw new Error(`pytest exited ${r.status}: ${r.stdout}\n${r.stderr}`);
+    return readFileSync(out, 'utf8');
+  }
+  const artifact = (name: string, ...xml: string[]): Omit<StoredArtifact, 'id'> => ({
+    name,
+    zip: zipSync(Object.fromEntries(xml.map((x, i) => [`junit-${i}.xml`, strToU8(x)]))),
+  });
+
+  before(async () => {
+    ({ api } = await activateExtension());
+    workspace = process.env.FIXTURE_WORKSPACE ?? fixtureFolder().uri.fsPath;
+    rootdir = join(workspace, INTEGRATION_DIR);
+    copy = mkdtempSync(join(tmpdir(), 'cit-ci-results-'));
+    cpSync(workspace, copy, {
+      recursive: true,
+      filter: (s) => !s.includes('.git') && !s.includes('__pycache__'),
+    });
+    reports.sizes = report([`${FILE}::test_model_sizes`]);
+    reports.fail = report([`${FILE}::test_fails_on_demand`], { FAIL_ON_DEMAND: '1' });
+    reports.cls = report([`${FILE}::TestDeployments`]);
+    reports.add = report([`${FILE}::test_add`]);
+    reports.names = report(['test_pynodes.py::test_unique_names_differ']);
+    github = await ContractGitHub.start(options);
+    bare = addBareRemote(workspace);
+    await setSettings({ 'ci.apiBaseUrl': github.url, 'ci.pollIntervalSeconds': 1 });
+    await setToken(api, TOKEN);
+    git(workspace, 'checkout', '-q', '-B', 'feature/ci-results');
+    await gitExtensionSees(fixtureFolder().uri, 'feature/ci-results');
+    await api.testExplorer.settled();
+  });
+
+  after(async () => {
+    if (api) await vscode.commands.executeCommand(Commands.clearGitHubToken);
+    api?.ci.setUi(undefined);
+    await setSettings({ 'ci.apiBaseUrl': undefined, 'ci.pollIntervalSeconds': undefined });
+    await github?.stop();
+    if (bare) rmSync(dirname(bare), { recursive: true, force: true });
+    if (copy) rmSync(copy, { recursive: true, force: true });
+  });
+
+  beforeEach(async () => {
+    standIn = await github.reset(options);
+    api.ci.setUi(new ScriptedUi({}, 'push'));
+  });
+  afterEach(() => {
+    assert.deepEqual(github.takeViolations(), [], 'Prism reported contract violations');
+  });
+
+  const dispatches = () => standIn.requests.filter((r) => r.path.endsWith('/dispatches'));
+  const byNodeId = (r: CiTestRunResult) =>
+    r.kind === 'reported'
+      ? Object.fromEntries(r.results.map((x) => [x.id.slice(rootdir.length + 1), x.outcome]))
+      : {};
+
+  /** Runs `nodeids` with the Run on CI profile; GitHub's run moves to completed once it is dispatched. */
+  async function runOnCi(nodeids: string[], opts: { cancel?: boolean } = {}): Promise<CiTestRunResult> {
+    const items = nodeids.map((id) => item(api, id));
+    const profile = api.ciTests.profiles()[0];
+    const cts = new vscode.CancellationTokenSource();
+    const before = api.ciTests.runs.length;
+    const handled = profile.runHandler(new vscode.TestRunRequest(items, undefined, profile), cts.token);
+    await waitFor('the dispatch', () => dispatches().length === 1, 60_000);
+    const runId = standIn.latestRunId();
+    standIn.advance(runId);
+    if (opts.cancel) {
+      await waitFor('a poll of the run in progress', () =>
+        standIn.requests.some((r) => r.path.endsWith(`/runs/${runId}`) && r.method === 'GET'),
+      );
+      cts.cancel();
+    } else standIn.advance(runId);
+    await handled;
+    cts.dispose();
+    assert.equal(api.ciTests.runs.length, before + 1);
+    return api.ciTests.runs[api.ciTests.runs.length - 1];
+  }
+
+  it('one test: dispatches its id from the repository root, and it passes with every case', async () => {
+    standIn.plan = {
+      conclusion: 'success',
+      jobs: [integrationJob('success')],
+      artifacts: [artifact('junit', reports.sizes)],
+    };
+    const result = await runOnCi([`${FILE}::test_model_sizes`]);
+    assert.deepEqual(dispatches()[0].body, {
+      ref: 'feature/ci-results',
+      inputs: { test_path: `${INTEGRATION_DIR}/${FILE}::test_model_sizes` },
+      return_run_details: true,
+    });
+    assert.deepEqual(byNodeId(result), {
+      [`${FILE}::test_model_sizes[s]`]: 'passed',
+      [`${FILE}::test_model_sizes[m]`]: 'passed',
+      [`${FILE}::test_model_sizes[l]`]: 'passed',
+    });
+  });
+
+  it('a class: both its tests pass (run by real pytest with Django)', async () => {
+    standIn.plan = {
+      conclusion: 'success',
+      jobs: [integrationJob('success')],
+      artifacts: [artifact('junit', reports.cls)],
+    };
+    const result = await runOnCi([`${FILE}::TestDeployments`]);
+    assert.equal(
+      (dispatches()[0].body as { inputs: Record<string, string> }).inputs.test_path,
+      `${INTEGRATION_DIR}/${FILE}::TestDeployments`,
+    );
+    assert.deepEqual(byNodeId(result), {
+      [`${FILE}::TestDeployments::test_list_starts_empty_for_new_name`]: 'passed',
+      [`${FILE}::TestDeployments::test_whoami`]: 'passed',
+    });
+  });
+
+  it('a failing test fails with its message', async () => {
+    standIn.plan = {
+      conclusion: 'failure',
+      jobs: [integrationJob('failure')],
+      artifacts: [artifact('junit', reports.fail)],
+    };
+    const result = await runOnCi([`${FILE}::test_fails_on_demand`]);
+    assert.equal(result.kind, 'reported');
+    const [r] = result.kind === 'reported' ? result.results : [];
+    assert.equal(r.outcome, 'failed');
+    assert.match(r.message, /FAIL_ON_DEMAND is set/);
+  });
+
+  it('a selected test the report does not list is errored "not run on CI", never passed', async () => {
+    standIn.plan = {
+      conclusion: 'failure',
+      jobs: [integrationJob('failure')],
+      artifacts: [artifact('junit', reports.add)],
+    };
+    const result = await runOnCi([`${FILE}::test_add`, `${FILE}::test_prints_output`]);
+    assert.deepEqual(byNodeId(result), {
+      [`${FILE}::test_add[1-2]`]: 'passed',
+      [`${FILE}::test_add[3-4]`]: 'passed',
+      [`${FILE}::test_prints_output`]: 'errored',
+    });
+    const missing =
+      result.kind === 'reported' ? result.results.find((r) => r.outcome === 'errored') : undefined;
+    assert.match(
+      missing?.message ?? '',
+      /^not run on CI: run #\d+ \(failure\) has no result for it in "junit"/,
+    );
+  });
+
+  it('a sharded run: the artifacts of both shards are merged', async () => {
+    standIn.plan = {
+      conclusion: 'success',
+      jobs: [integrationJob('success')],
+      artifacts: [artifact('junit-shard-1', reports.sizes), artifact('junit-shard-2', reports.names)],
+    };
+    const result = await runOnCi([`${FILE}::test_model_sizes`, 'test_pynodes.py::test_unique_names_differ']);
+    assert.deepEqual(byNodeId(result), {
+      [`${FILE}::test_model_sizes[s]`]: 'passed',
+      [`${FILE}::test_model_sizes[m]`]: 'passed',
+      [`${FILE}::test_model_sizes[l]`]: 'passed',
+      'test_pynodes.py::test_unique_names_differ': 'passed',
+    });
+  });
+
+  it('a run without a JUnit artifact: every test errored with the lines to add', async () => {
+    standIn.plan = { conclusion: 'success', jobs: [integrationJob('success')], artifacts: [] };
+    const result = await runOnCi([`${FILE}::test_model_sizes`]);
+    assert.equal(result.kind, 'noReport');
+    assert.match(
+      result.kind === 'noReport' ? result.message : '',
+      /no artifact named like "junit\*"[\s\S]*--junitxml/,
+    );
+  });
+
+  it('cancelling the test run cancels the workflow run on GitHub', async () => {
+    standIn.plan = {
+      conclusion: 'success',
+      jobs: [integrationJob('success')],
+      artifacts: [artifact('junit', reports.sizes)],
+    };
+    const result = await runOnCi([`${FILE}::test_model_sizes`], { cancel: true });
+    assert.deepEqual(result, { kind: 'cancelled', runId: standIn.latestRunId(), cancelledOnGitHub: true });
+    assert.ok(
+      standIn.requests.some(
+        (r) => r.method === 'POST' && r.path.endsWith(`/runs/${standIn.latestRunId()}/cancel`),
+      ),
+    );
+    assert.equal(standIn.runs.get(standIn.latestRunId())!.json.conclusion, 'cancelled');
+  });
+
+  it('Show Results of CI Run: a failed scheduled run of main is offered once, and its results land on the tree', async () => {
+    // The offer remembers run ids for the workspace: this run's id is one no other suite of the host run used.
+    standIn = await github.reset({ ...options, firstRunId: 9_400_001 });
+    standIn.plan = { conclusion: 'failure', jobs: [integrationJob('failure')] };
+    const scheduled = standIn.seedRun({ branch: 'main', event: 'schedule', conclusion: 'failure' });
+    standIn.addArtifact(artifact('junit', reports.sizes, reports.fail), scheduled);
+    const ui = new ClickingUi();
+    api.ci.setUi(ui);
+    await api.ci.runsView.refresh();
+    const offered = (await api.ciTests.lastOffer()) as ShowResultsOutcome;
+    assert.match(ui.notices[0]?.message ?? '', /scheduled CI run #\d+ on main failed/);
+    assert.equal(offered.kind, 'shown');
+    if (offered.kind !== 'shown') return;
+    assert.match(offered.runName, /^CI #\d+ on main \(failed\)$/);
+    const outcomes = Object.fromEntries(
+      offered.results.map((x) => [x.id.slice(rootdir.length + 1), x.outcome]),
+    );
+    assert.equal(outcomes[`${FILE}::test_fails_on_demand`], 'failed');
+    assert.equal(outcomes[`${FILE}::test_model_sizes[m]`], 'passed');
+
+    // Offered once: the next load says nothing.
+    await api.ci.runsView.refresh();
+    assert.equal(await api.ciTests.lastOffer(), undefined);
+    assert.equal(ui.notices.length, 1);
+
+    // From the view's item, as its inline action passes it.
+    const state = api.ci.runsView.state;
+    const run =
+      state.kind === 'loaded'
+        ? state.groups.flatMap((g) => g.runs).find((r) => r.id === scheduled)
+        : undefined;
+    assert.ok(run, 'the scheduled run is in the CI Runs view');
+    const shown = await vscode.commands.executeCommand<ShowResultsOutcome>(Commands.showCiRunResults, {
+      kind: 'run',
+      run,
+    });
+    assert.equal(shown?.kind, 'shown');
+  });
+});

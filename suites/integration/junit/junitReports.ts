@@ -1,0 +1,94 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT, SYSTEM_PYTHON } from '../pytest/pytestHelpers';
+
+export const SHAPES = join(REPO_ROOT, 'suites/fixtures/junitshapes');
+export const FIXTURE = join(REPO_ROOT, 'suites/fixtures/codespace');
+export const FIXTURE_INI = 'backend/oracles/tests/integration/pytest.ini';
+/** The fixture's tests that need no Django: they run in a second. */
+export const NO_DJANGO =
+  'model_sizes or add or gpu or restart or fails_on_demand or prints_output or unique_names';
+
+/** A temp copy of a workspace; the caller removes it. */
+export function workspaceCopy(from: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cit-junit-'));
+  cpSync(from, dir, { recursive: true });
+  return dir;
+}
+
+/** Real pytest with --junitxml, run from `cwd` as CI runs it; returns the report's path. */
+export function pytestJUnit(cwd: string, args: string[], out: string, env: NodeJS.ProcessEnv = {}): string {
+  const r = spawnSync(
+    SYSTEM_PYTHON,
+    ['-m', 'pytest', '-p', 'no:cacheprovider', '-q', `--junitxml=${out}`, ...args],
+    { cwd, encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env }, timeout: 60_000 },
+  );
+  // 0 all passed, 1 some failed: both write a report. Anything else is the test's problem.
+  if (r.status !== 0 && r.status !== 1)
+    throw new Error(`pytest exited ${r.status}: ${r.stdout}\n${r.stderr}`);
+  return out;
+}
+
+/** Real pytest --collect-only -q node ids (relative to the rootdir). */
+export function pytestNodeIds(cwd: string, args: string[]): string[] {
+  const r = spawnSync(
+    SYSTEM_PYTHON,
+    ['-m', 'pytest', '-p', 'no:cacheprovider', '--collect-only', '-q', ...args],
+    {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+      timeout: 60_000,
+    },
+  );
+  const ids: string[] = [];
+  for (const line of r.stdout.split('\n')) {
+    if (!line.trim()) break;
+    ids.push(line);
+  }
+  return ids;
+}
+
+export interface ImportJson {
+  results: {
+    nodeid: string;
+    outcome: string;
+    message: string;
+    duration: number | null;
+    file: string;
+    line: number | null;
+  }[];
+  unmatched: { classname: string; name: string; reason: string }[];
+  problems: string[];
+}
+
+/** The built CLI's `import-junit --json`. */
+export function importJunit(
+  workspace: string,
+  files: string[],
+): Promise<{ code: number | null; json: ImportJson; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [join(REPO_ROOT, 'out/cli.js'), 'import-junit', '--json', '--workspace', workspace, ...files],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      const stderr = Buffer.concat(err).toString('utf8');
+      try {
+        resolve({ code, json: JSON.parse(Buffer.concat(out).toString('utf8')) as ImportJson, stderr });
+      } catch (e) {
+        reject(new Error(`import-junit printed no JSON (${code}): ${stderr}`, { cause: e }));
+      }
+    });
+  });
+}
