@@ -6,7 +6,7 @@ import { stderrLogger } from '../core/logger';
 import { groupNodeIds, runHeadless, workspaceSettings } from '../core/pytest/headless';
 import { nodeIdArg } from '../core/pytest/launch';
 import { describePollution, findPolluters } from '../core/pytest/pollution';
-import { testsBefore, verdictOf } from '../core/pytest/pollutionTries';
+import { reproduceCommand, testsBefore, verdictOf } from '../core/pytest/pollutionTries';
 import { writeJson, writeLines } from './output';
 import { UsageError, type Verb, type VerbArgs } from './verb';
 
@@ -144,7 +144,7 @@ export const bisectVerb: Verb = {
               token: source.token,
               logger,
             });
-            return verdictOf(outcome, failing, launch.display);
+            return verdictOf(outcome, failing, reproduceCommand(launch));
           } finally {
             await django.stop();
           }

@@ -9,6 +9,7 @@ import {
   type TestHistory,
 } from '../core/pytest/history';
 import { parseTimes, runRepeatedly, type RepeatOutcome } from '../core/pytest/repeat';
+import type { Logger } from '../core/logger';
 import { Commands } from '../ids';
 import type { RunSummary } from './testRunner';
 
@@ -16,6 +17,7 @@ import type { RunSummary } from './testRunner';
 export const FLAKY_TAG = new vscode.TestTag('flaky');
 
 export interface FlakyDeps {
+  logger: Logger;
   /** Every finished run, whoever started it. */
   onDidFinishRun: vscode.Event<RunSummary>;
   controllers(): vscode.TestController[];
@@ -100,9 +102,16 @@ async function runItemsRepeatedly(
         runOnce: async (i) => {
           progress.report({ message: `run ${i + 1} of ${choice.times}`, increment: 100 / choice.times });
           const summary = await deps.runTests(items, token);
-          const failed = [...summary.itemResults.values()].some(
-            (r) => r.outcome === 'failed' || r.outcome === 'error',
+          const results = [...summary.itemResults.values()];
+          const failed = results.some((r) => r.outcome === 'failed' || r.outcome === 'error');
+          // A run that could not report its tests is no evidence either way: say so rather than count it.
+          const unreported = results.filter(
+            (r) => r.outcome === 'skipped-not-run' || r.outcome === 'errored-run',
           );
+          if (unreported.length && !token.isCancellationRequested)
+            deps.logger.warn(
+              `Run Repeatedly: run ${i + 1} reported no result for ${unreported.length} test(s)${summary.problems.length ? `: ${summary.problems.join(' ')}` : ''}`,
+            );
           return { failed };
         },
       }),

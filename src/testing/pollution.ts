@@ -5,7 +5,7 @@ import type { SharedDjango } from '../core/django/types';
 import type { Logger } from '../core/logger';
 import { launchFromSettings } from '../core/pytest/launch';
 import { describePollution, findPolluters, type PollutionResult } from '../core/pytest/pollution';
-import { testsBefore, verdictOf } from '../core/pytest/pollutionTries';
+import { reproduceCommand, testsBefore, verdictOf } from '../core/pytest/pollutionTries';
 import { runPytestSession } from '../core/pytest/session';
 import { Commands } from '../ids';
 import { folderLaunchSettings } from './interpreter';
@@ -113,7 +113,7 @@ async function search(opts: {
           pluginDir,
         });
         const outcome = await runPytestSession(launch, { token: source.token, logger });
-        return verdictOf(outcome, failing, launch.display);
+        return verdictOf(outcome, failing, reproduceCommand(launch));
       },
     });
     const done: PollutionSearch = { ...result, failing, candidates: before.candidates.length };
@@ -126,7 +126,8 @@ async function search(opts: {
 
 /** The result in a notification; a found polluter can be opened, the reproducing command copied. */
 function tell(result: PollutionSearch): void {
-  const text = describePollution(result, result.failing);
+  // The command line is long: Copy Command holds it.
+  const text = describePollution(result, result.failing, { command: false });
   if (result.kind !== 'found' && result.kind !== 'failsAlone') {
     void (result.kind === 'problem'
       ? vscode.window.showWarningMessage(text)

@@ -112,6 +112,7 @@ export function registerTestExplorer(
   };
 
   const flaky: FlakyApi = registerFlakyTests(context, {
+    logger,
     onDidFinishRun: finished.event,
     controllers: () => [...folders.values()].map((f) => f.tests.controller),
     runTests: (items, token) =>

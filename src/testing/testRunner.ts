@@ -6,7 +6,7 @@ import { SessionPortBusyError } from '../core/django/sessionPort';
 import type { Logger } from '../core/logger';
 import type { LogStore } from '../core/logs/logStore';
 import { launchFromSettings, type PytestLaunch } from '../core/pytest/launch';
-import { leakCheckEnv, type LeakRecord } from '../core/pytest/leaks';
+import { leakCheckEnv, leakSummary, type LeakRecord } from '../core/pytest/leaks';
 import { FolderSettings } from '../settings';
 import { runPytestSession, type SessionOptions, type SessionOutcome } from '../core/pytest/session';
 import type { FolderTests } from './folderTests';
@@ -122,6 +122,8 @@ export class TestRunner {
         await this.runGroups(groups, reporter, token, out, summary, current, opts);
       summary.cancelled = token.isCancellationRequested;
       reporter.finish({ cancelled: summary.cancelled, problem: summary.problems[0] });
+      const leaks = leakSummary(reporter.leaks);
+      if (leaks.length) out(`\n${leaks.join('\n')}\n`);
     } catch (e) {
       const message = `The test run failed: ${(e as Error).message}`;
       this.logger.error(message);

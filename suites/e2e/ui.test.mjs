@@ -8,6 +8,7 @@ import { INTEGRATION_DIR, showTestRow, startUiSession, testRowIn } from './sessi
 import { djangoStoppedToReady, portConflictPrompt } from './djangoSteps.mjs';
 import { ciResultsOnTheTree, triggerCiFollowsTheRun } from './ciSteps.mjs';
 import { followAPod, logsOfAFailedTest, viewerSurvivesHidingAndReload } from './logSteps.mjs';
+import { findThePollutingTest } from './hazardSteps.mjs';
 
 const FOLDER_ROW = INTEGRATION_DIR;
 
@@ -31,6 +32,8 @@ describe('UI: the extension in the workbench, as a person uses it', function () 
         'codespaceTests.tests.env': {
           INTEGRATION_DJANGO_PORT: String(ports.pytestDjango),
           FAIL_ON_DEMAND: '1',
+          // test_turns_on_beta_flag leaves a flag on in Django's memory: test_beta_flag_is_off_by_default then fails.
+          POLLUTE_ON_DEMAND: '1',
         },
       }),
     });
@@ -125,6 +128,12 @@ describe('UI: the extension in the workbench, as a person uses it', function () 
     triggerCiFollowsTheRun(session));
 
   it('shows the results of that CI run on the tree from the CI Runs view', () => ciResultsOnTheTree(session));
+
+  it('right-clicks a test that fails in the suite, chooses Find the Polluting Test and reads the polluter', function () {
+    // A run, then up to ceil(log2 n) + 2 tries, each after a restart of Django.
+    this.timeout(420_000);
+    return findThePollutingTest(session);
+  });
 
   // Last: it reloads the window, which starts a new extension host under the steps above.
   it('hides the log viewer and reloads the window: its rows and typed filter come back, its pod followed again', () =>

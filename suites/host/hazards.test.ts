@@ -36,6 +36,10 @@ describe('Test hazards: leaked rows (real pytest and Django)', function () {
     );
     const warning = summary.results.get(LEAKER)?.leaks?.[0] ?? '';
     assert.match(warning, /^left 1 row in applications_application \(ids \d+\)$/);
+    assert.ok(
+      summary.output.includes(`Leak check: 1 test left rows in the database:\n  ${LEAKER}: ${warning}`),
+      "the run's summary lists the leaks by test",
+    );
   });
 
   it('the plain Run profile checks nothing, unless codespaceTests.leaks.check is on', async () => {

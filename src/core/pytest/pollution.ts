@@ -83,15 +83,20 @@ export async function findPolluters(opts: {
 }
 
 /** What the search found, in words for a notification or stderr. */
-export function describePollution(result: PollutionResult, failing: string): string {
+export function describePollution(
+  result: PollutionResult,
+  failing: string,
+  opts: { command?: boolean } = {},
+): string {
+  const reproduce = (command: string) => (opts.command === false ? '' : ` Reproduce: ${command}`);
   const tries = `${result.tries} ${result.tries === 1 ? 'try' : 'tries'}`;
   switch (result.kind) {
     case 'found':
       return result.polluters.length === 1
-        ? `${failing} fails after ${result.polluters[0]}, which leaves state behind (found in ${tries}). Reproduce: ${result.command}`
-        : `${failing} fails after these ${result.polluters.length} tests together: ${result.polluters.join(', ')} (found in ${tries}). Reproduce: ${result.command}`;
+        ? `${failing} fails after ${result.polluters[0]}, which leaves state behind (found in ${tries}).${reproduce(result.command)}`
+        : `${failing} fails after these ${result.polluters.length} tests together: ${result.polluters.join(', ')} (found in ${tries}).${reproduce(result.command)}`;
     case 'failsAlone':
-      return `${failing} fails alone too, so this is not pollution from another test: look at the test itself. Reproduce: ${result.command}`;
+      return `${failing} fails alone too, so this is not pollution from another test: look at the test itself.${reproduce(result.command)}`;
     case 'passesEveryTry':
       return `${failing} passed in every try (${tries}: alone, and after the tests that ran before it, or parts of them): no earlier test makes it fail. It may be flaky (Run Repeatedly shows it), or fail only after several earlier tests together.`;
     case 'cancelled':

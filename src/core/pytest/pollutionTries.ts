@@ -1,7 +1,9 @@
 import { dirname, join } from 'node:path';
 import type { CancelToken } from '../cancel';
 import type { Logger } from '../logger';
-import { launchFromSettings, type LaunchSettings } from './launch';
+import { shellQuote } from '../variables';
+import { launchFromSettings, type LaunchSettings, type PytestLaunch } from './launch';
+import { PLUGIN_MODULE } from './protocol';
 import type { TryVerdict } from './pollution';
 import type { SessionOutcome } from './session';
 import { runPytestSession } from './session';
@@ -59,4 +61,15 @@ export function verdictOf(outcome: SessionOutcome, failing: string, command: str
     message:
       `${failing} did not run in the try (${command}). ${outcome.problem ?? outcome.tail.slice(-5).join('\n')}`.trim(),
   };
+}
+
+/** The try's command line as a person reruns it: without the extension's plugin (not on their PYTHONPATH) and colors. */
+export function reproduceCommand(launch: PytestLaunch): string {
+  const args = launch.args.filter(
+    (a, i, all) =>
+      !(a === '-p' && all[i + 1] === PLUGIN_MODULE) &&
+      !(a === PLUGIN_MODULE && all[i - 1] === '-p') &&
+      a !== '--color=yes',
+  );
+  return [launch.command, ...args].map(shellQuote).join(' ');
 }

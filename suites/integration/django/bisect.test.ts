@@ -1,5 +1,5 @@
 import * as assert from 'node:assert';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,6 +86,15 @@ describe('codespace-tests bisect: Find the Polluting Test through the server’s
     assert.ok(candidates >= 12, `every test before it in its folder is a candidate (${candidates})`);
     assert.ok(json.tries <= maxTries(candidates), `${json.tries} tries for ${candidates} candidates`);
     assert.match(json.command, /test_turns_on_beta_flag .*test_beta_flag_is_off_by_default$/);
+    assert.doesNotMatch(json.command, /codespace_tests_plugin/, 'a command a person can paste');
+    // Pasted in the workspace, it reproduces the failure (the session starts its own Django).
+    const pasted = spawnSync('bash', ['-c', json.command], {
+      cwd: ws,
+      encoding: 'utf8',
+      env: { ...process.env, POLLUTE_ON_DEMAND: '1', INTEGRATION_DJANGO_PORT: String(await freePort()) },
+      timeout: 120_000,
+    });
+    assert.match(pasted.stdout, /1 failed, 1 passed/, pasted.stdout + pasted.stderr);
     assert.match(r.stderr, /Django mode: shared/);
     assert.match(r.stderr, /try 1 of at most \d+: 0 test\(s\) before it: passed/, 'it passes alone first');
     assert.strictEqual((await checkPort('127.0.0.1', port)).kind, 'free', 'no Django left behind');

@@ -6,6 +6,7 @@ import {
   maxTries,
   type TryVerdict,
 } from '../../../src/core/pytest/pollution';
+import { reproduceCommand } from '../../../src/core/pytest/pollutionTries';
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `t${i}`);
 
@@ -107,5 +108,24 @@ describe('Find the Polluting Test: the search', () => {
       onTry: (p) => seen.push(`${p.attempt}/${p.maxTries} ${p.candidates} ${p.verdict.kind}`),
     });
     assert.deepStrictEqual(seen, ['1/4 0 passed', '2/4 2 passed', '3/4 1 passed', '4/4 1 failed']);
+  });
+});
+
+describe('Find the Polluting Test: the command that reproduces it', () => {
+  it("is the try's pytest command without the extension's plugin and colors", () => {
+    const args = [
+      '-m',
+      'pytest',
+      '-p',
+      'codespace_tests_plugin',
+      '-c',
+      'x.ini',
+      '--color=yes',
+      'a.py::t[1 2]',
+    ];
+    assert.strictEqual(
+      reproduceCommand({ command: '/usr/bin/python3', args, pytestArgs: [], env: {}, cwd: '/', display: '' }),
+      "/usr/bin/python3 -m pytest -c x.ini 'a.py::t[1 2]'",
+    );
   });
 });
