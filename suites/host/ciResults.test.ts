@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import * as vscode from 'vscode';
+import { freePort } from '../unit/support';
 import type { CiTestRunResult } from '../../src/ci/runOnCi';
 import type { ShowResultsOutcome } from '../../src/ci/showResults';
 import type { ExtensionApi } from '../../src/extension';
@@ -42,7 +43,7 @@ describe('CI results in the Test Explorer (stand-in GitHub behind Prism)', funct
   const reports: Record<string, string> = {};
 
   /** Real pytest's JUnit report for `ids`, run from the repository root as the workflow runs it. */
-  function report(ids: string[], env: Record<string, string> = {}): string {
+  function report(ids: string[], port: number, env: Record<string, string> = {}): string {
     const out = join(copy, `report-${Object.keys(reports).length}.xml`);
     const r = spawnSync(
       '/usr/bin/python3',
@@ -60,7 +61,13 @@ describe('CI results in the Test Explorer (stand-in GitHub behind Prism)', funct
       {
         cwd: copy,
         encoding: 'utf8',
-        env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env },
+        // The session's own Django on a free port: another Django on 8000 must not turn the report into errors.
+        env: {
+          ...process.env,
+          PYTHONDONTWRITEBYTECODE: '1',
+          INTEGRATION_DJANGO_PORT: String(port),
+          ...env,
+        },
         timeout: 120_000,
       },
     );
@@ -82,11 +89,12 @@ describe('CI results in the Test Explorer (stand-in GitHub behind Prism)', funct
       recursive: true,
       filter: (s) => !s.includes('.git') && !s.includes('__pycache__'),
     });
-    reports.sizes = report([`${FILE}::test_model_sizes`]);
-    reports.fail = report([`${FILE}::test_fails_on_demand`], { FAIL_ON_DEMAND: '1' });
-    reports.cls = report([`${FILE}::TestDeployments`]);
-    reports.add = report([`${FILE}::test_add`]);
-    reports.names = report(['test_pynodes.py::test_unique_names_differ']);
+    const port = await freePort();
+    reports.sizes = report([`${FILE}::test_model_sizes`], port);
+    reports.fail = report([`${FILE}::test_fails_on_demand`], port, { FAIL_ON_DEMAND: '1' });
+    reports.cls = report([`${FILE}::TestDeployments`], port);
+    reports.add = report([`${FILE}::test_add`], port);
+    reports.names = report(['test_pynodes.py::test_unique_names_differ'], port);
     github = await ContractGitHub.start(options);
     bare = addBareRemote(workspace);
     await setSettings({ 'ci.apiBaseUrl': github.url, 'ci.pollIntervalSeconds': 1 });
