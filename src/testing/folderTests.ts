@@ -80,6 +80,9 @@ export class FolderTests implements vscode.Disposable {
   refresh(): Promise<void> {
     const generation = ++this.generation;
     this.discovered = (async () => {
+      // The read is synchronous in stretches: let activation (and the caller) finish first.
+      await new Promise((r) => setImmediate(r));
+      if (generation !== this.generation) return;
       this.inis.forget();
       const t = Date.now();
       const found = await discoverFolder(this.folder.uri.fsPath, this.include, this.inis);

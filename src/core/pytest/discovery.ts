@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { compileGlob } from './glob';
 import { DEFAULT_RULES, findGoverningIni, readPytestIni, type IniResult } from './ini';
@@ -39,25 +39,30 @@ export function includedTestFiles(folder: string, include: string): (path: strin
 export async function findCandidateFiles(folder: string, include: string): Promise<string[]> {
   const isCandidate = includedTestFiles(folder, include);
   const out: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
+  // Synchronous reads, a breath every YIELD_EVERY folders: at activation the extension host is busy with
+  // every extension starting, and an await per folder and per file waits behind all of them.
+  const pending = [folder];
+  for (let n = 1; pending.length; n++) {
+    const dir = pending.pop()!;
     let entries;
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch {
-      return;
+      continue;
     }
-    await Promise.all(
-      entries.map(async (e) => {
-        const full = join(dir, e.name);
-        if (e.isDirectory()) {
-          if (!SKIP_DIR.test(e.name)) await walk(full);
-        } else if (isCandidate(full)) out.push(full);
-      }),
-    );
-  };
-  await walk(folder);
+    for (const e of entries) {
+      const full = join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!SKIP_DIR.test(e.name)) pending.push(full);
+      } else if (isCandidate(full)) out.push(full);
+    }
+    if (n % YIELD_EVERY === 0) await new Promise((r) => setImmediate(r));
+  }
   return out.sort();
 }
+
+/** Folders read between two yields to the event loop while looking for test files. */
+const YIELD_EVERY = 200;
 
 /** Caches the pytest.ini reads of one discovery pass. */
 export class IniCache {
@@ -101,7 +106,8 @@ export async function discoverFile(
   let text = source;
   if (text === undefined) {
     try {
-      text = await readFile(path, 'utf8');
+      // One small file, read at once: an await per file is what made the first tree slow at activation.
+      text = readFileSync(path, 'utf8');
     } catch (e) {
       return { ...base, problem: `Cannot read ${path}: ${(e as Error).message}` };
     }
