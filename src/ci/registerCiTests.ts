@@ -4,6 +4,7 @@ import type { WorkflowRun } from '../core/github/types';
 import { Commands } from '../ids';
 import type { TestExplorerApi } from '../testing/testExplorer';
 import type { CiApi } from './register';
+import type { CiItemResult } from './ciResults';
 import { CiTestProfiles, type CiTestRunResult } from './runOnCi';
 import { CiRunResults, type ShowResultsOutcome } from './showResults';
 
@@ -28,6 +29,11 @@ export function registerCiTests(
     tokens: deps.ci.tokens,
     ui: () => deps.ci.ui(),
     folderTests: () => deps.testExplorer.folderTests(),
+    recordResults: (runId: number, results: readonly CiItemResult[]) =>
+      deps.testExplorer.recordCiResults(
+        runId,
+        results.map((r) => [r.id, r.outcome] as const),
+      ),
   };
   const profiles = new CiTestProfiles(common);
   const results = new CiRunResults({ ...common, memento: context.workspaceState });

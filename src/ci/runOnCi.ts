@@ -29,6 +29,8 @@ export interface CiTestDeps {
   tokens: GitHubTokens;
   ui: () => CiUi;
   folderTests: () => readonly FolderTests[];
+  /** What a CI run reported joins the tests' outcome history (flakiness), once per CI run. */
+  recordResults?: (runId: number, results: readonly CiItemResult[]) => void;
 }
 
 /** The "Run on CI" profile beside Run and Debug on every folder's controller. */
@@ -222,6 +224,7 @@ export class CiTestProfiles implements vscode.Disposable {
         notRun: notRunReason(outcome.run, reports.artifacts),
       });
       run.end();
+      this.deps.recordResults?.(runId, reported);
       return { kind: 'reported', runId, results: reported };
     } catch (e) {
       return fail(e);

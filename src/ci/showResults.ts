@@ -25,6 +25,8 @@ export interface ShowResultsDeps {
   folderTests: () => readonly FolderTests[];
   /** Runs already offered (the newest failed scheduled run is offered once). */
   memento: vscode.Memento;
+  /** What the CI run reported joins the tests' outcome history, once per CI run. */
+  recordResults?: (runId: number, results: readonly CiItemResult[]) => void;
 }
 
 const OFFERED_KEY = 'codespaceTests.ci.offeredRuns';
@@ -85,6 +87,7 @@ export class CiRunResults {
       results.push(...reported);
       unmatched = imported.unmatched.length;
     }
+    this.deps.recordResults?.(run.id, results);
     logger.info(`${runName}: ${results.length} result(s) shown on the tree, ${unmatched} not on it`);
     return { kind: 'shown', runName, results, unmatched };
   }

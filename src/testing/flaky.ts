@@ -5,6 +5,7 @@ import {
   flakiness,
   HISTORY_KEY,
   readHistory,
+  recordCiRun,
   recordRun,
   type TestHistory,
 } from '../core/pytest/history';
@@ -30,6 +31,8 @@ export interface FlakyApi {
   history(): TestHistory;
   /** Marks the items of every tree again: after the tree gained items. */
   apply(): void;
+  /** A CI run's results (by TestItem id) join the history, once per run. */
+  recordCiRun(runId: number, results: readonly (readonly [string, string])[]): void;
 }
 
 /**
@@ -62,7 +65,14 @@ export function registerFlakyTests(context: vscode.ExtensionContext, deps: Flaky
     }),
   );
   apply();
-  return { history: () => history, apply };
+  const recordCi = (runId: number, results: readonly (readonly [string, string])[]) => {
+    const next = recordCiRun(history, runId, results, Date.now());
+    if (next === history) return;
+    history = next;
+    void save();
+    apply();
+  };
+  return { history: () => history, apply, recordCiRun: recordCi };
 }
 
 /** Sets the tag and the fail rate on every item with a mixed history, and clears them elsewhere. */

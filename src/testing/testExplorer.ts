@@ -30,6 +30,8 @@ export interface TestExplorerApi {
     items: readonly vscode.TestItem[],
     opts?: { token?: vscode.CancellationToken; leaks?: boolean },
   ): Promise<RunSummary>;
+  /** A CI run's results (by TestItem id) in the outcome history, once per run: flakiness counts CI too. */
+  recordCiResults(runId: number, results: readonly (readonly [string, string])[]): void;
 }
 
 interface FolderEntry {
@@ -165,6 +167,7 @@ export function registerTestExplorer(
     runProfileFor: (item) => entryFor([item]).profile,
     leakProfileFor: (item) => entryFor([item]).leakProfile,
     flaky,
+    recordCiResults: (runId, results) => flaky.recordCiRun(runId, results),
     runTests: async (items, opts) => {
       const entry = entryFor(items);
       const cts = opts?.token ? undefined : new vscode.CancellationTokenSource();

@@ -278,6 +278,15 @@ describe('CI results in the Test Explorer (stand-in GitHub behind Prism)', funct
     );
     assert.equal(outcomes[`${FILE}::test_fails_on_demand`], 'failed');
     assert.equal(outcomes[`${FILE}::test_model_sizes[m]`], 'passed');
+    // The CI results join the outcome history (flakiness counts CI runs too), once for this run.
+    const ciEntries = () =>
+      (api.testExplorer.flaky.history().tests[`${rootdir}/${FILE}::test_fails_on_demand`] ?? []).filter(
+        (e) => e.source === 'ci',
+      );
+    assert.deepEqual(
+      ciEntries().map((e) => e.outcome),
+      ['failed'],
+    );
 
     // Offered once: the next load says nothing.
     await api.ci.runsView.refresh();
@@ -296,5 +305,6 @@ describe('CI results in the Test Explorer (stand-in GitHub behind Prism)', funct
       run,
     });
     assert.equal(shown?.kind, 'shown');
+    assert.equal(ciEntries().length, 1, 'the same CI run shown again adds nothing to the history');
   });
 });

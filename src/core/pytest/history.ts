@@ -5,7 +5,7 @@ import type { Outcome } from './protocol';
  * last K runs hold both passes and failures is flaky. Pure: the glue loads and saves the value.
  */
 
-/** One run of one test: passed or failed, when, and where it ran (local runs now; CI results later). */
+/** One run of one test: passed or failed, when, and where it ran (here, or on CI). */
 export interface HistoryEntry {
   outcome: 'passed' | 'failed';
   /** Epoch milliseconds. */
@@ -17,6 +17,8 @@ export interface HistoryEntry {
 export interface TestHistory {
   version: 1;
   tests: Record<string, HistoryEntry[]>;
+  /** The CI runs whose results are in the history already (newest last, bounded): each counts once. */
+  ciRuns?: number[];
 }
 
 export const HISTORY_KEY = 'codespaceTests.testHistory';
@@ -24,6 +26,8 @@ export const HISTORY_KEY = 'codespaceTests.testHistory';
 export const MAX_RUNS_PER_TEST = 50;
 /** Tests kept; the ones not run for longest are dropped first. */
 export const MAX_TESTS = 5_000;
+/** CI runs remembered as recorded. */
+export const MAX_CI_RUNS = 200;
 /** The runs the flakiness is read from. */
 export const FLAKY_WINDOW = 10;
 
@@ -42,7 +46,10 @@ export function readHistory(value: unknown): TestHistory {
         (e): e is HistoryEntry =>
           !!e && (e.outcome === 'passed' || e.outcome === 'failed') && typeof e.at === 'number',
       );
-  return { version: 1, tests };
+  const ciRuns = Array.isArray(v.ciRuns)
+    ? v.ciRuns.filter((n): n is number => Number.isInteger(n)).slice(-MAX_CI_RUNS)
+    : undefined;
+  return ciRuns?.length ? { version: 1, tests, ciRuns } : { version: 1, tests };
 }
 
 /** What counts as a run for the history: skips and tests that never ran are left out. */
@@ -70,7 +77,22 @@ export function recordRun(
   }
   const ids = Object.keys(tests);
   for (const id of ids.slice(0, Math.max(0, ids.length - MAX_TESTS))) delete tests[id];
-  return { version: 1, tests };
+  return history.ciRuns ? { version: 1, tests, ciRuns: history.ciRuns } : { version: 1, tests };
+}
+
+/**
+ * A CI run's results added to the history, once: the same run shown again (Show Results of CI Run twice,
+ * or after Run on CI brought it back) adds nothing. Errored results (not run on CI) do not count.
+ */
+export function recordCiRun(
+  history: TestHistory,
+  runId: number,
+  results: Iterable<readonly [id: string, outcome: Outcome | string]>,
+  at: number,
+): TestHistory {
+  if (history.ciRuns?.includes(runId)) return history;
+  const next = recordRun(history, results, at, 'ci');
+  return { ...next, ciRuns: [...(history.ciRuns ?? []), runId].slice(-MAX_CI_RUNS) };
 }
 
 export interface Flakiness {

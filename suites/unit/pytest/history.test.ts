@@ -5,13 +5,41 @@ import {
   flakiness,
   MAX_RUNS_PER_TEST,
   MAX_TESTS,
+  MAX_CI_RUNS,
   readHistory,
+  recordCiRun,
   recordRun,
 } from '../../../src/core/pytest/history';
 import { parseTimes, runRepeatedly } from '../../../src/core/pytest/repeat';
 import { CancelSource } from '../../../src/core/cancel';
 
 describe('test history and flakiness', () => {
+  it("a CI run's results count once, as CI; errored (not run on CI) is no run", () => {
+    let h = recordRun(emptyHistory(), [['a', 'passed']], 1);
+    h = recordCiRun(
+      h,
+      7,
+      [
+        ['a', 'failed'],
+        ['b', 'errored'],
+      ],
+      2,
+    );
+    assert.deepStrictEqual(h.tests.a, [
+      { outcome: 'passed', at: 1, source: 'local' },
+      { outcome: 'failed', at: 2, source: 'ci' },
+    ]);
+    assert.strictEqual(h.tests.b, undefined);
+    assert.strictEqual(recordCiRun(h, 7, [['a', 'passed']], 3), h, 'the same CI run again adds nothing');
+    const after = recordRun(h, [['a', 'passed']], 4);
+    assert.deepStrictEqual(after.ciRuns, [7], 'a local run keeps the CI runs recorded');
+    assert.deepStrictEqual(readHistory(JSON.parse(JSON.stringify(after))), after, 'stored and read back');
+    let many = emptyHistory();
+    for (let id = 1; id <= MAX_CI_RUNS + 5; id++) many = recordCiRun(many, id, [['a', 'passed']], id);
+    assert.strictEqual(many.ciRuns?.length, MAX_CI_RUNS, 'the CI runs remembered are bounded');
+    assert.strictEqual(many.ciRuns?.[0], 6, 'the oldest forgotten first');
+  });
+
   it('records passes and failures; skips and tests that never ran are not runs', () => {
     const h = recordRun(
       emptyHistory(),
