@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import { freePort } from '../unit/support';
 import type { CiTestRunResult } from '../../src/ci/runOnCi';
 import type { ShowResultsOutcome } from '../../src/ci/showResults';
+import type { RunSummary } from '../../src/testing/testRunner';
 import type { ExtensionApi } from '../../src/extension';
 import { Commands } from '../../src/ids';
 import { ContractGitHub } from '../github/contract';
@@ -306,5 +307,25 @@ describe('CI results in the Test Explorer (stand-in GitHub behind Prism)', funct
     });
     assert.equal(shown?.kind, 'shown');
     assert.equal(ciEntries().length, 1, 'the same CI run shown again adds nothing to the history');
+  });
+
+  it("Rerun Locally on a CI result's message runs that test here, and only it", async () => {
+    // As the message's menu passes it: the test and its message. No Django needed: autoStart off.
+    await setSettings({ 'django.autoStart': false });
+    try {
+      const test = item(api, `${FILE}::test_model_sizes`);
+      const summary = (await vscode.commands.executeCommand(Commands.rerunLocally, {
+        test,
+        message: new vscode.TestMessage('failed on CI'),
+      })) as RunSummary;
+      assert.deepEqual([...summary.results.keys()].sort(), [
+        `${FILE}::test_model_sizes[l]`,
+        `${FILE}::test_model_sizes[m]`,
+        `${FILE}::test_model_sizes[s]`,
+      ]);
+      assert.ok([...summary.results.values()].every((r) => r.outcome === 'passed'));
+    } finally {
+      await setSettings({ 'django.autoStart': undefined });
+    }
   });
 });
