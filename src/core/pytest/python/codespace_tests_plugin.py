@@ -10,6 +10,7 @@ events is ``src/core/pytest/protocol.ts`` (``PluginEvent``); change both togethe
 Never parses or changes pytest's human output; when the address is missing or unreachable, the
 session runs as if the plugin were absent (the extension reports that the plugin never connected).
 """
+import atexit
 import json
 import os
 import socket
@@ -318,6 +319,8 @@ def pytest_configure(config):
     if not address:
         return
     channel = _Channel(address)
+    # pytest_unconfigure closes it; a session that ends without it (os._exit aside) still sends what is queued.
+    atexit.register(channel.close)
     channel.send({"event": "hello", "version": PROTOCOL_VERSION, "nonce": os.environ.get(NONCE_ENV_VAR, ""),
                   "pid": os.getpid(),
                   "pytest": pytest.__version__, "python": sys.version.split()[0],
