@@ -3,7 +3,6 @@ import { CancelSource } from '../core/cancel';
 import { tagged, type Logger } from '../core/logger';
 import { downloadRunReports } from '../core/github/artifacts';
 import { ciTestArgs, notRunReason, testsInputFor, type SelectedTest } from '../core/github/ciTests';
-import { GitHubClient } from '../core/github/client';
 import { dispatchWorkflow } from '../core/github/dispatch';
 import { GitHubApiError, redact } from '../core/github/errors';
 import { followRun } from '../core/github/follower';
@@ -14,7 +13,7 @@ import { itemData } from '../testing/itemData';
 import { collectLeaves } from '../testing/itemTree';
 import { noTokenMessage, type GitHubTokens } from './auth';
 import { crlf, reportCiResults, type CiItemResult } from './ciResults';
-import { resolveTarget } from './target';
+import { githubClientFor, junitArtifactPattern, resolveTarget } from './target';
 import type { CiUi } from './ui';
 
 /** How a "Run on CI" ended; the host tests read it (a TestRun cannot be read back). */
@@ -125,13 +124,7 @@ export class CiTestProfiles implements vscode.Disposable {
     }
     const gh = await this.deps.tokens.resolve(t.destination, { interactive: true });
     if (!gh) return refuse(noTokenMessage(t.destination));
-    const client = new GitHubClient({
-      baseUrl: t.destination.apiBaseUrl,
-      token: gh.value,
-      owner: t.repo.owner,
-      repo: t.repo.repo,
-      logger: this.logger,
-    });
+    const client = githubClientFor(t, gh, this.logger);
     const fail = (e: unknown) =>
       refuse(
         e instanceof GitHubApiError
@@ -204,7 +197,7 @@ export class CiTestProfiles implements vscode.Disposable {
       const reports = await downloadRunReports({
         client,
         runId,
-        pattern: t.settings.get('ci.junitArtifact') || 'junit*',
+        pattern: junitArtifactPattern(t),
         logger: this.logger,
       });
       if (reports.kind !== 'reports') {

@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
 import { Commands } from '../ids';
 import type { Logger } from '../core/logger';
-import { GitHubClient } from '../core/github/client';
 import { GitHubApiError } from '../core/github/errors';
 import { runDuration, runPhase, type WorkflowRun } from '../core/github/types';
 import type { GitHubTokens } from './auth';
-import { resolveTarget } from './target';
+import { githubClientFor, resolveTarget } from './target';
 
 export type RunsNode =
   | { kind: 'group'; label: string; branch: string; runs: WorkflowRun[] }
@@ -83,13 +82,7 @@ export class CiRunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Dis
           ? `Run "Codespace Tests: Set GitHub Token…" to see CI runs (only that token goes to ${t.destination.apiBaseUrl}).`
           : 'Sign in to GitHub (run "Trigger CI on Branch"), or run "Codespace Tests: Set GitHub Token…", to see CI runs.',
       };
-    const client = new GitHubClient({
-      baseUrl: t.destination.apiBaseUrl,
-      token: token.value,
-      owner: t.repo.owner,
-      repo: t.repo.repo,
-      logger: this.logger,
-    });
+    const client = githubClientFor(t, token, this.logger);
     const branch = t.git.upstream?.branch ?? t.git.branch;
     const defaultBranch = (await client.getRepository()).defaultBranch;
     const groups = [

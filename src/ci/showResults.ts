@@ -1,14 +1,13 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/logger';
 import { downloadRunReports } from '../core/github/artifacts';
-import { GitHubClient } from '../core/github/client';
 import { GitHubApiError } from '../core/github/errors';
 import { describeConclusion, type WorkflowRun } from '../core/github/types';
 import type { FolderTests } from '../testing/folderTests';
 import { noTokenMessage, type GitHubTokens } from './auth';
 import { reportCiResults, type CiItemResult } from './ciResults';
 import type { RunsState } from './runsView';
-import { resolveTarget } from './target';
+import { githubClientFor, junitArtifactPattern, resolveTarget } from './target';
 import type { CiUi } from './ui';
 
 /** The context value of a CI result's message: its menu offers "Rerun Locally". */
@@ -51,19 +50,13 @@ export class CiRunResults {
     const t = resolved.target;
     const token = await this.deps.tokens.resolve(t.destination, { interactive: true });
     if (!token) return notShown(noTokenMessage(t.destination));
-    const client = new GitHubClient({
-      baseUrl: t.destination.apiBaseUrl,
-      token: token.value,
-      owner: t.repo.owner,
-      repo: t.repo.repo,
-      logger,
-    });
+    const client = githubClientFor(t, token, logger);
     let reports;
     try {
       reports = await downloadRunReports({
         client,
         runId: run.id,
-        pattern: t.settings.get('ci.junitArtifact') || 'junit*',
+        pattern: junitArtifactPattern(t),
         logger,
       });
     } catch (e) {

@@ -7,7 +7,8 @@ import { destinationFor } from '../core/github/destination';
 import { parseRemoteUrl, withoutCredentials, type GitHubRepo } from '../core/github/remote';
 import { parseWorkflow, type WorkflowInput } from '../core/github/workflow';
 import { FolderSettings } from '../settings';
-import type { GitHubDestination } from './auth';
+import { GitHubClient } from '../core/github/client';
+import type { GitHubDestination, GitHubToken } from './auth';
 import { headFromGitExtension } from './gitBranch';
 import { destinationSettings } from './userSettings';
 
@@ -105,4 +106,20 @@ export async function resolveTarget(logger: Logger, opts: { fetch: boolean }): P
 
 function detachedReason(sha: string): string {
   return `HEAD is detached at ${sha}, and CI runs a branch. Check out a branch (or create one from here), push it, and try again.`;
+}
+
+/** The GitHub client of a target's repository, with the token that may go to its destination. */
+export function githubClientFor(t: CiTarget, token: GitHubToken, logger: Logger): GitHubClient {
+  return new GitHubClient({
+    baseUrl: t.destination.apiBaseUrl,
+    token: token.value,
+    owner: t.repo.owner,
+    repo: t.repo.repo,
+    logger,
+  });
+}
+
+/** The artifact name (or glob) holding a run's JUnit report: codespaceTests.ci.junitArtifact. */
+export function junitArtifactPattern(t: CiTarget): string {
+  return t.settings.get('ci.junitArtifact') || 'junit*';
 }

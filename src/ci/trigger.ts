@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { CancelSource } from '../core/cancel';
 import type { Logger } from '../core/logger';
-import { GitHubClient } from '../core/github/client';
 import { dispatchWorkflow, type DispatchedRun } from '../core/github/dispatch';
 import { GitHubApiError, redact, redactFailure, type GitHubFailure } from '../core/github/errors';
 import { followRun, type FollowOutcome } from '../core/github/follower';
@@ -11,7 +10,7 @@ import { inputValue } from '../core/github/workflow';
 import { noTokenMessage, tokenAdvice, type GitHubToken, type GitHubTokens } from './auth';
 import type { CiRunsView } from './runsView';
 import type { CiStatusBar } from './statusBar';
-import { resolveTarget, type CiTarget } from './target';
+import { githubClientFor, resolveTarget, type CiTarget } from './target';
 import { openGitHubPage, type CiUi } from './ui';
 
 export type TriggerResult =
@@ -115,13 +114,7 @@ export class CiTrigger implements vscode.Disposable {
     token: GitHubToken,
   ): Promise<TriggerResult> {
     const { logger, statusBar, runsView } = this.deps;
-    const client = new GitHubClient({
-      baseUrl: t.destination.apiBaseUrl,
-      token: token.value,
-      owner: t.repo.owner,
-      repo: t.repo.repo,
-      logger,
-    });
+    const client = githubClientFor(t, token, logger);
     logger.info(
       `Dispatching ${t.workflow} on ${t.repo.owner}/${t.repo.repo}@${branch} with inputs ${JSON.stringify(inputs)}`,
     );
