@@ -206,6 +206,10 @@ export class FolderTests implements vscode.Disposable {
       collections: this.collector.collections,
       fresh: (f, ini) =>
         this.collector.collections.get(ini)?.versions.get(f.fileId) === (this.versions.get(f.path) ?? 0),
+      removedSince: (path, fileId, ini) => {
+        const version = this.versions.get(path);
+        return version !== undefined && this.collector.collections.get(ini)?.versions.get(fileId) !== version;
+      },
     });
     syncTree(this.controller, this.folder.uri.fsPath, views);
   }

@@ -77,6 +77,11 @@ export interface ReconcileInput {
   collections: ReadonlyMap<string, RootdirCollection>;
   /** Whether a collection saw this version of the file (the extension's edits since make it stale). */
   fresh?: (file: DiscoveredFile, ini: string) => boolean;
+  /**
+   * Whether a file the static read no longer has was removed after this collection was taken: pytest's
+   * older view of it must not bring it back (a deletion whose collection failed or is still running).
+   */
+  removedSince?: (path: string, fileId: string, ini: string) => boolean;
 }
 
 /**
@@ -114,7 +119,7 @@ export function reconcile(input: ReconcileInput): FileView[] {
     const rootdir = join(ini, '..');
     for (const [fileId, tests] of c.byFile) {
       const path = join(rootdir, fileId);
-      if (!wanted(path)) continue;
+      if (!wanted(path) || input.removedSince?.(path, fileId, ini)) continue;
       known.add(path);
       views.push({ path, ini, rootdir, fileId: toPosix(fileId), tests });
     }

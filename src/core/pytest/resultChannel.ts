@@ -88,13 +88,18 @@ export class ResultChannel {
     return { dispose: () => this.listeners.delete(listener) };
   }
 
-  /** Waits until the plugin's connections have ended (it flushed everything), at most `timeoutMs`. */
-  drain(timeoutMs: number): Promise<void> {
-    if (this.proven.size === 0) return Promise.resolve();
-    return new Promise((resolve) => {
+  /**
+   * Waits until the plugin's connections have ended (it flushed everything), at most `timeoutMs`. pytest may
+   * have connected, written and exited while this process was busy: one turn of the event loop first takes
+   * what the kernel already holds, so a connection not yet accepted, or not yet proven, still counts.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    await new Promise((r) => setImmediate(r));
+    if (this.sockets.size === 0) return;
+    await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.logger?.debug(
-          `results channel: ${this.proven.size} connection(s) still open after ${timeoutMs} ms`,
+          `results channel: ${this.sockets.size} connection(s) still open after ${timeoutMs} ms`,
         );
         resolve();
       }, timeoutMs);
@@ -141,8 +146,8 @@ export class ResultChannel {
     const end = () => {
       if (!this.sockets.delete(socket)) return;
       if (this.proven.has(socket)) splitter.flush();
-      if (!this.proven.delete(socket)) return;
-      if (this.proven.size === 0) for (const w of this.idleWaiters.splice(0)) w();
+      this.proven.delete(socket);
+      if (this.sockets.size === 0) for (const w of this.idleWaiters.splice(0)) w();
     };
     socket.on('end', end);
     socket.on('close', end);

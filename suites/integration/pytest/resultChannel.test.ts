@@ -1,5 +1,6 @@
 import * as assert from 'node:assert';
 import { existsSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { dirname } from 'node:path';
@@ -111,6 +112,21 @@ describe('results channel: only the run can report', () => {
     );
     assert.strictEqual(channel.connected, true);
     assert.strictEqual(logger.warnings.length, 1);
+  });
+
+  it('keeps what a plugin wrote before exiting while this process was busy: drain takes the pending connection', async () => {
+    // pytest connects, writes and exits while the extension host runs other work: spawnSync blocks this
+    // event loop the same way, so the connection and its bytes wait in the kernel when drain is called.
+    const script = `const s = require('net').connect(process.argv[1], () => s.end(process.argv[2], () => s.destroy()));`;
+    const lines = `${hello(channel.env[RESULTS_NONCE_ENV_VAR])}\n${started('test_a.py::test_quick')}\n`;
+    const child = spawnSync(process.execPath, ['-e', script, channel.address.slice('unix:'.length), lines], { timeout: 10_000 });
+    assert.strictEqual(child.status, 0, child.stderr.toString());
+    await channel.drain(10_000);
+    assert.strictEqual(channel.connected, true);
+    assert.deepStrictEqual(
+      events.map((e) => (e.event === 'started' ? e.nodeid : e.event)),
+      ['hello', 'test_a.py::test_quick'],
+    );
   });
 
   it('reports an event longer than its cap instead of parsing it, and goes on with the next', async () => {

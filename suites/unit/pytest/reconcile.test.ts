@@ -149,6 +149,24 @@ describe('reconcile: the static read merged with pytest collection', () => {
     );
   });
 
+  it("does not bring back a file deleted after the collection was taken, from pytest's older view", () => {
+    const withoutA = staticFiles.filter((f) => f.fileId !== 'test_a.py');
+    const input = {
+      workspace: '/ws',
+      include: '**/test_*.py',
+      files: withoutA,
+      collections: new Map([[ini, collection]]),
+    };
+    const deletedSince = reconcile({ ...input, removedSince: (path) => path === `${rootdir}/test_a.py` });
+    assert.deepStrictEqual(
+      deletedSince.map((v) => v.fileId),
+      ['gen/test_hook.py', 'test_b.py'],
+    );
+    // Not removed since (pytest knows it and the static read never did): pytest's view shows it.
+    const neverRead = reconcile({ ...input, removedSince: () => false });
+    assert.ok(neverRead.some((v) => v.fileId === 'test_a.py'));
+  });
+
   it('never gives a line that belongs to another file', () => {
     const e = fileErrorOf(
       { nodeid: 'test_b.py', file: '/elsewhere/helpers.py', line: 2, message: 'E   ImportError: x' },
