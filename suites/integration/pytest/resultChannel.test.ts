@@ -119,7 +119,9 @@ describe('results channel: only the run can report', () => {
     // event loop the same way, so the connection and its bytes wait in the kernel when drain is called.
     const script = `const s = require('net').connect(process.argv[1], () => s.end(process.argv[2], () => s.destroy()));`;
     const lines = `${hello(channel.env[RESULTS_NONCE_ENV_VAR])}\n${started('test_a.py::test_quick')}\n`;
-    const child = spawnSync(process.execPath, ['-e', script, channel.address.slice('unix:'.length), lines], { timeout: 10_000 });
+    const child = spawnSync(process.execPath, ['-e', script, channel.address.slice('unix:'.length), lines], {
+      timeout: 10_000,
+    });
     assert.strictEqual(child.status, 0, child.stderr.toString());
     await channel.drain(10_000);
     assert.strictEqual(channel.connected, true);
