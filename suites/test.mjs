@@ -1,8 +1,11 @@
 // npm test: the unit and integration suites under Node, then the extension-host suites in a real VS Code
 // (the current one and the oldest we claim).
+// The tiers run in two lanes side by side (the machine waits on pytest, Django and the browser more than it
+// computes): the first lane's output streams, the second's is printed whole when each tier ends.
+// TEST_LANES=1 runs every tier one after the other, streaming.
 // Ends with one line "N passed, N failed" summing every suite.
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -66,29 +69,72 @@ const tiers = [
   },
 ];
 
+/** Which lane a tier runs in: the Node tiers, the team repository and the UI beside the four workbench hosts. */
+const SECOND_LANE = new Set(['host', 'host-multiroot', 'host-1.96', 'host-1.96-multiroot']);
+
 let passed = 0;
 let failed = 0;
-for (const tier of tiers) {
-  if (only && tier.name !== only && !tier.name.startsWith(`${only}-`)) continue;
+
+/** Runs one tier to its end; `log` set: its output goes there and is printed whole at the end. */
+async function runTier(tier, log) {
   const file = join(results, `${tier.name}.json`);
   rmSync(file, { force: true });
   const [cmd, args, env] = tier.cmd;
   const started = Date.now();
-  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env }, cwd: root });
+  const child = spawn(cmd, args, {
+    stdio: log ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+    env: { ...process.env, ...env },
+    cwd: root,
+  });
+  let out;
+  if (log) {
+    mkdirSync(dirname(log), { recursive: true });
+    out = createWriteStream(log);
+    child.stdout.pipe(out, { end: false });
+    child.stderr.pipe(out, { end: false });
+    console.log(`[${tier.name}] started (its output follows when it ends)`);
+  }
+  const [code, signal] = await new Promise((resolve) => child.on('close', (c, sig) => resolve([c, sig])));
+  if (out) {
+    await new Promise((r) => out.end(r));
+    process.stdout.write(
+      `\n----- [${tier.name}] output -----\n${readFileSync(log, 'utf8')}----- [${tier.name}] end -----\n`,
+    );
+  }
   const secs = ((Date.now() - started) / 1000).toFixed(0);
   if (existsSync(file)) {
     const c = JSON.parse(readFileSync(file, 'utf8'));
     passed += c.passed;
     failed += c.failed;
     // A runner that ended badly after reporting (a crash, a hang cut short) still counts as a failure.
-    if (r.status !== 0 && c.failed === 0) failed += 1;
+    if (code !== 0 && c.failed === 0) failed += 1;
     console.log(`[${tier.name}] ${c.passed} passed, ${c.failed} failed, ${c.pending} pending (${secs} s)`);
   } else {
     failed += 1;
     console.log(
-      `[${tier.name}] reported no results (exit ${r.status ?? r.signal}): counted as 1 failure (${secs} s)`,
+      `[${tier.name}] reported no results (exit ${code ?? signal}): counted as 1 failure (${secs} s)`,
     );
   }
 }
+
+async function runLane(lane, buffered) {
+  for (const tier of lane) await runTier(tier, buffered ? join(results, `${tier.name}.log`) : undefined);
+}
+
+const chosen = tiers.filter((t) => !only || t.name === only || t.name.startsWith(`${only}-`));
+const started = Date.now();
+if (process.env.TEST_LANES === '1' || chosen.length < 2) await runLane(chosen, false);
+else
+  await Promise.all([
+    runLane(
+      chosen.filter((t) => !SECOND_LANE.has(t.name)),
+      false,
+    ),
+    runLane(
+      chosen.filter((t) => SECOND_LANE.has(t.name)),
+      true,
+    ),
+  ]);
+console.log(`all tiers took ${((Date.now() - started) / 1000).toFixed(0)} s`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

@@ -39,10 +39,12 @@ function buildDesired(workspaceDir: string, files: readonly FileView[]): Desired
       folders.set(f.rootdir, root);
     }
     const parent = ensureFolder(folders, dirname(f.path), f);
+    // One Uri for the file and all its tests: each is formatted once when compared.
+    const uri = vscode.Uri.file(f.path);
     const fileNode: Desired = {
       id: testItemId(f.rootdir, f.fileId),
       label: f.fileId.slice(f.fileId.lastIndexOf('/') + 1),
-      uri: vscode.Uri.file(f.path),
+      uri,
       // An import or syntax error sits on its line in the file: Go to Test opens it there.
       range: f.error?.line ? new vscode.Range(f.error.line - 1, 0, f.error.line - 1, 0) : undefined,
       error: f.error?.message,
@@ -54,7 +56,7 @@ function buildDesired(workspaceDir: string, files: readonly FileView[]): Desired
         nodeid: f.fileId,
         problem: f.error?.message,
       },
-      children: f.tests.map((t) => testNode(t, f)),
+      children: f.tests.map((t) => testNode(t, f, uri)),
     };
     parent.children.push(fileNode);
   }
@@ -82,17 +84,17 @@ function ensureFolder(folders: Map<string, Desired>, dir: string, f: FileView): 
   return node;
 }
 
-function testNode(t: TestNode, f: FileView): Desired {
+function testNode(t: TestNode, f: FileView, uri: vscode.Uri): Desired {
   return {
     id: testItemId(f.rootdir, t.nodeid),
     label: t.kind === 'case' ? `[${t.name}]` : t.name,
-    uri: vscode.Uri.file(f.path),
+    uri,
     range: t.range ? new vscode.Range(t.range.start, 0, t.range.start, 0) : undefined,
     sortText: t.range
       ? String(t.range.start).padStart(7, '0') + (t.kind === 'case' ? '' : t.name)
       : undefined,
     data: { kind: t.kind, path: f.path, ini: f.ini, rootdir: f.rootdir, nodeid: t.nodeid },
-    children: t.children.map((c) => testNode(c, f)),
+    children: t.children.map((c) => testNode(c, f, uri)),
   };
 }
 

@@ -196,7 +196,8 @@ export class UiSession {
 
 /** Opens the Testing view from the command palette and expands the rows down to the last label. */
 export async function showTestRow(workbench, ...labels) {
-  await workbench.command('Testing: Focus on Test Explorer View');
+  // The view's command appears once the extension has activated and registered its tests: slow on a busy machine.
+  await workbench.command('Testing: Focus on Test Explorer View', 90_000);
   let row;
   for (const [i, label] of labels.entries()) {
     row = workbench.testRow(label);

@@ -3,9 +3,11 @@
 # Debian packages (Chromium, ripgrep, Python with Django/pytest/debugpy) and a VS Code server
 # (from the npm package code-server) with the Node it runs on, into .cache/ (git-ignored).
 # Usage: install.sh [code-server version]   (default 4.139.1; 4.96.4 is the oldest VS Code we claim, 1.96.4)
+#        install.sh --debs                  (only the Debian packages: setup.mjs runs this first, then the servers side by side)
 # Each version has its own folder, so installing one never disturbs another (see vscodeServer.mjs).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
+debs_only=false; [ "${1:-}" = "--debs" ] && { debs_only=true; shift; }
 CODE_SERVER_VERSION="${1:-${CODE_SERVER_VERSION:-4.139.1}}"
 case "$CODE_SERVER_VERSION" in
   # The first host kept its folder name, so existing caches stay valid.
@@ -28,7 +30,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if [ -f "$stamp" ]; then exit 0; fi
+if $debs_only || [ -f "$stamp" ]; then exit 0; fi
 say "installing VS Code server (code-server $CODE_SERVER_VERSION, Node $NODE_MAJOR) into $cache"
 mkdir -p "$cache"
 cd "$cache"

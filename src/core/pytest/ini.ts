@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, isAbsolute } from 'node:path';
 import { splitCommandLine } from '../variables';
@@ -92,7 +92,8 @@ export async function readPytestIni(path: string): Promise<IniResult> {
   const rootdir = dirname(path);
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // A few lines, read at once: an await on the disk waits behind every extension starting at activation.
+    text = readFileSync(path, 'utf8');
   } catch (e) {
     return { kind: 'invalid', path, rootdir, error: `cannot read it: ${(e as Error).message}` };
   }
