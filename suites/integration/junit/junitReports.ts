@@ -1,8 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, SYSTEM_PYTHON } from '../pytest/pytestHelpers';
+import { runCli } from '../support';
 
 export const SHAPES = join(REPO_ROOT, 'suites/fixtures/junitshapes');
 export const FIXTURE = join(REPO_ROOT, 'suites/fixtures/codespace');
@@ -65,30 +66,20 @@ export interface ImportJson {
 }
 
 /** The built CLI's `import-junit --json`. */
-export function importJunit(
+export async function importJunit(
   workspace: string,
   files: string[],
 ): Promise<{ code: number | null; json: ImportJson; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [join(REPO_ROOT, 'out/cli.js'), 'import-junit', '--json', '--workspace', workspace, ...files],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      const stderr = Buffer.concat(err).toString('utf8');
-      try {
-        resolve({ code, json: JSON.parse(Buffer.concat(out).toString('utf8')) as ImportJson, stderr });
-      } catch (e) {
-        reject(new Error(`import-junit printed no JSON (${code}): ${stderr}`, { cause: e }));
-      }
-    });
-  });
+  const { code, stdout, stderr } = await runCli([
+    'import-junit',
+    '--json',
+    '--workspace',
+    workspace,
+    ...files,
+  ]);
+  try {
+    return { code, json: JSON.parse(stdout) as ImportJson, stderr };
+  } catch (e) {
+    throw new Error(`import-junit printed no JSON (${code}): ${stderr}`, { cause: e });
+  }
 }
