@@ -19,18 +19,7 @@ export function workspaceCopy(from: string): string {
   return dir;
 }
 
-/** Real pytest with --junitxml, run from `cwd` as CI runs it; returns the report's path. */
-export function pytestJUnit(cwd: string, args: string[], out: string, env: NodeJS.ProcessEnv = {}): string {
-  const r = spawnSync(
-    SYSTEM_PYTHON,
-    ['-m', 'pytest', '-p', 'no:cacheprovider', '-q', `--junitxml=${out}`, ...args],
-    { cwd, encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env }, timeout: 60_000 },
-  );
-  // 0 all passed, 1 some failed: both write a report. Anything else is the test's problem.
-  if (r.status !== 0 && r.status !== 1)
-    throw new Error(`pytest exited ${r.status}: ${r.stdout}\n${r.stderr}`);
-  return out;
-}
+export { pytestJUnit } from '../../github/junitReport';
 
 /** Real pytest --collect-only -q node ids (relative to the rootdir). */
 export function pytestNodeIds(cwd: string, args: string[]): string[] {
