@@ -1,5 +1,7 @@
 // The helpers shared by every suite live in suites/unit/support.ts; the integration files reach them here.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from './pytest/pytestHelpers';
 
@@ -35,4 +37,17 @@ export function runCli(
       }),
     );
   });
+}
+
+/** A fresh temp copy of the team-repository fixture whose session Django listens on `port`; the caller removes it. */
+export function teamFixtureCopy(prefix: string, port: number): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  // suites/host/teamFixture.mjs is an ES module of the host runner: it runs in a Node of its own, not bundled here.
+  const overlay = join(REPO_ROOT, 'suites/host/teamFixture.mjs');
+  execFileSync(process.execPath, [
+    '--input-type=module',
+    '-e',
+    `const m = await import(${JSON.stringify(overlay)}); m.copyTeamFixture(${JSON.stringify(dir)}, ${port});`,
+  ]);
+  return dir;
 }

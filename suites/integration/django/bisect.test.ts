@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { maxTries } from '../../../src/core/pytest/pollution';
 import { checkPort } from '../../../src/core/django/portOwner';
-import { runCli } from '../support';
+import { runCli, teamFixtureCopy } from '../support';
 import { freePort, SYSTEM_PYTHON } from './djangoFixture';
 
 const root = join(__dirname, '../../../..');
@@ -108,14 +108,8 @@ describe('codespace-tests bisect: Find the Polluting Test through the server’s
 
   it('session mode, given candidates: passes in every try without the polluter switched on; found with it', async () => {
     const port = await freePort();
-    const team = mkdtempSync(join(tmpdir(), 'cit-bisect-team-'));
+    const team = teamFixtureCopy('cit-bisect-team-', port);
     made.push(team);
-    const overlay = join(root, 'suites/host/teamFixture.mjs');
-    execFileSync(process.execPath, [
-      '--input-type=module',
-      '-e',
-      `const m = await import(${JSON.stringify(overlay)}); m.copyTeamFixture(${JSON.stringify(team)}, ${port});`,
-    ]);
     const settingsFile = join(team, '.vscode/settings.json');
     const base = {
       ...JSON.parse(readFileSync(settingsFile, 'utf8')),

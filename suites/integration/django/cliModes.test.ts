@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChildProcess } from '../../../src/core/process/childProcess';
 import { checkPort } from '../../../src/core/django/portOwner';
-import { pidAlive, runCli, waitUntil } from '../support';
+import { pidAlive, runCli, teamFixtureCopy, waitUntil } from '../support';
 import { freePort, SYSTEM_PYTHON } from './djangoFixture';
 
 const root = join(__dirname, '../../../..');
@@ -19,13 +19,7 @@ describe('codespace-tests run: the Django mode, as the extension decides it', fu
 
   before(async () => {
     port = await freePort();
-    team = mkdtempSync(join(tmpdir(), 'cit-cli-team-'));
-    const overlay = join(root, 'suites/host/teamFixture.mjs');
-    execFileSync(process.execPath, [
-      '--input-type=module',
-      '-e',
-      `const m = await import(${JSON.stringify(overlay)}); m.copyTeamFixture(${JSON.stringify(team)}, ${port});`,
-    ]);
+    team = teamFixtureCopy('cit-cli-team-', port);
   });
   afterEach(async () => {
     for (const s of strays.splice(0)) await s.stop();

@@ -4,7 +4,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findDjangoProject } from '../../../src/core/pytest/leaks';
-import { runCli } from '../support';
+import { runCli, teamFixtureCopy } from '../support';
 import { freePort, SYSTEM_PYTHON } from './djangoFixture';
 
 const root = join(__dirname, '../../../..');
@@ -99,14 +99,8 @@ describe('leak check: the rows each test left in Django’s database', function 
 
   it('session mode on a fresh database: the session fixture’s migrate and API user are not blamed on a test', async () => {
     const port = await freePort();
-    const team = mkdtempSync(join(tmpdir(), 'cit-leaks-team-'));
+    const team = teamFixtureCopy('cit-leaks-team-', port);
     made.push(team);
-    const overlay = join(root, 'suites/host/teamFixture.mjs');
-    execFileSync(process.execPath, [
-      '--input-type=module',
-      '-e',
-      `const m = await import(${JSON.stringify(overlay)}); m.copyTeamFixture(${JSON.stringify(team)}, ${port});`,
-    ]);
     rmSync(join(team, 'backend/db.sqlite3'), { force: true });
     const settings = join(team, '.vscode/settings.json');
     writeFileSync(
