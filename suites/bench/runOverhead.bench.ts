@@ -1,70 +1,15 @@
 // One fixture test through the extension's run path (runHeadless: command resolution, launch, plugin, results
 // channel) vs the same pytest command typed by hand, with the fixture's Django already up.
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChildProcess, runToEnd } from '../../src/core/process/childProcess';
 import { runHeadless } from '../../src/core/pytest/headless';
-import { finish, report, sideBySide } from './support';
-import { freePort } from '../unit/support';
+import { finish, fixtureDjango, PYTHON, pytestByHand, report, REPO, sideBySide } from './support';
 
-const PYTHON = '/usr/bin/python3';
-const REPO = join(__dirname, '../../..');
 const RUNS = 7;
 const TEST = 'test_deploy.py::TestDeployments::test_whoami';
 
-async function waitHealthy(url: string, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    try {
-      if ((await fetch(`${url}/health/`)).status === 200) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`Django did not answer at ${url} within ${timeoutMs} ms`);
-}
-
 async function main(): Promise<void> {
-  const ws = mkdtempSync(join(tmpdir(), 'cit-bench-run-'));
-  cpSync(join(REPO, 'suites/fixtures/codespace'), ws, {
-    recursive: true,
-    filter: (s) => !s.includes('__pycache__') && !s.endsWith('db.sqlite3'),
-  });
-  const backend = join(ws, 'backend');
-  const ini = join(backend, 'oracles/tests/integration/pytest.ini');
-  const env = { ...process.env, PYTHONUNBUFFERED: '1' };
-  let django: ChildProcess | undefined;
+  const { ws, backend, ini, env, url, djangoEnv, stop } = await fixtureDjango('cit-bench-run-');
   try {
-    const migrate = await runToEnd({
-      command: PYTHON,
-      args: ['manage.py', 'migrate', '--noinput'],
-      cwd: backend,
-      env,
-      timeoutMs: 120_000,
-    });
-    if (migrate.exit.kind !== 'exited' || migrate.exit.code !== 0)
-      throw new Error(`migrate failed: ${migrate.stderr}`);
-    const key = await runToEnd({
-      command: PYTHON,
-      args: ['manage.py', 'print_api_key', 'baseten'],
-      cwd: backend,
-      env,
-      timeoutMs: 60_000,
-    });
-    const apiKey = key.stdout.trim().split('\n').pop()!.trim();
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    django = new ChildProcess({
-      command: PYTHON,
-      args: ['manage.py', 'runserver', `127.0.0.1:${port}`, '--noreload'],
-      cwd: backend,
-      env,
-      name: 'Django',
-    });
-    await waitHealthy(url, 60_000);
-    const djangoEnv = { INTEGRATION_DJANGO_URL: url, INTEGRATION_API_KEY: apiKey };
     const settings = { command: 'uv run pytest', interpreter: PYTHON, extraArgs: [], env: {}, cwd: ws };
 
     let lastOutcome = '';
@@ -84,17 +29,8 @@ async function main(): Promise<void> {
         );
       lastOutcome = outcome;
     };
-    const byHand = async () => {
-      const r = await runToEnd({
-        command: PYTHON,
-        args: ['-m', 'pytest', '-c', ini, join(backend, 'oracles/tests/integration', TEST)],
-        cwd: ws,
-        env: { ...env, ...djangoEnv },
-        timeoutMs: 120_000,
-      });
-      if (r.exit.kind !== 'exited' || r.exit.code !== 0)
-        throw new Error(`pytest by hand failed: ${r.stdout}`);
-    };
+    const byHand = () =>
+      pytestByHand(ini, join(backend, 'oracles/tests/integration', TEST), ws, { ...env, ...djangoEnv });
     // Warm up both (imports, .pyc files), then alternate so drift hits both sides alike.
     const { e, h, ratio } = await sideBySide(extension, byHand, RUNS);
     console.log(`${RUNS} runs each of ${TEST} (${lastOutcome}); Django at ${url}`);
@@ -106,8 +42,7 @@ async function main(): Promise<void> {
       ),
     ]);
   } finally {
-    await django?.stop();
-    rmSync(ws, { recursive: true, force: true });
+    await stop();
   }
 }
 

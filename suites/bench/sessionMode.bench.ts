@@ -5,15 +5,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runToEnd } from '../../src/core/process/childProcess';
 import { prepareHeadlessDjango } from '../../src/core/django/headlessDjango';
 import { runHeadless } from '../../src/core/pytest/headless';
 import { silentLogger } from '../../src/core/logger';
-import { finish, report, sideBySide } from './support';
+import { finish, PYTHON, pytestByHand, report, REPO, sideBySide } from './support';
 import { freePort } from '../unit/support';
 
-const PYTHON = '/usr/bin/python3';
-const REPO = join(__dirname, '../../..');
 const RUNS = 5;
 const TEST = 'test_deploy.py::test_health';
 
@@ -53,17 +50,8 @@ async function main(): Promise<void> {
           `the run did not pass: ${r.outcome.problem ?? outcome}\n${r.outcome.tail.join('\n')}`,
         );
     };
-    const byHand = async () => {
-      const r = await runToEnd({
-        command: PYTHON,
-        args: ['-m', 'pytest', '-c', ini, join(ws, 'backend/oracles/tests/integration', TEST)],
-        cwd: ws,
-        env: process.env,
-        timeoutMs: 120_000,
-      });
-      if (r.exit.kind !== 'exited' || r.exit.code !== 0)
-        throw new Error(`pytest by hand failed: ${r.stdout}`);
-    };
+    const byHand = () =>
+      pytestByHand(ini, join(ws, 'backend/oracles/tests/integration', TEST), ws, process.env);
     const { e, h, ratio } = await sideBySide(extension, byHand, RUNS);
     console.log(`${RUNS} runs each of ${TEST} in the team-repository fixture (Django mode: ${mode})`);
     finish([

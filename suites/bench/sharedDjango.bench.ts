@@ -1,16 +1,14 @@
 // The second run of one fixture test against the managed Django (already up, URL and key handed to pytest)
 // vs the same test where the session fixture migrates and starts its own Django. Target: at least 3x.
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { silentLogger } from '../../src/core/logger';
 import { runToEnd } from '../../src/core/process/childProcess';
 import { DjangoServer } from '../../src/core/django/server';
 import { buildLaunch, serverEnv, type DjangoSettings } from '../../src/core/django/launch';
-import { finish, report, timeIt } from './support';
+import { finish, fixtureCopy, manage, PYTHON, report, timeIt } from './support';
 import { freePort } from '../unit/support';
 
-const PYTHON = '/usr/bin/python3';
 const TEST = 'backend/oracles/tests/integration/test_deploy.py::test_health';
 const REPEAT = 3;
 
@@ -39,22 +37,11 @@ async function pytest(cwd: string, env: Record<string, string>): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'cit-bench-django-'));
-  cpSync(join(__dirname, '../../../suites/fixtures/codespace'), dir, {
-    recursive: true,
-    filter: (s) => !s.includes('__pycache__') && !s.endsWith('db.sqlite3'),
-  });
+  const dir = fixtureCopy('cit-bench-django-');
   const db = join(dir, 'bench.sqlite3');
   const server = new DjangoServer(silentLogger);
   try {
-    const migrated = await runToEnd({
-      command: PYTHON,
-      args: ['backend/manage.py', 'migrate', '--noinput'],
-      cwd: dir,
-      env: { ...process.env, DJANGO_DB_PATH: db },
-    });
-    if (migrated.exit.kind !== 'exited' || migrated.exit.code !== 0)
-      throw new Error(`migrate failed: ${migrated.stderr}`);
+    await manage(join(dir, 'backend'), { ...process.env, DJANGO_DB_PATH: db }, 'migrate', '--noinput');
 
     const settings: DjangoSettings = {
       command: 'uv run python backend/manage.py runserver',

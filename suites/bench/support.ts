@@ -1,4 +1,10 @@
-/** Shared by the benchmarks: timing and the printed verdict. */
+// Shared by the benchmarks: timing, the printed verdict, and the fixture codespace with its Django up.
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ChildProcess, runToEnd } from '../../src/core/process/childProcess';
+import { freePort } from '../unit/support';
+
 export async function timeIt(fn: () => Promise<unknown> | unknown, repeat = 1): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < repeat; i++) {
@@ -47,4 +53,110 @@ export async function sideBySide(
   const e = median(ext);
   const h = median(hand);
   return { ext, hand, e, h, ratio: e / h };
+}
+
+/** The system interpreter with Django and pytest (Debian's). */
+export const PYTHON = '/usr/bin/python3';
+/** The repository (every bench is bundled into out/suites/bench/). */
+export const REPO = join(__dirname, '../../..');
+
+/** A fresh copy of the fixture codespace, without its database or bytecode. */
+export function fixtureCopy(prefix: string): string {
+  const ws = mkdtempSync(join(tmpdir(), prefix));
+  cpSync(join(REPO, 'suites/fixtures/codespace'), ws, {
+    recursive: true,
+    filter: (s) => !s.includes('__pycache__') && !s.endsWith('db.sqlite3'),
+  });
+  return ws;
+}
+
+/** `python manage.py <args>` in a fixture copy's backend; its stdout, or an error with its stderr. */
+export async function manage(backend: string, env: NodeJS.ProcessEnv, ...args: string[]): Promise<string> {
+  const r = await runToEnd({
+    command: PYTHON,
+    args: ['manage.py', ...args],
+    cwd: backend,
+    env,
+    timeoutMs: 120_000,
+  });
+  if (r.exit.kind !== 'exited' || r.exit.code !== 0)
+    throw new Error(`manage.py ${args[0]} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+export interface FixtureDjango {
+  /** The copy of the fixture codespace. */
+  ws: string;
+  backend: string;
+  /** The fixture's integration pytest.ini. */
+  ini: string;
+  /** The environment Django runs in; pytest by hand runs in it too. */
+  env: NodeJS.ProcessEnv;
+  url: string;
+  /** What a test session needs to use this Django: its URL and API key. */
+  djangoEnv: { INTEGRATION_DJANGO_URL: string; INTEGRATION_API_KEY: string };
+  /** Stops Django and removes the copy. */
+  stop(): Promise<void>;
+}
+
+/** A copy of the fixture codespace, migrated, with its Django up on a free port (as a developer starts it). */
+export async function fixtureDjango(prefix: string): Promise<FixtureDjango> {
+  const ws = fixtureCopy(prefix);
+  const backend = join(ws, 'backend');
+  const env = { ...process.env, PYTHONUNBUFFERED: '1' };
+  let django: ChildProcess | undefined;
+  const stop = async () => {
+    await django?.stop();
+    rmSync(ws, { recursive: true, force: true });
+  };
+  try {
+    await manage(backend, env, 'migrate', '--noinput');
+    const apiKey = (await manage(backend, env, 'print_api_key', 'baseten')).trim().split('\n').pop()!.trim();
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    django = new ChildProcess({
+      command: PYTHON,
+      args: ['manage.py', 'runserver', `127.0.0.1:${port}`, '--noreload'],
+      cwd: backend,
+      env,
+      name: 'Django',
+    });
+    await waitHealthy(url, 60_000);
+    const ini = join(backend, 'oracles/tests/integration/pytest.ini');
+    const djangoEnv = { INTEGRATION_DJANGO_URL: url, INTEGRATION_API_KEY: apiKey };
+    return { ws, backend, ini, env, url, djangoEnv, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+async function waitHealthy(url: string, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    try {
+      if ((await fetch(`${url}/health/`)).status === 200) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`Django did not answer at ${url} within ${timeoutMs} ms`);
+}
+
+/** The same test as a developer types it: `python -m pytest -c <ini> <test>`, which must pass. */
+export async function pytestByHand(
+  ini: string,
+  test: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  const r = await runToEnd({
+    command: PYTHON,
+    args: ['-m', 'pytest', '-c', ini, test],
+    cwd,
+    env,
+    timeoutMs: 120_000,
+  });
+  if (r.exit.kind !== 'exited' || r.exit.code !== 0) throw new Error(`pytest by hand failed: ${r.stdout}`);
 }

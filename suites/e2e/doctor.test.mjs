@@ -1,39 +1,24 @@
 // The UI tier for Check Codespace and the walkthrough: the Codespace view with a failing check and its fix
 // (its picture is the README's), and the walkthrough opened as a person opens it.
-/* global describe, it, before, after, afterEach -- mocha provides them */
-import * as assert from 'node:assert';
+/* global describe, it -- mocha provides them */
 import { join } from 'node:path';
-import { e2eArtifacts, startUiSession } from './session.mjs';
+import { e2eArtifacts, shareUiSession } from './session.mjs';
 
 describe('UI: Check Codespace and the walkthrough', function () {
   this.timeout(180_000);
-  let session;
   let wb;
   let page;
 
-  before(async () => {
-    session = await startUiSession({
+  shareUiSession(
+    {
       devServices: true,
       settings: () => ({
-        'chat.disableAIFeatures': true,
-        'workbench.secondarySideBar.defaultVisibility': 'hidden',
         // A pynode label nothing in the stand-in has: the view shows a failing check and its fix.
         'codespaceTests.doctor.pynodeSelector': 'app=pynode-of-baseten',
       }),
-    });
-    ({ workbench: wb, page } = session);
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && wb)
-      await wb.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`);
-  });
-
-  after(async () => {
-    if (!session) return;
-    const leftovers = await session.stop();
-    assert.deepStrictEqual(leftovers, [], 'every process of the session stopped with the server');
-  });
+    },
+    (session) => ({ workbench: wb, page } = session),
+  );
 
   it('Check Codespace: the Codespace view shows a failing check with its fix under it', async () => {
     await wb.command('Codespace Tests: Check Codespace');

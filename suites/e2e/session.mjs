@@ -1,6 +1,8 @@
 // One UI session: a fresh fixture codespace (migrated, with its own settings), a VS Code server running
 // the extension from this repository, and Chromium showing the workbench. Steps share it; stop() ends
 // everything it started and checks that nothing is left.
+/* global before, after, afterEach -- mocha provides them to the test files that call shareUiSession */
+import * as assert from 'node:assert';
 import { execFile, execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -111,6 +113,9 @@ export async function startUiSession({
     // The welcome page and the extension recommendations would cover what the steps look at.
     'workbench.startupEditor': 'none',
     'extensions.ignoreRecommendations': true,
+    // The chat panel and the secondary side bar would take a third of the window in every screenshot.
+    'chat.disableAIFeatures': true,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
     ...services?.settings,
     ...settings(ports),
   });
@@ -138,6 +143,30 @@ export async function startUiSession({
     await cleanUp();
     throw e;
   }
+}
+
+/**
+ * The hooks of a describe whose steps share one UI session: starts it before the first step and hands it to
+ * `started`, saves a screenshot when a step fails (`<shotPrefix>failed-<title>`: what the workbench showed is
+ * the first thing to look at), and after the last step stops it and asserts that none of its processes was left.
+ */
+export function shareUiSession(options, started, { shotPrefix = '' } = {}) {
+  let session;
+  before(async () => {
+    session = await startUiSession(options);
+    started(session);
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && session)
+      await session.workbench.screenshot(
+        `${shotPrefix}failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`,
+      );
+  });
+  after(async () => {
+    if (!session) return;
+    const leftovers = await session.stop();
+    assert.deepStrictEqual(leftovers, [], 'every process of the session stopped with the server');
+  });
 }
 
 export class UiSession {

@@ -1,11 +1,11 @@
 // The UI tier on the team-repository fixture (suites/fixtures/teamrepo): its session starts its own Django,
 // so the extension runs in session mode with its default settings. A stray `runserver` holds the port:
 // pressing Run brings the port-conflict dialog, Kill It ends the stray and the test passes.
-/* global describe, it, before, after, afterEach -- mocha provides them */
+/* global describe, it -- mocha provides them */
 import * as assert from 'node:assert';
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
-import { INTEGRATION_DIR, showTestRow, startUiSession, testRowIn } from './session.mjs';
+import { INTEGRATION_DIR, shareUiSession, showTestRow, testRowIn } from './session.mjs';
 
 /** A `manage.py runserver` of the workspace on `port`, as a person leaves one running in a terminal. */
 async function strayRunserver(session, port) {
@@ -35,27 +35,14 @@ describe('UI: the team repository, where the test session owns Django', function
   let session;
   let wb;
 
-  before(async () => {
-    session = await startUiSession({
-      fixture: 'team',
-      settings: () => ({
-        'chat.disableAIFeatures': true,
-        'workbench.secondarySideBar.defaultVisibility': 'hidden',
-      }),
-    });
-    wb = session.workbench;
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && wb)
-      await wb.screenshot(`team-failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`);
-  });
-
-  after(async () => {
-    if (!session) return;
-    const leftovers = await session.stop();
-    assert.deepStrictEqual(leftovers, [], 'every process of the session stopped with the server');
-  });
+  shareUiSession(
+    { fixture: 'team' },
+    (started) => {
+      session = started;
+      wb = started.workbench;
+    },
+    { shotPrefix: 'team-' },
+  );
 
   it('a stray runserver on the port: Run asks, Kill It ends it, and the test passes', async () => {
     const port = session.ports.django;

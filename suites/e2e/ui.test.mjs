@@ -1,10 +1,10 @@
 // The UI tier: the extension in the real VS Code workbench, driven in Chromium with clicks and keys as a
 // person would. Steps are independent `it`s sharing one workbench (see session.mjs); each saves a
 // screenshot into .artifacts/e2e/. Run: node suites/e2e/run.mjs
-/* global describe, it, before, after, afterEach -- mocha provides them */
+/* global describe, it -- mocha provides them */
 import * as assert from 'node:assert';
 import { readFileSync } from 'node:fs';
-import { INTEGRATION_DIR, showTestRow, startUiSession, testRowIn } from './session.mjs';
+import { INTEGRATION_DIR, shareUiSession, showTestRow, testRowIn } from './session.mjs';
 import { djangoStoppedToReady, portConflictPrompt } from './djangoSteps.mjs';
 import { ciResultsOnTheTree, triggerCiFollowsTheRun } from './ciSteps.mjs';
 import { followAPod, logsOfAFailedTest, viewerSurvivesHidingAndReload } from './logSteps.mjs';
@@ -18,16 +18,13 @@ describe('UI: the extension in the workbench, as a person uses it', function () 
   let wb;
   let page;
 
-  before(async () => {
-    session = await startUiSession({
+  shareUiSession(
+    {
       // The pods and the GitHub of `npm start`: Kubernetes and GitHub stand-ins, wired by settings.
       devServices: true,
       settings: (ports) => ({
         // The stand-in's runs move every 4 s; polling each second lets the item show each phase.
         'codespaceTests.ci.pollIntervalSeconds': 1,
-        // The chat panel would take a third of the window in every screenshot.
-        'chat.disableAIFeatures': true,
-        'workbench.secondarySideBar.defaultVisibility': 'hidden',
         // FAIL_ON_DEMAND makes test_fails_on_demand fail; every other test is unaffected.
         'codespaceTests.tests.env': {
           INTEGRATION_DJANGO_PORT: String(ports.pytestDjango),
@@ -36,21 +33,12 @@ describe('UI: the extension in the workbench, as a person uses it', function () 
           POLLUTE_ON_DEMAND: '1',
         },
       }),
-    });
-    ({ workbench: wb, page } = session);
-  });
-
-  afterEach(async function () {
-    // What the workbench showed when a step failed is the first thing to look at.
-    if (this.currentTest?.state === 'failed' && wb)
-      await wb.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`);
-  });
-
-  after(async () => {
-    if (!session) return;
-    const leftovers = await session.stop();
-    assert.deepStrictEqual(leftovers, [], 'every process of the session stopped with the server');
-  });
+    },
+    (started) => {
+      session = started;
+      ({ workbench: wb, page } = started);
+    },
+  );
 
   it('opens the Testing view and sees the fixture tests', async () => {
     await showTestRow(wb, FOLDER_ROW, 'test_deploy.py', 'TestDeployments', 'test_whoami');

@@ -4,6 +4,7 @@ import { parseWorkflow } from '../../src/core/github/workflow';
 import { parseEvent } from '../../src/core/pytest/protocol';
 import { parseSettingsText } from '../../src/core/settingsFile';
 import { parseEnvFile } from '../../src/core/variables';
+import { PLUGIN_EVENTS } from '../unit/pytest/pluginEvents';
 import { fuzz, REPO, samplesFrom } from './harness';
 
 const FIXTURE = join(REPO, 'suites/fixtures/codespace');
@@ -22,30 +23,7 @@ const ENV_SAMPLE = [
   'COMMENTED=value # trailing',
 ].join('\n');
 
-const EVENTS = [
-  { event: 'hello', version: 1, pid: 42, pytest: '8.3.0', python: '3.11.7', rootdir: '/ws/backend' },
-  {
-    event: 'collected',
-    rootdir: '/ws',
-    tests: [{ nodeid: 't.py::test_a', file: '/ws/t.py', line: 3, name: 'test_a', parametrized: false }],
-  },
-  { event: 'collectError', nodeid: 't.py', file: '/ws/t.py', line: 1, message: 'SyntaxError' },
-  { event: 'started', nodeid: 't.py::test_a', time: 1 },
-  {
-    event: 'finished',
-    nodeid: 't.py::test_a',
-    outcome: 'failed',
-    when: 'call',
-    start: 1,
-    stop: 2,
-    duration: 1,
-    failure: { message: 'AssertionError', text: 'tb', file: '/ws/t.py', line: 4, expected: '1', actual: '2' },
-    stdout: '',
-    stderr: '',
-    log: '',
-  },
-  { event: 'sessionFinished', exitstatus: 1 },
-].map((e) => JSON.stringify(e));
+const EVENTS = PLUGIN_EVENTS.map((e) => JSON.stringify(e));
 
 describe('fuzz: files and wire formats', () => {
   it('.env files', () => {

@@ -2,7 +2,6 @@
 // class (pass, fail, not run, cancel, a sharded report) and "Show Results of CI Run", against the stand-in
 // GitHub behind Prism. The JUnit reports are written by real pytest on a copy of the fixture.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,6 +14,7 @@ import type { RunSummary } from '../../src/testing/testRunner';
 import type { ExtensionApi } from '../../src/extension';
 import { Commands } from '../../src/ids';
 import { ContractGitHub } from '../github/contract';
+import { pytestJUnit } from '../github/junitReport';
 import { fixtureRepo, integrationJob, type GitHubStandIn, type StoredArtifact } from '../github/standIn';
 import { ScriptedUi, addBareRemote, git, gitExtensionSees, setSettings, setToken } from './ciHelpers';
 import { activateExtension, fixtureFolder, waitFor } from './helpers';
@@ -46,34 +46,13 @@ describe('CI results in the Test Explorer (stand-in GitHub behind Prism)', funct
   /** Real pytest's JUnit report for `ids`, run from the repository root as the workflow runs it. */
   function report(ids: string[], port: number, env: Record<string, string> = {}): string {
     const out = join(copy, `report-${Object.keys(reports).length}.xml`);
-    const r = spawnSync(
-      '/usr/bin/python3',
-      [
-        '-m',
-        'pytest',
-        '-p',
-        'no:cacheprovider',
-        '-q',
-        '-c',
-        `${INTEGRATION_DIR}/pytest.ini`,
-        `--junitxml=${out}`,
-        ...ids.map((i) => `${INTEGRATION_DIR}/${i}`),
-      ],
-      {
-        cwd: copy,
-        encoding: 'utf8',
-        // The session's own Django on a free port: another Django on 8000 must not turn the report into errors.
-        env: {
-          ...process.env,
-          PYTHONDONTWRITEBYTECODE: '1',
-          INTEGRATION_DJANGO_PORT: String(port),
-          ...env,
-        },
-        timeout: 120_000,
-      },
+    pytestJUnit(
+      copy,
+      ['-c', `${INTEGRATION_DIR}/pytest.ini`, ...ids.map((i) => `${INTEGRATION_DIR}/${i}`)],
+      out,
+      // The session's own Django on a free port: another Django on 8000 must not turn the report into errors.
+      { INTEGRATION_DJANGO_PORT: String(port), ...env },
     );
-    if (r.status !== 0 && r.status !== 1)
-      throw new Error(`pytest exited ${r.status}: ${r.stdout}\n${r.stderr}`);
     return readFileSync(out, 'utf8');
   }
   const artifact = (name: string, ...xml: string[]): Omit<StoredArtifact, 'id'> => ({

@@ -1,37 +1,9 @@
 import * as assert from 'node:assert';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fixtureCopyWithBrokenFiles, REPO_ROOT } from '../pytest/pytestHelpers';
-
-const CLI = join(REPO_ROOT, 'out/cli.js');
-
-/** Runs the built CLI with stdout and stderr on pipes, as `codespace-tests … | wc -c` does. */
-export function runCli(
-  args: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: opts.cwd ?? REPO_ROOT,
-      env: opts.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.once('error', reject);
-    child.once('close', (code) =>
-      resolve({
-        code,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-      }),
-    );
-  });
-}
+import { fixtureCopyWithBrokenFiles } from '../pytest/pytestHelpers';
+import { runCli } from '../support';
 
 describe('codespace-tests CLI (the built out/cli.js)', function () {
   this.timeout(60_000);

@@ -1,31 +1,17 @@
 import * as assert from 'node:assert';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { maxTries } from '../../../src/core/pytest/pollution';
 import { checkPort } from '../../../src/core/django/portOwner';
+import { runCli, teamFixtureCopy } from '../support';
 import { freePort, SYSTEM_PYTHON } from './djangoFixture';
 
 const root = join(__dirname, '../../../..');
-const cli = join(root, 'out/cli.js');
 const DIR = 'backend/oracles/tests/integration';
 const VICTIM = `${DIR}/test_hazards.py::test_beta_flag_is_off_by_default`;
 const POLLUTER = `${DIR}/test_hazards.py::test_turns_on_beta_flag`;
-
-function runCli(
-  args: string[],
-  cwd: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd, env: process.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 interface BisectJson {
   polluters: string[];
@@ -66,7 +52,7 @@ describe('codespace-tests bisect: Find the Polluting Test through the server’s
     // What a person sees first: the victim fails in the suite (the polluter runs before it).
     const suite = await runCli(
       ['run', '--workspace', ws, '--django', 'shared', '--json', `${DIR}/test_hazards.py`],
-      ws,
+      { cwd: ws },
     );
     const outcomes = (JSON.parse(suite.stdout) as { results: { nodeid: string; outcome: string }[] }).results;
     assert.strictEqual(
@@ -76,7 +62,7 @@ describe('codespace-tests bisect: Find the Polluting Test through the server’s
 
     const r = await runCli(
       ['bisect', '--workspace', ws, '--django', 'shared', '--failing', VICTIM, '--json'],
-      ws,
+      { cwd: ws },
     );
     assert.strictEqual(r.code, 0, r.stderr);
     const json = JSON.parse(r.stdout) as BisectJson;
@@ -112,7 +98,7 @@ describe('codespace-tests bisect: Find the Polluting Test through the server’s
         '--failing',
         `${DIR}/test_deploy.py::test_fails_on_demand`,
       ],
-      ws,
+      { cwd: ws },
     );
     assert.strictEqual(r.code, 1, r.stderr);
     assert.match(r.stdout, /fails alone too, so this is not pollution/);
@@ -122,14 +108,8 @@ describe('codespace-tests bisect: Find the Polluting Test through the server’s
 
   it('session mode, given candidates: passes in every try without the polluter switched on; found with it', async () => {
     const port = await freePort();
-    const team = mkdtempSync(join(tmpdir(), 'cit-bisect-team-'));
+    const team = teamFixtureCopy('cit-bisect-team-', port);
     made.push(team);
-    const overlay = join(root, 'suites/host/teamFixture.mjs');
-    execFileSync(process.execPath, [
-      '--input-type=module',
-      '-e',
-      `const m = await import(${JSON.stringify(overlay)}); m.copyTeamFixture(${JSON.stringify(team)}, ${port});`,
-    ]);
     const settingsFile = join(team, '.vscode/settings.json');
     const base = {
       ...JSON.parse(readFileSync(settingsFile, 'utf8')),
@@ -150,7 +130,7 @@ describe('codespace-tests bisect: Find the Polluting Test through the server’s
       `${DIR}/test_hazards.py::test_flaky_by_design`,
     ];
     writeFileSync(settingsFile, JSON.stringify(base));
-    const clean = await runCli(args, team);
+    const clean = await runCli(args, { cwd: team });
     assert.strictEqual(clean.code, 1, clean.stderr);
     assert.match(clean.stderr, /Django mode: session/);
     assert.deepStrictEqual(JSON.parse(clean.stdout).result, 'passesEveryTry');
@@ -159,7 +139,7 @@ describe('codespace-tests bisect: Find the Polluting Test through the server’s
       settingsFile,
       JSON.stringify({ ...base, 'codespaceTests.tests.env': { POLLUTE_ON_DEMAND: '1' } }),
     );
-    const polluted = await runCli(args, team);
+    const polluted = await runCli(args, { cwd: team });
     assert.strictEqual(polluted.code, 0, polluted.stderr);
     const json = JSON.parse(polluted.stdout) as BisectJson;
     assert.deepStrictEqual(json.polluters, [POLLUTER]);
@@ -167,7 +147,7 @@ describe('codespace-tests bisect: Find the Polluting Test through the server’s
   });
 
   it('refuses a missing --failing with what to pass', async () => {
-    const r = await runCli(['bisect', '--workspace', root], root);
+    const r = await runCli(['bisect', '--workspace', root], { cwd: root });
     assert.strictEqual(r.code, 2);
     assert.match(r.stderr, /--failing ID/);
   });

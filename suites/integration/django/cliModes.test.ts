@@ -1,31 +1,15 @@
 import * as assert from 'node:assert';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChildProcess } from '../../../src/core/process/childProcess';
 import { checkPort } from '../../../src/core/django/portOwner';
-import { pidAlive, waitUntil } from '../support';
+import { pidAlive, runCli, teamFixtureCopy, waitUntil } from '../support';
 import { freePort, SYSTEM_PYTHON } from './djangoFixture';
 
 const root = join(__dirname, '../../../..');
-const cli = join(root, 'out/cli.js');
 const TEST = 'backend/oracles/tests/integration/test_deploy.py::test_health';
-
-/** Runs the built CLI to its end with stdout on a pipe. */
-function runCli(
-  args: string[],
-  cwd: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd, env: process.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('codespace-tests run: the Django mode, as the extension decides it', function () {
   this.timeout(180_000);
@@ -35,13 +19,7 @@ describe('codespace-tests run: the Django mode, as the extension decides it', fu
 
   before(async () => {
     port = await freePort();
-    team = mkdtempSync(join(tmpdir(), 'cit-cli-team-'));
-    const overlay = join(root, 'suites/host/teamFixture.mjs');
-    execFileSync(process.execPath, [
-      '--input-type=module',
-      '-e',
-      `const m = await import(${JSON.stringify(overlay)}); m.copyTeamFixture(${JSON.stringify(team)}, ${port});`,
-    ]);
+    team = teamFixtureCopy('cit-cli-team-', port);
   });
   afterEach(async () => {
     for (const s of strays.splice(0)) await s.stop();
@@ -61,7 +39,7 @@ describe('codespace-tests run: the Django mode, as the extension decides it', fu
   }
 
   it('the team repository: auto resolves to session, names it on stderr, and the test passes', async () => {
-    const r = await runCli(['run', '--workspace', team, '--json', TEST], team);
+    const r = await runCli(['run', '--workspace', team, '--json', TEST], { cwd: team });
     assert.match(
       r.stderr,
       /Django mode: session \(auto: no governing conftest\.py reads INTEGRATION_DJANGO_URL/,
@@ -76,7 +54,7 @@ describe('codespace-tests run: the Django mode, as the extension decides it', fu
 
   it('session mode with the port taken: exit 3 with the owner pid and command line; it is left alone', async () => {
     const s = await stray();
-    const r = await runCli(['run', '--workspace', team, '--django', 'session', TEST], team);
+    const r = await runCli(['run', '--workspace', team, '--django', 'session', TEST], { cwd: team });
     assert.strictEqual(r.code, 3, r.stderr);
     assert.match(r.stderr, new RegExp(`port ${port} is in use by pid \\d+ \\(.*manage\\.py runserver`));
     assert.match(r.stderr, /--kill-port/);
@@ -85,7 +63,7 @@ describe('codespace-tests run: the Django mode, as the extension decides it', fu
 
   it('--kill-port kills the owner first, then the test passes', async () => {
     const s = await stray();
-    const r = await runCli(['run', '--workspace', team, '--kill-port', TEST], team);
+    const r = await runCli(['run', '--workspace', team, '--kill-port', TEST], { cwd: team });
     assert.strictEqual(r.code, 0, r.stderr);
     await s.stopped;
     assert.ok(!pidAlive(s.pid!));
@@ -106,7 +84,7 @@ describe('codespace-tests run: the Django mode, as the extension decides it', fu
         }),
       );
       execFileSync(SYSTEM_PYTHON, ['backend/manage.py', 'migrate', '--noinput'], { cwd: ws });
-      const r = await runCli(['run', '--workspace', ws, '--django', 'shared', '--json', TEST], ws);
+      const r = await runCli(['run', '--workspace', ws, '--django', 'shared', '--json', TEST], { cwd: ws });
       assert.match(r.stderr, /Django mode: shared/);
       assert.strictEqual(r.code, 0, r.stderr);
       assert.strictEqual((await checkPort('127.0.0.1', shared)).kind, 'free', 'stopped at exit');
@@ -116,7 +94,7 @@ describe('codespace-tests run: the Django mode, as the extension decides it', fu
   });
 
   it('a bad --django value is refused with the values it takes', async () => {
-    const r = await runCli(['run', '--workspace', team, '--django', 'both', TEST], team);
+    const r = await runCli(['run', '--workspace', team, '--django', 'both', TEST], { cwd: team });
     assert.strictEqual(r.code, 2);
     assert.match(r.stderr, /--django must be auto, shared or session/);
   });

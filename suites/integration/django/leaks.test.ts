@@ -1,29 +1,15 @@
 import * as assert from 'node:assert';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findDjangoProject } from '../../../src/core/pytest/leaks';
+import { runCli, teamFixtureCopy } from '../support';
 import { freePort, SYSTEM_PYTHON } from './djangoFixture';
 
 const root = join(__dirname, '../../../..');
-const cli = join(root, 'out/cli.js');
 const DIR = 'backend/oracles/tests/integration';
 const LEAKER = 'test_hazards.py::test_leaks_an_application';
-
-function runCli(
-  args: string[],
-  cwd: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd, env: process.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 interface RunJson {
   results: { nodeid: string; outcome: string }[];
@@ -68,7 +54,7 @@ describe('leak check: the rows each test left in Django’s database', function 
         `${DIR}/test_deploy.py::test_create_and_delete_application`,
         `${DIR}/test_pynodes.py`,
       ],
-      ws,
+      { cwd: ws },
     );
     assert.strictEqual(r.code, 0, r.stderr);
     const json = JSON.parse(r.stdout) as RunJson;
@@ -103,7 +89,7 @@ describe('leak check: the rows each test left in Django’s database', function 
     });
     made.push(ws);
     execFileSync(SYSTEM_PYTHON, ['backend/manage.py', 'migrate', '--noinput'], { cwd: ws });
-    const r = await runCli(['run', '--workspace', ws, '--django', 'shared', `${DIR}/${LEAKER}`], ws);
+    const r = await runCli(['run', '--workspace', ws, '--django', 'shared', `${DIR}/${LEAKER}`], { cwd: ws });
     assert.strictEqual(r.code, 0, r.stderr);
     assert.match(
       r.stderr,
@@ -113,14 +99,8 @@ describe('leak check: the rows each test left in Django’s database', function 
 
   it('session mode on a fresh database: the session fixture’s migrate and API user are not blamed on a test', async () => {
     const port = await freePort();
-    const team = mkdtempSync(join(tmpdir(), 'cit-leaks-team-'));
+    const team = teamFixtureCopy('cit-leaks-team-', port);
     made.push(team);
-    const overlay = join(root, 'suites/host/teamFixture.mjs');
-    execFileSync(process.execPath, [
-      '--input-type=module',
-      '-e',
-      `const m = await import(${JSON.stringify(overlay)}); m.copyTeamFixture(${JSON.stringify(team)}, ${port});`,
-    ]);
     rmSync(join(team, 'backend/db.sqlite3'), { force: true });
     const settings = join(team, '.vscode/settings.json');
     writeFileSync(
@@ -142,7 +122,7 @@ describe('leak check: the rows each test left in Django’s database', function 
         `${DIR}/test_deploy.py::test_health`,
         `${DIR}/${LEAKER}`,
       ],
-      team,
+      { cwd: team },
     );
     assert.strictEqual(r.code, 0, r.stderr);
     const json = JSON.parse(r.stdout) as RunJson;
@@ -161,7 +141,7 @@ describe('leak check: the rows each test left in Django’s database', function 
     execFileSync(SYSTEM_PYTHON, ['backend/manage.py', 'migrate', '--noinput'], { cwd: ws });
     const r = await runCli(
       ['run', '--workspace', ws, '--django', 'shared', '--leaks', '--json', `${DIR}/test_hazards.py`],
-      ws,
+      { cwd: ws },
     );
     assert.strictEqual(r.code, 0, r.stderr);
     const json = JSON.parse(r.stdout) as RunJson;
@@ -180,7 +160,7 @@ describe('leak check: the rows each test left in Django’s database', function 
     execFileSync(SYSTEM_PYTHON, ['backend/manage.py', 'migrate', '--noinput'], { cwd: ws });
     const r = await runCli(
       ['run', '--workspace', ws, '--django', 'shared', '--leaks', `${DIR}/test_hazards.py`],
-      ws,
+      { cwd: ws },
     );
     assert.strictEqual(r.code, 0, r.stderr);
     const said = r.stderr.match(

@@ -1,5 +1,4 @@
 import * as assert from 'node:assert';
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,7 +13,7 @@ import { FakeKubeApi } from '../../kube/fakeApiServer';
 import { KubeconfigFiles } from '../../kube/kubeconfig';
 import { FixtureCopy, freePort, SYSTEM_PYTHON } from '../django/djangoFixture';
 import { silentLogger } from '../../../src/core/logger';
-import { waitUntil } from '../support';
+import { runCli, waitUntil } from '../support';
 
 const INI = 'backend/oracles/tests/integration/pytest.ini';
 
@@ -260,14 +259,8 @@ describe('doctor: the checks against the fixture codespace and the Kubernetes st
   });
 
   it('codespace-tests doctor --json prints every check and exits 1 on a failure', async () => {
-    const cli = join(__dirname, '../../../../out/cli.js');
-    const run = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      const child = spawn(process.execPath, [cli, 'doctor', '--json', '--workspace', copy.dir], {
-        env: { ...process.env, KUBECONFIG: join(copy.dir, 'none') },
-      });
-      let stdout = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.on('close', (code) => resolve({ code, stdout }));
+    const run = await runCli(['doctor', '--json', '--workspace', copy.dir], {
+      env: { ...process.env, KUBECONFIG: join(copy.dir, 'none') },
     });
     const json = JSON.parse(run.stdout) as {
       checks: { id: string; status: string; message: string; fix: unknown }[];

@@ -1,8 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, SYSTEM_PYTHON } from '../pytest/pytestHelpers';
+import { runCli } from '../support';
 
 export const SHAPES = join(REPO_ROOT, 'suites/fixtures/junitshapes');
 export const FIXTURE = join(REPO_ROOT, 'suites/fixtures/codespace');
@@ -18,18 +19,7 @@ export function workspaceCopy(from: string): string {
   return dir;
 }
 
-/** Real pytest with --junitxml, run from `cwd` as CI runs it; returns the report's path. */
-export function pytestJUnit(cwd: string, args: string[], out: string, env: NodeJS.ProcessEnv = {}): string {
-  const r = spawnSync(
-    SYSTEM_PYTHON,
-    ['-m', 'pytest', '-p', 'no:cacheprovider', '-q', `--junitxml=${out}`, ...args],
-    { cwd, encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env }, timeout: 60_000 },
-  );
-  // 0 all passed, 1 some failed: both write a report. Anything else is the test's problem.
-  if (r.status !== 0 && r.status !== 1)
-    throw new Error(`pytest exited ${r.status}: ${r.stdout}\n${r.stderr}`);
-  return out;
-}
+export { pytestJUnit } from '../../github/junitReport';
 
 /** Real pytest --collect-only -q node ids (relative to the rootdir). */
 export function pytestNodeIds(cwd: string, args: string[]): string[] {
@@ -65,30 +55,20 @@ export interface ImportJson {
 }
 
 /** The built CLI's `import-junit --json`. */
-export function importJunit(
+export async function importJunit(
   workspace: string,
   files: string[],
 ): Promise<{ code: number | null; json: ImportJson; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [join(REPO_ROOT, 'out/cli.js'), 'import-junit', '--json', '--workspace', workspace, ...files],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      const stderr = Buffer.concat(err).toString('utf8');
-      try {
-        resolve({ code, json: JSON.parse(Buffer.concat(out).toString('utf8')) as ImportJson, stderr });
-      } catch (e) {
-        reject(new Error(`import-junit printed no JSON (${code}): ${stderr}`, { cause: e }));
-      }
-    });
-  });
+  const { code, stdout, stderr } = await runCli([
+    'import-junit',
+    '--json',
+    '--workspace',
+    workspace,
+    ...files,
+  ]);
+  try {
+    return { code, json: JSON.parse(stdout) as ImportJson, stderr };
+  } catch (e) {
+    throw new Error(`import-junit printed no JSON (${code}): ${stderr}`, { cause: e });
+  }
 }
