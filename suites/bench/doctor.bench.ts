@@ -39,7 +39,9 @@ async function main(): Promise<void> {
     };
     const failed = (await runDoctor(options)).filter((r) => r.status === 'fail');
     if (failed.length)
-      throw new Error(`the codespace is not healthy: ${failed.map((r) => `${r.id}: ${r.message}`).join('; ')}`);
+      throw new Error(
+        `the codespace is not healthy: ${failed.map((r) => `${r.id}: ${r.message}`).join('; ')}`,
+      );
     const together: number[] = [];
     const oneByOne: number[] = [];
     for (let i = 0; i < RUNS; i++) {
