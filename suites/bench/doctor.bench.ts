@@ -1,40 +1,42 @@
 // Check Codespace on a healthy codespace: the fixture (migrated), the Kubernetes stand-in with its node,
 // pynode and model deployment, and a GitHub sign-in. Target (issue 13): the whole doctor in at most 5 s.
 // Side by side: the same checks one after the other, so the line shows what running them at once saves.
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDoctor, CHECK_GROUPS } from '../../src/core/doctor/runner';
 import { doctorSettingsFrom } from '../../src/core/doctor/settings';
 import { settingsGetFrom } from '../../src/core/pytest/headless';
 import { silentLogger } from '../../src/core/logger';
 import { FakeKubeApi } from '../kube/fakeApiServer';
-import { FixtureCopy, freePort, SYSTEM_PYTHON } from '../integration/django/djangoFixture';
-import { finish, median, report, timeIt } from './support';
+import { freePort } from '../unit/support';
+import { finish, fixtureCopy, manage, median, PYTHON, report, timeIt } from './support';
 
 const RUNS = 3;
 const TARGET_MS = 5000;
 
 async function main(): Promise<void> {
-  const copy = new FixtureCopy();
+  const ws = fixtureCopy('cit-bench-doctor-');
+  const db = join(ws, 'bench.sqlite3');
   const kube = await FakeKubeApi.start();
   try {
-    await copy.migrate();
+    await manage(join(ws, 'backend'), { ...process.env, DJANGO_DB_PATH: db }, 'migrate', '--noinput');
     kube.addNode('minikube');
     kube.addPod('default', 'pynode-7d9f8b6c4-x2kqp', { labels: { app: 'pynode' } });
     kube.addDeployment('models', 'model-llama', { labels: { app: 'model-deployment' }, replicas: 1 });
     const values: Record<string, unknown> = {
       'django.port': await freePort(),
-      'django.env': { DJANGO_DB_PATH: copy.db },
+      'django.env': { DJANGO_DB_PATH: db },
       'kube.kubeconfig': kube.writeKubeconfig(),
     };
     const settings = doctorSettingsFrom(
-      settingsGetFrom((key) => values[key], copy.dir),
-      copy.dir,
-      SYSTEM_PYTHON,
+      settingsGetFrom((key) => values[key], ws),
+      ws,
+      PYTHON,
     );
     const options = {
       settings,
       logger: silentLogger,
-      inis: [join(copy.dir, 'backend/oracles/tests/integration/pytest.ini')],
+      inis: [join(ws, 'backend/oracles/tests/integration/pytest.ini')],
       githubSignIn: async () => ({ source: 'session' }),
     };
     const failed = (await runDoctor(options)).filter((r) => r.status === 'fail');
@@ -63,7 +65,7 @@ async function main(): Promise<void> {
     ]);
   } finally {
     await kube.close();
-    copy.remove();
+    rmSync(ws, { recursive: true, force: true });
   }
 }
 
