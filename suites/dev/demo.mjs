@@ -81,6 +81,7 @@ export function tryThis(services) {
   return [
     'Try this (the walkthrough "Get started with integration tests" is open):',
     '  - Check Codespace: the Codespace view in the Codespace Tests activity (or the command "Codespace Tests: Check Codespace")',
+    '    (its "Signed in to GitHub" row warns until the stand-in\'s token is set: see Trigger CI below)',
     '  - Run a test: the Testing view, ▶ next to test_whoami',
     '  - See a failure: run test_fails_on_demand (it fails in this session only, FAIL_ON_DEMAND=1)',
     '  - Its logs: "Show Logs for This Test" on the failure message',
@@ -89,6 +90,6 @@ export function tryThis(services) {
     '    asks for a token: press "Set GitHub Token…" (or run "Codespace Tests: Set GitHub Token…") and paste',
     `      ${services.githubToken}`,
     "    (the local stand-in's throwaway token, not a real secret: only a token set this way is sent to a",
-    "    custom codespaceTests.ci.apiBaseUrl, and it stays in this session's VS Code secret storage).",
+    "    custom codespaceTests.ci.apiBaseUrl; it is kept in VS Code's secret storage, not in a settings file).",
   ];
 }
