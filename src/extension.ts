@@ -37,7 +37,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const doctor = registerDoctor(context, { logger, django });
   const walkthrough = registerWalkthrough(context, { testExplorer, doctor });
 
-  logger.info(`Codespace Integration Tests ${context.extension.packageJSON.version} activated`);
+  logger.info(
+    `Codespace Integration Tests ${context.extension.packageJSON.version} activated (${vscode.ExtensionMode[context.extensionMode]} mode)`,
+  );
   const activation = {
     startedAt: Date.now() - (performance.now() - activateStarted),
     ms: performance.now() - activateStarted,

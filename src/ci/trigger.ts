@@ -7,6 +7,7 @@ import { followRun, type FollowOutcome } from '../core/github/follower';
 import { pushBranch, remoteDifference } from '../core/github/gitState';
 import { describeConclusion, runDuration } from '../core/github/types';
 import { inputValue } from '../core/github/workflow';
+import { Commands } from '../ids';
 import { noTokenMessage, tokenAdvice, type GitHubToken, type GitHubTokens } from './auth';
 import type { CiRunsView } from './runsView';
 import type { CiStatusBar } from './statusBar';
@@ -77,7 +78,10 @@ export class CiTrigger implements vscode.Disposable {
     }
     const token = await this.deps.tokens.resolve(t.destination, { interactive: true });
     if (!token) {
-      void ui.notify('error', noTokenMessage(t.destination), []);
+      const set = 'Set GitHub Token…';
+      void ui.notify('error', noTokenMessage(t.destination), [set]).then(async (picked) => {
+        if (picked === set) await vscode.commands.executeCommand(Commands.setGitHubToken);
+      });
       return { kind: 'cancelled', at: 'signIn' };
     }
     return this.dispatch(t, branch, inputs, token);

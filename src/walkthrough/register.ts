@@ -15,7 +15,10 @@ export type Milestone = keyof typeof Milestones;
 /** The log viewer's webview type (a tab's viewType carries it, with a prefix the workbench adds). */
 const LOG_VIEWER_TYPE = 'codespaceTests.logViewer';
 
-/** `npm start` asks its development host to open the walkthrough and the Testing view; a normal install never reads it. */
+/**
+ * `npm start` (which installs the extension, so it runs in production mode) asks for the walkthrough and
+ * the Testing view with this variable; nothing else sets it. Its own tests (test mode) never open them.
+ */
 export const SHOW_WALKTHROUGH_VARIABLE = 'CODESPACE_TESTS_SHOW_WALKTHROUGH';
 
 export interface WalkthroughApi {
@@ -56,15 +59,12 @@ export function registerWalkthrough(
     vscode.window.tabGroups.onDidChangeTabs(() => logViewerOpen() && reach('openedLogViewer')),
   );
   if (logViewerOpen()) reach('openedLogViewer');
-  if (
-    context.extensionMode === vscode.ExtensionMode.Development &&
-    process.env[SHOW_WALKTHROUGH_VARIABLE] === '1'
-  )
+  if (context.extensionMode !== vscode.ExtensionMode.Test && process.env[SHOW_WALKTHROUGH_VARIABLE] === '1')
     void showFirstScreen(context.extension.id);
   return { reached, onDidReach: reaching.event };
 }
 
-/** The first screen of a development host: the Testing view beside the walkthrough. */
+/** The first screen of `npm start`: the Testing view beside the walkthrough. */
 async function showFirstScreen(extensionId: string): Promise<void> {
   await vscode.commands.executeCommand('workbench.view.testing.focus');
   await vscode.commands.executeCommand(

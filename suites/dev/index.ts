@@ -145,6 +145,24 @@ export function writeMachineSettings(userDataDir: string, extra: Record<string, 
   writeFileSync(file, JSON.stringify({ ...current, ...extra }, null, 2) + '\n');
 }
 
+/** The `url.<base>.insteadof` keys of the repository at `cwd` that rewrite `url`. */
+function rewritesOf(cwd: string, url: string): string[] {
+  let out: string;
+  try {
+    out = execFileSync('git', ['config', '--get-regexp', '^url\\..*\\.insteadof$'], {
+      cwd,
+      encoding: 'utf8',
+    });
+  } catch {
+    return []; // none (git config exits 1)
+  }
+  return out
+    .split('\n')
+    .map((l) => /^(\S+) (.*)$/.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null && m[2] === url)
+    .map((m) => m[1]);
+}
+
 /** `origin` says GitHub (acme/backend) while fetch and push go to a local bare repository. */
 function addGitHubRemote(workspace: string, remoteDir: string): void {
   const git = (...a: string[]) =>
@@ -162,6 +180,9 @@ function addGitHubRemote(workspace: string, remoteDir: string): void {
   } catch {
     // Already there from an earlier start.
   }
+  // A start from another checkout (a worktree since removed) left its own bare remote here: only ours stays.
+  for (const key of rewritesOf(workspace, GITHUB_REMOTE))
+    if (key !== `url.${bare}.insteadof`) git('config', '--unset-all', key);
   git('config', `url.${bare}.insteadOf`, GITHUB_REMOTE);
   git('push', '-q', '-u', 'origin', 'HEAD');
 }

@@ -1,4 +1,4 @@
-// Runs the UI tier (ui.test.mjs, then teamRepo.test.mjs) with mocha and writes its counts where suites/test.mjs sums them:
+// Runs the UI tier (ui.test.mjs, teamRepo.test.mjs, doctor.test.mjs, start.test.mjs) with mocha and writes its counts where suites/test.mjs sums them:
 // .artifacts/results/e2e.json. Screenshots and logs: .artifacts/e2e/.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,6 +13,7 @@ if (process.env.TEST_GREP) mocha.grep(process.env.TEST_GREP);
 mocha.addFile(join(here, 'ui.test.mjs'));
 mocha.addFile(join(here, 'teamRepo.test.mjs'));
 mocha.addFile(join(here, 'doctor.test.mjs'));
+mocha.addFile(join(here, 'start.test.mjs'));
 await mocha.loadFilesAsync();
 const runner = mocha.run();
 runner.on('end', () => {

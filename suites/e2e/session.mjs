@@ -21,6 +21,7 @@ import {
   workbenchUrl,
 } from '../host/vscodeServer.mjs';
 import { Workbench } from './workbench.mjs';
+import { startDemo } from '../dev/demo.mjs';
 
 export const e2eArtifacts = join(artifactsDir, 'e2e');
 export const INTEGRATION_DIR = 'backend/oracles/tests/integration';
@@ -167,6 +168,60 @@ export function shareUiSession(options, started, { shotPrefix = '' } = {}) {
     const leftovers = await session.stop();
     assert.deepStrictEqual(leftovers, [], 'every process of the session stopped with the server');
   });
+}
+
+/**
+ * A session started the way `npm start` starts (suites/dev/demo.mjs): the extension installed (production
+ * mode), no smoke-test driver (toasts pop up), the stand-ins, and the walkthrough opening by itself; on a
+ * fresh migrated copy of the fixture with a free Django port, so it runs beside other sessions.
+ */
+export async function startNpmStartSession() {
+  mkdirSync(e2eArtifacts, { recursive: true });
+  const ports = { django: await freePort(), pytestDjango: await freePort() };
+  const workspace = copyFixture();
+  const remoteDir = mkdtempSync(join(tmpdir(), 'cit-remote-'));
+  const serverLog = [];
+  let demo;
+  let browser;
+  try {
+    await promisify(execFile)('/usr/bin/python3', ['backend/manage.py', 'migrate', '--noinput'], {
+      cwd: workspace,
+      timeout: 120_000,
+    });
+    demo = await startDemo({
+      workspace,
+      remoteDir,
+      settings: {
+        'codespaceTests.django.port': ports.django,
+        'codespaceTests.tests.env': { INTEGRATION_DJANGO_PORT: String(ports.pytestDjango) },
+      },
+    });
+    demo.server.proc.stdout.on('data', (d) => serverLog.push(String(d)));
+    demo.server.proc.stderr.on('data', (d) => serverLog.push(String(d)));
+    browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(demo.url);
+    const workbench = new Workbench(page, e2eArtifacts);
+    await workbench.ready(90_000);
+    const { server, services } = demo;
+    return new UiSession({
+      workspace,
+      remoteDir,
+      server,
+      services,
+      browser,
+      page,
+      workbench,
+      ports,
+      serverLog,
+    });
+  } catch (e) {
+    await browser?.close().catch(() => {});
+    await demo?.stop();
+    rmSync(workspace, { recursive: true, force: true });
+    rmSync(remoteDir, { recursive: true, force: true });
+    throw e;
+  }
 }
 
 export class UiSession {

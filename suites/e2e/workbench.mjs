@@ -64,12 +64,18 @@ export class Workbench {
   }
 
   /**
-   * The notification containing `text` in the notification center. The workbench runs the extension under
-   * development only with the smoke-test driver, and that driver never shows toasts: notifications go
-   * straight to the center, which a person opens with the bell in the status bar.
+   * The notification containing `text` in the notification center. Most sessions run the extension under
+   * development, which a built workbench allows only with the smoke-test driver, and that driver never
+   * shows toasts: notifications go straight to the center, which a person opens with the bell in the
+   * status bar. The npm start session (start.test.mjs) has no driver: there, `toast(text)` pops up.
    */
   notification(text) {
     return this.page.locator('.notifications-center .notification-list-item', { hasText: text }).first();
+  }
+
+  /** The notification toast containing `text` (only a session without the smoke-test driver shows toasts). */
+  toast(text) {
+    return this.page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
   }
 
   /** Opens the notification center with the bell (unless it is open) and waits for the notification. */

@@ -1,11 +1,12 @@
 // The offline VS Code test host: the VS Code server from the npm package code-server (installed by
 // install.sh into .cache/), opened in Debian's Chromium through playwright-core.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { installExtension } from './installExtension.mjs';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../..');
 export const artifactsDir = join(repoRoot, '.artifacts');
@@ -60,8 +61,20 @@ export function freePort() {
 /**
  * Starts a VS Code server with fresh data folders. Resolves when it listens.
  * `env` reaches the extension host (the server forks it with its own environment).
+ * `smokeTestDriver` (default on) lets a built workbench honour the URL's development payload
+ * (`workbenchUrl`'s `extensionPath`), but it also hides every notification toast: a session that should
+ * look as it does for a person (npm start) turns it off and installs the extension instead: `install` lists
+ * extension folders (built) copied into the server's extensions folder before it starts, which is when it
+ * reads them.
  */
-export async function startServer({ port, env = {}, log = () => {}, vscode = defaultVscode } = {}) {
+export async function startServer({
+  port,
+  env = {},
+  log = () => {},
+  vscode = defaultVscode,
+  smokeTestDriver = true,
+  install = [],
+} = {}) {
   const { node, serverMain, codeServer } = hostInstall(vscode);
   if (!existsSync(serverMain))
     throw new Error(
@@ -70,6 +83,13 @@ export async function startServer({ port, env = {}, log = () => {}, vscode = def
   port ??= await freePort();
   const dataRoot = mkdtempSync(join(tmpdir(), 'cit-host-'));
   const userDataDir = join(dataRoot, 'user');
+  const extensionsDir = join(dataRoot, 'extensions');
+  try {
+    for (const root of install) installExtension(root, extensionsDir);
+  } catch (e) {
+    rmSync(dataRoot, { recursive: true, force: true });
+    throw e;
+  }
   const args = [
     serverMain,
     '--host',
@@ -79,14 +99,14 @@ export async function startServer({ port, env = {}, log = () => {}, vscode = def
     '--without-connection-token',
     '--accept-server-license-terms',
     '--disable-telemetry',
-    '--enable-smoke-test-driver',
+    ...(smokeTestDriver ? ['--enable-smoke-test-driver'] : []),
     '--disable-workspace-trust',
     '--user-data-dir',
     userDataDir,
     '--server-data-dir',
     join(dataRoot, 'server'),
     '--extensions-dir',
-    join(dataRoot, 'extensions'),
+    extensionsDir,
   ];
   const proc = spawn(node, args, {
     env: { ...process.env, ...env, PATH: `${dirname(node)}:${process.env.PATH}` },
