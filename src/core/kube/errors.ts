@@ -92,3 +92,12 @@ function firstLine(message: unknown): string {
   const text = String(message);
   return text.match(/^Message: (.*)$/m)?.[1] ?? text.split('\n')[0];
 }
+
+/**
+ * Whether two problem messages tell of the same problem, for logging it once: one outage can show as
+ * ECONNRESET on the first attempt and ECONNREFUSED on the next, so the network code is left out.
+ */
+export function sameProblem(a: string, b: string): boolean {
+  const key = (m: string) => m.replace(/ \([A-Z][A-Z0-9_]*\)\./, '.');
+  return key(a) === key(b);
+}

@@ -3,7 +3,7 @@ import { CancelSource, pause } from '../cancel';
 import { Emitter } from '../events';
 import type { Logger } from '../logger';
 import { Backoff } from '../backoff';
-import { describeKubeError } from './errors';
+import { describeKubeError, sameProblem } from './errors';
 import { LineSplitter } from '../lines/lineSplitter';
 import { readLog, type LogRequestOutcome, type PodLogTarget } from './logRequest';
 import { ResumePoint } from './logResume';
@@ -220,7 +220,7 @@ export class PodLogStream {
 
   private async retry(message: string): Promise<void> {
     const retryInMs = this.backoff.next();
-    if (this.current.kind !== 'retrying' || this.current.message !== message)
+    if (this.current.kind !== 'retrying' || !sameProblem(this.current.message, message))
       this.logger.warn(`log of ${this.target.pod}: ${message}`);
     this.setState({ kind: 'retrying', message, retryInMs });
     await pause(retryInMs, this.stopRequested.token);

@@ -3,7 +3,7 @@ import { CancelSource, pause } from '../cancel';
 import { Emitter } from '../events';
 import type { Logger } from '../logger';
 import { Backoff } from '../backoff';
-import { describeKubeError, type KubeProblem } from './errors';
+import { describeKubeError, sameProblem, type KubeProblem } from './errors';
 import { summarizePod, type PodSummary } from './pods';
 
 /** Where the watch of one namespace stands; shown in the Pods view. */
@@ -202,7 +202,7 @@ export class PodWatch {
   private setState(s: PodWatchState): void {
     const same =
       s.kind === this.current.kind &&
-      ('message' in s ? s.message : '') === ('message' in this.current ? this.current.message : '');
+      sameProblem('message' in s ? s.message : '', 'message' in this.current ? this.current.message : '');
     this.current = s;
     if (s.kind === 'live') this.backoff.reset();
     if (!same) {
