@@ -1,7 +1,8 @@
 // npm test: the unit and integration suites under Node, then the extension-host suites in a real VS Code
 // (the current one and the oldest we claim).
 // The tiers run in two lanes side by side (the machine waits on pytest, Django and the browser more than it
-// computes): the first lane's output streams, the second's is printed whole when each tier ends.
+// computes): the first lane's output streams, the second's is printed whole when each tier ends. The UI tier
+// runs last, alone.
 // TEST_LANES=1 runs every tier one after the other, streaming.
 // Ends with one line "N passed, N failed" summing every suite.
 import { spawn } from 'node:child_process';
@@ -70,10 +71,11 @@ const tiers = [
 ];
 
 /**
- * The two lanes: the two full workbench-host tiers in the second; everything else in the first, the UI tier
- * (clicks, screenshots) last, once the Node tiers are done.
+ * The two lanes: the two full workbench-host tiers in the second, everything else but the UI tier in the first.
+ * The UI tier (clicks, screenshots, time budgets per step) runs last, alone.
  */
 const SECOND_LANE = new Set(['host', 'host-1.96']);
+const ALONE_AFTER = new Set(['e2e']);
 
 let passed = 0;
 let failed = 0;
@@ -127,17 +129,23 @@ async function runLane(lane, buffered) {
 const chosen = tiers.filter((t) => !only || t.name === only || t.name.startsWith(`${only}-`));
 const started = Date.now();
 if (process.env.TEST_LANES === '1' || chosen.length < 2) await runLane(chosen, false);
-else
+else {
+  const lanes = chosen.filter((t) => !ALONE_AFTER.has(t.name));
   await Promise.all([
     runLane(
-      chosen.filter((t) => !SECOND_LANE.has(t.name)),
+      lanes.filter((t) => !SECOND_LANE.has(t.name)),
       false,
     ),
     runLane(
-      chosen.filter((t) => SECOND_LANE.has(t.name)),
+      lanes.filter((t) => SECOND_LANE.has(t.name)),
       true,
     ),
   ]);
+  await runLane(
+    chosen.filter((t) => ALONE_AFTER.has(t.name)),
+    false,
+  );
+}
 console.log(`all tiers took ${((Date.now() - started) / 1000).toFixed(0)} s`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);
