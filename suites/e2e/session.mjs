@@ -121,27 +121,32 @@ export async function startUiSession({
     ...settings(ports),
   });
   if (services) devModule().writeMachineSettings(server.userDataDir, services.machineSettings);
-  let browser;
   try {
-    browser = await launchChromium();
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(workbenchUrl(server, { folder: workspace, extensionPath: repoRoot }));
-    const workbench = new Workbench(page, e2eArtifacts);
-    await workbench.ready(90_000);
-    return new UiSession({
+    return await openUiSession(workbenchUrl(server, { folder: workspace, extensionPath: repoRoot }), {
       workspace,
       remoteDir,
       server,
       services,
-      browser,
-      page,
-      workbench,
       ports,
       serverLog,
     });
   } catch (e) {
-    await browser?.close().catch(() => {});
     await cleanUp();
+    throw e;
+  }
+}
+
+/** Opens the workbench at `url` in Chromium and waits until it is up: the session of `parts`. */
+async function openUiSession(url, parts) {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(url);
+    const workbench = new Workbench(page, e2eArtifacts);
+    await workbench.ready(90_000);
+    return new UiSession({ ...parts, browser, page, workbench });
+  } catch (e) {
+    await browser.close().catch(() => {});
     throw e;
   }
 }
@@ -182,7 +187,6 @@ export async function startNpmStartSession() {
   const remoteDir = mkdtempSync(join(tmpdir(), 'cit-remote-'));
   const serverLog = [];
   let demo;
-  let browser;
   try {
     await promisify(execFile)('/usr/bin/python3', ['backend/manage.py', 'migrate', '--noinput'], {
       cwd: workspace,
@@ -198,25 +202,9 @@ export async function startNpmStartSession() {
     });
     demo.server.proc.stdout.on('data', (d) => serverLog.push(String(d)));
     demo.server.proc.stderr.on('data', (d) => serverLog.push(String(d)));
-    browser = await launchChromium();
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(demo.url);
-    const workbench = new Workbench(page, e2eArtifacts);
-    await workbench.ready(90_000);
     const { server, services } = demo;
-    return new UiSession({
-      workspace,
-      remoteDir,
-      server,
-      services,
-      browser,
-      page,
-      workbench,
-      ports,
-      serverLog,
-    });
+    return await openUiSession(demo.url, { workspace, remoteDir, server, services, ports, serverLog });
   } catch (e) {
-    await browser?.close().catch(() => {});
     await demo?.stop();
     rmSync(workspace, { recursive: true, force: true });
     rmSync(remoteDir, { recursive: true, force: true });
