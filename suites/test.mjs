@@ -1,14 +1,15 @@
 // npm test: the unit and integration suites under Node, then the extension-host suites in a real VS Code
 // (the current one and the oldest we claim).
-// The tiers run in two lanes side by side (the machine waits on pytest, Django and the browser more than it
-// computes): the first lane's output streams, the second's is printed whole when each tier ends. The UI tier
-// runs last, alone.
-// TEST_LANES=1 runs every tier one after the other, streaming.
+// The VS Code servers install while the Node tiers run. Two workers take the tiers, the longest first, each
+// once the server it needs is there (the machine waits on pytest, Django and the browser more than it
+// computes): the first worker's output streams, the second's is printed whole when each tier ends. The UI
+// tier runs last, alone. TEST_LANES=1 runs every tier one after the other, streaming.
 // Ends with one line "N passed, N failed" summing every suite.
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { servers } from './setupSteps.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const results = join(root, '.artifacts/results');
@@ -71,11 +72,29 @@ const tiers = [
 ];
 
 /**
- * The two lanes: the two full workbench-host tiers in the second, everything else but the UI tier in the first.
- * The UI tier (clicks, screenshots, time budgets per step) runs last, alone.
+ * What each tier waits for beyond node_modules and the build: the VS Code server it runs in. npm test starts
+ * installing both servers when it starts, and the Node tiers run meanwhile.
  */
-const SECOND_LANE = new Set(['host', 'host-1.96']);
+const SERVER = { host: 'current', 'host-multiroot': 'current', 'host-teamrepo': 'current', e2e: 'current' };
+const serverOf = (tier) => SERVER[tier.name] ?? (tier.name.startsWith('host-1.96') ? '1.96' : undefined);
+/** The UI tier (clicks, screenshots, time budgets per step) runs last, alone. */
 const ALONE_AFTER = new Set(['e2e']);
+/**
+ * The order tiers are taken in when two can run: the longest first, so both workers end near together
+ * (measured on a fresh clone: integration ~385 s, each full host tier ~400 s, the team tier ~160 s).
+ */
+const ORDER = [
+  'integration',
+  'lint',
+  'unit',
+  'fuzz',
+  'host-1.96',
+  'host',
+  'host-teamrepo',
+  'host-multiroot',
+  'host-1.96-multiroot',
+  'e2e',
+];
 
 let passed = 0;
 let failed = 0;
@@ -106,46 +125,85 @@ async function runTier(tier, log) {
       `\n----- [${tier.name}] output -----\n${readFileSync(log, 'utf8')}----- [${tier.name}] end -----\n`,
     );
   }
+  count(tier, file, code ?? signal, started);
+}
+
+/** Adds a tier's counts to the total; a tier that reported nothing, or ended badly, is a failure. */
+function count(tier, file, exit, started) {
   const secs = ((Date.now() - started) / 1000).toFixed(0);
   if (existsSync(file)) {
     const c = JSON.parse(readFileSync(file, 'utf8'));
     passed += c.passed;
     failed += c.failed;
     // A runner that ended badly after reporting (a crash, a hang cut short) still counts as a failure.
-    if (code !== 0 && c.failed === 0) failed += 1;
+    if (exit !== 0 && c.failed === 0) failed += 1;
     console.log(`[${tier.name}] ${c.passed} passed, ${c.failed} failed, ${c.pending} pending (${secs} s)`);
   } else {
     failed += 1;
-    console.log(
-      `[${tier.name}] reported no results (exit ${code ?? signal}): counted as 1 failure (${secs} s)`,
-    );
+    console.log(`[${tier.name}] reported no results (exit ${exit}): counted as 1 failure (${secs} s)`);
   }
 }
 
-async function runLane(lane, buffered) {
-  for (const tier of lane) await runTier(tier, buffered ? join(results, `${tier.name}.log`) : undefined);
+const chosen = tiers
+  .filter((t) => !only || t.name === only || t.name.startsWith(`${only}-`))
+  .sort((a, b) => ORDER.indexOf(a.name) - ORDER.indexOf(b.name));
+const started = Date.now();
+
+// Each server the chosen tiers need starts installing now (a no-op when installed); a tier waits for its own.
+const ready = new Set();
+const broken = new Map();
+/** Wakes the workers waiting for a server or for the other worker (see worker()). */
+let wake = () => {};
+let changed = new Promise((r) => (wake = r));
+function signal() {
+  const w = wake;
+  changed = new Promise((r) => (wake = r));
+  w();
+}
+for (const key of new Set(chosen.map(serverOf).filter(Boolean))) {
+  servers[key]()
+    .then(
+      () => ready.add(key),
+      (e) => broken.set(key, e.message),
+    )
+    .finally(signal);
 }
 
-const chosen = tiers.filter((t) => !only || t.name === only || t.name.startsWith(`${only}-`));
-const started = Date.now();
-if (process.env.TEST_LANES === '1' || chosen.length < 2) await runLane(chosen, false);
-else {
-  const lanes = chosen.filter((t) => !ALONE_AFTER.has(t.name));
-  await Promise.all([
-    runLane(
-      lanes.filter((t) => !SECOND_LANE.has(t.name)),
-      false,
-    ),
-    runLane(
-      lanes.filter((t) => SECOND_LANE.has(t.name)),
-      true,
-    ),
-  ]);
-  await runLane(
-    chosen.filter((t) => ALONE_AFTER.has(t.name)),
-    false,
-  );
+/** Two workers (one with TEST_LANES=1) take the next tier whose server is there; the UI tier waits for both. */
+const workers = process.env.TEST_LANES === '1' ? 1 : 2;
+const queue = [...chosen];
+let running = 0;
+let streaming = false;
+async function worker() {
+  for (;;) {
+    const next = queue.find(
+      (t) =>
+        (!serverOf(t) || ready.has(serverOf(t)) || broken.has(serverOf(t))) &&
+        (!ALONE_AFTER.has(t.name) || (running === 0 && queue.length === 1)),
+    );
+    if (!next) {
+      if (!queue.length) return;
+      // Nothing can start yet: wait for a server, or for the other worker to end its tier.
+      await changed;
+      continue;
+    }
+    queue.splice(queue.indexOf(next), 1);
+    const problem = broken.get(serverOf(next));
+    if (problem) {
+      failed += 1;
+      console.log(`[${next.name}] not run: ${problem}`);
+      continue;
+    }
+    running++;
+    // One tier's output streams at a time; another's is kept and printed whole when it ends.
+    const stream = !streaming;
+    if (stream) streaming = true;
+    await runTier(next, stream ? undefined : join(results, `${next.name}.log`));
+    if (stream) streaming = false;
+    running--;
+    signal();
+  }
 }
+await Promise.all(Array.from({ length: workers }, () => worker()));
 console.log(`all tiers took ${((Date.now() - started) / 1000).toFixed(0)} s`);
 console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed > 0 ? 1 : 0);
