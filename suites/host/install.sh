@@ -50,8 +50,9 @@ node -e '
   }'
 npm install --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
 # Rebuild the native modules that are present (1.96 has the unscoped native-watchdog, later versions @vscode/native-watchdog).
+# Not @vscode/sqlite3: only the Copilot agent host loads it (1.96 not at all), and compiling it took 92 s of CPU.
 natives=()
-for m in @parcel/watcher @vscode/deviceid @vscode/fs-copyfile @vscode/native-watchdog native-watchdog @vscode/spdlog @vscode/sqlite3 kerberos node-pty; do
+for m in @parcel/watcher @vscode/deviceid @vscode/fs-copyfile @vscode/native-watchdog native-watchdog @vscode/spdlog kerberos node-pty; do
   [ -d "node_modules/$m" ] && natives+=("$m")
 done
 # The prebuilt @parcel/watcher 2.1.0 of 1.96 segfaulted when subscribe() got ignore globs (VS Code's watcher died).
