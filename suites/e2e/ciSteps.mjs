@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { INTEGRATION_DIR, showTestRow, testRowIn } from './session.mjs';
 
 /** The fixture's integration-tests.yml declares these inputs, in this order (the prompts follow it). */
-const INPUTS = ['test_path', 'environment', 'verbose', 'max_failures'];
+export const INPUTS = ['test_path', 'environment', 'verbose', 'max_failures'];
+/** The inputs asked with a pick list (a choice, a boolean) rather than a text box. */
+export const PICKED = new Set(['environment', 'verbose']);
 
 export async function triggerCiFollowsTheRun(session) {
   const wb = session.workbench;
@@ -35,7 +37,8 @@ export async function triggerCiFollowsTheRun(session) {
     if (name === 'test_path')
       assert.strictEqual(await input.locator('input').inputValue(), 'backend/oracles/tests/integration');
     if (i === 0) await wb.screenshot('trigger-ci-asks-the-workflow-inputs');
-    await page.keyboard.press('Enter');
+    if (PICKED.has(name)) await wb.enterOnPick(input);
+    else await page.keyboard.press('Enter');
   }
   // The workspace's main is pushed and in sync with origin, so no before-dispatch question comes.
   const passed = wb.page.locator('.part.statusbar .statusbar-item', { hasText: /CI #\d+ passed/ }).first();

@@ -1,6 +1,6 @@
 // Runs the UI tier (ui.test.mjs, teamRepo.test.mjs, doctor.test.mjs, start.test.mjs) with mocha and writes its counts where suites/test.mjs sums them:
 // .artifacts/results/e2e.json. Screenshots and logs: .artifacts/e2e/.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Mocha from 'mocha';
@@ -8,6 +8,8 @@ import Mocha from 'mocha';
 const here = dirname(fileURLToPath(import.meta.url));
 const resultsFile = process.env.RESULTS_FILE ?? join(here, '../../.artifacts/results/e2e.json');
 
+// Emptied once per run, never per session: a failed step's screenshot and logs stay for the end of the run.
+rmSync(join(here, '../../.artifacts/e2e'), { recursive: true, force: true });
 const mocha = new Mocha({ ui: 'bdd', timeout: 180_000, reporter: 'spec', color: true });
 if (process.env.TEST_GREP) mocha.grep(process.env.TEST_GREP);
 mocha.addFile(join(here, 'ui.test.mjs'));

@@ -24,6 +24,8 @@ import { Workbench } from './workbench.mjs';
 import { startDemo } from '../dev/demo.mjs';
 
 export const e2eArtifacts = join(artifactsDir, 'e2e');
+/** Sessions started in this run: numbers their log folders (.artifacts/e2e/logs/<n>-<fixture>). */
+let sessions = 0;
 export const INTEGRATION_DIR = 'backend/oracles/tests/integration';
 
 /** Process ids (and command lines) whose command line mentions `needle`. */
@@ -73,8 +75,7 @@ export async function startUiSession({
   devServices = false,
   fixture = 'codespace',
 } = {}) {
-  // The first session of a run starts from empty artifacts; a later one (the team fixture) keeps them.
-  if (fixture === 'codespace') rmSync(e2eArtifacts, { recursive: true, force: true });
+  // run.mjs empties the artifacts once per run: a later session keeps what an earlier one failed with.
   mkdirSync(e2eArtifacts, { recursive: true });
   const ports = { django: await freePort(), pytestDjango: await freePort() };
   // The team-repository fixture: its session starts its own Django on the port (see suites/fixtures/teamrepo).
@@ -129,6 +130,7 @@ export async function startUiSession({
       services,
       ports,
       serverLog,
+      logsName: `${++sessions}-${fixture}`,
     });
   } catch (e) {
     await cleanUp();
@@ -203,7 +205,15 @@ export async function startNpmStartSession() {
     demo.server.proc.stdout.on('data', (d) => serverLog.push(String(d)));
     demo.server.proc.stderr.on('data', (d) => serverLog.push(String(d)));
     const { server, services } = demo;
-    return await openUiSession(demo.url, { workspace, remoteDir, server, services, ports, serverLog });
+    return await openUiSession(demo.url, {
+      workspace,
+      remoteDir,
+      server,
+      services,
+      ports,
+      serverLog,
+      logsName: `${++sessions}-npm-start`,
+    });
   } catch (e) {
     await demo?.stop();
     rmSync(workspace, { recursive: true, force: true });
@@ -232,9 +242,11 @@ export class UiSession {
   async stop() {
     await this.browser.close().catch(() => {});
     await this.server.stop();
-    for (const f of extensionHostLogs(this.server.userDataDir))
-      copyFileSync(f, join(e2eArtifacts, basename(f)));
-    writeFileSync(join(e2eArtifacts, 'server.log'), this.serverLog.join(''));
+    // Each session's logs in their own folder: a later session must not overwrite a failed one's.
+    const logs = join(e2eArtifacts, 'logs', this.logsName);
+    mkdirSync(logs, { recursive: true });
+    for (const f of extensionHostLogs(this.server.userDataDir)) copyFileSync(f, join(logs, basename(f)));
+    writeFileSync(join(logs, 'server.log'), this.serverLog.join(''));
     await this.services?.stop();
     // The reaper (the watcher that kills what a dead extension host left) ends itself about 2 s after the
     // host: give processes a bounded moment to end on their own before counting leftovers.

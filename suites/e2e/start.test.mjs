@@ -6,12 +6,14 @@ import * as assert from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { extensionHostLogs } from '../host/vscodeServer.mjs';
 import { startNpmStartSession } from './session.mjs';
+import { INPUTS, PICKED } from './ciSteps.mjs';
 
 /** Enter on each of the fixture workflow's four input prompts (the defaults). */
 async function acceptWorkflowInputs(wb) {
-  for (let i = 1; i <= 4; i++) {
-    await wb.quickInputTitled(`(${i}/4)`, 30_000);
-    await wb.page.keyboard.press('Enter');
+  for (const [i, name] of INPUTS.entries()) {
+    const input = await wb.quickInputTitled(`${name} (${i + 1}/${INPUTS.length})`, 30_000);
+    if (PICKED.has(name)) await wb.enterOnPick(input);
+    else await wb.page.keyboard.press('Enter');
   }
 }
 

@@ -51,6 +51,18 @@ export class Workbench {
     await row.click();
   }
 
+  /**
+   * Enter on an open quick pick once a row is highlighted: before the list highlights its first row, Enter
+   * picks nothing and the pick closes as if escaped (a fresh-clone run lost a step so).
+   */
+  async enterOnPick(widget, timeoutMs = 30_000) {
+    await widget
+      .locator('.quick-input-list .monaco-list-row.focused')
+      .first()
+      .waitFor({ timeout: timeoutMs });
+    await this.page.keyboard.press('Enter');
+  }
+
   /** Types into an open input box and accepts. */
   async type(text) {
     const input = this.page.locator('.quick-input-widget input');
