@@ -37,8 +37,7 @@ export async function triggerCiFollowsTheRun(session) {
     if (name === 'test_path')
       assert.strictEqual(await input.locator('input').inputValue(), 'backend/oracles/tests/integration');
     if (i === 0) await wb.screenshot('trigger-ci-asks-the-workflow-inputs');
-    if (PICKED.has(name)) await wb.enterOnPick(input);
-    else await page.keyboard.press('Enter');
+    await wb.accept(input, { pick: PICKED.has(name) });
   }
   // The workspace's main is pushed and in sync with origin, so no before-dispatch question comes.
   const passed = wb.page.locator('.part.statusbar .statusbar-item', { hasText: /CI #\d+ passed/ }).first();

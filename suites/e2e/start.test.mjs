@@ -12,8 +12,7 @@ import { INPUTS, PICKED } from './ciSteps.mjs';
 async function acceptWorkflowInputs(wb) {
   for (const [i, name] of INPUTS.entries()) {
     const input = await wb.quickInputTitled(`${name} (${i + 1}/${INPUTS.length})`, 30_000);
-    if (PICKED.has(name)) await wb.enterOnPick(input);
-    else await wb.page.keyboard.press('Enter');
+    await wb.accept(input, { pick: PICKED.has(name) });
   }
 }
 

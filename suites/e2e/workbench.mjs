@@ -52,15 +52,18 @@ export class Workbench {
   }
 
   /**
-   * Enter on an open quick pick once a row is highlighted: before the list highlights its first row, Enter
-   * picks nothing and the pick closes as if escaped (a fresh-clone run lost a step so).
+   * Accepts an open quick input as a person pressing Enter in it. Enter goes to its own input box, focused
+   * first: a prompt shown right after another can open without the keyboard focus, and Enter then went to
+   * the editor (fresh-clone runs lost Trigger CI so). A pick list waits for its highlighted row: before it,
+   * Enter picks nothing and the pick closes as if escaped.
    */
-  async enterOnPick(widget, timeoutMs = 30_000) {
-    await widget
-      .locator('.quick-input-list .monaco-list-row.focused')
-      .first()
-      .waitFor({ timeout: timeoutMs });
-    await this.page.keyboard.press('Enter');
+  async accept(widget, { pick = false, timeoutMs = 30_000 } = {}) {
+    if (pick)
+      await widget
+        .locator('.quick-input-list .monaco-list-row.focused')
+        .first()
+        .waitFor({ timeout: timeoutMs });
+    await widget.locator('.quick-input-box input').first().press('Enter', { timeout: timeoutMs });
   }
 
   /** Types into an open input box and accepts. */
