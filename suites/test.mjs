@@ -2,8 +2,8 @@
 // (the current one and the oldest we claim).
 // The VS Code servers install while the Node tiers run. Two workers take the tiers, the longest first, each
 // once the server it needs is there (the machine waits on pytest, Django and the browser more than it
-// computes): the first worker's output streams, the second's is printed whole when each tier ends. The UI
-// tier runs last, alone. TEST_LANES=1 runs every tier one after the other, streaming.
+// computes): one tier's output streams at a time, another's is printed whole when it ends. The UI tier runs
+// last, alone. TEST_LANES=1 runs every tier one after the other, streaming.
 // Ends with one line "N passed, N failed" summing every suite.
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -15,15 +15,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const results = join(root, '.artifacts/results');
 const only = process.argv[2];
 
+/**
+ * The tiers, in the order the workers take them: the longest first, so both workers end near together
+ * (measured on a fresh clone: integration ~340 s, each full host tier ~450 s, the team tier ~150 s).
+ * `server`: the VS Code the tier runs in (npm test installs both while the Node tiers run). `alone`: the UI
+ * tier (clicks, screenshots, time budgets per step) runs last, with nothing beside it.
+ */
 const tiers = [
-  {
-    name: 'lint',
-    cmd: ['node', [join(root, 'suites/lint.mjs')], { RESULTS_FILE: join(results, 'lint.json') }],
-  },
-  {
-    name: 'unit',
-    cmd: ['node', [join(root, 'out/suites/unit/index.js')], { RESULTS_FILE: join(results, 'unit.json') }],
-  },
   {
     name: 'integration',
     cmd: [
@@ -33,68 +31,39 @@ const tiers = [
     ],
   },
   {
+    name: 'lint',
+    cmd: ['node', [join(root, 'suites/lint.mjs')], { RESULTS_FILE: join(results, 'lint.json') }],
+  },
+  {
+    name: 'unit',
+    cmd: ['node', [join(root, 'out/suites/unit/index.js')], { RESULTS_FILE: join(results, 'unit.json') }],
+  },
+  {
     name: 'fuzz',
     cmd: ['node', [join(root, 'out/suites/fuzz/index.js')], { RESULTS_FILE: join(results, 'fuzz.json') }],
   },
-  { name: 'host', cmd: ['node', [join(root, 'suites/host/run.mjs'), '--suite', 'host'], {}] },
-  {
-    name: 'host-multiroot',
-    cmd: ['node', [join(root, 'suites/host/run.mjs'), '--suite', 'host-multiroot', '--multi-root'], {}],
-  },
   // The same host suites on the oldest VS Code that engines.vscode claims.
-  {
-    name: 'host-1.96',
-    cmd: ['node', [join(root, 'suites/host/run.mjs'), '--suite', 'host-1.96', '--vscode', '1.96'], {}],
-  },
+  { name: 'host-1.96', server: '1.96', cmd: hostTier('host-1.96', '--vscode', '1.96') },
+  { name: 'host', server: 'current', cmd: hostTier('host') },
+  { name: 'host-teamrepo', server: 'current', cmd: hostTier('host-teamrepo', '--team') },
+  { name: 'host-multiroot', server: 'current', cmd: hostTier('host-multiroot', '--multi-root') },
   {
     name: 'host-1.96-multiroot',
-    cmd: [
-      'node',
-      [
-        join(root, 'suites/host/run.mjs'),
-        '--suite',
-        'host-1.96-multiroot',
-        '--vscode',
-        '1.96',
-        '--multi-root',
-      ],
-      {},
-    ],
-  },
-  {
-    name: 'host-teamrepo',
-    cmd: ['node', [join(root, 'suites/host/run.mjs'), '--suite', 'host-teamrepo', '--team'], {}],
+    server: '1.96',
+    cmd: hostTier('host-1.96-multiroot', '--vscode', '1.96', '--multi-root'),
   },
   {
     name: 'e2e',
+    server: 'current',
+    alone: true,
     cmd: ['node', [join(root, 'suites/e2e/run.mjs')], { RESULTS_FILE: join(results, 'e2e.json') }],
   },
 ];
 
-/**
- * What each tier waits for beyond node_modules and the build: the VS Code server it runs in. npm test starts
- * installing both servers when it starts, and the Node tiers run meanwhile.
- */
-const SERVER = { host: 'current', 'host-multiroot': 'current', 'host-teamrepo': 'current', e2e: 'current' };
-const serverOf = (tier) => SERVER[tier.name] ?? (tier.name.startsWith('host-1.96') ? '1.96' : undefined);
-/** The UI tier (clicks, screenshots, time budgets per step) runs last, alone. */
-const ALONE_AFTER = new Set(['e2e']);
-/**
- * The order tiers are taken in when two can run: the longest first, so both workers end near together
- * (measured on a fresh clone: integration ~385 s, each full host tier ~400 s, the team tier ~160 s).
- */
-const ORDER = [
-  'integration',
-  'lint',
-  'unit',
-  'fuzz',
-  'host-1.96',
-  'host',
-  'host-teamrepo',
-  'host-multiroot',
-  'host-1.96-multiroot',
-  'e2e',
-];
+/** A workbench-host tier: suites/host/run.mjs with its suite name and options. */
+function hostTier(suite, ...options) {
+  return ['node', [join(root, 'suites/host/run.mjs'), '--suite', suite, ...options], {}];
+}
 
 let passed = 0;
 let failed = 0;
@@ -144,9 +113,7 @@ function count(tier, file, exit, started) {
   }
 }
 
-const chosen = tiers
-  .filter((t) => !only || t.name === only || t.name.startsWith(`${only}-`))
-  .sort((a, b) => ORDER.indexOf(a.name) - ORDER.indexOf(b.name));
+const chosen = tiers.filter((t) => !only || t.name === only || t.name.startsWith(`${only}-`));
 const started = Date.now();
 
 // Each server the chosen tiers need starts installing now (a no-op when installed); a tier waits for its own.
@@ -160,7 +127,7 @@ function signal() {
   changed = new Promise((r) => (wake = r));
   w();
 }
-for (const key of new Set(chosen.map(serverOf).filter(Boolean))) {
+for (const key of new Set(chosen.map((t) => t.server).filter(Boolean))) {
   servers[key]()
     .then(
       () => ready.add(key),
@@ -178,8 +145,8 @@ async function worker() {
   for (;;) {
     const next = queue.find(
       (t) =>
-        (!serverOf(t) || ready.has(serverOf(t)) || broken.has(serverOf(t))) &&
-        (!ALONE_AFTER.has(t.name) || (running === 0 && queue.length === 1)),
+        (!t.server || ready.has(t.server) || broken.has(t.server)) &&
+        (!t.alone || (running === 0 && queue.length === 1)),
     );
     if (!next) {
       if (!queue.length) return;
@@ -188,7 +155,7 @@ async function worker() {
       continue;
     }
     queue.splice(queue.indexOf(next), 1);
-    const problem = broken.get(serverOf(next));
+    const problem = broken.get(next.server);
     if (problem) {
       failed += 1;
       console.log(`[${next.name}] not run: ${problem}`);

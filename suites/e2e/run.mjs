@@ -4,12 +4,13 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Mocha from 'mocha';
+import { e2eArtifacts } from './session.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const resultsFile = process.env.RESULTS_FILE ?? join(here, '../../.artifacts/results/e2e.json');
 
 // Emptied once per run, never per session: a failed step's screenshot and logs stay for the end of the run.
-rmSync(join(here, '../../.artifacts/e2e'), { recursive: true, force: true });
+rmSync(e2eArtifacts, { recursive: true, force: true });
 const mocha = new Mocha({ ui: 'bdd', timeout: 180_000, reporter: 'spec', color: true });
 if (process.env.TEST_GREP) mocha.grep(process.env.TEST_GREP);
 mocha.addFile(join(here, 'ui.test.mjs'));
