@@ -4,7 +4,7 @@
 // once the server it needs is there (the machine waits on pytest, Django and the browser more than it
 // computes): one tier's output streams at a time, another's is printed whole when it ends. The UI tier runs
 // last, alone. TEST_LANES=1 runs every tier one after the other, streaming.
-// Ends with one line "N passed, N failed" summing every suite.
+// Ends with one line "N passed, N failed" summing every suite, and exits 1 when a test failed.
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -107,6 +107,11 @@ function count(tier, file, exit, started) {
     // A runner that ended badly after reporting (a crash, a hang cut short) still counts as a failure.
     if (exit !== 0 && c.failed === 0) failed += 1;
     console.log(`[${tier.name}] ${c.passed} passed, ${c.failed} failed, ${c.pending} pending (${secs} s)`);
+    // A tier that ran nothing tested nothing: a filter that matches no file, or tests no longer found.
+    if (c.passed + c.failed === 0) {
+      failed += 1;
+      console.log(`[${tier.name}] ran no test (TEST_FILTER or TEST_GREP matched none?): counted as 1 failure`);
+    }
   } else {
     failed += 1;
     console.log(`[${tier.name}] reported no results (exit ${exit}): counted as 1 failure (${secs} s)`);
@@ -174,3 +179,5 @@ async function worker() {
 await Promise.all(Array.from({ length: workers }, () => worker()));
 console.log(`all tiers took ${((Date.now() - started) / 1000).toFixed(0)} s`);
 console.log(`${passed} passed, ${failed} failed`);
+// The summary line is for people and .ci/run; the exit status for anything that runs npm test.
+process.exitCode = failed > 0 ? 1 : 0;

@@ -29,4 +29,5 @@ export async function run(): Promise<void> {
     },
   });
   if (counts.failed > 0) throw new Error(`${counts.failed} extension-host test(s) failed`);
+  if (counts.passed === 0) throw new Error('No extension-host test ran: --filter or --grep matched none.');
 }
