@@ -110,7 +110,9 @@ function count(tier, file, exit, started) {
     // A tier that ran nothing tested nothing: a filter that matches no file, or tests no longer found.
     if (c.passed + c.failed === 0) {
       failed += 1;
-      console.log(`[${tier.name}] ran no test (TEST_FILTER or TEST_GREP matched none?): counted as 1 failure`);
+      console.log(
+        `[${tier.name}] ran no test (TEST_FILTER or TEST_GREP matched none?): counted as 1 failure`,
+      );
     }
   } else {
     failed += 1;

@@ -106,7 +106,7 @@ export class CiTestProfiles implements vscode.Disposable {
       if (choice === 'push') {
         const remote = t.git.upstream?.remote ?? t.git.remote!;
         try {
-          await pushBranch({
+          const notRecorded = await pushBranch({
             cwd: t.cwd,
             branch: t.git.branch,
             remote,
@@ -114,6 +114,11 @@ export class CiTestProfiles implements vscode.Disposable {
             setUpstream: !t.git.upstream,
             logger: this.logger,
           });
+          // Pushed: CI can run it; only the upstream is missing.
+          if (notRecorded) {
+            this.logger.warn(notRecorded);
+            void ui.notify('warning', notRecorded, []);
+          }
         } catch (e) {
           return refuse(
             `Pushing ${t.git.branch} to ${remote} failed: ${(e as Error).message}. Push it yourself, then run on CI again.`,

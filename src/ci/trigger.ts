@@ -90,7 +90,7 @@ export class CiTrigger implements vscode.Disposable {
   private async push(t: CiTarget): Promise<TriggerResult | undefined> {
     const remote = t.git.upstream?.remote ?? t.git.remote!;
     try {
-      await vscode.window.withProgress(
+      const notRecorded = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Pushing ${t.git.branch} to ${remote}…` },
         () =>
           pushBranch({
@@ -102,6 +102,11 @@ export class CiTrigger implements vscode.Disposable {
             logger: this.deps.logger,
           }),
       );
+      // Pushed: CI can run it. Only the upstream is missing, which the next Trigger CI would ask about.
+      if (notRecorded) {
+        this.deps.logger.warn(notRecorded);
+        void this.deps.ui().notify('warning', notRecorded, []);
+      }
       return undefined;
     } catch (e) {
       const reason = `Pushing ${t.git.branch} to ${remote} failed: ${(e as Error).message}. Push it yourself (or pull first), then trigger CI again.`;

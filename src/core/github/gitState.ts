@@ -1,5 +1,6 @@
 import { runToEnd } from '../process/childProcess';
-import type { CancelToken } from '../cancel';
+import { Backoff } from '../backoff';
+import { delay, pause, type CancelToken } from '../cancel';
 import type { Logger } from '../logger';
 import { withoutCredentials } from './remote';
 
@@ -145,19 +146,51 @@ export async function readBranchState(
   };
 }
 
-/** Pushes the branch to its upstream branch (`remoteBranch`); without an upstream, `setUpstream` makes one. */
+/**
+ * Pushes the branch to its upstream branch (`remoteBranch`); without an upstream, `setUpstream` makes one.
+ * Throws when the push fails. Returns what to tell the user when the push went through but the upstream
+ * could not be recorded (undefined when all is done).
+ */
 export async function pushBranch(
   opts: GitOptions & { branch: string; remote: string; remoteBranch?: string; setUpstream: boolean },
-): Promise<void> {
+): Promise<string | undefined> {
   const target = opts.remoteBranch ?? opts.branch;
-  const args = [
-    'push',
-    '--quiet',
-    ...(opts.setUpstream ? ['--set-upstream'] : []),
-    opts.remote,
-    `refs/heads/${opts.branch}:refs/heads/${target}`,
-  ];
-  await git(args, opts);
+  await git(['push', '--quiet', opts.remote, `refs/heads/${opts.branch}:refs/heads/${target}`], opts);
+  return opts.setUpstream ? recordUpstream(opts, `${opts.remote}/${target}`) : undefined;
+}
+
+/** Attempts at recording an upstream, and the first wait between two (then twice as long each time). */
+const UPSTREAM_ATTEMPTS = 4;
+const UPSTREAM_RETRY_FIRST_MS = 250;
+
+/**
+ * Makes `upstream` the branch's upstream. `git push --set-upstream` exits 0 even when it could not write
+ * .git/config, whose lock another git (VS Code's git extension) may hold for a moment: so the upstream is
+ * set apart, and set again after a short wait while git says it cannot.
+ */
+async function recordUpstream(
+  opts: GitOptions & { branch: string },
+  upstream: string,
+): Promise<string | undefined> {
+  const backoff = new Backoff(UPSTREAM_RETRY_FIRST_MS);
+  let why = '';
+  for (let attempt = 1; attempt <= UPSTREAM_ATTEMPTS; attempt++) {
+    if (attempt > 1) {
+      const wait = backoff.next();
+      await (opts.token ? pause(wait, opts.token) : delay(wait));
+    }
+    if (opts.token?.isCancellationRequested) break;
+    try {
+      await git(['branch', `--set-upstream-to=${upstream}`, opts.branch], opts);
+      return undefined;
+    } catch (e) {
+      why = (e as Error).message;
+      opts.logger?.warn(
+        `Setting the upstream of ${opts.branch} to ${upstream} failed (attempt ${attempt}): ${why}`,
+      );
+    }
+  }
+  return `Pushed ${opts.branch}, but git could not record ${upstream} as its upstream${why ? ` (${why})` : ''}: run "git branch --set-upstream-to=${upstream} ${opts.branch}" in a terminal.`;
 }
 
 /** Why the branch differs from what CI would run, or undefined when they match. */

@@ -111,7 +111,7 @@ describe('github git state of the branch (real bare remote)', () => {
     });
   });
 
-  it('no upstream: a new local branch; pushing with --set-upstream creates it on the remote', async () => {
+  it('no upstream: a new local branch; pushing creates it on the remote and records it as the upstream', async () => {
     r.git(r.work, 'checkout', '-q', '-b', 'feature/ci');
     const s = await readBranchState({ cwd: r.work, fetch: true });
     assert.deepEqual(s, {
@@ -131,6 +131,57 @@ describe('github git state of the branch (real bare remote)', () => {
     const after = await readBranchState({ cwd: r.work, fetch: true });
     assert.deepEqual(after.kind === 'branch' && after.upstream, { remote: 'origin', branch: 'feature/ci' });
     assert.equal(r.git(r.bare, 'rev-parse', 'feature/ci'), r.git(r.work, 'rev-parse', 'HEAD'));
+  });
+
+  it("a new branch's upstream is recorded even while another git holds .git/config's lock for a moment", async () => {
+    // git push --set-upstream exits 0 without an upstream when it cannot lock .git/config (seen on CI
+    // while VS Code's git extension worked in the same repository).
+    r.git(r.work, 'checkout', '-q', '-b', 'feature/locked');
+    const lock = join(r.work, '.git', 'config.lock');
+    writeFileSync(lock, '');
+    const released = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        rmSync(lock);
+        resolve();
+      }, 100),
+    );
+    const notRecorded = await pushBranch({
+      cwd: r.work,
+      branch: 'feature/locked',
+      remote: 'origin',
+      setUpstream: true,
+    });
+    await released;
+    assert.equal(notRecorded, undefined);
+    assert.equal(r.git(r.work, 'rev-parse', '--abbrev-ref', '@{u}'), 'origin/feature/locked');
+    assert.equal(r.git(r.bare, 'rev-parse', 'feature/locked'), r.git(r.work, 'rev-parse', 'HEAD'));
+  });
+
+  it('a lock that stays: the branch is pushed, and the message says how to record the upstream', async () => {
+    r.git(r.work, 'checkout', '-q', '-b', 'feature/stuck');
+    const lock = join(r.work, '.git', 'config.lock');
+    writeFileSync(lock, '');
+    try {
+      const notRecorded = await pushBranch({
+        cwd: r.work,
+        branch: 'feature/stuck',
+        remote: 'origin',
+        setUpstream: true,
+      });
+      assert.match(
+        notRecorded ?? '',
+        /^Pushed feature\/stuck, but git could not record origin\/feature\/stuck/,
+      );
+      assert.match(notRecorded ?? '', /could not lock config file/);
+      assert.match(
+        notRecorded ?? '',
+        /run "git branch --set-upstream-to=origin\/feature\/stuck feature\/stuck"/,
+      );
+    } finally {
+      rmSync(lock);
+    }
+    assert.equal(r.git(r.bare, 'rev-parse', 'feature/stuck'), r.git(r.work, 'rev-parse', 'HEAD'));
+    assert.throws(() => r.git(r.work, 'rev-parse', '--abbrev-ref', '@{u}'), /no upstream/);
   });
 
   it('detached HEAD and not a repository', async () => {
