@@ -13,12 +13,19 @@ import { Commands, ConfigSection } from '../../../src/ids';
 import { podSource } from '../../../src/core/kube/pods';
 import type { ExtensionApi } from '../../../src/extension';
 
-/** A bench line beside mocha's own (run.mjs shows mocha.log live; suites/bench/run.mjs counts them). */
-function bench(name: string, detail: string, met: boolean): void {
-  const line = `${met ? 'PASS' : 'FAIL'} ${name}: ${detail}`;
+/**
+ * A bench line beside mocha's own (run.mjs shows mocha.log live), and the same as a MEASURE line for
+ * suites/bench/run.mjs, which opens several windows and judges the median of each figure that has a limit:
+ * one cold start of a window on 2 shared cores can be several times slower than the next.
+ */
+function bench(name: string, detail: string, met: boolean, figure?: { value: number; limit: number }): void {
+  const lines = [
+    `BENCH ${met ? 'PASS' : 'FAIL'} ${name}: ${detail}`,
+    `MEASURE ${JSON.stringify({ name, met, detail, ...figure })}`,
+  ];
   const dir = process.env.CIT_ARTIFACTS;
-  if (dir) appendFileSync(join(dir, 'mocha.log'), `BENCH ${line}\n`);
-  else console.log(`BENCH ${line}`);
+  if (dir) appendFileSync(join(dir, 'mocha.log'), lines.map((l) => `${l}\n`).join(''));
+  else console.log(lines.join('\n'));
 }
 
 /** Test items under `dir` that are tests (no children): methods, functions, cases. */
@@ -44,7 +51,7 @@ describe('bench: activation, 5,000 tests in the tree, the log viewer under a flo
   it('activate() returns quickly and leaves the heavy libraries unloaded', () => {
     const ms = api.activation.ms;
     const lazy = Object.keys(require.cache).filter((k) => /[\\/]out[\\/]lazy[\\/]/.test(k));
-    bench('activate()', `${ms.toFixed(1)} ms (target <= 50 ms)`, ms <= 50);
+    bench('activate()', `${ms.toFixed(1)} ms (target <= 50 ms)`, ms <= 50, { value: ms, limit: 50 });
     // Other suites may have used them since; in this window only this suite runs before it.
     // Django's health probe (axios) runs when Django starts on its own; the cluster and YAML libraries wait for a kubeconfig or CI.
     const early = lazy.filter((k) => !k.endsWith('axios.js'));
@@ -73,6 +80,7 @@ describe('bench: activation, 5,000 tests in the tree, the log viewer under a flo
       'tree: 5,000 tests from the static read',
       `${first.tests.toLocaleString()} tests in the tree ${staticMs.toFixed(0)} ms after activation began, of which VS Code's createTestItem and attach ${first.inVsCode.toFixed(0)} ms and the extension ${ours.toFixed(0)} ms (target: the extension's share <= 300 ms)`,
       ours <= 300,
+      { value: ours, limit: 300 },
     );
 
     // Reconciled: a refresh collects again; timed from the moment pytest's collection of the corpus returns.
@@ -100,6 +108,7 @@ describe('bench: activation, 5,000 tests in the tree, the log viewer under a flo
       'tree: 5,000 tests reconciled with pytest',
       `${reconciled.ms.toFixed(0)} ms after the collection returned (target <= 1000 ms)`,
       reconciled.ms <= 1000,
+      { value: reconciled.ms, limit: 1000 },
     );
   });
 
@@ -170,6 +179,7 @@ describe('bench: activation, 5,000 tests in the tree, the log viewer under a flo
         `p95 ${frames.p95Ms.toFixed(1)} ms, max ${frames.maxMs.toFixed(1)} ms over ${frames.frames} frames; ` +
           `${(TOTAL + 1).toLocaleString()} lines written in ${(writeMs / 1000).toFixed(1)} s (target p95 <= 16 ms)`,
         frames.p95Ms <= 16,
+        { value: frames.p95Ms, limit: 16 },
       );
       bench(
         'log viewer flood: no line lost within the bound',
