@@ -51,6 +51,18 @@ if (hostBench) {
   if (!ended || !verdicts.length || verdicts.some((v) => !v.met)) missed++;
 }
 
+// What activation loads, and what waits for first use.
+const kb = (f) => `${(statSync(join(root, 'out', f)).size / 1024).toFixed(0)} KB`;
+const lazy = existsSync(join(root, 'out/lazy'))
+  ? readdirSync(join(root, 'out/lazy')).filter((f) => f.endsWith('.js'))
+  : [];
+console.log(
+  `\nbundle: out/extension.js ${kb('extension.js')} (loaded at activation); on first use: ${lazy.map((f) => `lazy/${f} ${kb(`lazy/${f}`)}`).join(', ')}` +
+    (existsSync(join(root, 'out/cli.js')) ? `; CLI out/cli.js ${kb('cli.js')}` : ''),
+);
+console.log(`\n${total - missed} of ${total} benchmarks met their targets`);
+process.exit(missed ? 1 : 0);
+
 /**
  * One verdict per host measure over the windows (their MEASURE lines): a measure with a limit passes when
  * the median of its figures is within it, each figure shown; any other (a count, a completeness check) must
