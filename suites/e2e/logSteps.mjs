@@ -53,6 +53,7 @@ async function openFile(wb, name) {
       // Opened while the log viewer's page held the focus, Quick Open once stayed inert (a fresh-clone run,
       // .artifacts/e2e/*failed-hides-the-log-viewer*): close it, give the focus back to the workbench, once.
       if (attempt === 2) throw e;
+      console.log(`[e2e] Quick Open took no typing (${e.message.split('\n')[0]}): opening it again`);
       await wb.page.keyboard.press('Escape');
       await logsTab(wb).click();
     }
