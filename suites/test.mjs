@@ -17,7 +17,7 @@ const only = process.argv[2];
 
 /**
  * The tiers, in the order the workers take them: the longest first, so both workers end near together
- * (measured on a fresh clone: integration ~340 s, each full host tier ~450 s, the team tier ~150 s).
+ * (measured on a fresh clone: integration ~340 s, each full host tier ~490 s, the team tier ~160 s).
  * `server`: the VS Code the tier runs in (npm test installs both while the Node tiers run). `alone`: the UI
  * tier (clicks, screenshots, time budgets per step) runs last, with nothing beside it.
  */
@@ -104,16 +104,15 @@ function count(tier, file, exit, started) {
     const c = JSON.parse(readFileSync(file, 'utf8'));
     passed += c.passed;
     failed += c.failed;
-    // A runner that ended badly after reporting (a crash, a hang cut short) still counts as a failure.
-    if (exit !== 0 && c.failed === 0) failed += 1;
     console.log(`[${tier.name}] ${c.passed} passed, ${c.failed} failed, ${c.pending} pending (${secs} s)`);
-    // A tier that ran nothing tested nothing: a filter that matches no file, or tests no longer found.
+    // A tier that ran nothing tested nothing (a filter that matches no file, or tests no longer found); a
+    // runner that ended badly after reporting (a crash, a hang cut short) failed. Either counts once.
     if (c.passed + c.failed === 0) {
       failed += 1;
       console.log(
         `[${tier.name}] ran no test (TEST_FILTER or TEST_GREP matched none?): counted as 1 failure`,
       );
-    }
+    } else if (exit !== 0 && c.failed === 0) failed += 1;
   } else {
     failed += 1;
     console.log(`[${tier.name}] reported no results (exit ${exit}): counted as 1 failure (${secs} s)`);

@@ -115,10 +115,7 @@ export class CiTestProfiles implements vscode.Disposable {
             logger: this.logger,
           });
           // Pushed: CI can run it; only the upstream is missing.
-          if (notRecorded) {
-            this.logger.warn(notRecorded);
-            void ui.notify('warning', notRecorded, []);
-          }
+          if (notRecorded) void ui.notify('warning', notRecorded, []);
         } catch (e) {
           return refuse(
             `Pushing ${t.git.branch} to ${remote} failed: ${(e as Error).message}. Push it yourself, then run on CI again.`,

@@ -103,10 +103,7 @@ export class CiTrigger implements vscode.Disposable {
           }),
       );
       // Pushed: CI can run it. Only the upstream is missing, which the next Trigger CI would ask about.
-      if (notRecorded) {
-        this.deps.logger.warn(notRecorded);
-        void this.deps.ui().notify('warning', notRecorded, []);
-      }
+      if (notRecorded) void this.deps.ui().notify('warning', notRecorded, []);
       return undefined;
     } catch (e) {
       const reason = `Pushing ${t.git.branch} to ${remote} failed: ${(e as Error).message}. Push it yourself (or pull first), then trigger CI again.`;

@@ -112,7 +112,7 @@ export function delay(ms: number, token?: CancelToken): Promise<void> {
 }
 
 /** A wait that cancellation cuts short without an error: for loops that check the token after it. */
-export function pause(ms: number, token: CancelToken): Promise<void> {
+export function pause(ms: number, token?: CancelToken): Promise<void> {
   return delay(ms, token).catch((e) => {
     if (!(e instanceof CancelledError)) throw e;
   });

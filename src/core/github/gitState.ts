@@ -1,6 +1,6 @@
 import { runToEnd } from '../process/childProcess';
 import { Backoff } from '../backoff';
-import { delay, pause, type CancelToken } from '../cancel';
+import { pause, type CancelToken } from '../cancel';
 import type { Logger } from '../logger';
 import { withoutCredentials } from './remote';
 
@@ -148,8 +148,8 @@ export async function readBranchState(
 
 /**
  * Pushes the branch to its upstream branch (`remoteBranch`); without an upstream, `setUpstream` makes one.
- * Throws when the push fails. Returns what to tell the user when the push went through but the upstream
- * could not be recorded (undefined when all is done).
+ * Throws when the push fails. Returns what to tell the user (already logged) when the push went through but
+ * the upstream could not be recorded (undefined when all is done).
  */
 export async function pushBranch(
   opts: GitOptions & { branch: string; remote: string; remoteBranch?: string; setUpstream: boolean },
@@ -175,10 +175,7 @@ async function recordUpstream(
   const backoff = new Backoff(UPSTREAM_RETRY_FIRST_MS);
   let why = '';
   for (let attempt = 1; attempt <= UPSTREAM_ATTEMPTS; attempt++) {
-    if (attempt > 1) {
-      const wait = backoff.next();
-      await (opts.token ? pause(wait, opts.token) : delay(wait));
-    }
+    if (attempt > 1) await pause(backoff.next(), opts.token);
     if (opts.token?.isCancellationRequested) break;
     try {
       await git(['branch', `--set-upstream-to=${upstream}`, opts.branch], opts);
@@ -190,7 +187,9 @@ async function recordUpstream(
       );
     }
   }
-  return `Pushed ${opts.branch}, but git could not record ${upstream} as its upstream${why ? ` (${why})` : ''}: run "git branch --set-upstream-to=${upstream} ${opts.branch}" in a terminal.`;
+  const notRecorded = `Pushed ${opts.branch}, but git could not record ${upstream} as its upstream${why ? ` (${why})` : ''}: run "git branch --set-upstream-to=${upstream} ${opts.branch}" in a terminal.`;
+  opts.logger?.warn(notRecorded);
+  return notRecorded;
 }
 
 /** Why the branch differs from what CI would run, or undefined when they match. */

@@ -18,7 +18,9 @@ import type { ExtensionApi } from '../../../src/extension';
  * suites/bench/run.mjs, which opens several windows and judges the median of each figure that has a limit:
  * one cold start of a window on 2 shared cores can be several times slower than the next.
  */
-function bench(name: string, detail: string, met: boolean, figure?: { value: number; limit: number }): void {
+function bench(name: string, detail: string, verdict: boolean | { value: number; limit: number }): void {
+  const figure = typeof verdict === 'boolean' ? undefined : verdict;
+  const met = typeof verdict === 'boolean' ? verdict : verdict.value <= verdict.limit;
   const lines = [
     `BENCH ${met ? 'PASS' : 'FAIL'} ${name}: ${detail}`,
     `MEASURE ${JSON.stringify({ name, met, detail, ...figure })}`,
@@ -51,7 +53,7 @@ describe('bench: activation, 5,000 tests in the tree, the log viewer under a flo
   it('activate() returns quickly and leaves the heavy libraries unloaded', () => {
     const ms = api.activation.ms;
     const lazy = Object.keys(require.cache).filter((k) => /[\\/]out[\\/]lazy[\\/]/.test(k));
-    bench('activate()', `${ms.toFixed(1)} ms (target <= 50 ms)`, ms <= 50, { value: ms, limit: 50 });
+    bench('activate()', `${ms.toFixed(1)} ms (target <= 50 ms)`, { value: ms, limit: 50 });
     // Other suites may have used them since; in this window only this suite runs before it.
     // Django's health probe (axios) runs when Django starts on its own; the cluster and YAML libraries wait for a kubeconfig or CI.
     const early = lazy.filter((k) => !k.endsWith('axios.js'));
@@ -72,14 +74,13 @@ describe('bench: activation, 5,000 tests in the tree, the log viewer under a flo
     assert.strictEqual(testsUnder(tests.controller, dir), TESTS, 'the tree holds every test of the corpus');
     assert.ok(first.tests >= TESTS, `the first tree showed the corpus (${first.tests} tests)`);
     // The 300 ms are the extension's: from activation to the whole tree, less what VS Code's own
-    // createTestItem and attach took in that same paint (250-600 ms for 5,020 items in a cold window on
+    // createTestItem and attach took in that same paint (170-820 ms for 5,020 items in a cold window on
     // 2 cores, more than the whole budget; the extension cannot create an item for less).
     const staticMs = first.at - api.activation.startedAt;
     const ours = staticMs - first.inVsCode;
     bench(
       'tree: 5,000 tests from the static read',
       `${first.tests.toLocaleString()} tests in the tree ${staticMs.toFixed(0)} ms after activation began, of which VS Code's createTestItem and attach ${first.inVsCode.toFixed(0)} ms and the extension ${ours.toFixed(0)} ms (target: the extension's share <= 300 ms)`,
-      ours <= 300,
       { value: ours, limit: 300 },
     );
 
@@ -107,7 +108,6 @@ describe('bench: activation, 5,000 tests in the tree, the log viewer under a flo
     bench(
       'tree: 5,000 tests reconciled with pytest',
       `${reconciled.ms.toFixed(0)} ms after the collection returned (target <= 1000 ms)`,
-      reconciled.ms <= 1000,
       { value: reconciled.ms, limit: 1000 },
     );
   });
@@ -178,7 +178,6 @@ describe('bench: activation, 5,000 tests in the tree, the log viewer under a flo
         'log viewer flood: frame time',
         `p95 ${frames.p95Ms.toFixed(1)} ms, max ${frames.maxMs.toFixed(1)} ms over ${frames.frames} frames; ` +
           `${(TOTAL + 1).toLocaleString()} lines written in ${(writeMs / 1000).toFixed(1)} s (target p95 <= 16 ms)`,
-        frames.p95Ms <= 16,
         { value: frames.p95Ms, limit: 16 },
       );
       bench(
