@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { compileGlob } from './glob';
 import { DEFAULT_RULES, findGoverningIni, readPytestIni, type IniResult } from './ini';
 import { isTestFile, readTests, type TestNode } from './staticReader';
@@ -64,15 +64,27 @@ export async function findCandidateFiles(folder: string, include: string): Promi
 /** Folders read between two yields to the event loop while looking for test files. */
 const YIELD_EVERY = 200;
 
-/** Caches the pytest.ini reads of one discovery pass. */
+/** Caches the pytest.ini reads of one discovery pass, and which one governs each folder. */
 export class IniCache {
   private readonly cache = new Map<string, Promise<IniResult>>();
+  /** By folder: the files of one folder share their pytest.ini, so it is looked for once per folder. */
+  private readonly governing = new Map<string, string | undefined>();
   get(path: string): Promise<IniResult> {
     let p = this.cache.get(path);
     if (!p) this.cache.set(path, (p = readPytestIni(path)));
     return p;
   }
+  /** The pytest.ini that governs `file` (see `findGoverningIni`), not above `folder`. */
+  governingIni(file: string, folder: string): string | undefined {
+    const dir = dirname(file);
+    if (this.governing.has(dir)) return this.governing.get(dir);
+    const ini = findGoverningIni(file, folder);
+    this.governing.set(dir, ini);
+    return ini;
+  }
+  /** A pytest.ini changed (or any, without a path): read it again, and look again for which one governs. */
   forget(path?: string): void {
+    this.governing.clear();
     if (path) this.cache.delete(path);
     else this.cache.clear();
   }
@@ -88,7 +100,7 @@ export async function discoverFile(
   inis: IniCache,
   source?: string,
 ): Promise<DiscoveredFile | undefined> {
-  const iniPath = findGoverningIni(path, folder);
+  const iniPath = inis.governingIni(path, folder);
   const ini: IniResult = iniPath ? await inis.get(iniPath) : { kind: 'missing' };
   const rootdir = ini.kind === 'missing' ? folder : ini.rootdir;
   const fileId = toPosix(relative(rootdir, path));

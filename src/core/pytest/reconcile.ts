@@ -124,5 +124,7 @@ export function reconcile(input: ReconcileInput): FileView[] {
       views.push({ path, ini, rootdir, fileId: toPosix(fileId), tests });
     }
   }
-  return views.sort((a, b) => a.path.localeCompare(b.path));
+  // By code point, not localeCompare: the first call of that loads ICU's collator (20-30 ms at activation),
+  // and the Testing view sorts the items itself.
+  return views.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
