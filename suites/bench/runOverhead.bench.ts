@@ -2,7 +2,16 @@
 // channel) vs the same pytest command typed by hand, with the fixture's Django already up.
 import { join } from 'node:path';
 import { runHeadless } from '../../src/core/pytest/headless';
-import { finish, fixtureDjango, PYTHON, pytestByHand, report, REPO, sideBySide } from './support';
+import {
+  finish,
+  fixtureDjango,
+  overheadDetail,
+  PYTHON,
+  pytestByHand,
+  report,
+  REPO,
+  sideBySide,
+} from './support';
 
 const RUNS = 7;
 const TEST = 'test_deploy.py::TestDeployments::test_whoami';
@@ -32,15 +41,9 @@ async function main(): Promise<void> {
     const byHand = () =>
       pytestByHand(ini, join(backend, 'oracles/tests/integration', TEST), ws, { ...env, ...djangoEnv });
     // Warm up both (imports, .pyc files), then alternate so drift hits both sides alike.
-    const { e, h, ratio } = await sideBySide(extension, byHand, RUNS);
+    const side = await sideBySide(extension, byHand, RUNS);
     console.log(`${RUNS} runs each of ${TEST} (${lastOutcome}); Django at ${url}`);
-    finish([
-      report(
-        'run overhead',
-        `extension run path ${e.toFixed(0)} ms vs pytest by hand ${h.toFixed(0)} ms = ${ratio.toFixed(2)}x (target <= 1.15x)`,
-        ratio <= 1.15,
-      ),
-    ]);
+    finish([report('run overhead', overheadDetail(side, 1.15), side.ratio <= 1.15)]);
   } finally {
     await stop();
   }
