@@ -2,7 +2,7 @@
 // reused while scrolling), so a million lines scroll like a hundred.
 import type { RenderedRow } from '../../src/logs/viewerProtocol';
 import { sourceLabel } from '../../src/logs/sourceLabel';
-import { clock, lines, movedTo, type Moved } from './lines';
+import { clock, lines, remapPositions, type Moved } from './lines';
 import { setAnsiText } from './ansiSpans';
 import { heldOn, onPersonScrollUp } from './personScroll';
 import { view } from './viewState';
@@ -109,21 +109,13 @@ export class Pane {
    * selection and, for a reader scrolled up, the rows in view where they were.
    */
   remap(moved: Moved): void {
-    const pos = (p: number) => (p >= 0 && p < this.idx.length ? movedTo(moved, this.idx[p]) : -1);
-    const [selA, selB] = [pos(this.selA), pos(this.selB)];
-    const next: number[] = [];
-    let goneAbove = 0;
-    for (let p = 0; p < this.idx.length; p++) {
-      const i = movedTo(moved, this.idx[p]);
-      if (i >= 0) next.push(i);
-      else if (p < this.first) goneAbove++;
-    }
-    this.idx = next;
-    const at = (i: number) => (i < 0 ? -1 : this.idx.indexOf(i));
-    [this.selA, this.selB] = selA >= 0 && selB >= 0 ? [at(selA), at(selB)] : [-1, -1];
-    if (this.selA < 0 || this.selB < 0) this.selA = this.selB = -1;
+    const r = remapPositions(this.idx, moved, this.first, [this.selA, this.selB]);
+    this.idx = r.idx;
+    const [selA, selB] =
+      this.selA >= 0 && this.selB >= 0 ? [r.newPos(this.selA), r.newPos(this.selB)] : [-1, -1];
+    [this.selA, this.selB] = selA >= 0 && selB >= 0 ? [selA, selB] : [-1, -1];
     const exact = this.idx.length * ROW_H <= MAX_SCROLL_PX;
-    if (goneAbove && exact && !this.following) this.scroller.scrollTop -= goneAbove * ROW_H;
+    if (r.goneAbove && exact && !this.following) this.scroller.scrollTop -= r.goneAbove * ROW_H;
   }
 
   /** Shows the first line (and stops following) or the last (and follows again). */
