@@ -66,7 +66,7 @@ export interface Remapped {
   idx: number[];
   /** Positions before `first` (the top of the view) whose lines were dropped. */
   goneAbove: number;
-  /** Where an old position is now; -1 when its line was dropped. Only for the positions in `keep`. */
+  /** Where an old position is now; -1 when its line was dropped or it was none. Only for the positions in `keep`. */
   newPos: (p: number) => number;
 }
 

@@ -111,8 +111,8 @@ export class Pane {
   remap(moved: Moved): void {
     const r = remapPositions(this.idx, moved, this.first, [this.selA, this.selB]);
     this.idx = r.idx;
-    const [selA, selB] =
-      this.selA >= 0 && this.selB >= 0 ? [r.newPos(this.selA), r.newPos(this.selB)] : [-1, -1];
+    // No selection (-1) maps to -1; a selection loses both ends when either line went.
+    const [selA, selB] = [r.newPos(this.selA), r.newPos(this.selB)];
     [this.selA, this.selB] = selA >= 0 && selB >= 0 ? [selA, selB] : [-1, -1];
     const exact = this.idx.length * ROW_H <= MAX_SCROLL_PX;
     if (r.goneAbove && exact && !this.following) this.scroller.scrollTop -= r.goneAbove * ROW_H;

@@ -11,7 +11,7 @@ import { silentLogger } from '../../src/core/logger';
 import { finish, overheadDetail, PYTHON, pytestByHand, report, REPO, sideBySide } from './support';
 import { freePort } from '../unit/support';
 
-// Nine alternating runs a side: with five, the median swung from 0.95x to 1.07x between two runs of the bench.
+// Nine pairs (support.ts: sideBySide): with five runs a side, the median swung from 0.95x to 1.07x between two runs.
 const RUNS = 9;
 const TEST = 'test_deploy.py::test_health';
 

@@ -74,6 +74,7 @@ describe("the log viewer page's lines: each source bounded as the store is", () 
     assert.deepStrictEqual(r.idx, [0, 2, 4]);
     assert.strictEqual(r.goneAbove, 2);
     assert.deepStrictEqual([r.newPos(0), r.newPos(3)], [-1, 1]);
+    assert.strictEqual(r.newPos(-1), -1, 'no selection stays none');
     assert.strictEqual(remapPositions([4, 6], { kind: 'prefix', dropped: 3 }, 1, []).goneAbove, 0);
   });
 
