@@ -116,6 +116,8 @@ describe('the team repository with default settings (session mode)', function ()
       notes.some((n) => /Stopped the managed Django: in session mode/.test(n)),
       notes.join('\n'),
     );
+    // The health probes closed their own connections, even through VS Code's proxy support: no minute's wait.
+    assert.ok(!notes.some((n) => /TIME_WAIT/.test(n)), notes.join('\n'));
     assert.strictEqual(api.django.state.kind, 'stopped');
   });
 

@@ -1,44 +1,112 @@
-import axios from 'axios';
-import { Agent } from 'node:http';
+import { connect } from 'node:net';
 import { CancelledError, delay, type CancelToken } from '../cancel';
 
 /** One answer of the health URL: the HTTP status and the `Server` header, or why there was none. */
 export type HealthAnswer =
   { kind: 'answered'; status: number; server: string | undefined } | { kind: 'noAnswer'; error: string };
 
-/** Asks the health URL once. Any HTTP answer counts (the caller decides what "ready" means); never throws. */
-export async function probeHealth(url: string, timeoutMs = 2000): Promise<HealthAnswer> {
-  // Our side closes the connection (destroy below), never the server: a connection the server closes
-  // first (when it stops) leaves its port in TIME_WAIT for a minute, and a session fixture that checks the
-  // port by binding it without SO_REUSEADDR would then fail with "port already in use".
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+/** More of an answer than a health probe reads (the status line and headers, then the body it announces). */
+const MAX_ANSWER_BYTES = 64 * 1024;
+
+/**
+ * Asks the health URL once. Any HTTP answer counts (the caller decides what "ready" means); never throws.
+ *
+ * One GET over a socket of its own, not through Node's `http`: in VS Code's extension host the proxy support
+ * swaps the agent of every `http` request for one that sends "Connection: close", and Django then closes
+ * first, which leaves Django's port in TIME_WAIT for a minute after Django stops; a session fixture that
+ * checks the port by binding it without SO_REUSEADDR then fails with "port already in use". Here the answer is
+ * read to its announced end and our side closes first, so the TIME_WAIT is ours, on a port nobody binds.
+ */
+export function probeHealth(url: string, timeoutMs = 2000): Promise<HealthAnswer> {
+  let target: URL;
   try {
-    const response = await axios.get(url, {
-      timeout: timeoutMs,
-      // Any status is an answer; redirects (an auth login page) are answers too.
-      validateStatus: () => true,
-      maxRedirects: 0,
-      // A corporate HTTP_PROXY must not swallow requests to localhost.
-      proxy: false,
-      responseType: 'text',
-      transitional: { clarifyTimeoutError: true },
-      httpAgent: agent,
-    });
-    const server = response.headers['server'];
-    return {
-      kind: 'answered',
-      status: response.status,
-      server: typeof server === 'string' ? server : undefined,
-    };
-  } catch (e) {
-    const err = e as { code?: string; message?: string };
-    return {
-      kind: 'noAnswer',
-      error: err.code ? `${err.code}: ${err.message ?? ''}` : String(err.message ?? e),
-    };
-  } finally {
-    agent.destroy();
+    target = new URL(url);
+  } catch {
+    return Promise.resolve({ kind: 'noAnswer', error: `${url} is not a URL` });
   }
+  if (target.protocol !== 'http:')
+    return Promise.resolve({ kind: 'noAnswer', error: `${url}: only http:// health URLs can be probed` });
+  const host = target.hostname.replace(/^\[|\]$/g, '');
+  const port = Number(target.port || 80);
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    let received = Buffer.alloc(0);
+    let head: { status: number; server: string | undefined; bodyEnd: number | undefined } | undefined;
+    let done = false;
+    const finish = (answer: HealthAnswer) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      socket.removeAllListeners('data');
+      socket.on('error', () => {});
+      if (answer.kind !== 'answered') {
+        socket.destroy();
+        return resolve(answer);
+      }
+      // Our FIN must be out before the caller can stop Django (its FIN first would leave the TIME_WAIT on
+      // Django's side): answer once the kernel has it, or after a moment whatever happens.
+      const sent = setTimeout(() => resolve(answer), 1000);
+      socket.end(() => {
+        clearTimeout(sent);
+        resolve(answer);
+      });
+    };
+    const timer = setTimeout(
+      () => finish({ kind: 'noAnswer', error: `ETIMEDOUT: no answer within ${timeoutMs} ms` }),
+      timeoutMs,
+    );
+    socket.setNoDelay(true);
+    socket.on('connect', () => {
+      socket.write(
+        `GET ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\n` +
+          'User-Agent: codespace-tests-health\r\nAccept: */*\r\nConnection: keep-alive\r\n\r\n',
+      );
+    });
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      head ??= parseHead(received);
+      if (!head) {
+        if (received.length > MAX_ANSWER_BYTES)
+          finish({ kind: 'noAnswer', error: `${url} did not answer with HTTP` });
+        return;
+      }
+      if (head.status < 0) return finish({ kind: 'noAnswer', error: `${url} did not answer with HTTP` });
+      // Done once the announced body is in (or when it is more than a probe reads: then closed now).
+      if (head.bodyEnd === undefined || received.length >= head.bodyEnd || head.bodyEnd > MAX_ANSWER_BYTES)
+        finish({ kind: 'answered', status: head.status, server: head.server });
+    });
+    socket.on('end', () => {
+      if (head && head.status >= 0) finish({ kind: 'answered', status: head.status, server: head.server });
+      else finish({ kind: 'noAnswer', error: 'ECONNRESET: the connection closed before an answer' });
+    });
+    socket.on('error', (e: NodeJS.ErrnoException) =>
+      finish({ kind: 'noAnswer', error: e.code ? `${e.code}: ${e.message}` : e.message }),
+    );
+  });
+}
+
+/**
+ * The status and `Server` header once the head is complete (undefined before; status -1: not HTTP), and where
+ * the body ends when a Content-Length announces it.
+ */
+function parseHead(
+  received: Buffer,
+): { status: number; server: string | undefined; bodyEnd: number | undefined } | undefined {
+  const end = received.indexOf('\r\n\r\n');
+  if (end < 0) return undefined;
+  const [statusLine, ...lines] = received.subarray(0, end).toString('latin1').split('\r\n');
+  const m = /^HTTP\/\d(?:\.\d)? (\d{3})\b/.exec(statusLine);
+  if (!m) return { status: -1, server: undefined, bodyEnd: undefined };
+  const header = (name: string) => {
+    const line = lines.find((l) => l.slice(0, l.indexOf(':')).trim().toLowerCase() === name);
+    return line?.slice(line.indexOf(':') + 1).trim();
+  };
+  const length = Number(header('content-length'));
+  return {
+    status: Number(m[1]),
+    server: header('server'),
+    bodyEnd: Number.isFinite(length) && length >= 0 ? end + 4 + length : undefined,
+  };
 }
 
 /** Ready means the health URL answers with a status below 500. */

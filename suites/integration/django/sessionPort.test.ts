@@ -1,6 +1,7 @@
 import * as assert from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { ChildProcess, runToEnd } from '../../../src/core/process/childProcess';
 import { isReady, probeHealth } from '../../../src/core/django/health';
@@ -12,6 +13,32 @@ import {
 } from '../../../src/core/django/sessionPort';
 import { pidAlive, waitUntil } from '../support';
 import { FixtureCopy, freePort, SYSTEM_PYTHON } from './djangoFixture';
+
+/**
+ * What VS Code's proxy support does to `http` in the extension host: every request gets its agent, one that does
+ * not keep connections alive (so Node asks for "Connection: close"). Returns the undo.
+ */
+function closeEveryHttpRequest(): () => void {
+  // The real module object (an `import * as` namespace would be a copy under esbuild).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const http = require('node:http') as Record<'request' | 'get', (...args: unknown[]) => unknown>;
+  const saved = { request: http.request, get: http.get };
+  const agent = new Agent({ keepAlive: false });
+  const withAgent =
+    (original: (...args: unknown[]) => unknown) =>
+    (...args: unknown[]) => {
+      const i = args.findIndex((a) => typeof a === 'object' && a !== null && !(a instanceof URL));
+      if (i >= 0) args[i] = { ...(args[i] as object), agent };
+      else args.splice(typeof args[0] === 'function' ? 0 : 1, 0, { agent });
+      return original(...args);
+    };
+  http.request = withAgent(saved.request);
+  http.get = withAgent(saved.get);
+  return () => {
+    Object.assign(http, saved);
+    agent.destroy();
+  };
+}
 
 describe('Session mode: the port the session Django needs is made free before the run', function () {
   this.timeout(60_000);
@@ -64,6 +91,9 @@ describe('Session mode: the port the session Django needs is made free before th
   });
 
   it("the health probe leaves no TIME_WAIT on Django's port: a session can bind it right after Django stops", async () => {
+    // As in VS Code's extension host, where the proxy support gives every http request an agent that sends
+    // "Connection: close" (Django then closes first, and its port stays in TIME_WAIT for a minute).
+    const restore = closeEveryHttpRequest();
     const port = await freePort();
     const fixture = new FixtureCopy();
     await fixture.migrate();
@@ -81,6 +111,7 @@ describe('Session mode: the port the session Django needs is made free before th
         100,
       );
       for (let i = 0; i < 3; i++) await probeHealth(`http://127.0.0.1:${port}/health/`);
+      restore();
       await django.stop();
       // What the team's conftest does: bind without SO_REUSEADDR (a TIME_WAIT socket on the port fails it).
       const bind = await runToEnd({
@@ -92,6 +123,7 @@ describe('Session mode: the port the session Django needs is made free before th
       });
       assert.strictEqual(bind.stdout.trim(), 'bound', bind.stderr);
     } finally {
+      restore();
       fixture.remove();
     }
   });
