@@ -76,17 +76,22 @@ async function tryGit(args: string[], opts: GitOptions): Promise<string | undefi
 export async function readBranchState(
   opts: GitOptions & { fetch: boolean; branch?: string },
 ): Promise<BranchState> {
-  const top = await tryGit(['rev-parse', '--show-toplevel'], opts);
-  if (top === undefined)
+  // Three git processes where eight would do the same (the Codespace view asks on every check).
+  const head = await readHead(opts);
+  if (head.kind === 'notARepository')
     return { kind: 'notARepository', reason: `${opts.cwd} is not inside a git repository.` };
-  const branch = opts.branch ?? (await tryGit(['symbolic-ref', '--quiet', '--short', 'HEAD'], opts));
-  if (!branch) {
-    const sha = (await tryGit(['rev-parse', '--short', 'HEAD'], opts)) ?? 'unknown';
-    return { kind: 'detached', sha };
-  }
-  const upstreamRemote = await tryGit(['config', '--get', `branch.${branch}.remote`], opts);
-  const mergeRef = await tryGit(['config', '--get', `branch.${branch}.merge`], opts);
-  const remotes = ((await tryGit(['remote'], opts)) ?? '').split('\n').filter(Boolean);
+  const branch = opts.branch ?? (head.kind === 'branch' ? head.branch : undefined);
+  if (!branch) return { kind: 'detached', sha: head.kind === 'detached' ? head.sha : 'unknown' };
+  const config = parseConfig(
+    (await tryGit(['config', '-z', '--get-regexp', '^(branch|remote)\\.'], opts)) ?? '',
+  );
+  const upstreamRemote = config.get(`branch.${branch}.remote`);
+  const mergeRef = config.get(`branch.${branch}.merge`);
+  const remotes = [
+    ...new Set(
+      [...config.keys()].filter((k) => k.startsWith('remote.')).map((k) => k.slice(7, k.lastIndexOf('.'))),
+    ),
+  ];
   const remote =
     upstreamRemote && upstreamRemote !== '.'
       ? upstreamRemote
@@ -95,7 +100,7 @@ export async function readBranchState(
         : remotes.length === 1
           ? remotes[0]
           : undefined;
-  const remoteUrl = remote ? await tryGit(['config', '--get', `remote.${remote}.url`], opts) : undefined;
+  const remoteUrl = remote ? config.get(`remote.${remote}.url`) : undefined;
   const upstream =
     upstreamRemote && upstreamRemote !== '.' && mergeRef
       ? { remote: upstreamRemote, branch: mergeRef.replace(/^refs\/heads\//, '') }
@@ -144,6 +149,37 @@ export async function readBranchState(
     behind,
     ...(fetchError ? { fetchError } : {}),
   };
+}
+
+/** The checked-out branch, or the commit when detached; one git process for a branch with a commit. */
+async function readHead(
+  opts: GitOptions,
+): Promise<
+  { kind: 'branch'; branch: string } | { kind: 'detached'; sha: string } | { kind: 'notARepository' }
+> {
+  const lines = (await tryGit(['rev-parse', '--show-toplevel', '--symbolic-full-name', 'HEAD'], opts))?.split(
+    '\n',
+  );
+  if (lines?.[1]?.startsWith('refs/heads/')) return { kind: 'branch', branch: lines[1].slice(11) };
+  if (lines?.length === 2)
+    return { kind: 'detached', sha: (await tryGit(['rev-parse', '--short', 'HEAD'], opts)) ?? 'unknown' };
+  // A new branch without a commit has no HEAD to parse.
+  if ((await tryGit(['rev-parse', '--show-toplevel'], opts)) === undefined) return { kind: 'notARepository' };
+  const branch = await tryGit(['symbolic-ref', '--quiet', '--short', 'HEAD'], opts);
+  return branch ? { kind: 'branch', branch } : { kind: 'detached', sha: 'unknown' };
+}
+
+/**
+ * `git config -z` output as key to value (the last value of a key wins, as git reads it). Section and variable
+ * names come lower-cased from git; the branch or remote name in between keeps its case and may hold dots.
+ */
+function parseConfig(z: string): Map<string, string> {
+  const config = new Map<string, string>();
+  for (const entry of z.split('\0')) {
+    const nl = entry.indexOf('\n');
+    if (nl > 0) config.set(entry.slice(0, nl), entry.slice(nl + 1));
+  }
+  return config;
 }
 
 /**

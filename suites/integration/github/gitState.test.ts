@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pushBranch, readBranchState, remoteDifference } from '../../../src/core/github/gitState';
 import { parseRemoteUrl } from '../../../src/core/github/remote';
+import { silentLogger } from '../../../src/core/logger';
 
 const GITHUB_URL = 'https://github.com/acme/backend.git';
 
@@ -48,7 +49,14 @@ describe('github git state of the branch (real bare remote)', () => {
   afterEach(() => rmSync(r.root, { recursive: true, force: true }));
 
   it('in sync: branch, upstream and the GitHub URL as configured (not the rewritten one)', async () => {
-    const s = await readBranchState({ cwd: r.work, fetch: true });
+    const started: string[] = [];
+    const logger = { ...silentLogger, debug: (m: string) => void started.push(m) };
+    const s = await readBranchState({ cwd: r.work, fetch: true, logger });
+    // The Codespace view asks on every check: the head, the config, the fetch and the counts, nothing more.
+    assert.deepEqual(
+      started.filter((m) => / started \(pid/.test(m)).map((m) => m.split(' ')[1]),
+      ['rev-parse', 'config', 'fetch', 'rev-list'],
+    );
     assert.deepEqual(s, {
       kind: 'branch',
       branch: 'main',
@@ -191,6 +199,35 @@ describe('github git state of the branch (real bare remote)', () => {
     assert.equal(s.kind === 'detached' && s.sha, r.git(r.work, 'rev-parse', '--short', 'HEAD'));
     const none = await readBranchState({ cwd: r.root, fetch: true });
     assert.equal(none.kind, 'notARepository');
+  });
+
+  it('a branch name with dots and slashes tracking a remote whose name has capitals; a branch with no commit yet', async () => {
+    r.git(r.work, 'remote', 'add', 'Fork', 'https://github.com/someone/backend.git');
+    r.git(r.work, 'config', `url.${r.bare}.insteadOf`, 'https://github.com/someone/backend.git');
+    r.git(r.work, 'checkout', '-q', '-b', 'feature/v1.2');
+    r.git(r.work, 'push', '-q', '-u', 'Fork', 'feature/v1.2');
+    const s = await readBranchState({ cwd: r.work, fetch: false });
+    assert.deepEqual(s, {
+      kind: 'branch',
+      branch: 'feature/v1.2',
+      remote: 'Fork',
+      remoteUrl: 'https://github.com/someone/backend.git',
+      upstream: { remote: 'Fork', branch: 'feature/v1.2' },
+      ahead: 0,
+      behind: 0,
+    });
+    const fresh = join(r.root, 'fresh');
+    r.git(r.root, 'init', '-q', '-b', 'start', fresh);
+    const unborn = await readBranchState({ cwd: fresh, fetch: false });
+    assert.deepEqual(unborn, {
+      kind: 'branch',
+      branch: 'start',
+      remote: undefined,
+      remoteUrl: undefined,
+      upstream: undefined,
+      ahead: 0,
+      behind: 0,
+    });
   });
 
   it('a fetch that fails is reported, not thrown', async () => {
