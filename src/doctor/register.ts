@@ -13,6 +13,7 @@ import { GitHubTokens, TEST_TOKEN_VARIABLE, type TokenSource } from '../ci/auth'
 import { resolveTarget } from '../ci/target';
 import { destinationSettings } from '../ci/userSettings';
 import { CodespaceView, type CodespaceNode } from './codespaceView';
+import { runFixInTerminal } from './fixTerminal';
 
 /** What host tests reach of Check Codespace through the ExtensionApi. */
 export interface DoctorApi {
@@ -84,8 +85,17 @@ export function registerDoctor(
     vscode.commands.registerCommand(Commands.applyCodespaceFix, (node?: CodespaceNode) => applyFix(node)),
     vscode.commands.registerCommand(
       Commands.runInTerminal,
-      (commandLine?: string, cwd?: string, env?: Record<string, string>) =>
-        runInTerminal(commandLine, cwd, env),
+      async (commandLine?: string, cwd?: string, env?: Record<string, string>) => {
+        if (!commandLine) return;
+        // Once the fix has ended, the view shows whether it worked without being asked again.
+        await runFixInTerminal(commandLine, cwd, env, (exitCode) => {
+          logger.info(
+            `The fix "${commandLine}" ended${exitCode === undefined ? '' : ` (exit ${exitCode})`}: checking again.`,
+          );
+          // A check that was already running started before the fix ended: this one starts after it.
+          void (running ?? Promise.resolve()).then(check);
+        });
+      },
     ),
   );
   return { check, view, onDidCheck: checked.event };
@@ -95,18 +105,6 @@ async function applyFix(node: CodespaceNode | undefined): Promise<void> {
   const fix = node && node.kind !== 'checking' ? node.check.fix : undefined;
   if (!fix?.command) return;
   await vscode.commands.executeCommand(fix.command, ...(fix.args ?? []));
-}
-
-/** A fix's command line, run where the person sees it (and can stop it); `env` is what Django's settings add. */
-function runInTerminal(
-  commandLine: string | undefined,
-  cwd: string | undefined,
-  env: Record<string, string> | undefined,
-): void {
-  if (!commandLine) return;
-  const terminal = vscode.window.createTerminal({ name: 'Codespace fix', cwd, env });
-  terminal.show();
-  terminal.sendText(commandLine, true);
 }
 
 /** Builds the settings from VS Code's configuration (the first folder) and runs the core checks. */
