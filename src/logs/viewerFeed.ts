@@ -54,12 +54,37 @@ export class ViewerFeed {
       if (afterSeq !== undefined && l.seq <= afterSeq) continue;
       this.pending.push(l);
     }
+    this.dropWhatThePageWouldTrim();
     if (this.pending.length > MAX_PENDING) {
       const drop = this.pending.length - MAX_PENDING;
       this.skipped += drop;
       this.pending.splice(0, drop);
     }
     this.schedule();
+  }
+
+  /**
+   * A source's waiting lines beyond the store's bound are lines the store has dropped already, and the page
+   * (which keeps as many per source) would drop them on arrival: under a flood they are not sent at all. The
+   * page ends up the same, so they are not reported as skipped.
+   */
+  private dropWhatThePageWouldTrim(): void {
+    const keep = this.store.capacity;
+    if (this.pending.length <= keep) return;
+    const perSource = new Map<string, number>();
+    for (const l of this.pending) perSource.set(l.source, (perSource.get(l.source) ?? 0) + 1);
+    // The oldest lines of each source come first: drop that many of them.
+    const excess = new Map([...perSource].filter(([, n]) => n > keep).map(([s, n]) => [s, n - keep]));
+    if (!excess.size) return;
+    if (perSource.size === 1) {
+      this.pending.splice(0, this.pending.length - keep);
+      return;
+    }
+    this.pending = this.pending.filter((l) => {
+      const left = excess.get(l.source) ?? 0;
+      if (left > 0) excess.set(l.source, left - 1);
+      return left === 0;
+    });
   }
 
   /** Forgets what waits (the page was cleared). */
