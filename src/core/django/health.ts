@@ -50,6 +50,8 @@ export function probeHealth(url: string, timeoutMs = 2000): Promise<HealthAnswer
         clearTimeout(sent);
         resolve(answer);
       });
+      // A server that never closes its side does not keep the socket forever.
+      setTimeout(() => socket.destroy(), 5000).unref();
     };
     const timer = setTimeout(
       () => finish({ kind: 'noAnswer', error: `ETIMEDOUT: no answer within ${timeoutMs} ms` }),
