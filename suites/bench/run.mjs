@@ -20,11 +20,55 @@ if (!files.length && !hostBench) {
   console.error('no benchmarks found (build first: node esbuild.mjs)');
   process.exit(1);
 }
+/**
+ * Benchmarks with a speed that differs from one Node process to the next, whatever the tries within one (the
+ * pod log client's best of 5 is 275-333 ms in most processes and 434 ms in some): each runs in `processes`
+ * processes; its `median` targets are judged on the median process (met in most), every other target (a bound,
+ * a count) must be met in all of them.
+ */
+const PROCESSES = {
+  'logs.bench.js': { processes: 3, median: ['pod log ingest rate', 'ingest vs bare read'] },
+};
 let missed = 0;
 for (const f of files) {
-  console.log(`\n== ${f.replace(/\.bench\.js$/, '')}`);
-  const r = spawnSync('node', ['--expose-gc', join(dir, f)], { stdio: 'inherit', cwd: root });
-  if (r.status !== 0) missed++;
+  const name = f.replace(/\.bench\.js$/, '');
+  const n = PROCESSES[f]?.processes ?? 1;
+  if (n === 1) {
+    console.log(`\n== ${name}`);
+    const r = spawnSync('node', ['--expose-gc', join(dir, f)], { stdio: 'inherit', cwd: root });
+    if (r.status !== 0) missed++;
+    continue;
+  }
+  /** Each target's verdict lines, one per process. */
+  const byTarget = new Map();
+  for (let i = 1; i <= n; i++) {
+    console.log(`\n== ${name}, process ${i} of ${n}`);
+    const r = spawnSync('node', ['--expose-gc', join(dir, f)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      cwd: root,
+      encoding: 'utf8',
+    });
+    process.stdout.write(r.stdout ?? '');
+    for (const line of (r.stdout ?? '').split('\n')) {
+      const m = /^(PASS|FAIL) ([^:]+): (.*)$/.exec(line);
+      if (m) byTarget.set(m[2], [...(byTarget.get(m[2]) ?? []), { met: m[1] === 'PASS', detail: m[3] }]);
+    }
+  }
+  const median = new Set(PROCESSES[f].median);
+  console.log(
+    `${name}, ${n} processes (${[...median].join(', ')}: judged on the median process; the rest in every one):`,
+  );
+  if (!byTarget.size) missed++;
+  let allMet = byTarget.size > 0;
+  for (const [target, runs] of byTarget) {
+    const times = runs.filter((v) => v.met).length;
+    const met = runs.length === n && (median.has(target) ? times > n / 2 : times === n);
+    allMet &&= met;
+    console.log(
+      `${met ? 'PASS' : 'FAIL'} ${target}: met in ${times} of ${n} processes; ${runs.map((v) => v.detail).join(' | ')}`,
+    );
+  }
+  if (!allMet) missed++;
 }
 let total = files.length;
 if (hostBench) {
