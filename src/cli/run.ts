@@ -1,10 +1,11 @@
 import { join, resolve } from 'node:path';
-import { CancelSource } from '../core/cancel';
+import { CancelSource, type CancelToken } from '../core/cancel';
 import { stderrLogger, type Logger } from '../core/logger';
 import { groupNodeIds, runHeadless, settingsReader, workspaceSettings } from '../core/pytest/headless';
 import { leakCheckEnv, leakSummary, type LeakRecord } from '../core/pytest/leaks';
 import type { FinishedEvent } from '../core/pytest/protocol';
 import { prepareHeadlessDjango } from '../core/django/headlessDjango';
+import { findPortRefusal, waitUntilPortIsClear, type PortRefusal } from '../core/django/portRefusal';
 import { describeMode, isModeSetting, type DjangoModeSetting } from '../core/django/mode';
 import { writeAll, writeJson, writeLines } from './output';
 import { UsageError, type Verb, type VerbArgs } from './verb';
@@ -19,6 +20,7 @@ interface RunFlags {
   django?: DjangoModeSetting;
   killPort: boolean;
   leaks: boolean;
+  retryWhenPortFree: boolean;
   nodeIds: string[];
 }
 
@@ -31,6 +33,7 @@ function runFlags({ values, positionals }: VerbArgs): RunFlags {
     django,
     killPort: values['kill-port'] === true,
     leaks: values.leaks === true,
+    retryWhenPortFree: values['retry-when-port-free'] === true,
     workspace: resolve((values.workspace as string | undefined) ?? '.'),
     json: values.json === true,
     python: values.python as string | undefined,
@@ -44,7 +47,7 @@ export const runVerb: Verb = {
   name: 'run',
   summary: "Runs tests with the extension's pytest plugin, as the Testing view's Run does.",
   usage:
-    '[--workspace DIR] [--python PATH] [--command CMD] [--json] [--django auto|shared|session] [--kill-port] [--leaks] <node id>...',
+    '[--workspace DIR] [--python PATH] [--command CMD] [--json] [--django auto|shared|session] [--kill-port] [--retry-when-port-free] [--leaks] <node id>...',
   options: {
     workspace: { type: 'string', value: 'DIR', help: 'the workspace folder (default: the current folder)' },
     python: {
@@ -70,6 +73,10 @@ export const runVerb: Verb = {
       type: 'boolean',
       help: "kill the process holding Django's port first (otherwise a taken port exits 3, naming it)",
     },
+    'retry-when-port-free': {
+      type: 'boolean',
+      help: 'session mode: when the session refused its own port although nothing listens on it (closed connections in TIME_WAIT), wait until the port is clear (up to a minute) and run once more',
+    },
     leaks: {
       type: 'boolean',
       help: 'leak check: the rows each test left in Django\'s database, listed by test at the end (--json: "leaks": [{nodeid, table, rows, ids}]); also on with codespaceTests.leaks.check',
@@ -80,7 +87,7 @@ export const runVerb: Verb = {
     '  backend/oracles/tests/integration/test_deploy.py::TestDeployments::test_whoami',
     'The chosen Django mode, and why, is printed on stderr.',
     'Exit codes: 0 all passed, 1 a test failed or the session had a problem, 2 usage error,',
-    "3 Django's port is taken (the message names its pid and command line), 130 cancelled.",
+    "3 Django's port is taken (the message names its pid and command line) or the session refused it, 130 cancelled.",
   ].join('\n'),
   async run(args) {
     const flags = runFlags(args);
@@ -110,46 +117,36 @@ export const runVerb: Verb = {
     const cancel = () => source.cancel();
     process.once('SIGINT', cancel);
     process.once('SIGTERM', cancel);
-    const results: FinishedEvent[] = [];
-    const leaks: LeakRecord[] = [];
-    let leakCheckOff = false;
     const leakEnv = await leakEnvFor(flags, logger);
-    let failed = false;
+    let pass: RunPass;
+    let refusal: PortRefusal | undefined;
     try {
-      for (const g of groups) {
-        const output: Promise<void>[] = [];
-        const { launch, outcome } = await runHeadless({
-          ini: g.ini,
-          nodeIds: g.nodeIds,
-          settings,
-          extraEnv: { ...django.env, ...leakEnv },
-          pluginDir: join(__dirname, 'python'),
-          token: source.token,
-          logger,
-          color: !flags.json && process.stdout.isTTY,
-          onOutput: flags.json ? undefined : (c) => void output.push(writeAll(c)),
-          onEvent: (e) => {
-            if (e.event === 'finished') results.push(e);
-            else if (e.event === 'leaked') for (const t of e.tables) leaks.push({ nodeid: e.nodeid, ...t });
-            else if (e.event === 'leakCheck' && e.status === 'off' && !leakCheckOff) {
-              leakCheckOff = true;
-              logger.warn(`The leak check is off for this run: ${e.reason}`);
-            }
-          },
-        });
-        await Promise.all(output);
-        if (!flags.json) await writeLines([`$ ${launch.display}`], process.stderr);
-        if (outcome.problem) {
-          await writeLines([outcome.problem], process.stderr);
-          failed = true;
-        }
-        if (outcome.cancelled) return 130;
+      pass = await runGroups(flags, groups, settings, { ...django.env, ...leakEnv }, source.token, logger);
+      if (pass.cancelled) return 130;
+      refusal = await refusedPort(django, pass.results);
+      const sessionPort = django.sessionPort;
+      if (refusal && sessionPort && flags.retryWhenPortFree) {
+        await writeLines(
+          [refusal.message, 'Waiting for the port to be clear, then running again…'],
+          process.stderr,
+        );
+        const settled = await waitUntilPortIsClear({ ...sessionPort, token: source.token });
+        if (settled === 'cancelled') return 130;
+        pass = await runGroups(flags, groups, settings, { ...django.env, ...leakEnv }, source.token, logger);
+        if (pass.cancelled) return 130;
+        refusal = await refusedPort(django, pass.results);
       }
     } finally {
       process.off('SIGINT', cancel);
       process.off('SIGTERM', cancel);
       await django.stop();
     }
+    const { results, leaks, leakCheckOff } = pass;
+    if (refusal)
+      await writeLines(
+        [refusal.message, ...(flags.retryWhenPortFree ? [] : ['Or pass --retry-when-port-free.'])],
+        process.stderr,
+      );
     if (flags.json)
       await writeJson({
         results: results.map((r) => ({
@@ -159,16 +156,83 @@ export const runVerb: Verb = {
           message: r.failure?.message ?? r.reason,
         })),
         ...(leakEnv ? { leaks } : {}),
+        ...(refusal ? { problem: refusal.message } : {}),
       });
     else if (leakEnv && !leakCheckOff)
       await writeLines(
         leaks.length ? leakSummary(leaks) : ['Leak check: no test left rows in the database.'],
         process.stderr,
       );
-    failed ||= results.some((r) => r.outcome === 'failed' || r.outcome === 'error');
-    return failed ? 1 : 0;
+    if (refusal) return 3;
+    return pass.failed || results.some((r) => r.outcome === 'failed' || r.outcome === 'error') ? 1 : 0;
   },
 };
+
+/** What one pass over the groups gave. */
+interface RunPass {
+  results: FinishedEvent[];
+  leaks: LeakRecord[];
+  leakCheckOff: boolean;
+  /** A session had a problem of its own (said on stderr). */
+  failed: boolean;
+  cancelled: boolean;
+}
+
+/** Runs each pytest.ini's group once, collecting the results. */
+async function runGroups(
+  flags: RunFlags,
+  groups: readonly { ini: string; nodeIds: string[] }[],
+  settings: Awaited<ReturnType<typeof workspaceSettings>>,
+  extraEnv: Record<string, string>,
+  token: CancelToken,
+  logger: Logger,
+): Promise<RunPass> {
+  const pass: RunPass = { results: [], leaks: [], leakCheckOff: false, failed: false, cancelled: false };
+  for (const g of groups) {
+    const output: Promise<void>[] = [];
+    const { launch, outcome } = await runHeadless({
+      ini: g.ini,
+      nodeIds: g.nodeIds,
+      settings,
+      extraEnv,
+      pluginDir: join(__dirname, 'python'),
+      token,
+      logger,
+      color: !flags.json && process.stdout.isTTY,
+      onOutput: flags.json ? undefined : (c) => void output.push(writeAll(c)),
+      onEvent: (e) => {
+        if (e.event === 'finished') pass.results.push(e);
+        else if (e.event === 'leaked') for (const t of e.tables) pass.leaks.push({ nodeid: e.nodeid, ...t });
+        else if (e.event === 'leakCheck' && e.status === 'off' && !pass.leakCheckOff) {
+          pass.leakCheckOff = true;
+          logger.warn(`The leak check is off for this run: ${e.reason}`);
+        }
+      },
+    });
+    await Promise.all(output);
+    if (!flags.json) await writeLines([`$ ${launch.display}`], process.stderr);
+    if (outcome.problem) {
+      await writeLines([outcome.problem], process.stderr);
+      pass.failed = true;
+    }
+    if (outcome.cancelled) {
+      pass.cancelled = true;
+      break;
+    }
+  }
+  return pass;
+}
+
+/** Session mode: the session refused its own port with nothing listening on it (the same check as the extension's). */
+async function refusedPort(
+  django: { sessionPort?: { host: string; port: number; lingeringAtStart: number } },
+  results: readonly FinishedEvent[],
+): Promise<PortRefusal | undefined> {
+  if (!django.sessionPort) return undefined;
+  const failureTexts = results.flatMap((r) => (r.failure ? [r.failure.text ?? r.failure.message] : []));
+  if (!failureTexts.length) return undefined;
+  return findPortRefusal({ ...django.sessionPort, failureTexts });
+}
 
 /** The leak check's variables for --leaks (or codespaceTests.leaks.check); why not, said once on stderr. */
 async function leakEnvFor(flags: RunFlags, logger: Logger): Promise<Record<string, string> | undefined> {

@@ -11,6 +11,7 @@ import { djangoFolder, readLaunch, runSettings } from './config';
 import type { DjangoModeTracker } from './modeTracker';
 import type { DjangoLogFile } from './logFile';
 import { windowPrompts, type DjangoPrompts } from './prompts';
+import { SessionRun } from './sessionRun';
 import type { DjangoStatusBar } from './statusBar';
 import type { DjangoTerminal } from './terminal';
 
@@ -31,6 +32,8 @@ export class DjangoController implements SharedDjango, vscode.Disposable {
   prompts: DjangoPrompts = windowPrompts;
   /** codespaceTests.django.logFile, followed into the log store (session mode's Django lines). */
   logFile: DjangoLogFile | undefined;
+  /** Session mode around a run: the status bar's session Django, the refused-port check and its retry. */
+  private readonly session: SessionRun;
 
   constructor(
     readonly server: DjangoServer,
@@ -38,7 +41,9 @@ export class DjangoController implements SharedDjango, vscode.Disposable {
     readonly statusBar: DjangoStatusBar,
     private readonly logger: Logger,
     readonly mode: DjangoModeTracker,
-  ) {}
+  ) {
+    this.session = new SessionRun(statusBar, logger);
+  }
 
   get state(): DjangoState {
     return this.server.state;
@@ -159,15 +164,32 @@ export class DjangoController implements SharedDjango, vscode.Disposable {
       port: s.port,
       ask: (c) => this.prompts.sessionPortConflict(c),
       note: (text) => this.logger.info(text),
-      waiting: (text) => {
-        this.logger.info(text);
-        this.prompts.notify('info', text);
-      },
     });
     if (result.kind === 'busy') throw new SessionPortBusyError(result.message);
     if (result.kind === 'freed')
       this.logger.info(`Port ${s.port} is free again (pid ${result.owner.pid} was killed).`);
+    this.session.begin({
+      host: s.host,
+      port: s.port,
+      lingeringAtStart: result.kind === 'free' ? result.lingering : 0,
+    });
     return {};
+  }
+
+  async explainRefusedPort(
+    failureTexts: readonly string[],
+    retry: () => Promise<unknown>,
+  ): Promise<string | undefined> {
+    if (this.mode.current?.mode !== 'session') return undefined;
+    const refusal = await this.session.findRefusal(failureTexts);
+    if (!refusal) return undefined;
+    this.logger.warn(refusal.message);
+    void this.session.offerRetry(refusal, this.prompts, retry);
+    return refusal.message;
+  }
+
+  runEnded(): void {
+    this.session.end();
   }
 
   onCrash(listener: (crash: DjangoCrash) => void): { dispose(): void } {
@@ -202,6 +224,7 @@ export class DjangoController implements SharedDjango, vscode.Disposable {
   }
 
   dispose(): void {
+    this.session.dispose();
     this.server.dispose();
   }
 }

@@ -9,6 +9,8 @@ export interface DjangoPrompts {
   portConflict(conflict: PortConflict): Promise<PortDecision>;
   /** Session mode: another process holds the port the session's Django needs: kill it (whole tree) or cancel the run. */
   sessionPortConflict(conflict: SessionPortConflict): Promise<SessionPortDecision>;
+  /** Session mode: the session refused its own port with nothing listening: true for Retry When the Port Is Free. */
+  sessionPortRefused(message: string): Promise<boolean>;
   /** A notification that asks nothing (the managed server stopped for a session run, the API key missing). */
   notify(kind: 'info' | 'warning', message: string): void;
   /** Django reported unapplied migrations: true to run `manage.py migrate` now. */
@@ -52,6 +54,10 @@ export const windowPrompts: DjangoPrompts = {
       ...(c.owner ? [kill] : []),
     );
     return answer === kill ? 'kill' : 'cancel';
+  },
+  async sessionPortRefused(message) {
+    const retry = 'Retry When the Port Is Free';
+    return (await vscode.window.showErrorMessage(message, retry)) === retry;
   },
   notify(kind, message) {
     if (kind === 'info') void vscode.window.showInformationMessage(message);

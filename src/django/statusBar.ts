@@ -33,11 +33,34 @@ export function statusOf(state: DjangoState): { text: string; tooltip: string; e
   }
 }
 
+/** Session mode, while a run lasts: the test session's own Django on its port (`pid` once it listens). */
+export interface SessionServer {
+  port: number;
+  pid: number | undefined;
+  up: boolean;
+}
+
+/** Text and tooltip while the test session owns Django: never "stopped" during a run. */
+export function sessionStatusOf(s: SessionServer): { text: string; tooltip: string; error: boolean } {
+  return s.up
+    ? {
+        text: `$(server-process) Django: session :${s.port}`,
+        tooltip: `The test session's own Django is up on port ${s.port}${s.pid ? ` (pid ${s.pid})` : ''}. The session owns it: it stops when the run ends.`,
+        error: false,
+      }
+    : {
+        text: `$(loading~spin) Django: session :${s.port}`,
+        tooltip: `A test run is going on; its session starts and stops its own Django on port ${s.port}.`,
+        error: false,
+      };
+}
+
 /** The status bar item: state at a glance, click for the Django menu. */
 export class DjangoStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private state: DjangoState = { kind: 'stopped' };
   private mode: ModeChoice | undefined;
+  private session: SessionServer | undefined;
 
   constructor() {
     this.item = vscode.window.createStatusBarItem(
@@ -61,10 +84,16 @@ export class DjangoStatusBar implements vscode.Disposable {
 
   update(state: DjangoState): void {
     this.state = state;
-    const s = statusOf(state);
+    const s = this.session ? sessionStatusOf(this.session) : statusOf(state);
     this.item.text = s.text;
     this.item.tooltip = this.mode ? `${s.tooltip}\n${describeMode(this.mode)}` : s.tooltip;
     this.item.backgroundColor = s.error ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+  }
+
+  /** Session mode: the session's Django during a run; undefined when the run ends. */
+  showSession(session: SessionServer | undefined): void {
+    this.session = session;
+    this.update(this.state);
   }
 
   /** Who owns Django (shared or session) and why: always in the tooltip. */

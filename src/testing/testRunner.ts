@@ -118,9 +118,20 @@ export class TestRunner {
     );
     try {
       const groups = this.groups(selected, excluded, enqueued, run, summary);
+      const failures: string[] = [];
       if (groups.length && !token.isCancellationRequested)
-        await this.runGroups(groups, reporter, token, out, summary, current, opts);
+        await this.runGroups(groups, reporter, token, out, summary, current, opts, failures);
       summary.cancelled = token.isCancellationRequested;
+      if (failures.length && !summary.cancelled) {
+        const refused = await this.django?.explainRefusedPort?.(failures, () => {
+          const retry = new vscode.CancellationTokenSource();
+          return this.run(request, retry.token, opts).finally(() => retry.dispose());
+        });
+        if (refused) {
+          summary.problems.push(refused);
+          out(`\n${refused}\n`);
+        }
+      }
       reporter.finish({ cancelled: summary.cancelled, problem: summary.problems[0] });
       const leaks = leakSummary(reporter.leaks);
       if (leaks.length) out(`\n${leaks.join('\n')}\n`);
@@ -131,6 +142,7 @@ export class TestRunner {
       reporter.finish({ cancelled: false, problem: message });
     } finally {
       run.end();
+      this.django?.runEnded?.();
     }
     for (const [k, v] of reporter.results) summary.results.set(k, v);
     summary.leaks.push(...reporter.leaks);
@@ -195,6 +207,8 @@ export class TestRunner {
     summary: RunSummary,
     current: { rootdir: string },
     opts: RunOptions,
+    /** The failed and errored tests' texts, for the session's refused-port check (bounded). */
+    failures: string[],
   ): Promise<void> {
     let djangoEnv: Record<string, string> | undefined;
     if (this.django) {
@@ -244,7 +258,11 @@ export class TestRunner {
         const session = await start(launch, {
           token: stop.token,
           logger: this.logger,
-          onEvent: (e) => reporter.handle(e),
+          onEvent: (e) => {
+            reporter.handle(e);
+            if (e.event === 'finished' && e.failure && failures.length < 20)
+              failures.push(e.failure.text ?? e.failure.message);
+          },
           onOutput: (chunk) => out(chunk),
           onStarted: (child) => child.pid && summary.pids.push(child.pid),
         });

@@ -9,7 +9,14 @@ import { freePortForSession } from './sessionPort';
 
 /** What a headless run gets: the mode, the variables for pytest, and how to stop what was started. */
 export type HeadlessDjango =
-  | { kind: 'ready'; choice: ModeChoice; env: Record<string, string>; stop(): Promise<void> }
+  | {
+      kind: 'ready';
+      choice: ModeChoice;
+      env: Record<string, string>;
+      stop(): Promise<void>;
+      /** Session mode: the port the session's Django will take, and its closed connections at the start. */
+      sessionPort?: { host: string; port: number; lingeringAtStart: number };
+    }
   | { kind: 'portBusy'; choice: ModeChoice; message: string }
   | { kind: 'failed'; choice: ModeChoice; message: string };
 
@@ -44,7 +51,14 @@ export async function prepareHeadlessDjango(opts: {
       const hint = result.owner && !opts.killPort ? ' Pass --kill-port to kill it first.' : '';
       return { kind: 'portBusy', choice, message: `${result.message}${hint}` };
     }
-    return { kind: 'ready', choice, env: {}, stop: async () => {} };
+    const lingeringAtStart = result.kind === 'free' ? result.lingering : 0;
+    return {
+      kind: 'ready',
+      choice,
+      env: {},
+      stop: async () => {},
+      sessionPort: { host, port, lingeringAtStart },
+    };
   }
   const interpreter = get('python.interpreter') || 'python3';
   const launch = await buildLaunch(

@@ -1,8 +1,7 @@
 import { describeOwner } from './conflict';
-import { delay } from '../cancel';
 import { checkPort, killPortOwner, lingeringSockets, type PortOwner } from './portOwner';
 
-/** Linux keeps a closed connection in TIME_WAIT for 60 s. */
+/** Linux keeps a closed connection in TIME_WAIT for 60 s: the longest *Retry When the Port Is Free* waits. */
 export const LINGER_WAIT_MS = 65_000;
 
 /** Someone other than the extension's own server holds the port the test session will start Django on. */
@@ -17,7 +16,7 @@ export type SessionPortDecision = 'kill' | 'cancel';
 
 /** The port is free for the session's own Django, or why the run must not start. */
 export type SessionPortResult =
-  | { kind: 'free' }
+  | { kind: 'free'; lingering: number }
   | { kind: 'freed'; owner: PortOwner }
   | { kind: 'busy'; owner: PortOwner | undefined; message: string };
 
@@ -31,14 +30,18 @@ export async function freePortForSession(opts: {
   port: number;
   ask: (conflict: SessionPortConflict) => Promise<SessionPortDecision>;
   note?: (text: string) => void;
-  /** Told when the run waits for closed connections to expire (up to a minute): it must not look like a hang. */
-  waiting?: (text: string) => void;
 }): Promise<SessionPortResult> {
   const { host, port } = opts;
   const check = await checkPort(host, port);
+  // Closed connections in TIME_WAIT never delay a run: runserver binds with SO_REUSEADDR, as does every
+  // socketserver. A conftest whose own check refuses them is explained after the run (portRefusal.ts).
   if (check.kind === 'free') {
-    await waitForLingeringSockets(port, opts.waiting ?? opts.note);
-    return { kind: 'free' };
+    const lingering = await lingeringSockets(port);
+    if (lingering)
+      opts.note?.(
+        `Port ${port}: ${lingering} closed connection(s) in TIME_WAIT; not waiting for them (runserver binds with SO_REUSEADDR).`,
+      );
+    return { kind: 'free', lingering };
   }
   const owner = check.owner;
   const who = describeOwner(owner);
@@ -46,10 +49,7 @@ export async function freePortForSession(opts: {
   const decision = await opts.ask({ host, port, owner });
   if (decision === 'kill' && owner) {
     opts.note?.(`Killing ${who} and its children…`);
-    if (await killPortOwner(owner, host, port)) {
-      await waitForLingeringSockets(port, opts.waiting ?? opts.note);
-      return { kind: 'freed', owner };
-    }
+    if (await killPortOwner(owner, host, port)) return { kind: 'freed', owner };
     return {
       kind: 'busy',
       owner,
@@ -57,24 +57,6 @@ export async function freePortForSession(opts: {
     };
   }
   return { kind: 'busy', owner, message: sessionPortBusyMessage(port, owner) };
-}
-
-/**
- * A server that stopped with connections open (a port-forwarding probe, a browser) leaves its port in
- * TIME_WAIT for up to a minute, and a session fixture that checks the port by binding it then fails with
- * "port already in use". Wait that out, saying why, so the run does not fail deep inside pytest.
- */
-async function waitForLingeringSockets(
-  port: number,
-  note?: (text: string) => void,
-  timeoutMs = LINGER_WAIT_MS,
-): Promise<void> {
-  if (!(await lingeringSockets(port))) return;
-  note?.(
-    `Port ${port} still has closed connections in TIME_WAIT; waiting up to a minute for them to expire, so the session's own Django can bind it.`,
-  );
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until && (await lingeringSockets(port))) await delay(250);
 }
 
 /** Thrown before a run in session mode when the port stays taken: the run does not start. */

@@ -23,6 +23,17 @@ export interface SharedDjango {
     /** `fresh`: a Django with no state left from before (Find the Polluting Test): the managed server restarted. */
     opts?: { fresh?: boolean },
   ): Promise<Record<string, string> | undefined>;
+  /**
+   * After a run (session mode only): when the session refused its own port although nothing listens on it,
+   * says why and offers *Retry When the Port Is Free*; `retry` runs the same tests again once it is clear.
+   * Resolves with the message (undefined when the run's failures are not that).
+   */
+  explainRefusedPort?(
+    failureTexts: readonly string[],
+    retry: () => Promise<unknown>,
+  ): Promise<string | undefined>;
+  /** The run that prepareForTestRun was called for has ended (the status bar stops showing the session's Django). */
+  runEnded?(): void;
   /** Settles when the server stops unexpectedly from now on; the returned dispose stops listening. */
   onCrash(listener: (crash: { reason: string; lastLines: string[] }) => void): { dispose(): void };
 }
