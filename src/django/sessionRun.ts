@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/logger';
-import { findPortOwner } from '../core/django/portOwner';
+import { findPortOwner, listeningInodes } from '../core/django/portOwner';
 import { findPortRefusal, waitUntilPortIsClear, type PortRefusal } from '../core/django/portRefusal';
 import type { DjangoPrompts } from './prompts';
 import type { DjangoStatusBar } from './statusBar';
 
 /** How often the port is looked at while a session-mode run lasts (/proc reads only). */
-const WATCH_MS = 1000;
+const WATCH_MS = 400;
 
 interface Run {
   host: string;
@@ -32,12 +32,16 @@ export class SessionRun implements vscode.Disposable {
     this.last = run;
     this.statusBar.showSession({ port: run.port, pid: undefined, up: false });
     let looking = false;
+    let pid: number | undefined;
     const look = async () => {
       if (looking) return;
       looking = true;
       try {
-        const owner = await findPortOwner(run.port);
-        if (this.timer) this.statusBar.showSession({ port: run.port, pid: owner?.pid, up: !!owner });
+        // The socket table each time; the owner's pid (a walk over /proc/*/fd) once per server.
+        const up = (await listeningInodes(run.port)).size > 0;
+        if (!up) pid = undefined;
+        else if (pid === undefined) pid = (await findPortOwner(run.port))?.pid;
+        if (this.timer) this.statusBar.showSession({ port: run.port, pid, up });
       } finally {
         looking = false;
       }

@@ -1,33 +1,13 @@
 import * as assert from 'node:assert';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
-import { lingeringSockets } from '../../../src/core/django/portOwner';
+import { leaveTimeWait } from '../../net/timeWait';
 import { runCli, teamFixtureCopy } from '../support';
 import { freePort } from './djangoFixture';
 
 const TEST = 'backend/oracles/tests/integration/test_deploy.py::test_health';
 const HELPERS = 'backend/oracles/tests/integration/helpers.py';
 const CONFTEST = 'backend/oracles/tests/integration/conftest.py';
-
-/**
- * What a server that closed its connections first leaves behind (the session's runserver answering a
- * `Connection: close` health poll, a port-forwarding probe): a connection in TIME_WAIT on the port itself.
- * Made here on purpose, since which side of Django's own connections closes first is a race.
- */
-async function leaveTimeWait(port: number): Promise<void> {
-  const server = createServer((s) => s.end());
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  await new Promise<void>((resolve, reject) => {
-    const c = createConnection({ host: '127.0.0.1', port });
-    c.once('error', reject);
-    c.on('data', () => undefined);
-    c.once('end', () => c.end());
-    c.once('close', () => resolve());
-  });
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  assert.ok((await lingeringSockets(port)) > 0, 'no connection in TIME_WAIT on the port');
-}
 
 interface RunJson {
   results: { nodeid: string; outcome: string }[];
