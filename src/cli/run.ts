@@ -3,7 +3,10 @@ import { CancelSource } from '../core/cancel';
 import { stderrLogger, type Logger } from '../core/logger';
 import { groupNodeIds, runHeadless, settingsReader, workspaceSettings } from '../core/pytest/headless';
 import { leakCheckEnv, leakSummary, type LeakRecord } from '../core/pytest/leaks';
+import { LogStore } from '../core/logs/logStore';
+import { storeDjangoLine } from '../core/pytest/djangoLines';
 import type { FinishedEvent } from '../core/pytest/protocol';
+import { formatTestLogs, linesForTest, testWindow } from '../core/pytest/testLogs';
 import { prepareHeadlessDjango } from '../core/django/headlessDjango';
 import { describeMode, isModeSetting, type DjangoModeSetting } from '../core/django/mode';
 import { writeAll, writeJson, writeLines } from './output';
@@ -111,6 +114,8 @@ export const runVerb: Verb = {
     process.once('SIGINT', cancel);
     process.once('SIGTERM', cancel);
     const results: FinishedEvent[] = [];
+    // The session's own Django, teed by the plugin: a failed test's lines are printed after the run.
+    const djangoLines = new LogStore();
     const leaks: LeakRecord[] = [];
     let leakCheckOff = false;
     const leakEnv = await leakEnvFor(flags, logger);
@@ -131,6 +136,8 @@ export const runVerb: Verb = {
           onEvent: (e) => {
             if (e.event === 'finished') results.push(e);
             else if (e.event === 'leaked') for (const t of e.tables) leaks.push({ nodeid: e.nodeid, ...t });
+            else if (e.event === 'serverOutput') storeDjangoLine(djangoLines, e);
+            else if (e.event === 'serverOutputNote') logger.warn(e.message);
             else if (e.event === 'leakCheck' && e.status === 'off' && !leakCheckOff) {
               leakCheckOff = true;
               logger.warn(`The leak check is off for this run: ${e.reason}`);
@@ -160,7 +167,8 @@ export const runVerb: Verb = {
         })),
         ...(leakEnv ? { leaks } : {}),
       });
-    else if (leakEnv && !leakCheckOff)
+    else await writeLines(failedTestsDjangoLines(results, djangoLines), process.stderr);
+    if (!flags.json && leakEnv && !leakCheckOff)
       await writeLines(
         leaks.length ? leakSummary(leaks) : ['Leak check: no test left rows in the database.'],
         process.stderr,
@@ -169,6 +177,20 @@ export const runVerb: Verb = {
     return failed ? 1 : 0;
   },
 };
+
+/** Each failed test's Django lines (its time window), as the Test Explorer attaches them. */
+function failedTestsDjangoLines(results: readonly FinishedEvent[], store: LogStore): string[] {
+  const out: string[] = [];
+  for (const r of results) {
+    if (r.outcome !== 'failed' && r.outcome !== 'error') continue;
+    const text = formatTestLogs(
+      linesForTest(store, testWindow(r.start, r.stop)),
+      `Django while ${r.nodeid} ran`,
+    );
+    if (text) out.push(...text.trimEnd().split('\r\n'));
+  }
+  return out;
+}
 
 /** The leak check's variables for --leaks (or codespaceTests.leaks.check); why not, said once on stderr. */
 async function leakEnvFor(flags: RunFlags, logger: Logger): Promise<Record<string, string> | undefined> {
