@@ -318,13 +318,7 @@ class ServerOutputWatch:
     def attach_handler(self):
         """On Django's loggers and the installed apps' ones, those that exist: creating one here could let a
         later logging config with disable_existing_loggers turn it off."""
-        names = list(DJANGO_LOGGERS)
-        apps = getattr(sys.modules.get("django.apps"), "apps", None)
-        if apps is not None and getattr(apps, "ready", False):
-            try:
-                names += [c.name for c in apps.get_app_configs() if not c.name.startswith("django.")]
-            except Exception:
-                pass
+        names = list(DJANGO_LOGGERS) + _app_names()
         existing = logging.Logger.manager.loggerDict
         for name in names:
             logger = existing.get(name)
@@ -420,6 +414,28 @@ class ServerOutputWatch:
         tee = _Tee(self, plan["source"], plan["sink"], plan["stream"], popen)
         self.tees.add(tee)
         tee.start()
+
+
+def _app_names():
+    """The installed apps' packages (their loggers' names), from Django only when it is already imported and set up
+    (during django.setup() its logging is configured before the app registry is ready: the settings say it then)."""
+    apps = getattr(sys.modules.get("django.apps"), "apps", None)
+    try:
+        if apps is not None and apps.ready:
+            return [c.name for c in apps.get_app_configs() if not c.name.startswith("django.")]
+        settings = getattr(sys.modules.get("django.conf"), "settings", None)
+        if settings is None or not settings.configured:
+            return []
+        names = []
+        for entry in settings.INSTALLED_APPS:
+            parts = entry.split(".")
+            if parts[-1][:1].isupper():  # an AppConfig class: "pkg.apps.PkgConfig" names "pkg"
+                parts = parts[:-2] if len(parts) > 2 and parts[-2] == "apps" else parts[:-1]
+            if parts and parts[0] != "django":
+                names.append(".".join(parts))
+        return names
+    except Exception:
+        return []
 
 
 def _close_plans(plans):
