@@ -131,6 +131,8 @@ const MODES = ['devnull', 'file', 'inherit', 'pipe_bytes', 'pipe_text'];
 const REQUEST = /"GET \/health\/ HTTP\/1\.1" 200/;
 const WARNING = /WARNING applications: Rejected request to \/api\/applications\/: missing Api-Key header/;
 
+const serverLine = (e: PluginEvent, into: ServerOutputEvent[]) => e.event === 'serverOutput' && into.push(e);
+
 /** What differs between two runs of the same server: the clock. */
 function normalized(text: string): string {
   return text
@@ -195,10 +197,11 @@ describe("Session mode: the plugin tees the output of the session's own runserve
     assert.deepStrictEqual(r.exit, { kind: 'exited', code: 0 }, r.stdout + r.stderr);
 
     const since = Date.now();
-    const s = await runPytestSession(launch(teed, used));
+    const lines: ServerOutputEvent[] = [];
+    const s = await runPytestSession(launch(teed, used), { onEvent: (e) => serverLine(e, lines) });
     assert.deepStrictEqual(s.exit, { kind: 'exited', code: 0 }, s.tail.join('\n'));
     assert.strictEqual(s.problem, undefined);
-    const lines = s.events.filter((e): e is ServerOutputEvent => e.event === 'serverOutput');
+    assert.ok(!s.events.some((e) => e.event === 'serverOutput'), 'the session does not keep them');
     for (const mode of MODES) {
       for (const ext of ['out', 'err', 'rc'])
         assert.strictEqual(
@@ -228,11 +231,12 @@ describe("Session mode: the plugin tees the output of the session's own runserve
 
   it("a Django inside pytest: its loggers' records with their level; os.system is named once, with what to do", async () => {
     let output = '';
+    const lines: ServerOutputEvent[] = [];
     const s = await runPytestSession(launch(dir, {}, 'test_in_process.py'), {
       onOutput: (c) => (output += c),
+      onEvent: (e) => serverLine(e, lines),
     });
     assert.deepStrictEqual(s.exit, { kind: 'exited', code: 0 }, s.tail.join('\n'));
-    const lines = s.events.filter((e): e is ServerOutputEvent => e.event === 'serverOutput');
     const record = (logger: string, text: RegExp) =>
       lines.find((l) => l.stream === 'log' && l.logger === logger && text.test(l.text));
     assert.strictEqual(
