@@ -70,6 +70,7 @@ export interface SettingTypes {
   'django.apiKeyEnvVar': string;
   'django.mode': string;
   'django.logFile': string;
+  'django.processPattern': string;
   'leaks.check': boolean;
   'leaks.settingsModule': string;
   'leaks.projectDir': string;

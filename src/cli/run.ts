@@ -3,7 +3,10 @@ import { CancelSource, type CancelToken } from '../core/cancel';
 import { stderrLogger, type Logger } from '../core/logger';
 import { groupNodeIds, runHeadless, settingsReader, workspaceSettings } from '../core/pytest/headless';
 import { leakCheckEnv, leakSummary, type LeakRecord } from '../core/pytest/leaks';
+import { LogStore } from '../core/logs/logStore';
+import { storeDjangoLine } from '../core/pytest/djangoLines';
 import type { FinishedEvent } from '../core/pytest/protocol';
+import { formatTestLogs, linesForTest, testWindow } from '../core/pytest/testLogs';
 import { prepareHeadlessDjango } from '../core/django/headlessDjango';
 import { findPortRefusal, waitUntilPortIsClear, type PortRefusal } from '../core/django/portRefusal';
 import { describeMode, isModeSetting, type DjangoModeSetting } from '../core/django/mode';
@@ -158,7 +161,8 @@ export const runVerb: Verb = {
         ...(leakEnv ? { leaks } : {}),
         ...(refusal ? { problem: refusal.message } : {}),
       });
-    else if (leakEnv && !leakCheckOff)
+    else await writeLines(failedTestsDjangoLines(results, pass.djangoLines), process.stderr);
+    if (!flags.json && leakEnv && !leakCheckOff)
       await writeLines(
         leaks.length ? leakSummary(leaks) : ['Leak check: no test left rows in the database.'],
         process.stderr,
@@ -173,6 +177,8 @@ interface RunPass {
   results: FinishedEvent[];
   leaks: LeakRecord[];
   leakCheckOff: boolean;
+  /** The session's own Django, teed by the plugin: a failed test's lines are printed after the run. */
+  djangoLines: LogStore;
   /** A session had a problem of its own (said on stderr). */
   failed: boolean;
   cancelled: boolean;
@@ -187,7 +193,14 @@ async function runGroups(
   token: CancelToken,
   logger: Logger,
 ): Promise<RunPass> {
-  const pass: RunPass = { results: [], leaks: [], leakCheckOff: false, failed: false, cancelled: false };
+  const pass: RunPass = {
+    results: [],
+    leaks: [],
+    leakCheckOff: false,
+    djangoLines: new LogStore(),
+    failed: false,
+    cancelled: false,
+  };
   for (const g of groups) {
     const output: Promise<void>[] = [];
     const { launch, outcome } = await runHeadless({
@@ -203,6 +216,8 @@ async function runGroups(
       onEvent: (e) => {
         if (e.event === 'finished') pass.results.push(e);
         else if (e.event === 'leaked') for (const t of e.tables) pass.leaks.push({ nodeid: e.nodeid, ...t });
+        else if (e.event === 'serverOutput') storeDjangoLine(pass.djangoLines, e);
+        else if (e.event === 'serverOutputNote') logger.warn(e.message);
         else if (e.event === 'leakCheck' && e.status === 'off' && !pass.leakCheckOff) {
           pass.leakCheckOff = true;
           logger.warn(`The leak check is off for this run: ${e.reason}`);
@@ -232,6 +247,20 @@ async function refusedPort(
   const failureTexts = results.flatMap((r) => (r.failure ? [r.failure.text ?? r.failure.message] : []));
   if (!failureTexts.length) return undefined;
   return findPortRefusal({ ...django.sessionPort, failureTexts });
+}
+
+/** Each failed test's Django lines (its time window), as the Test Explorer attaches them. */
+function failedTestsDjangoLines(results: readonly FinishedEvent[], store: LogStore): string[] {
+  const out: string[] = [];
+  for (const r of results) {
+    if (r.outcome !== 'failed' && r.outcome !== 'error') continue;
+    const text = formatTestLogs(
+      linesForTest(store, testWindow(r.start, r.stop)),
+      `Django while ${r.nodeid} ran`,
+    );
+    if (text) out.push(...text.trimEnd().split('\r\n'));
+  }
+  return out;
 }
 
 /** The leak check's variables for --leaks (or codespaceTests.leaks.check); why not, said once on stderr. */

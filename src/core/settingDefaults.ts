@@ -28,6 +28,7 @@ export const SETTING_DEFAULTS: SettingTypes = {
   'django.apiKeyEnvVar': 'INTEGRATION_API_KEY',
   'django.mode': 'auto',
   'django.logFile': '',
+  'django.processPattern': '\\brunserver\\b',
   'debug.justMyCode': true,
   'debug.launchProperties': {},
   'kube.kubeconfig': '',

@@ -43,5 +43,6 @@ export async function folderLaunchSettings(
     env: s.get('tests.env'),
     envFile: s.get('tests.envFile'),
     cwd: s.get('tests.cwd'),
+    djangoProcessPattern: s.get('django.processPattern'),
   };
 }

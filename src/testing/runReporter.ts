@@ -60,6 +60,11 @@ export class RunReporter {
     return this.core.leakCheckProblem;
   }
 
+  /** What the plugin could not see of the session's own Django, and what to do. */
+  get djangoNotes(): readonly string[] {
+    return this.core.djangoNotes;
+  }
+
   handle(e: PluginEvent): void {
     this.core.handle(e);
   }

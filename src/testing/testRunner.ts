@@ -147,6 +147,7 @@ export class TestRunner {
     for (const [k, v] of reporter.results) summary.results.set(k, v);
     summary.leaks.push(...reporter.leaks);
     if (reporter.leakCheckProblem) this.logger.warn(reporter.leakCheckProblem);
+    for (const note of reporter.djangoNotes) this.logger.warn(note);
     for (const item of enqueued) {
       const r = reporter.resultFor(item);
       if (r) summary.itemResults.set(item.id, r);

@@ -55,6 +55,7 @@ const typed: { [K in SettingKey]: SchemaOf<SettingTypes[K]> } = {
   'django.apiKeyEnvVar': 'string',
   'django.mode': 'string',
   'django.logFile': 'string',
+  'django.processPattern': 'string',
   'leaks.check': 'boolean',
   'leaks.settingsModule': 'string',
   'leaks.projectDir': 'string',

@@ -27,6 +27,7 @@ export async function workspaceSettings(
     env: { ...get('tests.env'), ...over.env },
     envFile: over.envFile ?? get('tests.envFile'),
     cwd: over.cwd ?? get('tests.cwd'),
+    djangoProcessPattern: over.djangoProcessPattern ?? get('django.processPattern'),
     include: get('tests.include'),
   };
 }

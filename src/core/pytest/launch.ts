@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { delimiter, isAbsolute, join, relative } from 'node:path';
 import { resolveCommand, type ResolvedCommand } from '../python';
 import { parseEnvFile, shellQuote } from '../variables';
-import { PLUGIN_MODULE } from './protocol';
+import { displayMaxLineBytes } from '../lines/lineSplitter';
+import { DJANGO_PROCESS_PATTERN_ENV_VAR, MAX_LINE_BYTES_ENV_VAR, PLUGIN_MODULE } from './protocol';
 
 /** A process to start: everything a run (or a debug launch) needs, computed without side effects. */
 export interface PytestLaunch {
@@ -38,6 +39,10 @@ export interface LaunchInput {
   pluginDir: string;
   /** Colors in the run's output (the Test Results terminal shows them). */
   color?: boolean;
+  /** Which child of the session is its own Django, whose output the plugin tees (codespaceTests.django.processPattern). */
+  djangoProcessPattern?: string;
+  /** The bound of a teed line (codespaceTests.output.maxLineBytes). */
+  maxLineBytes?: number;
 }
 
 /** The pytest command for a run or a collection: a pure function of its input. */
@@ -65,6 +70,8 @@ export function buildPytestLaunch(input: LaunchInput): PytestLaunch {
   Object.assign(env, input.envFile ?? {}, input.settingsEnv ?? {}, input.extraEnv ?? {});
   env.PYTHONPATH = env.PYTHONPATH ? `${input.pluginDir}${delimiter}${env.PYTHONPATH}` : input.pluginDir;
   env.PYTHONUNBUFFERED = '1';
+  if (input.djangoProcessPattern) env[DJANGO_PROCESS_PATTERN_ENV_VAR] = input.djangoProcessPattern;
+  if (input.maxLineBytes) env[MAX_LINE_BYTES_ENV_VAR] = String(input.maxLineBytes);
   const args = [...input.base.args, ...pytestArgs];
   return {
     command: input.base.command,
@@ -97,6 +104,8 @@ export interface LaunchSettings {
   /** Path of a `.env` file; ignored when missing. */
   envFile?: string;
   cwd: string;
+  /** codespaceTests.django.processPattern. */
+  djangoProcessPattern?: string;
 }
 
 /** Resolves the command (uv fallback) and reads the `.env` file: the inputs of `buildPytestLaunch` that touch the disk. */
@@ -140,6 +149,8 @@ export async function launchFromSettings(
     baseEnv,
     envFile,
     settingsEnv: settings.env,
+    djangoProcessPattern: settings.djangoProcessPattern,
+    maxLineBytes: displayMaxLineBytes(),
   });
   return { launch, fallback: base.fallback };
 }

@@ -8,6 +8,10 @@ export const RESULTS_ENV_VAR = 'CODESPACE_TESTS_RESULTS';
 /** Environment variable that carries the run's nonce; the plugin's first line (`hello`) must repeat it. */
 export const RESULTS_NONCE_ENV_VAR = 'CODESPACE_TESTS_RESULTS_NONCE';
 export const PROTOCOL_VERSION = 1;
+/** Environment variable with the regex (Python `re`) a child's command line must match for its output to be teed (codespaceTests.django.processPattern). */
+export const DJANGO_PROCESS_PATTERN_ENV_VAR = 'CODESPACE_TESTS_DJANGO_PROCESS_PATTERN';
+/** Environment variable with the bound of a forwarded line (codespaceTests.output.maxLineBytes). */
+export const MAX_LINE_BYTES_ENV_VAR = 'CODESPACE_TESTS_MAX_LINE_BYTES';
 
 export type Outcome = 'passed' | 'failed' | 'skipped' | 'xfailed' | 'xpassed' | 'error';
 
@@ -82,7 +86,28 @@ export type PluginEvent =
   | { event: 'leakCheck'; status: 'on'; database: string; tables: number }
   | { event: 'leakCheck'; status: 'off'; reason: string }
   /** After a test that left more rows in a table than there were before it. */
-  | { event: 'leaked'; nodeid: string; tables: LeakedTable[] };
+  | { event: 'leaked'; nodeid: string; tables: LeakedTable[] }
+  | ServerOutputEvent
+  /** Once per kind: Django's output the plugin cannot see (os.system, a shell redirection), and what to do. */
+  | { event: 'serverOutputNote'; message: string };
+
+/**
+ * One line of a Django the test session owns (`python/codespace_tests_server_output.py`): teed from a
+ * child whose command line runs `runserver`, or a record of Django's loggers inside pytest (`stream: 'log'`).
+ */
+export interface ServerOutputEvent {
+  event: 'serverOutput';
+  /** Epoch milliseconds when the line arrived (a log record: when it was made). */
+  time: number;
+  stream: 'stdout' | 'stderr' | 'log';
+  /** The child's pid, or pytest's for a log record. */
+  pid: number;
+  /** Without its newline; cut at codespaceTests.output.maxLineBytes with the usual marker. */
+  text: string;
+  /** A log record's level and logger. */
+  level?: 'error' | 'warn' | 'info' | 'debug';
+  logger?: string;
+}
 
 export interface LeakedTable {
   table: string;
@@ -116,6 +141,8 @@ export function parseEvent(line: string): PluginEvent | undefined {
 
 const OUTCOMES = new Set<unknown>(['passed', 'failed', 'skipped', 'xfailed', 'xpassed', 'error']);
 const PHASES = new Set<unknown>(['setup', 'call', 'teardown']);
+const STREAMS = new Set<unknown>(['stdout', 'stderr', 'log']);
+const LEVELS = new Set<unknown>(['error', 'warn', 'info', 'debug']);
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isNumber = (v: unknown): v is number => typeof v === 'number';
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -162,6 +189,17 @@ function isPluginEvent(v: unknown): v is PluginEvent {
         : v.status === 'off' && isString(v.reason);
     case 'leaked':
       return isString(v.nodeid) && Array.isArray(v.tables) && v.tables.every(isLeakedTable);
+    case 'serverOutput':
+      return (
+        isNumber(v.time) &&
+        STREAMS.has(v.stream) &&
+        isNumber(v.pid) &&
+        isString(v.text) &&
+        (v.level === undefined || LEVELS.has(v.level)) &&
+        (v.logger === undefined || isString(v.logger))
+      );
+    case 'serverOutputNote':
+      return isString(v.message);
     default:
       return false;
   }

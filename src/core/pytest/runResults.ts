@@ -1,4 +1,5 @@
 import type { LogStore } from '../logs/logStore';
+import { storeDjangoLine } from './djangoLines';
 import { leakWarning, type LeakRecord } from './leaks';
 import type { FinishedEvent, Outcome, PluginEvent } from './protocol';
 import type { TestRunSink } from './runUpdates';
@@ -63,6 +64,8 @@ export class RunResults<Item, Message, Location> {
   readonly leaks: LeakRecord[] = [];
   /** Why the leak check did not run, when the run asked for it and the plugin could not. */
   leakCheckProblem: string | undefined;
+  /** What the plugin could not see of the session's own Django, and what to do (each said once). */
+  readonly djangoNotes: string[] = [];
   private readonly byItem = new Map<Item, TestResult>();
 
   constructor(
@@ -78,7 +81,12 @@ export class RunResults<Item, Message, Location> {
       if (item !== undefined && !this.byItem.has(item)) this.run.started(item);
     } else if (e.event === 'finished') this.finished(e);
     else if (e.event === 'leaked') this.leaked(e);
-    else if (e.event === 'leakCheck' && e.status === 'off' && this.leakCheckProblem === undefined) {
+    else if (e.event === 'serverOutput') {
+      if (this.logStore) storeDjangoLine(this.logStore, e);
+    } else if (e.event === 'serverOutputNote' && !this.djangoNotes.includes(e.message)) {
+      this.djangoNotes.push(e.message);
+      this.run.appendOutput(crlf(`\n${e.message}\n`));
+    } else if (e.event === 'leakCheck' && e.status === 'off' && this.leakCheckProblem === undefined) {
       this.leakCheckProblem = `The leak check is off for this run: ${e.reason}`;
       this.run.appendOutput(crlf(`\n${this.leakCheckProblem}\n`));
     }

@@ -13,6 +13,7 @@ export interface SessionOutcome {
   cancelled: boolean;
   /** Whether the plugin reported at all. */
   connected: boolean;
+  /** Every event but Django's lines (serverOutput: a chatty server's, unbounded; `onEvent` gets them). */
   events: PluginEvent[];
   /** Set when the session did not run its tests normally: what happened and what to do. */
   problem?: string;
@@ -84,7 +85,10 @@ export async function runPytestSession(
   return outcome;
 }
 
-/** The results channel of one session (a run or a debug run), every event it receives kept in order and passed to `onEvent`. */
+/**
+ * The results channel of one session (a run or a debug run): every event it receives passed to `onEvent`, and
+ * kept in order, Django's lines aside (they go to a bounded log store through `onEvent`).
+ */
 export async function openSessionChannel(
   opts: Pick<SessionOptions, 'logger' | 'onEvent'>,
 ): Promise<{ channel: ResultChannel; events: PluginEvent[] }> {
@@ -93,7 +97,7 @@ export async function openSessionChannel(
   channel.onEvent((e) => {
     const mismatch = e.event === 'hello' ? protocolMismatch(e) : undefined;
     if (mismatch) opts.logger?.warn(mismatch);
-    events.push(e);
+    if (e.event !== 'serverOutput') events.push(e);
     opts.onEvent?.(e);
   });
   return { channel, events };

@@ -26,4 +26,6 @@ export const PLUGIN_EVENTS: object[] = [
   { event: 'started', nodeid: 't.py::test_a', time: 1 },
   FINISHED,
   { event: 'sessionFinished', exitstatus: 1 },
+  { event: 'serverOutput', time: 1, stream: 'stderr', pid: 9, text: '"GET /health/ HTTP/1.1" 200 15' },
+  { event: 'serverOutputNote', message: 'Set codespaceTests.django.logFile' },
 ];

@@ -3,7 +3,8 @@
 Loaded with ``-p codespace_tests_plugin`` (its folder on PYTHONPATH). Sends one JSON object per line
 to the address in ``CODESPACE_TESTS_RESULTS`` (``unix:/path``, or ``tcp:127.0.0.1:PORT`` where no unix
 socket can be made): the collected tests, collection errors, each test's start and result, and, when asked, the rows each test
-left in Django's database (codespace_tests_leaks.py). The first
+left in Django's database (codespace_tests_leaks.py), and the output of a Django the session starts
+itself (codespace_tests_server_output.py). The first
 line (``hello``) repeats the run's nonce from ``CODESPACE_TESTS_RESULTS_NONCE``: the extension drops a
 connection without it. The TypeScript twin of these
 events is ``src/core/pytest/protocol.ts`` (``PluginEvent``); change both together.
@@ -61,6 +62,14 @@ class _Channel:
         sender.pydev_do_not_trace = True
         self._sender = sender
         sender.start()
+
+    @property
+    def connected(self):
+        return self._sock is not None
+
+    def backlog(self):
+        """Events queued and not yet written."""
+        return len(self._queue)
 
     def send(self, event):
         if self._sock is None:
@@ -326,6 +335,12 @@ def pytest_configure(config):
                   "pytest": pytest.__version__, "python": sys.version.split()[0],
                   "rootdir": str(config.rootpath)})
     config.pluginmanager.register(CodespaceTestsPlugin(channel), "codespace_tests_reporter")
+    if channel.connected:
+        # Django's lines from a Django the session starts itself (codespace_tests_server_output.py).
+        import codespace_tests_server_output
+        watch = codespace_tests_server_output.ServerOutputWatch(channel)
+        watch.install()
+        config.pluginmanager.register(watch, "codespace_tests_server_output")
     # The leak check (codespace_tests_leaks.py) only when the run asks for it.
     import codespace_tests_leaks
     check = codespace_tests_leaks.from_environment()
