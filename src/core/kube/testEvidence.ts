@@ -126,16 +126,18 @@ class EvidenceReading {
       const restarted = restartsInWindow(pod, this.req.window);
       this.restarts.push(...restarted);
       for (const c of pod.spec?.containers ?? []) {
-        logs.push({ pod, container: c.name, previous: false });
-        // The stopped instance's last words are in its own log.
+        // The stopped instance's last words are in its own log, before the current one's.
         if (restarted.some((r) => r.container === c.name && r.now.kind !== 'terminated'))
           logs.push({ pod, container: c.name, previous: true });
+        logs.push({ pod, container: c.name, previous: false });
       }
     }
     const share = Math.max(1, Math.floor(this.limits.totalBytes / Math.max(1, logs.length)));
+    const bodies = Promise.all(logs.map((l) => this.log(l.pod, l.container, l.previous, share)));
     await Promise.all([
       ...warnings,
-      ...logs.map((l) => this.log(l.pod, l.container, l.previous, share)),
+      // Pushed in request order, so a restarted container's lines stay in order where stamps tie.
+      bodies.then((all) => this.done || all.forEach((lines) => this.podLines.push(...lines))),
       ...pods.map((p) => {
         const name = p.metadata?.name ?? '';
         const ns = p.metadata?.namespace ?? '';
@@ -175,7 +177,12 @@ class EvidenceReading {
     return [...byUid.values()];
   }
 
-  private async log(pod: V1Pod, container: string, previous: boolean, limitBytes: number): Promise<void> {
+  private async log(
+    pod: V1Pod,
+    container: string,
+    previous: boolean,
+    limitBytes: number,
+  ): Promise<EvidenceLine[]> {
     const namespace = pod.metadata?.namespace ?? '';
     const name = pod.metadata?.name ?? '';
     const source = podSource(namespace, name, container);
@@ -190,14 +197,14 @@ class EvidenceReading {
           requestOptions(this.signal, { sinceTime: sinceTimeOf(this.req.window) }),
         ),
     );
-    if (body === undefined || this.done) return;
+    if (body === undefined || this.done) return [];
     const got = linesInWindow(body, source, this.req.window, {
       maxLines: this.limits.linesPerPod,
       limitBytes,
     });
-    this.podLines.push(...got.lines);
     if (got.leftOut) this.notes.linesLeftOut(source, got.leftOut, got.lines.length);
     if (got.cutAtBytes) this.notes.cutAtBytes(source, limitBytes);
+    return got.lines;
   }
 
   /** Events matching `fieldSelector` that occurred in the window, page by page (the API cannot filter by time). */
