@@ -1,5 +1,6 @@
-// Nodes and deployments of the stand-in: what Check Codespace reads besides pods (nodes Ready, model
-// deployments with their ready replicas). Plain objects answered as the real list JSON.
+// Nodes, deployments and other namespaced objects of the stand-in: what Check Codespace reads besides
+// pods (nodes Ready, model deployments with their ready replicas) and what the leftover check lists
+// (services, Knative services, any `group/version/resource`). Plain objects answered as the real list JSON.
 
 export interface FakeNode {
   name: string;
@@ -9,14 +10,56 @@ export interface FakeNode {
 export interface FakeDeployment {
   namespace: string;
   name: string;
+  uid: string;
   labels: Record<string, string>;
   replicas: number;
   readyReplicas: number;
 }
 
+/** Any other namespaced object, listed under its API path (`api/v1/services`, `apis/serving.knative.dev/v1/services`). */
+export interface FakeObject {
+  namespace: string;
+  name: string;
+  uid: string;
+  labels: Record<string, string>;
+}
+
+/** Collections the stand-in serves from the start (more are added with an object of a new kind). */
+export const KNOWN_COLLECTIONS: Record<string, string> = {
+  'api/v1/services': 'Service',
+  'apis/serving.knative.dev/v1/services': 'Service',
+};
+
 export class ClusterObjects {
   readonly nodes = new Map<string, FakeNode>();
   readonly deployments = new Map<string, FakeDeployment>();
+  /** By collection path (`api/v1/services`), then `namespace/name`. */
+  readonly others = new Map<string, { kind: string; objects: Map<string, FakeObject> }>(
+    Object.entries(KNOWN_COLLECTIONS).map(([path, kind]) => [path, { kind, objects: new Map() }]),
+  );
+
+  /** The list JSON of a collection the stand-in knows, or undefined (404, as for a CRD that is not installed). */
+  objectList(collection: string, namespace: string, rv: number): object | undefined {
+    const collected = this.others.get(collection);
+    if (!collected) return undefined;
+    const { kind, objects } = collected;
+    const [, group, version] = collection.startsWith('api/') ? ['', '', 'v1'] : collection.split('/');
+    const apiVersion = group ? `${group}/${version}` : version;
+    return {
+      kind: `${kind}List`,
+      apiVersion,
+      metadata: { resourceVersion: String(rv) },
+      items: [...objects.values()]
+        .filter((o) => o.namespace === namespace)
+        .map((o) => ({
+          // Custom resources carry kind and apiVersion in list items; built-in lists do not.
+          ...(group && !group.endsWith('k8s.io') && group !== 'apps' && group !== 'batch'
+            ? { kind, apiVersion }
+            : {}),
+          metadata: { name: o.name, namespace: o.namespace, uid: o.uid, labels: o.labels },
+        })),
+    };
+  }
 
   nodeList(resourceVersion: number): object {
     return {
@@ -55,7 +98,7 @@ export class ClusterObjects {
         .map((d) => ({
           kind: 'Deployment',
           apiVersion: 'apps/v1',
-          metadata: { name: d.name, namespace: d.namespace, labels: d.labels },
+          metadata: { name: d.name, namespace: d.namespace, uid: d.uid, labels: d.labels },
           spec: {
             replicas: d.replicas,
             selector: { matchLabels: d.labels },

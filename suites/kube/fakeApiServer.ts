@@ -1,16 +1,18 @@
 // A loopback stand-in for the Kubernetes API: the real paths and wire formats the extension uses
-// (pod list and watch, namespace read, pod logs), token auth, and cues to drop connections,
-// restart or delete pods and refuse requests. Plain node:http so it runs in unit tests, the
+// (pod list and watch, namespace read, pod logs, events, deployments, services, custom resources),
+// token auth, and cues to drop connections, restart or delete pods, refuse or stall requests. Plain node:http so it runs in unit tests, the
 // benchmark and inside the extension host alike. The pods live in podModel.ts, watches in
 // watchStreams.ts, logs in podLogs.ts; this file routes requests and is what tests drive.
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { nsToRfc3339Nano, parseRfc3339ToNs } from './timestamps';
+import { ClusterEvents, type FakeEvent } from './clusterEvents';
 import { ClusterObjects } from './clusterObjects';
+import { serveObjectList } from './objectRoutes';
 import { KubeconfigFiles } from './kubeconfig';
 import { parseSelector } from './labelSelector';
 import { PodLogs } from './podLogs';
-import { PodStore, podJson } from './podModel';
+import { PodStore, podJson, type ContainerExit, type PodOwner } from './podModel';
 import { json, sendStatus, type StreamingConnections } from './responses';
 import { WatchStreams } from './watchStreams';
 
@@ -34,7 +36,10 @@ export class FakeKubeApi {
   private readonly logs = new PodLogs(this.store, this.streaming);
   private readonly kubeconfigs = new KubeconfigFiles();
   private readonly objects = new ClusterObjects();
+  private readonly events = new ClusterEvents();
   private refusal: Refusal | undefined;
+  private stalling: RegExp | undefined;
+  private readonly stalled = new Set<http.ServerResponse>();
 
   private constructor(private readonly server: http.Server) {}
 
@@ -66,9 +71,52 @@ export class FakeKubeApi {
   addPod(
     namespace: string,
     name: string,
-    opts: { labels?: Record<string, string>; containers?: string[] } = {},
+    opts: { labels?: Record<string, string>; containers?: string[]; owner?: PodOwner } = {},
   ): void {
     this.store.addPod(namespace, name, opts);
+  }
+
+  /** A core/v1 Event (legacy first/lastTimestamp, or eventTime as newer components write it). */
+  addEvent(event: Omit<FakeEvent, 'name' | 'count' | 'last'> & Partial<FakeEvent>): void {
+    this.store.namespaces.add(event.namespace);
+    this.events.add({ count: 1, last: event.first, ...event });
+  }
+
+  get eventCount(): number {
+    return this.events.size;
+  }
+
+  /** Any namespaced object under its collection path, e.g. `api/v1/services`, `apis/batch/v1/jobs` (`kind` for a new collection). */
+  addObject(
+    collection: string,
+    namespace: string,
+    name: string,
+    opts: { labels?: Record<string, string>; kind?: string } = {},
+  ): void {
+    this.store.namespaces.add(namespace);
+    let c = this.objects.others.get(collection);
+    if (!c) {
+      c = { kind: opts.kind ?? 'Object', objects: new Map() };
+      this.objects.others.set(collection, c);
+    }
+    const uid = `uid-${name}-${this.store.nextId()}`;
+    c.objects.set(`${namespace}/${name}`, { namespace, name, uid, labels: opts.labels ?? {} });
+  }
+
+  deleteObject(collection: string, namespace: string, name: string): void {
+    this.objects.others.get(collection)?.objects.delete(`${namespace}/${name}`);
+  }
+
+  deleteDeployment(namespace: string, name: string): void {
+    this.objects.deployments.delete(`${namespace}/${name}`);
+  }
+
+  /** Requests whose path matches are held without an answer until `stall(undefined)` or close (a cluster that hangs). */
+  stall(paths: RegExp | undefined): void {
+    this.stalling = paths;
+    if (paths) return;
+    for (const res of this.stalled) res.socket?.destroy();
+    this.stalled.clear();
   }
 
   /** Appends lines to a container's current instance, with increasing RFC3339Nano timestamps, and sends them to followers. */
@@ -80,6 +128,7 @@ export class FakeKubeApi {
     opts: {
       sameTimestamp?: boolean;
       /** Send followers only part of the bytes, ending mid-line, then cut them off. */ dropMidLine?: boolean;
+      /** Stamp the lines from this time (epoch ms) on, 1 µs apart, instead of now. */ at?: number;
     } = {},
   ): void {
     this.logs.write(namespace, pod, container, lines, opts);
@@ -101,9 +150,12 @@ export class FakeKubeApi {
     return n;
   }
 
-  /** The container's current instance exits and a new one starts: followers' streams end, restartCount goes up. */
-  restartPod(namespace: string, pod: string): void {
-    this.store.restartPod(namespace, pod);
+  /**
+   * The container's current instance exits and a new one starts: followers' streams end, restartCount goes
+   * up; with `exit` (OOMKilled 137, Error 1 …) the pod reports it as `lastState.terminated`.
+   */
+  restartPod(namespace: string, pod: string, exit?: Omit<ContainerExit, 'finishedAt'>): void {
+    this.store.restartPod(namespace, pod, exit);
   }
 
   deletePod(namespace: string, pod: string): void {
@@ -126,6 +178,7 @@ export class FakeKubeApi {
     this.objects.deployments.set(`${namespace}/${name}`, {
       namespace,
       name,
+      uid: `uid-${name}-${this.store.nextId()}`,
       labels: opts.labels ?? {},
       replicas,
       readyReplicas: opts.readyReplicas ?? replicas,
@@ -161,8 +214,13 @@ export class FakeKubeApi {
     this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query });
     if (req.headers.authorization !== `Bearer ${this.token}`)
       return sendStatus(res, 401, 'Unauthorized', 'Unauthorized');
+    if (this.stalling?.test(url.pathname)) {
+      this.stalled.add(res);
+      return;
+    }
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     if (this.clusterWide(res, parts, query)) return;
+    if (serveObjectList(this.objectRoutes, res, parts, query)) return;
     // /api/v1/namespaces/{ns}[/pods[/{name}[/log]]]
     if (parts[0] !== 'api' || parts[1] !== 'v1' || parts[2] !== 'namespaces' || !parts[3]) {
       return sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource');
@@ -236,6 +294,18 @@ export class FakeKubeApi {
       });
     return true;
   }
+
+  private readonly objectRoutes = {
+    events: this.events,
+    objects: this.objects,
+    resourceVersion: () => this.store.resourceVersion,
+    refused: (res: http.ServerResponse, resource: string, namespace: string) => {
+      if (!this.refusal || !refuses(this.refusal, 'list', resource, namespace)) return false;
+      const status = this.refusal.status;
+      sendStatus(res, status, status === 401 ? 'Unauthorized' : 'Forbidden', 'refused');
+      return true;
+    },
+  };
 
   private list(res: http.ServerResponse, namespace: string, query: Record<string, string>): void {
     const selector = parseSelector(query.labelSelector);

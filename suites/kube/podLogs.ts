@@ -1,5 +1,6 @@
 // Pod logs: appending lines to a container and sending them to followers, and answering log requests
-// (container, previous, sinceTime/sinceSeconds, tailLines, timestamps, follow) like the API server.
+// (container, previous, sinceTime/sinceSeconds, tailLines, limitBytes, timestamps, follow) like the
+// API server and the kubelet behind it.
 import type * as http from 'node:http';
 import { nsToRfc3339Nano, parseRfc3339ToNs } from './timestamps';
 import type { ContainerInstance, FakePod, LogEntry, PodStore } from './podModel';
@@ -19,13 +20,17 @@ export class PodLogs {
     pod: string,
     container: string,
     lines: (string | Buffer)[],
-    opts: { sameTimestamp?: boolean; dropMidLine?: boolean },
+    opts: { sameTimestamp?: boolean; dropMidLine?: boolean; at?: number },
   ): void {
     const inst = this.store.current(namespace, pod, container);
     const chunk: Buffer[] = [];
     let ns = 0n;
+    let at = opts.at === undefined ? undefined : BigInt(opts.at) * 1_000_000n;
     for (const line of lines) {
-      if (!opts.sameTimestamp || ns === 0n) ns = this.store.nextNs();
+      if (at !== undefined) {
+        ns = at;
+        at += 1000n;
+      } else if (!opts.sameTimestamp || ns === 0n) ns = this.store.nextNs();
       const entry: LogEntry = {
         ns,
         ts: nsToRfc3339Nano(ns),
@@ -79,16 +84,18 @@ export class PodLogs {
       }
       inst = c.instances[c.instances.length - 2];
     }
+    // The kubelet's order: the last tailLines lines of the file, then those at or after the since time.
     let lines = inst.lines;
+    if (query.tailLines !== undefined)
+      lines = lines.slice(Math.max(0, lines.length - Number(query.tailLines)));
     if (query.sinceTime) {
-      const since = parseRfc3339ToNs(query.sinceTime);
+      // The API server hands sinceTime on to the kubelet as metav1.Time: RFC3339, fraction dropped.
+      const since = (parseRfc3339ToNs(query.sinceTime) / 1_000_000_000n) * 1_000_000_000n;
       lines = lines.filter((l) => l.ns >= since);
     } else if (query.sinceSeconds) {
       const since = BigInt(Date.now() - Number(query.sinceSeconds) * 1000) * 1_000_000n;
       lines = lines.filter((l) => l.ns >= since);
     }
-    if (query.tailLines !== undefined)
-      lines = lines.slice(Math.max(0, lines.length - Number(query.tailLines)));
     res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
     // Like the API server: headers go out at once, before the first line.
     res.flushHeaders();
@@ -97,7 +104,14 @@ export class PodLogs {
       if (timestamps) parts.push(Buffer.from(l.ts + ' '));
       parts.push(l.body, NEWLINE);
     }
-    if (parts.length) res.write(Buffer.concat(parts));
+    // limitBytes counts what is sent, timestamps included, and may end mid-line; the body then ends.
+    const limit = query.limitBytes ? Number(query.limitBytes) : Infinity;
+    const body = Buffer.concat(parts);
+    if (body.length) res.write(body.length > limit ? body.subarray(0, limit) : body);
+    if (body.length >= limit) {
+      res.end();
+      return;
+    }
     if (!follow || inst.terminated || query.previous === 'true') {
       res.end();
       return;

@@ -14,7 +14,23 @@ export interface ContainerInstance {
   startedAt: string;
   lines: LogEntry[];
   terminated: boolean;
+  /** How the instance ended, when it was restarted with a reason (the pod's `lastState.terminated`). */
+  exit?: ContainerExit;
   followers: Set<http.ServerResponse>;
+}
+
+/** Why a container instance ended: what the kubelet reports in `lastState.terminated`. */
+export interface ContainerExit {
+  reason: 'OOMKilled' | 'Error' | 'Completed';
+  exitCode: number;
+  finishedAt: string;
+}
+
+/** The controller that owns a pod (`metadata.ownerReferences`), e.g. a ReplicaSet or a Job. */
+export interface PodOwner {
+  kind: string;
+  name: string;
+  uid: string;
 }
 
 export interface FakeContainer {
@@ -33,6 +49,7 @@ export interface FakePod {
   creationTimestamp: string;
   resourceVersion: number;
   containers: FakeContainer[];
+  owner?: PodOwner;
   /** Unset: Running and Ready. Set by setReady (Check Codespace's tests). */
   readiness?: { ready: boolean; phase: string };
 }
@@ -61,7 +78,7 @@ export class PodStore {
   addPod(
     namespace: string,
     name: string,
-    opts: { labels?: Record<string, string>; containers?: string[] },
+    opts: { labels?: Record<string, string>; containers?: string[]; owner?: PodOwner },
   ): void {
     this.namespaces.add(namespace);
     const pod: FakePod = {
@@ -69,6 +86,7 @@ export class PodStore {
       name,
       uid: `uid-${name}-${this.nextId()}`,
       labels: opts.labels ?? {},
+      owner: opts.owner,
       creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
       resourceVersion: ++this.rv,
       containers: (opts.containers ?? ['app']).map((c) => ({
@@ -81,11 +99,15 @@ export class PodStore {
     this.onChange(pod, 'ADDED');
   }
 
-  restartPod(namespace: string, pod: string): void {
+  restartPod(namespace: string, pod: string, exit?: Omit<ContainerExit, 'finishedAt'>): void {
     const p = this.pod(namespace, pod);
     for (const c of p.containers) {
       const old = c.instances[c.instances.length - 1];
       old.terminated = true;
+      old.exit = {
+        ...(exit ?? { reason: 'Completed', exitCode: 0 }),
+        finishedAt: rfc3339Seconds(Date.now()),
+      };
       for (const res of old.followers) res.end();
       old.followers.clear();
       c.restartCount++;
@@ -152,12 +174,17 @@ export class PodStore {
   private newInstance(): ContainerInstance {
     return {
       id: `containerd://${this.nextId().toString(16).padStart(12, '0')}`,
-      startedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      startedAt: rfc3339Seconds(Date.now()),
       lines: [],
       terminated: false,
       followers: new Set(),
     };
   }
+}
+
+/** metav1.Time on the wire: RFC3339 in whole seconds. */
+export function rfc3339Seconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
 function key(namespace: string, name: string): string {
@@ -175,6 +202,13 @@ export function podJson(p: FakePod): object {
       labels: p.labels,
       resourceVersion: String(p.resourceVersion),
       creationTimestamp: p.creationTimestamp,
+      ...(p.owner
+        ? {
+            ownerReferences: [
+              { apiVersion: 'apps/v1', ...p.owner, controller: true, blockOwnerDeletion: true },
+            ],
+          }
+        : {}),
     },
     spec: { containers: p.containers.map((c) => ({ name: c.name, image: `example/${c.name}:1` })) },
     status: {
@@ -183,6 +217,7 @@ export function podJson(p: FakePod): object {
       conditions: [{ type: 'Ready', status: p.readiness?.ready === false ? 'False' : 'True' }],
       containerStatuses: p.containers.map((c) => {
         const inst = c.instances[c.instances.length - 1];
+        const last = c.instances[c.instances.length - 2];
         return {
           name: c.name,
           ready: !inst.terminated && p.readiness?.ready !== false,
@@ -194,6 +229,17 @@ export function podJson(p: FakePod): object {
           state: inst.terminated
             ? { terminated: { exitCode: 0, reason: 'Completed' } }
             : { running: { startedAt: inst.startedAt } },
+          lastState: last?.exit
+            ? {
+                terminated: {
+                  exitCode: last.exit.exitCode,
+                  reason: last.exit.reason,
+                  startedAt: last.startedAt,
+                  finishedAt: last.exit.finishedAt,
+                  containerID: last.id,
+                },
+              }
+            : {},
         };
       }),
     },

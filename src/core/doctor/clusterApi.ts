@@ -1,11 +1,6 @@
-import {
-  AppsV1Api,
-  CoreV1Api,
-  Observable,
-  type KubeConfig,
-  type ObservableMiddleware,
-} from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { describeKubeError } from '../kube/errors';
+import { requestOptions, type RequestOptions } from '../kube/requestOptions';
 import { summarizePod, type PodSummary } from '../kube/pods';
 import { TimeoutError } from '../cancel';
 import type { DoctorContext } from './types';
@@ -71,14 +66,11 @@ export class ClusterReader {
   private async call<T>(
     verb: string,
     resource: string,
-    request: (options: {
-      middleware: ObservableMiddleware[];
-      middlewareMergeStrategy: 'append';
-    }) => Promise<T>,
+    request: (options: RequestOptions) => Promise<T>,
   ): Promise<Answer<T>> {
     try {
       const value = await this.ctx.network(`The cluster at ${this.identity.server}`, (signal) =>
-        request({ middleware: [abortWith(signal)], middlewareMergeStrategy: 'append' }),
+        request(requestOptions(signal)),
       );
       return { kind: 'ok', value };
     } catch (e) {
@@ -96,15 +88,4 @@ export class ClusterReader {
       return { kind: 'failed', message: problem.message.replace(/ Retrying with backoff\.$/, '') };
     }
   }
-}
-
-/** The client's request middleware (its own Observable type): every request carries the signal. */
-function abortWith(signal: AbortSignal): ObservableMiddleware {
-  return {
-    pre: (request) => {
-      request.setSignal(signal);
-      return new Observable(Promise.resolve(request));
-    },
-    post: (response) => new Observable(Promise.resolve(response)),
-  };
 }
