@@ -71,7 +71,7 @@ describe('Session mode: the port the session Django needs is made free before th
     const asked: SessionPortConflict[] = [];
     const port = await freePort();
     const r = await freePortForSession({ host: '127.0.0.1', port, ask: answering('kill', asked) });
-    assert.deepStrictEqual(r, { kind: 'free' });
+    assert.deepStrictEqual(r, { kind: 'free', lingering: 0 });
     assert.strictEqual(asked.length, 0);
   });
 
