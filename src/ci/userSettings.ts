@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ConfigSection } from '../ids';
-import type { DestinationSettings } from '../core/github/destination';
+import { userScopeString, type DestinationSettings } from '../core/github/destination';
 
 /**
  * The settings that decide where the token goes, read from the user's own settings only: a
@@ -14,6 +14,5 @@ export function destinationSettings(): DestinationSettings {
 }
 
 function userValue(section: string, key: string): string | undefined {
-  const value = vscode.workspace.getConfiguration(section).inspect<unknown>(key)?.globalValue;
-  return typeof value === 'string' ? value : undefined;
+  return userScopeString(vscode.workspace.getConfiguration(section).inspect<unknown>(key));
 }

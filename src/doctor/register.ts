@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Commands, Views } from '../ids';
 import { settingsGetFrom } from '../core/pytest/headless';
 import { tagged, type Logger } from '../core/logger';
+import { offeredTerminalFix } from '../core/doctor/fixes';
 import { runDoctor } from '../core/doctor/runner';
 import { doctorSettingsFrom, workspaceInis } from '../core/doctor/settings';
 import type { CheckResult, GitHubSignIn } from '../core/doctor/types';
@@ -41,6 +42,8 @@ export function registerDoctor(
   const tokens = new GitHubTokens(context.secrets, context.extensionMode !== vscode.ExtensionMode.Production);
   let running: Promise<CheckResult[]> | undefined;
   const checked = new vscode.EventEmitter<CheckResult[]>();
+  /** The results whose terminal fixes may run: the terminal command runs nothing else. */
+  let latest: CheckResult[] = [];
 
   const check = (): Promise<CheckResult[]> => {
     running ??= runChecks().finally(() => (running = undefined));
@@ -53,6 +56,7 @@ export function registerDoctor(
         { location: { viewId: Views.codespace }, title: 'Checking the codespace' },
         () => doctorRun(logger, deps.django, tokens),
       );
+      latest = checks;
       view.show({ kind: 'done', checks, at: new Date() });
       checked.fire(checks);
       const failed = checks.filter((c) => c.status === 'fail');
@@ -83,20 +87,24 @@ export function registerDoctor(
       return check();
     }),
     vscode.commands.registerCommand(Commands.applyCodespaceFix, (node?: CodespaceNode) => applyFix(node)),
-    vscode.commands.registerCommand(
-      Commands.runInTerminal,
-      async (commandLine?: string, cwd?: string, env?: Record<string, string>) => {
-        if (!commandLine) return;
-        // Once the fix has ended, the view shows whether it worked without being asked again.
-        await runFixInTerminal(commandLine, cwd, env, (exitCode) => {
-          logger.info(
-            `The fix "${commandLine}" ended${exitCode === undefined ? '' : ` (exit ${exitCode})`}: checking again.`,
-          );
-          // A check that was already running started before the fix ended: this one starts after it.
-          void (running ?? Promise.resolve()).then(check);
-        });
-      },
-    ),
+    vscode.commands.registerCommand(Commands.runInTerminal, async (...args: unknown[]) => {
+      const offered = offeredTerminalFix(latest, args);
+      if (!offered) {
+        logger.warn(
+          `Refused to run ${JSON.stringify(args).slice(0, 200)} in a terminal: Check Codespace did not offer it as a fix. Run Check Codespace and use the fix button in the Codespace view.`,
+        );
+        return;
+      }
+      const { commandLine, cwd, env } = offered;
+      // Once the fix has ended, the view shows whether it worked without being asked again.
+      await runFixInTerminal(commandLine, cwd, env, (exitCode) => {
+        logger.info(
+          `The fix "${commandLine}" ended${exitCode === undefined ? '' : ` (exit ${exitCode})`}: checking again.`,
+        );
+        // A check that was already running started before the fix ended: this one starts after it.
+        void (running ?? Promise.resolve()).then(check);
+      });
+    }),
   );
   return { check, view, onDidCheck: checked.event };
 }

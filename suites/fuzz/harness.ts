@@ -1,6 +1,7 @@
 import * as assert from 'node:assert';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { threadTimes } from '../../src/core/threadTimes';
 import { markPassed, markProgress } from './watchdog';
 
 /**
@@ -256,4 +257,47 @@ export function fuzz<T>(target: FuzzTarget<T>): void {
   );
   assert.ok(ran >= big.length, `${target.name} ran only ${ran} inputs`);
   markPassed();
+}
+
+/** CPU time of this thread alone (other processes and V8's helper threads left out), else the process's. */
+function threadCpuMs(): number {
+  return threadTimes()?.runningMs ?? cpuMs();
+}
+
+/**
+ * Fails when `parse` grows faster than linearly on one shape: the CPU time for input 2n must be at most
+ * `maxRatio` times the time for n. Each try times both sizes back to back (alternating which goes first),
+ * each repeated until the smaller takes ~40 ms; judged on the median of the tries' ratios, since this
+ * machine's speed drifts within a minute and a pair shares its moment.
+ */
+export function assertLinear(
+  name: string,
+  make: (n: number) => string,
+  parse: (input: string) => unknown,
+  { n = 8192, maxRatio = 2.5, tries = 5 } = {},
+): void {
+  const small = make(n);
+  const large = make(2 * n);
+  const time = (input: string, reps: number) => {
+    const t0 = threadCpuMs();
+    for (let r = 0; r < reps; r++) parse(input);
+    return threadCpuMs() - t0;
+  };
+  let reps = 1;
+  // Warm-up and calibration: a quadratic parser is slow here already, and needs no more repetitions.
+  while (time(small, reps) < 40 && reps < 1 << 16) reps *= 2;
+  const ratios: number[] = [];
+  for (let t = 0; t < tries; t++) {
+    markProgress(`${name}: growth try ${t + 1} of ${tries} (${reps} repetitions)`);
+    const [a, b] = t % 2 ? [time(large, reps), time(small, reps)] : [time(small, reps), time(large, reps)];
+    ratios.push(t % 2 ? a / b : b / a);
+  }
+  const ratio = [...ratios].sort((x, y) => x - y)[Math.floor(ratios.length / 2)];
+  console.log(
+    `      ${name}: ${n} -> ${2 * n} chars, ${reps} repetitions: ratios ${ratios.map((r) => r.toFixed(2)).join(' ')}`,
+  );
+  assert.ok(
+    ratio <= maxRatio,
+    `${name}: input of ${2 * n} characters took ${ratio.toFixed(2)}x the time of ${n} (median of ${tries} tries), more than ${maxRatio}x: the time grows faster than the input`,
+  );
 }

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert';
 import { isDeepStrictEqual } from 'node:util';
+import { userScopeString } from '../../src/core/github/destination';
 import { SETTING_DEFAULTS } from '../../src/core/settingDefaults';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -164,6 +165,27 @@ describe('package.json and src/ids.ts', () => {
       new RegExp(`^\\^?1\\.${min[2]}\\.`),
       '@types/vscode matches engines',
     );
+  });
+});
+
+describe('package.json: the protections it declares', () => {
+  it('is not enabled in an untrusted workspace (running tests and Django executes its code)', () => {
+    assert.strictEqual(manifest.capabilities?.untrustedWorkspaces?.supported, false);
+    assert.ok(manifest.capabilities.untrustedWorkspaces.description, 'says why');
+  });
+
+  it('reads where the token goes from the user settings only: the manifest scope and the reader agree', () => {
+    const props = manifest.contributes.configuration.properties;
+    assert.strictEqual(props[`${ConfigSection}.ci.apiBaseUrl`].scope, 'application');
+    // The reader takes the user's value, never a workspace's or a folder's, even with the scope removed.
+    const evil = 'https://attacker.example/api';
+    assert.strictEqual(userScopeString({ workspaceValue: evil }), undefined);
+    assert.strictEqual(userScopeString({ workspaceFolderValue: evil }), undefined);
+    assert.strictEqual(
+      userScopeString({ globalValue: 'https://ghe.example/api/v3', workspaceValue: evil }),
+      'https://ghe.example/api/v3',
+    );
+    assert.strictEqual(userScopeString({ globalValue: 42 }), undefined);
   });
 });
 

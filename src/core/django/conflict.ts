@@ -80,7 +80,7 @@ export async function settlePortConflict(
       continue;
     }
     note(`Killing ${who} and its children…`);
-    if (await killPortOwner(owner, launch.host, launch.port)) return 'freed';
+    if (await killPortOwner(owner, launch.host, launch.port, { note })) return 'freed';
     throw new DjangoStartError(
       `Port ${launch.port} is still in use after killing ${who}. Free it by hand or change codespaceTests.django.port.`,
       'portBusy',

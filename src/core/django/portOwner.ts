@@ -131,19 +131,22 @@ export async function checkPort(host: string, port: number): Promise<PortCheck> 
   return (await acceptsConnections(host, port)) ? { kind: 'busy', owner: undefined } : { kind: 'free' };
 }
 
+/** Arguments that name a Python web server: the only kind whose parent may be the same server. */
+const SERVER_ARGS = /manage\.py|django|runserver|gunicorn|uvicorn|daphne/i;
+
 /**
- * The top of the owner's tree: Django's autoreloader parent runs the same arguments as the child that
- * holds the port, so killing only the child would let the parent notice and exit, or worse, linger.
+ * The process to kill for an owner: the owner itself, or its parent when that is provably the same server,
+ * as Django's autoreloader parent is (it runs the serving child with its own arguments, so killing only the
+ * child lets the parent start another). Only a parent with the same non-empty arguments naming a server
+ * qualifies: a shell the server was started from (two processes without arguments "match") never does.
  */
 export async function treeRootOf(owner: PortOwner): Promise<PortOwner> {
+  // argv[0] may differ (python3 vs sys.executable's /usr/bin/python3.12); the arguments may not.
   const args = (p: PortOwner) => p.commandLine.split(' ').slice(1).join(' ');
-  let root = owner;
-  for (let i = 0; i < 5 && root.ppid && root.ppid > 1; i++) {
-    const parent = await describeProcess(root.ppid);
-    if (!parent || args(parent) !== args(root)) break;
-    root = parent;
-  }
-  return root;
+  const own = args(owner);
+  if (!own || !SERVER_ARGS.test(own) || !owner.ppid || owner.ppid <= 1) return owner;
+  const parent = await describeProcess(owner.ppid);
+  return parent && args(parent) === own ? parent : owner;
 }
 
 /** Whether the process looked up earlier still runs as the same program: the same pid, command line and start time. */
@@ -156,23 +159,54 @@ export async function stillTheSame(
   return { same: false, now };
 }
 
-/** Kills the owner's whole tree (SIGTERM, then SIGKILL) and waits until the port is free; false when it stays busy. */
+/** "pid 123 now runs "python3 app.py"", or that it has exited: why a changed process was not killed. */
+function changedNote(owner: PortOwner, now: PortOwner | undefined): string {
+  return `pid ${owner.pid} (${owner.commandLine || 'no command line'}) ${now ? `now runs "${now.commandLine}" (its pid was reused)` : 'has exited'}, so nothing was killed`;
+}
+
+/**
+ * Kills the owner (and its autoreloader parent, see treeRootOf) with every descendant: SIGTERM, then SIGKILL,
+ * and waits until the port is free; false when it stays busy. Right before each signal the pid is looked up
+ * again, and one whose start time or command line changed since `owner` was read (it exited, the pid was
+ * reused) is not signalled: `note` says so, and the result is whether the port is free.
+ */
 export async function killPortOwner(
   owner: PortOwner,
   host: string,
   port: number,
-  timeoutMs = 5000,
+  opts: { timeoutMs?: number; note?: (text: string) => void } = {},
 ): Promise<boolean> {
+  const timeoutMs = opts.timeoutMs ?? 5000;
+  const portFree = async () => (await checkPort(host, port)).kind === 'free';
+  /** Signals the tree when `target` is still what was read; a changed one is left alone (and said so, if `tell`). */
+  const signal = async (target: PortOwner, sig: NodeJS.Signals, tell: boolean): Promise<boolean> => {
+    const check = await stillTheSame(target);
+    if (!check.same) {
+      if (tell) opts.note?.(`${changedNote(target, check.now)}.`);
+      return false;
+    }
+    await killProcessTree(target.pid, sig);
+    return true;
+  };
   const root = await treeRootOf(owner);
-  await killProcessTree(root.pid, 'SIGTERM');
+  // The owner is checked too when its parent is the one signalled: the parent was found through it.
+  if (root !== owner) {
+    const check = await stillTheSame(owner);
+    if (!check.same) {
+      opts.note?.(`${changedNote(owner, check.now)}.`);
+      return portFree();
+    }
+  }
+  if (!(await signal(root, 'SIGTERM', true))) return portFree();
   const until = Date.now() + timeoutMs;
   let hardKilled = false;
   while (Date.now() < until) {
-    if ((await checkPort(host, port)).kind === 'free') return true;
+    if (await portFree()) return true;
     if (!hardKilled && Date.now() > until - timeoutMs / 2) {
       hardKilled = true;
-      await killProcessTree(root.pid, 'SIGKILL');
-      await killProcessTree(owner.pid, 'SIGKILL');
+      // Each looked up again: 2.5 s is long enough for a pid to be reused. One that exited meanwhile is no news.
+      await signal(root, 'SIGKILL', false);
+      if (root !== owner) await signal(owner, 'SIGKILL', false);
     }
     await delay(100);
   }

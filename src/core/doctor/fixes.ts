@@ -1,4 +1,4 @@
-import type { Fix } from './types';
+import type { CheckResult, Fix } from './types';
 
 /** Commands a fix may name. VS Code's own, and the doctor's (declared in package.json and src/ids.ts). */
 export const FixCommandIds = {
@@ -23,4 +23,31 @@ export function terminalFix(
 ): Fix {
   const args = env && Object.keys(env).length ? [commandLine, cwd, env] : [commandLine, cwd];
   return { text, command: FixCommandIds.runInTerminal, args };
+}
+
+/** A terminal fix's command line, folder and environment, as terminalFix wrote them into its args. */
+export interface TerminalFixLine {
+  commandLine: string;
+  cwd: string;
+  env?: Record<string, string>;
+}
+
+/**
+ * The terminal fix among `checks` (the doctor's latest results) whose arguments are exactly `args`; undefined
+ * when the doctor offered no such fix. The terminal command is callable by any extension: it runs only what
+ * the doctor itself put on a fix button, never a command line someone else passes.
+ */
+export function offeredTerminalFix(
+  checks: readonly CheckResult[],
+  args: readonly unknown[],
+): TerminalFixLine | undefined {
+  const wanted = JSON.stringify(args);
+  for (const c of checks) {
+    const fix = c.fix;
+    if (fix?.command !== FixCommandIds.runInTerminal || !fix.args) continue;
+    if (JSON.stringify(fix.args) !== wanted) continue;
+    const [commandLine, cwd, env] = fix.args as [string, string, Record<string, string> | undefined];
+    return { commandLine, cwd, ...(env ? { env } : {}) };
+  }
+  return undefined;
 }

@@ -1,9 +1,9 @@
 import axios, { isAxiosError } from 'axios';
-import { unzipSync } from 'fflate';
 import type { CancelToken } from '../cancel';
 import type { Logger } from '../logger';
 import { fnmatch } from '../pytest/glob';
 import type { GitHubClient } from './client';
+import { mb, readArtifactZip, type UnzipSpent } from './artifactZip';
 import { LOOPBACK } from './destination';
 import type { RunArtifact } from './types';
 
@@ -21,8 +21,16 @@ export type RunReports =
   | { kind: 'tooLarge'; message: string }
   | { kind: 'unreadable'; message: string };
 
-/** The biggest artifact downloaded, and the biggest XML file taken out of one (a zip can hold far more than it weighs). */
-export const ARTIFACT_LIMITS = { maxZipBytes: 64 * 1024 * 1024, maxXmlBytes: 256 * 1024 * 1024 };
+/**
+ * The biggest artifact downloaded; the most one XML file, and all the XML of a run's artifacts together, may
+ * unpack to; the most entries a run's artifacts may hold (a zip can hold far more than it weighs).
+ */
+export const ARTIFACT_LIMITS = {
+  maxZipBytes: 64 * 1024 * 1024,
+  maxXmlBytes: 256 * 1024 * 1024,
+  maxTotalBytes: 256 * 1024 * 1024,
+  maxEntries: 1000,
+};
 
 export const WORKFLOW_LINES = [
   '  run: uv run pytest ... --junitxml=junit.xml',
@@ -40,10 +48,10 @@ export async function downloadRunReports(opts: {
   pattern: string;
   logger?: Logger;
   token?: CancelToken;
-  limits?: typeof ARTIFACT_LIMITS;
+  limits?: Partial<typeof ARTIFACT_LIMITS>;
 }): Promise<RunReports> {
   const { client, runId, pattern, logger } = opts;
-  const limits = opts.limits ?? ARTIFACT_LIMITS;
+  const limits = { ...ARTIFACT_LIMITS, ...opts.limits };
   const all = await client.listArtifacts(runId);
   const wanted = all.filter((a) => fnmatch(a.name, pattern));
   if (!wanted.length) {
@@ -66,9 +74,10 @@ export async function downloadRunReports(opts: {
   if (big)
     return { kind: 'tooLarge', message: tooLargeMessage(big.name, big.size_in_bytes, limits.maxZipBytes) };
   const files: JUnitFile[] = [];
+  const spent: UnzipSpent = { bytes: 0, entries: 0 };
   for (const artifact of wanted) {
     if (opts.token?.isCancellationRequested) break;
-    const got = await downloadOne(client, artifact, runId, limits, logger);
+    const got = await downloadOne(client, artifact, runId, limits, spent, logger);
     if (got.kind !== 'files') return got;
     files.push(...got.files);
   }
@@ -85,6 +94,7 @@ async function downloadOne(
   artifact: RunArtifact,
   runId: number,
   limits: typeof ARTIFACT_LIMITS,
+  spent: UnzipSpent,
   logger: Logger | undefined,
 ): Promise<{ kind: 'files'; files: JUnitFile[] } | Exclude<RunReports, { kind: 'reports' }>> {
   const where = await client.artifactLocation(artifact.id);
@@ -116,34 +126,12 @@ async function downloadOne(
       message: `The download of artifact "${artifact.name}" failed (${status ?? (isAxiosError(e) ? e.code : String(e))}). Its link is valid for a minute: try again.`,
     };
   }
-  let entries: Record<string, Uint8Array>;
-  let tooBig: string | undefined;
-  try {
-    entries = unzipSync(zip, {
-      filter: (f) => {
-        if (!f.name.toLowerCase().endsWith('.xml')) return false;
-        if (f.originalSize > limits.maxXmlBytes) {
-          tooBig = f.name;
-          return false;
-        }
-        return true;
-      },
-    });
-  } catch (e) {
-    return {
-      kind: 'unreadable',
-      message: `The artifact "${artifact.name}" is not a readable zip (${(e as Error).message}). Download it from the run's page to look at it.`,
-    };
-  }
-  if (tooBig)
-    return {
-      kind: 'tooLarge',
-      message: `${tooBig} in the artifact "${artifact.name}" unpacks to more than ${mb(limits.maxXmlBytes)}; it was not read. Upload only the JUnit report.`,
-    };
+  const read = readArtifactZip(artifact.name, zip, limits, spent);
+  if (read.kind !== 'files') return read;
   const decoder = new TextDecoder('utf-8');
-  const files = Object.entries(entries)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, bytes]) => ({ source: `${artifact.name}/${name}`, xml: decoder.decode(bytes) }));
+  const files = read.files
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((f) => ({ source: `${artifact.name}/${f.name}`, xml: decoder.decode(f.bytes) }));
   return { kind: 'files', files };
 }
 
@@ -153,8 +141,4 @@ function expiredMessage(names: string[], runId: number): string {
 
 function tooLargeMessage(name: string, size: number | undefined, max: number): string {
   return `The artifact "${name}"${size === undefined ? '' : ` is ${mb(size)}, which`} is more than the ${mb(max)} the extension downloads. Upload only the JUnit report (path: junit.xml) in actions/upload-artifact, or open the run's page.`;
-}
-
-function mb(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
 }

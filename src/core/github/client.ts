@@ -8,6 +8,7 @@ import {
   rateLimitFrom,
   redact,
   redactFailure,
+  redactUrl,
 } from './errors';
 import type { RunArtifact, WorkflowJob, WorkflowRun } from './types';
 
@@ -210,13 +211,15 @@ export class GitHubClient {
         throw new GitHubApiError({ kind: 'unexpected', status: res.status, message });
       }
       if (next.kind === 'none') break;
-      logger?.debug(`${method} ${path} -> ${res.status}, following to ${next.path}`);
+      logger?.debug(
+        redact(`${method} ${redactUrl(path)} -> ${res.status}, following to ${redactUrl(next.path)}`, token),
+      );
       const see = res.status === 303;
       res = await this.request(see ? 'GET' : method, next.url, see ? undefined : body, {}, headers);
       current = next.url;
     }
     const resHeaders = lowerHeaders(res.headers as Record<string, unknown>);
-    logger?.debug(`${method} ${path} -> ${res.status}`);
+    logger?.debug(redact(`${method} ${redactUrl(path)} -> ${res.status}`, token));
     if ((res.status >= 200 && res.status < 300) || alsoOk.includes(res.status))
       return { status: res.status, data: res.data, headers: resHeaders, url: current };
     const full: CallContext = { repo: this.repoName, ...ctx };
@@ -234,7 +237,7 @@ export class GitHubClient {
       failureFromResponse({ status: res.status, headers: resHeaders, body: res.data }, full),
       token,
     );
-    logger?.warn(`${method} ${path} failed: ${failure.message}`);
+    logger?.warn(redact(`${method} ${redactUrl(path)} failed: ${failure.message}`, token));
     throw new GitHubApiError(failure);
   }
 
@@ -250,7 +253,9 @@ export class GitHubClient {
       return await this.http.request({ method, url: path, data: body, params, headers });
     } catch (e) {
       const code = isAxiosError(e) ? e.code : undefined;
-      logger?.warn(redact(`${method} ${path}: no answer (${code ?? (e as Error).message})`, token));
+      logger?.warn(
+        redact(`${method} ${redactUrl(path)}: no answer (${code ?? (e as Error).message})`, token),
+      );
       throw new GitHubApiError(networkFailure(code, baseUrl));
     }
   }

@@ -136,3 +136,20 @@ function enterpriseOrigin(uri: string | undefined): EnterpriseOrigin {
     hostname: parsed.hostname.toLowerCase(),
   };
 }
+
+/** What VS Code's `inspect()` reports of a setting, by where it is set. */
+export interface SettingScopes {
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+}
+
+/**
+ * The user's own value of a setting that decides where the token goes, or undefined. A workspace or folder
+ * value is never taken (a cloned repository could otherwise send the token anywhere), whatever the manifest's
+ * `scope` says.
+ */
+export function userScopeString(scopes: SettingScopes | undefined): string | undefined {
+  const value = scopes?.globalValue;
+  return typeof value === 'string' ? value : undefined;
+}

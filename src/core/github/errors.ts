@@ -209,6 +209,14 @@ export function redact(text: string, secret: string | undefined): string {
   return text.split(secret).join('***');
 }
 
+/**
+ * A URL or path as it may be logged: every query value and any user name and password replaced by `***`.
+ * A redirect's target is chosen by the server, and signed or token-bearing links carry their secret there.
+ */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/[^/@\s]*@/, '//***@').replace(/([?&][^=&#\s]*=)[^&#\s]*/g, '$1***');
+}
+
 /** The failure with the secret removed from every text in it (GitHub's own message and links too). */
 export function redactFailure(failure: GitHubFailure, secret: string | undefined): GitHubFailure {
   const out: Record<string, unknown> = { ...failure };

@@ -29,7 +29,6 @@ export function decodeEntities(s: string): string {
   });
 }
 
-const ATTR = /([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 const NAME = /[^\s/>]+/y;
 
 /** Parses a document and returns its root element. Throws XmlError with where and what. */
@@ -90,11 +89,7 @@ export function parseXml(source: string): XmlElement {
       if (!name) fail('a tag without a name');
       const attrs: Record<string, string> = {};
       const body = source.slice(i + 1 + name.length, selfClosing ? end - 1 : end);
-      for (const m of body.matchAll(ATTR)) {
-        const value = m[2] ?? m[3] ?? '';
-        attrs[m[1]] =
-          value.includes('&') || value.includes('\r') ? decodeEntities(value).replace(/\r\n?/g, '\n') : value;
-      }
+      readAttributes(body, attrs);
       const el: XmlElement = { name, attrs, children: [], text: '' };
       const parent = stack[stack.length - 1];
       if (parent) parent.children.push(el);
@@ -123,4 +118,39 @@ function tagEnd(s: string, from: number): number {
     else if (c === '>') return j;
   }
   return -1;
+}
+
+const SPACE = /\s/;
+const isSpace = (c: string) => SPACE.test(c);
+
+/**
+ * `name="value"` pairs of a tag body, in one pass: the pattern used before, `([^\s=/>]+)\s*=`, backtracked
+ * at every position of a long body with no `=`. Reads what that pattern read; what is not a pair is skipped.
+ */
+function readAttributes(body: string, attrs: Record<string, string>): void {
+  let j = 0;
+  while (j < body.length) {
+    const c = body[j];
+    if (isSpace(c) || c === '=' || c === '/' || c === '>') {
+      j++;
+      continue;
+    }
+    const nameStart = j;
+    while (j < body.length && !isSpace(body[j]) && body[j] !== '=' && body[j] !== '/' && body[j] !== '>') j++;
+    const name = body.slice(nameStart, j);
+    while (j < body.length && isSpace(body[j])) j++;
+    if (body[j] !== '=') continue;
+    j++;
+    while (j < body.length && isSpace(body[j])) j++;
+    const quote = body[j];
+    if (quote !== '"' && quote !== "'") continue;
+    const close = body.indexOf(quote, j + 1);
+    // Not a value: a quote left open starts the next name, as it did for the pattern. (Once per kind of quote:
+    // none follows, so no later search fails again.)
+    if (close < 0) continue;
+    const value = body.slice(j + 1, close);
+    attrs[name] =
+      value.includes('&') || value.includes('\r') ? decodeEntities(value).replace(/\r\n?/g, '\n') : value;
+    j = close + 1;
+  }
 }

@@ -183,21 +183,65 @@ export function describeExit(exit: Exit): string {
   }
 }
 
-/** Runs a command to completion and collects its output; for short helpers (version checks, git, manage.py). */
+/** What runToEnd keeps of each stream by default: its helpers print a few lines; a flood keeps its tail. */
+export const RUN_TO_END_MAX_CHARS = 1024 * 1024;
+
+/** The last `max` characters of a stream, and how many came before them. */
+class TextTail {
+  private chunks: string[] = [];
+  private length = 0;
+  private dropped = 0;
+
+  constructor(private readonly max: number) {}
+
+  push(text: string): void {
+    this.chunks.push(text);
+    this.length += text.length;
+    // Compacted at twice the bound, so a flood costs linear time, not a copy per chunk.
+    if (this.length > 2 * this.max) this.compact();
+  }
+
+  get cut(): boolean {
+    return this.dropped > 0 || this.length > this.max;
+  }
+
+  text(): string {
+    this.compact();
+    return this.dropped
+      ? `[… ${this.dropped} earlier characters cut …]\n${this.chunks.join('')}`
+      : this.chunks.join('');
+  }
+
+  private compact(): void {
+    if (this.length <= this.max) return;
+    const all = this.chunks.join('');
+    this.dropped += all.length - this.max;
+    this.chunks = [all.slice(all.length - this.max)];
+    this.length = this.max;
+  }
+}
+
+/**
+ * Runs a command to completion and collects its output; for short helpers (version checks, git, manage.py).
+ * Each stream keeps its last `maxOutputChars` characters: `truncated` says one was cut, and its text starts
+ * with a line saying how much.
+ */
 export async function runToEnd(
-  options: Omit<ChildOptions, 'onLine' | 'onData'> & { timeoutMs?: number },
-): Promise<{ exit: Exit; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
+  options: Omit<ChildOptions, 'onLine' | 'onData'> & { timeoutMs?: number; maxOutputChars?: number },
+): Promise<{ exit: Exit; stdout: string; stderr: string; truncated: boolean }> {
+  const max = options.maxOutputChars ?? RUN_TO_END_MAX_CHARS;
+  const out = { stdout: new TextTail(max), stderr: new TextTail(max) };
   const child = new ChildProcess({
     ...options,
-    onData: (chunk, stream) => {
-      if (stream === 'stdout') stdout += chunk;
-      else stderr += chunk;
-    },
+    onData: (chunk, stream) => out[stream].push(chunk),
   });
   const timer = options.timeoutMs ? setTimeout(() => void child.stop(), options.timeoutMs) : undefined;
   const exit = await child.stopped;
   if (timer) clearTimeout(timer);
-  return { exit, stdout, stderr };
+  return {
+    exit,
+    stdout: out.stdout.text(),
+    stderr: out.stderr.text(),
+    truncated: out.stdout.cut || out.stderr.cut,
+  };
 }

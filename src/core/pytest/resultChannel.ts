@@ -20,6 +20,11 @@ import {
 export const MAX_EVENT_BYTES = 16 * 1024 * 1024;
 /** What a connection may send before it has proved it belongs to the run. */
 const MAX_UNPROVEN_BYTES = 64 * 1024;
+/**
+ * How long the drain at the end of a run waits for a connection that has not said hello. The run's process
+ * has exited by then, so its bytes are all in the kernel: one that still sent nothing is not the run's.
+ */
+export const HELLO_GRACE_MS = 500;
 
 /** Where the plugin connects: a unix socket in a fresh 0700 folder, or TCP on loopback where none can be made. */
 type Endpoint = { kind: 'unix'; dir: string; path: string } | { kind: 'tcp'; port: number };
@@ -91,11 +96,17 @@ export class ResultChannel {
   /**
    * Waits until the plugin's connections have ended (it flushed everything), at most `timeoutMs`. pytest may
    * have connected, written and exited while this process was busy: one turn of the event loop first takes
-   * what the kernel already holds, so a connection not yet accepted, or not yet proven, still counts.
+   * what the kernel already holds, so a connection not yet accepted, or not yet proven, still counts; one
+   * that has said no hello HELLO_GRACE_MS later is dropped. Called once the run's process has exited.
    */
   async drain(timeoutMs: number): Promise<void> {
     await new Promise((r) => setImmediate(r));
     if (this.sockets.size === 0) return;
+    // Checked after the loop's next poll (setImmediate), so bytes the kernel holds are read before the verdict.
+    const grace = setTimeout(
+      () => setImmediate(() => this.dropUnproven()),
+      Math.min(HELLO_GRACE_MS, timeoutMs),
+    );
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.logger?.debug(
@@ -108,6 +119,18 @@ export class ResultChannel {
         resolve();
       });
     });
+    clearTimeout(grace);
+  }
+
+  /** Called once the run's process has exited: a connection that never said hello is not the run's plugin. */
+  private dropUnproven(): void {
+    for (const socket of this.sockets) {
+      if (this.proven.has(socket)) continue;
+      this.logger?.warn(
+        `results channel: dropped a connection that sent no hello within ${HELLO_GRACE_MS} ms of the run's end (not the run's plugin).`,
+      );
+      socket.destroy();
+    }
   }
 
   /** Closes every connection and removes the socket and its folder. */

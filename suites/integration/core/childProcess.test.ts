@@ -29,6 +29,27 @@ describe('ChildProcess (the one child-process shape)', () => {
     assert.strictEqual(exit.kind === 'failedToStart' && exit.notFound, true);
   });
 
+  it('runToEnd keeps the tail of a flood, and says it was cut', async () => {
+    // 8 MB on stdout (lines of 99 characters and a newline), the last line marked.
+    const r = await runToEnd({
+      command: 'sh',
+      args: [
+        '-c',
+        'yes 0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456 | head -c 8000000; echo LAST',
+      ],
+      cwd: process.cwd(),
+      env: process.env,
+      maxOutputChars: 100_000,
+    });
+    assert.deepStrictEqual(r.exit, { kind: 'exited', code: 0 });
+    assert.strictEqual(r.truncated, true);
+    assert.ok(r.stdout.length < 100_100, `kept ${r.stdout.length} characters`);
+    assert.match(r.stdout, /^\[… 7900005 earlier characters cut …\]\n/);
+    assert.ok(r.stdout.endsWith('LAST\n'), 'the tail is kept');
+    const small = await runToEnd({ command: 'echo', args: ['hi'], cwd: process.cwd(), env: process.env });
+    assert.deepStrictEqual([small.stdout, small.truncated], ['hi\n', false]);
+  });
+
   it('stop() kills the whole tree, children included', async () => {
     let childPid = 0;
     const child = new ChildProcess({

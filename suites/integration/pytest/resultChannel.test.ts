@@ -11,7 +11,7 @@ import {
   RESULTS_NONCE_ENV_VAR,
   type PluginEvent,
 } from '../../../src/core/pytest/protocol';
-import { MAX_EVENT_BYTES, ResultChannel } from '../../../src/core/pytest/resultChannel';
+import { HELLO_GRACE_MS, MAX_EVENT_BYTES, ResultChannel } from '../../../src/core/pytest/resultChannel';
 
 function memoryLogger(): Logger & { warnings: string[] } {
   const warnings: string[] = [];
@@ -129,6 +129,23 @@ describe('results channel: only the run can report', () => {
       events.map((e) => (e.event === 'started' ? e.nodeid : e.event)),
       ['hello', 'test_a.py::test_quick'],
     );
+  });
+
+  it('a connection that never sends anything holds the end-of-run drain for the hello grace only, not its full wait', async () => {
+    const silent = await dial(channel);
+    silent.on('error', () => undefined);
+    const run = await dial(channel);
+    run.end(`${hello(channel.env[RESULTS_NONCE_ENV_VAR])}\n${started('test_a.py::test_x')}\n`);
+    const t0 = performance.now();
+    await channel.drain(5000);
+    const ms = performance.now() - t0;
+    assert.ok(ms < HELLO_GRACE_MS + 1000, `the drain took ${ms.toFixed(0)} ms`);
+    assert.ok(silent.destroyed || (await once(silent, 'close')), 'the silent connection is closed');
+    assert.deepStrictEqual(
+      events.map((e) => (e.event === 'started' ? e.nodeid : e.event)),
+      ['hello', 'test_a.py::test_x'],
+    );
+    assert.match(logger.warnings.join('\n'), /sent no hello/);
   });
 
   it('reports an event longer than its cap instead of parsing it, and goes on with the next', async () => {
