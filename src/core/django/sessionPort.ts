@@ -49,7 +49,7 @@ export async function freePortForSession(opts: {
   const decision = await opts.ask({ host, port, owner });
   if (decision === 'kill' && owner) {
     opts.note?.(`Killing ${who} and its children…`);
-    if (await killPortOwner(owner, host, port)) return { kind: 'freed', owner };
+    if (await killPortOwner(owner, host, port, { note: opts.note })) return { kind: 'freed', owner };
     return {
       kind: 'busy',
       owner,
