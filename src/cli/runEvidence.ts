@@ -1,10 +1,8 @@
 import { Limiter } from '../core/limiter';
-import { loadClusterConfig } from '../core/kube/config';
-import { evidenceSelectors } from '../core/kube/testEvidence';
 import type { LogStore } from '../core/logs/logStore';
 import type { SettingsGet } from '../core/pytest/headless';
 import type { FinishedEvent } from '../core/pytest/protocol';
-import { evidenceForTest, type EvidenceCluster, type TestEvidence } from '../core/pytest/testEvidence';
+import { clusterFromSettings, evidenceForTest, type TestEvidence } from '../core/pytest/testEvidence';
 import { formatTestLogs, testWindow } from '../core/pytest/testLogs';
 
 /** Tests whose evidence is read at once: each read is bounded by its own 2 s timeout. */
@@ -12,18 +10,6 @@ const PARALLEL_TESTS = 4;
 
 export function failed(r: FinishedEvent): boolean {
   return r.outcome === 'failed' || r.outcome === 'error';
-}
-
-/** Where the cluster is and which pods count, from the settings (kube.*, doctor.*Selector, logs.podSelectors). */
-export function clusterFromSettings(get: SettingsGet): EvidenceCluster {
-  return {
-    config: loadClusterConfig({ kubeconfig: get('kube.kubeconfig'), context: get('kube.context') }),
-    namespaces: get('kube.namespaces'),
-    selectors: evidenceSelectors(
-      { pynodeSelector: get('doctor.pynodeSelector'), modelSelector: get('doctor.modelSelector') },
-      get('logs.podSelectors'),
-    ),
-  };
 }
 
 /** The evidence of each failed test (of every test with `all`), by its index in `results`. */

@@ -1,6 +1,7 @@
-import type { ClusterConfig } from '../kube/config';
-import { readClusterEvidence, type EvidenceLine } from '../kube/testEvidence';
+import { loadClusterConfig, type ClusterConfig } from '../kube/config';
+import { evidenceSelectors, readClusterEvidence, type EvidenceLine } from '../kube/testEvidence';
 import { DJANGO_SOURCE, type LogLine, type LogStore } from '../logs/logStore';
+import type { SettingsGet } from './headless';
 import { isServiceSource, type TestWindow } from './testLogs';
 
 export type { EvidenceLine } from '../kube/testEvidence';
@@ -33,6 +34,18 @@ export interface TestEvidence {
 }
 
 export const DEFAULT_LINES_PER_SOURCE = 200;
+
+/** Where the cluster is and which pods count, from the settings (kube.*, doctor.*Selector, logs.podSelectors). */
+export function clusterFromSettings(get: SettingsGet): EvidenceCluster {
+  return {
+    config: loadClusterConfig({ kubeconfig: get('kube.kubeconfig'), context: get('kube.context') }),
+    namespaces: get('kube.namespaces'),
+    selectors: evidenceSelectors(
+      { pynodeSelector: get('doctor.pynodeSelector'), modelSelector: get('doctor.modelSelector') },
+      get('logs.podSelectors'),
+    ),
+  };
+}
 
 /**
  * The evidence of one test, as the CLI and the Test Explorer show it: the Django lines and followed pods'
