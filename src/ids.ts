@@ -83,6 +83,7 @@ export interface SettingTypes {
   'output.maxLineBytes': number;
   'logs.tailLines': number;
   'logs.sinceSeconds': number;
+  'logs.podSelectors': string[];
   'ci.workflow': string;
   'ci.apiBaseUrl': string;
   'ci.pollIntervalSeconds': number;

@@ -6,11 +6,12 @@ import { leakCheckEnv, leakSummary, type LeakRecord } from '../core/pytest/leaks
 import { LogStore } from '../core/logs/logStore';
 import { storeDjangoLine } from '../core/pytest/djangoLines';
 import type { FinishedEvent } from '../core/pytest/protocol';
-import { formatTestLogs, linesForTest, testWindow } from '../core/pytest/testLogs';
+import type { TestEvidence } from '../core/pytest/testEvidence';
 import { prepareHeadlessDjango } from '../core/django/headlessDjango';
 import { findPortRefusal, waitUntilPortIsClear, type PortRefusal } from '../core/django/portRefusal';
 import { describeMode, isModeSetting, type DjangoModeSetting } from '../core/django/mode';
 import { writeAll, writeJson, writeLines } from './output';
+import { evidenceOfTests, evidenceText, failed } from './runEvidence';
 import { UsageError, type Verb, type VerbArgs } from './verb';
 
 /** The run verb's flags as typed values: add a flag here and in `options` below. */
@@ -23,6 +24,7 @@ interface RunFlags {
   django?: DjangoModeSetting;
   killPort: boolean;
   leaks: boolean;
+  logs: boolean;
   retryWhenPortFree: boolean;
   nodeIds: string[];
 }
@@ -36,6 +38,7 @@ function runFlags({ values, positionals }: VerbArgs): RunFlags {
     django,
     killPort: values['kill-port'] === true,
     leaks: values.leaks === true,
+    logs: values.logs === true,
     retryWhenPortFree: values['retry-when-port-free'] === true,
     workspace: resolve((values.workspace as string | undefined) ?? '.'),
     json: values.json === true,
@@ -50,7 +53,7 @@ export const runVerb: Verb = {
   name: 'run',
   summary: "Runs tests with the extension's pytest plugin, as the Testing view's Run does.",
   usage:
-    '[--workspace DIR] [--python PATH] [--command CMD] [--json] [--django auto|shared|session] [--kill-port] [--retry-when-port-free] [--leaks] <node id>...',
+    '[--workspace DIR] [--python PATH] [--command CMD] [--json] [--django auto|shared|session] [--kill-port] [--retry-when-port-free] [--leaks] [--logs] <node id>...',
   options: {
     workspace: { type: 'string', value: 'DIR', help: 'the workspace folder (default: the current folder)' },
     python: {
@@ -65,7 +68,11 @@ export const runVerb: Verb = {
     },
     json: {
       type: 'boolean',
-      help: 'print {results: [{nodeid, outcome, duration, message}]} instead of pytest output',
+      help: 'print {results: [{nodeid, outcome, duration, message}]} instead of pytest output; a failed test also has its evidence: logs: [{source, time, text, level?}] (Django, pod lines, events; time in ms since the epoch), restarts and logNotes',
+    },
+    logs: {
+      type: 'boolean',
+      help: "every test's evidence, not only a failed test's (stderr, or logs in --json)",
     },
     django: {
       type: 'string',
@@ -89,6 +96,10 @@ export const runVerb: Verb = {
     'Node ids are paths relative to the current folder followed by ::names, e.g.',
     '  backend/oracles/tests/integration/test_deploy.py::TestDeployments::test_whoami',
     'The chosen Django mode, and why, is printed on stderr.',
+    "A test's evidence is its window's Django lines, the lines of the pods matching",
+    'codespaceTests.doctor.pynodeSelector, doctor.modelSelector and logs.podSelectors in',
+    'codespaceTests.kube.namespaces, and their events (kube.kubeconfig, kube.context; 2 s at most per test);',
+    'without a cluster the notes say so. Printed on stderr, or as logs with --json.',
     'Exit codes: 0 all passed, 1 a test failed or the session had a problem, 2 usage error,',
     "3 Django's port is taken (the message names its pid and command line) or the session refused it, 130 cancelled.",
   ].join('\n'),
@@ -145,6 +156,12 @@ export const runVerb: Verb = {
       await django.stop();
     }
     const { results, leaks, leakCheckOff } = pass;
+    const evidence = await evidenceOfTests(
+      results,
+      pass.djangoLines,
+      await settingsReader(flags.workspace),
+      flags.logs,
+    );
     if (refusal)
       await writeLines(
         [refusal.message, ...(flags.retryWhenPortFree ? [] : ['Or pass --retry-when-port-free.'])],
@@ -152,23 +169,24 @@ export const runVerb: Verb = {
       );
     if (flags.json)
       await writeJson({
-        results: results.map((r) => ({
+        results: results.map((r, i) => ({
           nodeid: r.nodeid,
           outcome: r.outcome,
           duration: r.duration,
           message: r.failure?.message ?? r.reason,
+          ...evidenceJson(evidence.get(i)),
         })),
         ...(leakEnv ? { leaks } : {}),
         ...(refusal ? { problem: refusal.message } : {}),
       });
-    else await writeLines(failedTestsDjangoLines(results, pass.djangoLines), process.stderr);
+    else await writeLines(evidenceText(results, evidence), process.stderr);
     if (!flags.json && leakEnv && !leakCheckOff)
       await writeLines(
         leaks.length ? leakSummary(leaks) : ['Leak check: no test left rows in the database.'],
         process.stderr,
       );
     if (refusal) return 3;
-    return pass.failed || results.some((r) => r.outcome === 'failed' || r.outcome === 'error') ? 1 : 0;
+    return pass.failed || results.some(failed) ? 1 : 0;
   },
 };
 
@@ -249,18 +267,10 @@ async function refusedPort(
   return findPortRefusal({ ...django.sessionPort, failureTexts });
 }
 
-/** Each failed test's Django lines (its time window), as the Test Explorer attaches them. */
-function failedTestsDjangoLines(results: readonly FinishedEvent[], store: LogStore): string[] {
-  const out: string[] = [];
-  for (const r of results) {
-    if (r.outcome !== 'failed' && r.outcome !== 'error') continue;
-    const text = formatTestLogs(
-      linesForTest(store, testWindow(r.start, r.stop)),
-      `Django while ${r.nodeid} ran`,
-    );
-    if (text) out.push(...text.trimEnd().split('\r\n'));
-  }
-  return out;
+/** A test's evidence as its JSON fields: none for a test without it. */
+function evidenceJson(e: TestEvidence | undefined) {
+  if (!e) return {};
+  return { logs: e.logs, ...(e.restarts.length ? { restarts: e.restarts } : {}), logNotes: e.notes };
 }
 
 /** The leak check's variables for --leaks (or codespaceTests.leaks.check); why not, said once on stderr. */

@@ -38,6 +38,7 @@ export const SETTING_DEFAULTS: SettingTypes = {
   'output.maxLineBytes': 65_536,
   'logs.tailLines': 500,
   'logs.sinceSeconds': 0,
+  'logs.podSelectors': [],
   'ci.workflow': '.github/workflows/integration-tests.yml',
   'ci.apiBaseUrl': 'https://api.github.com',
   'ci.pollIntervalSeconds': 5,

@@ -4,6 +4,7 @@ import type { LeakRecord } from '../core/pytest/leaks';
 import type { PluginEvent } from '../core/pytest/protocol';
 import { RunResults, type FailureReport, type TestResult } from '../core/pytest/runResults';
 import { BatchedRun } from '../core/pytest/runUpdates';
+import type { EvidenceCluster } from '../core/pytest/testEvidence';
 import type { TestWindow } from '../core/pytest/testLogs';
 import { someBelow } from './itemTree';
 import { pointsAtCodespace } from '../core/doctor/unreachable';
@@ -30,6 +31,8 @@ export class RunReporter {
     resolve: (nodeid: string) => vscode.TestItem | undefined,
     logStore: LogStore | undefined,
     enqueued: ReadonlySet<vscode.TestItem>,
+    /** Where a failure's unfollowed pods and events are read (after its result). */
+    clusterOf?: () => EvidenceCluster | undefined,
   ) {
     this.core = new RunResults(
       run,
@@ -44,7 +47,13 @@ export class RunReporter {
       },
       logStore,
       enqueued,
+      clusterOf,
     );
+  }
+
+  /** Waits for the failures' cluster evidence still being read (2 s at most); call before ending the run. */
+  evidenceRead(): Promise<void> {
+    return this.core.evidenceRead();
   }
 
   get results(): Map<string, TestResult> {

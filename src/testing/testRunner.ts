@@ -5,10 +5,12 @@ import type { SharedDjango } from '../core/django/types';
 import { SessionPortBusyError } from '../core/django/sessionPort';
 import type { Logger } from '../core/logger';
 import type { LogStore } from '../core/logs/logStore';
+import { settingsGetFrom } from '../core/pytest/headless';
 import { launchFromSettings, type PytestLaunch } from '../core/pytest/launch';
 import { leakCheckEnv, leakSummary, type LeakRecord } from '../core/pytest/leaks';
 import { FolderSettings } from '../settings';
 import { runPytestSession, type SessionOptions, type SessionOutcome } from '../core/pytest/session';
+import { clusterFromSettings, type EvidenceCluster } from '../core/pytest/testEvidence';
 import type { FolderTests } from './folderTests';
 import { folderLaunchSettings } from './interpreter';
 import { itemData } from './itemData';
@@ -115,6 +117,7 @@ export class TestRunner {
       (id) => resolveItem(index, current.rootdir, id),
       this.deps.logStore,
       enqueued,
+      () => this.evidenceCluster(),
     );
     try {
       const groups = this.groups(selected, excluded, enqueued, run, summary);
@@ -141,6 +144,7 @@ export class TestRunner {
       summary.problems.push(message);
       reporter.finish({ cancelled: false, problem: message });
     } finally {
+      await reporter.evidenceRead();
       run.end();
       this.django?.runEnded?.();
     }
@@ -278,6 +282,12 @@ export class TestRunner {
         crash?.dispose();
       }
     }
+  }
+
+  /** The cluster a failure's evidence is read from: the kube settings, the pynode, model and configured selectors. */
+  private evidenceCluster(): EvidenceCluster {
+    const s = new FolderSettings(this.tests.folder);
+    return clusterFromSettings(settingsGetFrom((key) => s.get(key), this.tests.folder.uri.fsPath));
   }
 
   /** The leak check's variables when the run asks for it (the profile or codespaceTests.leaks.check). */

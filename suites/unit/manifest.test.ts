@@ -68,6 +68,7 @@ const typed: { [K in SettingKey]: SchemaOf<SettingTypes[K]> } = {
   'logs.maxLinesPerSource': 'number',
   'logs.tailLines': 'number',
   'logs.sinceSeconds': 'number',
+  'logs.podSelectors': 'string[]',
   'ci.workflow': 'string',
   'ci.apiBaseUrl': 'string',
   'ci.pollIntervalSeconds': 'number',

@@ -1,9 +1,11 @@
-import type { LogStore } from '../logs/logStore';
+import type { LogLine, LogStore } from '../logs/logStore';
+import { ClusterEvidenceReads } from './clusterEvidenceReads';
 import { storeDjangoLine } from './djangoLines';
 import { leakWarning, type LeakRecord } from './leaks';
 import type { FinishedEvent, Outcome, PluginEvent } from './protocol';
 import type { TestRunSink } from './runUpdates';
 import { stripAnsi } from './session';
+import type { EvidenceCluster, TestEvidence } from './testEvidence';
 import { formatTestLogs, linesForTest, testWindow, type TestWindow } from './testLogs';
 
 /** One test's result as the host tests and "Rerun failed" see it. */
@@ -67,13 +69,26 @@ export class RunResults<Item, Message, Location> {
   /** What the plugin could not see of the session's own Django, and what to do (each said once). */
   readonly djangoNotes: string[] = [];
   private readonly byItem = new Map<Item, TestResult>();
+  private readonly evidence: ClusterEvidenceReads | undefined;
 
   constructor(
     private readonly run: TestRunSink<Item, Message, Location>,
     private readonly tree: RunTree<Item, Message, Location>,
     private readonly logStore: LogStore | undefined,
     private readonly enqueued: ReadonlySet<Item>,
-  ) {}
+    /** Where to read a failure's unfollowed pods and events; without it, only the log store's lines. */
+    clusterOf?: () => EvidenceCluster | undefined,
+  ) {
+    if (clusterOf)
+      this.evidence = new ClusterEvidenceReads(logStore ?? NO_LINES, clusterOf, (note) =>
+        this.run.appendOutput(crlf(`\n${note}\n`)),
+      );
+  }
+
+  /** Waits for the failures' cluster evidence still being read (2 s at most); call before ending the run. */
+  evidenceRead(): Promise<void> {
+    return this.evidence?.settled() ?? Promise.resolve();
+  }
 
   handle(e: PluginEvent): void {
     if (e.event === 'started') {
@@ -156,9 +171,29 @@ export class RunResults<Item, Message, Location> {
           );
         if (e.outcome === 'failed') this.run.failed(item, message, e.duration);
         else this.run.errored(item, message, e.duration);
+        this.evidence?.read(window, (ev) => this.clusterEvidence(ev, lines, location, item));
         break;
       }
     }
+  }
+
+  /** A failure's evidence, after its result: what the log store did not already show, its restarts and notes. */
+  private clusterEvidence(
+    ev: TestEvidence,
+    shown: readonly LogLine[],
+    location: Location | undefined,
+    item: Item,
+  ): void {
+    const key = (l: { source: string; time: number; text: string }) => `${l.source}\0${l.time}\0${l.text}`;
+    const seen = new Set(shown.map((l) => key({ ...l, source: l.tag ? `${l.source} ${l.tag}` : l.source })));
+    const fresh = ev.logs.filter((l) => !seen.has(key(l)));
+    const label = this.tree.label(item);
+    const text = [
+      formatTestLogs(fresh, `cluster evidence while ${label} ran`).trimEnd(),
+      ...ev.restarts.map((r) => `restart: ${r}`),
+      ...ev.notes.map((n) => `note: ${n}`),
+    ].filter(Boolean);
+    if (text.length) this.appendForTest(text.join('\n'), location, item);
   }
 
   /** Output that belongs to one test, on lines of its own: pytest may be in the middle of its progress line. */
@@ -203,6 +238,8 @@ function failureReport(e: FinishedEvent): FailureReport {
     line: f?.line ?? undefined,
   };
 }
+
+const NO_LINES: Pick<LogStore, 'query' | 'sources'> = { query: () => [], sources: () => [] };
 
 /** The test output terminal wants CRLF. */
 export function crlf(text: string): string {

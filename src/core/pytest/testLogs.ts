@@ -26,7 +26,10 @@ export function linesForTest(store: Pick<LogStore, 'query' | 'sources'>, window:
 }
 
 /** The lines as test output: `HH:MM:SS.mmm [source] text`, CRLF-terminated for the test output terminal. */
-export function formatTestLogs(lines: readonly LogLine[], title: string): string {
+export function formatTestLogs(
+  lines: readonly Pick<LogLine, 'time' | 'source' | 'text' | 'tag'>[],
+  title: string,
+): string {
   if (lines.length === 0) return '';
   const out = [
     `── ${title}: ${lines.length} line(s) from ${[...new Set(lines.map((l) => l.source))].join(', ')} ──`,

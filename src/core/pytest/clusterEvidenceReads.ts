@@ -1,0 +1,62 @@
+import { Limiter } from '../limiter';
+import type { LogStore } from '../logs/logStore';
+import { evidenceForTest, type EvidenceCluster, type TestEvidence } from './testEvidence';
+import type { TestWindow } from './testLogs';
+
+/** Failures whose cluster evidence a run reads; past them, one note says so. */
+export const MAX_FAILURES_READ = 20;
+/** How long the end of a run waits for evidence still being read. */
+export const EVIDENCE_WAIT_MS = 2000;
+
+/**
+ * A run's evidence reads after its failures: each starts when its test fails and never holds back the
+ * next result; the end of the run waits for them at most `EVIDENCE_WAIT_MS`, then stops what is left
+ * (each read then says it was cut short).
+ */
+export class ClusterEvidenceReads {
+  private readonly pending: Promise<void>[] = [];
+  private readonly stop = new AbortController();
+  private readonly limiter = new Limiter(4);
+  private cluster: EvidenceCluster | undefined | null = null;
+  private started = 0;
+
+  constructor(
+    private readonly store: Pick<LogStore, 'query' | 'sources'>,
+    /** Asked once, at the first failure: where the cluster is, or undefined to read none. */
+    private readonly clusterOf: () => EvidenceCluster | undefined,
+    /** Said once, when failures past `MAX_FAILURES_READ` get no cluster evidence. */
+    private readonly onNote: (note: string) => void,
+  ) {}
+
+  /** Reads a failed test's evidence in the background; `deliver` gets it (not after `settled`). */
+  read(window: TestWindow, deliver: (evidence: TestEvidence) => void): void {
+    if (this.cluster === null) this.cluster = this.clusterOf();
+    const cluster = this.cluster;
+    if (!cluster) return;
+    if (++this.started > MAX_FAILURES_READ) {
+      if (this.started === MAX_FAILURES_READ + 1)
+        this.onNote(
+          `Cluster evidence was read for the first ${MAX_FAILURES_READ} failures of this run only.`,
+        );
+      return;
+    }
+    this.pending.push(
+      this.limiter
+        .run(() =>
+          evidenceForTest({ window, store: this.store, cluster: { ...cluster, signal: this.stop.signal } }),
+        )
+        .then(deliver, () => undefined),
+    );
+  }
+
+  /** Waits for the reads still going, at most `waitMs`; then stops them. Never throws. */
+  async settled(waitMs = EVIDENCE_WAIT_MS): Promise<void> {
+    if (!this.pending.length) return;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((r) => (timer = setTimeout(r, waitMs)));
+    await Promise.race([Promise.all(this.pending), late]);
+    clearTimeout(timer);
+    this.stop.abort();
+    await Promise.all(this.pending);
+  }
+}
