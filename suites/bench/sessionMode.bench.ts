@@ -1,7 +1,9 @@
 // Session mode on the team-repository fixture (its session starts its own Django), where every run follows
 // another: (1) runs 2 to 6 of six back to back through the extension's run path (mode resolution, port
 // check, launch, plugin, results channel) vs runs 2 to 6 of the same pytest command typed by hand six
-// times back to back; (2) Find the Polluting Test on the polluting pair vs the sum of its tries run by hand.
+// times back to back; (2) Find the Polluting Test on the polluting pair vs the sum of its tries run by hand;
+// (3) the plugin's tee of the session's runserver output: a run with it vs the same run with a pattern that
+// matches no process (no tee), in back-to-back pairs.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +13,7 @@ import { runHeadless } from '../../src/core/pytest/headless';
 import { findPolluters } from '../../src/core/pytest/pollution';
 import { verdictOf } from '../../src/core/pytest/pollutionTries';
 import { silentLogger } from '../../src/core/logger';
-import { finish, median, PYTHON, pytestByHand, report, REPO, timeIt } from './support';
+import { finish, median, PYTHON, pytestByHand, report, REPO, sideBySide, timeIt } from './support';
 import { freePort } from '../unit/support';
 
 const TEST = 'test_deploy.py::test_health';
@@ -37,7 +39,7 @@ async function main(): Promise<void> {
   try {
     let mode = '';
     /** One session-mode run through the extension's path: the verdict of `failing` (or of every test). */
-    const extensionRun = async (nodeIds: string[]) => {
+    const extensionRun = async (nodeIds: string[], tee = true) => {
       const django = await prepareHeadlessDjango({
         workspace: ws,
         inis: [ini],
@@ -50,7 +52,7 @@ async function main(): Promise<void> {
         return await runHeadless({
           ini,
           nodeIds,
-          settings,
+          settings: tee ? settings : { ...settings, djangoProcessPattern: '(?!)' },
           extraEnv: django.env,
           pluginDir: join(REPO, 'out/python'),
         });
@@ -58,8 +60,8 @@ async function main(): Promise<void> {
         await django.stop();
       }
     };
-    const extension = async () => {
-      const r = await extensionRun([TEST]);
+    const extension = async (tee = true) => {
+      const r = await extensionRun([TEST], tee);
       const finished = r.outcome.events.find((e) => e.event === 'finished');
       if (r.outcome.problem || finished?.event !== 'finished' || finished.outcome !== 'passed')
         throw new Error(`the run did not pass: ${r.outcome.problem ?? ''}\n${r.outcome.tail.join('\n')}`);
@@ -112,6 +114,12 @@ async function main(): Promise<void> {
       pollution.push(i % 2 === 0 ? first / second : second / first);
     }
     const pol = median(pollution);
+
+    const tee = await sideBySide(
+      () => extension(true),
+      () => extension(false),
+      9,
+    );
     finish([
       report(
         'session-mode runs back to back',
@@ -122,6 +130,11 @@ async function main(): Promise<void> {
         'Find the Polluting Test, session mode',
         `${tries.length} tries; vs the sum of the same tries by hand: ${pollution.map((x) => x.toFixed(2)).join(' ')}; median ${pol.toFixed(2)}x (target <= 1.30x)`,
         pol <= 1.3,
+      ),
+      report(
+        "the tee of the session's Django output",
+        `${TEST}: with the tee ${tee.e.toFixed(0)} ms vs without ${tee.h.toFixed(0)} ms (medians); ${tee.ratios.length} pairs: ${tee.ratios.map((x) => x.toFixed(2)).join(' ')}; median ${tee.ratio.toFixed(2)}x (target <= 1.03x)`,
+        tee.ratio <= 1.03,
       ),
     ]);
   } finally {
