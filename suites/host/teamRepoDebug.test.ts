@@ -1,13 +1,13 @@
 import * as assert from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import { windowPrompts } from '../../src/django/prompts';
-import { activateExtension } from './helpers';
+import { activateExtension, waitFor } from './helpers';
 import { installDebugpyStandIn, lineOf, StopWatcher, topFrame } from './debugHelpers';
 import { workspaceDir } from './djangoHelpers';
-import { item } from './testExplorerHelpers';
+import { integrationDir, item, itemsByNodeId } from './testExplorerHelpers';
 
 /**
  * Session mode on the team repository: the test session starts its own runserver, so the server is a child of
@@ -51,7 +51,19 @@ describe('the team repository: debugging a test reaches the session’s own Djan
     ]);
     const profile = api.debug.testProfiles()[0];
     const cts = new vscode.CancellationTokenSource();
-    const whoami = item(api, 'test_deploy.py::TestDeployments::test_whoami');
+    // The team's client gives up after 10 s; a person paused at a breakpoint takes longer, and so may a busy machine.
+    const probe = join(integrationDir(), 'test_debug_probe.py');
+    writeFileSync(
+      probe,
+      [
+        'def test_whoami_paused(api):',
+        '    assert api.get("/api/whoami/", timeout=300).status_code == 200',
+        '',
+      ].join('\n'),
+    );
+    const id = 'test_debug_probe.py::test_whoami_paused';
+    await waitFor('the probe in the tree', () => itemsByNodeId(api).has(id));
+    const whoami = item(api, id);
     const handled = profile.runHandler(new vscode.TestRunRequest([whoami], undefined, profile), cts.token);
     // The stop comes in a child session: the session's runserver, attached through the adapter.
     const stop = await stops.next((s) => s.configuration.request === 'attach', 90_000);
@@ -65,8 +77,9 @@ describe('the team repository: debugging a test reaches the session’s own Djan
     const last = api.debug.testResults[api.debug.testResults.length - 1];
     assert.strictEqual(last.kind, 'ran');
     const summary = last.kind === 'ran' ? last.summary : undefined;
+    rmSync(probe, { force: true });
     assert.strictEqual(
-      summary?.results.get('test_deploy.py::TestDeployments::test_whoami')?.outcome,
+      summary?.results.get(id)?.outcome,
       'passed',
       `${summary?.problems.join('\n')}\n${summary?.output.slice(-3000)}`,
     );
