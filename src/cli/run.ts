@@ -170,7 +170,7 @@ export const runVerb: Verb = {
     const leftovers = await leftoverCheck?.end(
       results.map(({ nodeid, start, stop }) => ({ nodeid, start, stop })),
     );
-    for (const note of leftovers?.notes ?? []) logger.warn(`Leak check: ${note}`);
+    for (const note of leftovers?.notes ?? []) logger.warn(note);
     const evidence = await evidenceOfTests(results, pass.djangoLines, get, flags.logs);
     if (refusal)
       await writeLines(

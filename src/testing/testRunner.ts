@@ -294,8 +294,8 @@ export class TestRunner {
     const found = await leftoverCheck.end(reporter.spans);
     reporter.leftoversFound(found.leftovers);
     for (const note of found.notes) {
-      this.logger.warn(`Leak check: ${note}`);
-      out(`\nLeak check: ${note}\n`);
+      this.logger.warn(note);
+      out(`\n${note}\n`);
     }
   }
 

@@ -56,8 +56,13 @@ export class ClusterLeftoverCheck {
       namespaces: get('kube.namespaces'),
       kinds,
     };
+    if (where.cluster.kind !== 'ready')
+      return new ClusterLeftoverCheck(where, NOTHING, [
+        ...notes,
+        `The leak check does not look for leftovers in the cluster in this run: ${where.cluster.message}`,
+      ]);
     const before = await snapshot(where, signal);
-    return new ClusterLeftoverCheck(where, before, [...notes, ...before.notes]);
+    return new ClusterLeftoverCheck(where, before, [...notes, ...before.notes.map(leftoverNote)]);
   }
 
   /** Lists it again after the run, and charges what is new to the tests; never throws. */
@@ -65,14 +70,18 @@ export class ClusterLeftoverCheck {
     if (this.where.cluster.kind !== 'ready') return { leftovers: [], notes: this.notes };
     const after = await snapshot(this.where, signal);
     const { leftovers, uncharged } = leftoversByTest(this.before, after, tests);
-    const notes = [...this.notes, ...after.notes];
+    const notes = [...this.notes, ...after.notes.map(leftoverNote)];
     if (uncharged.length)
       notes.push(
-        `${places(uncharged)} appeared during the run but outside every test's window (a fixture between tests, or the cluster's clock is off): not charged to a test.`,
+        `Leftovers in the cluster: ${places(uncharged)} appeared during the run but outside every test's window (a fixture between tests, or the cluster's clock is off): not charged to a test.`,
       );
     return { leftovers, notes: [...new Set(notes)] };
   }
 }
+
+const NOTHING: ClusterSnapshot = { objects: [], listed: [], notes: [] };
+
+const leftoverNote = (note: string) => `Leftovers in the cluster: ${note}`;
 
 function snapshot(where: Where, signal?: AbortSignal): Promise<ClusterSnapshot> {
   return readClusterSnapshot({ ...where, timeoutMs: LEFTOVER_SNAPSHOT_TIMEOUT_MS, signal });
