@@ -74,6 +74,7 @@ export interface SettingTypes {
   'leaks.check': boolean;
   'leaks.settingsModule': string;
   'leaks.projectDir': string;
+  'leaks.kinds': string[];
   'debug.justMyCode': boolean;
   'debug.launchProperties': Record<string, unknown>;
   'kube.kubeconfig': string;

@@ -1,8 +1,15 @@
 import { join, resolve } from 'node:path';
 import { CancelSource, type CancelToken } from '../core/cancel';
 import { stderrLogger, type Logger } from '../core/logger';
-import { groupNodeIds, runHeadless, settingsReader, workspaceSettings } from '../core/pytest/headless';
+import {
+  groupNodeIds,
+  runHeadless,
+  settingsReader,
+  workspaceSettings,
+  type SettingsGet,
+} from '../core/pytest/headless';
 import { leakCheckEnv, leakSummary, type LeakRecord } from '../core/pytest/leaks';
+import { ClusterLeftoverCheck, leftoverSummary } from '../core/pytest/clusterLeftovers';
 import { LogStore } from '../core/logs/logStore';
 import { storeDjangoLine } from '../core/pytest/djangoLines';
 import type { FinishedEvent } from '../core/pytest/protocol';
@@ -89,7 +96,7 @@ export const runVerb: Verb = {
     },
     leaks: {
       type: 'boolean',
-      help: 'leak check: the rows each test left in Django\'s database, listed by test at the end (--json: "leaks": [{nodeid, table, rows, ids}]); also on with codespaceTests.leaks.check',
+      help: 'leak check: the rows each test left in Django\'s database and the objects it left in the cluster (Deployments, pods, Services, Knative services, codespaceTests.leaks.kinds), listed by test at the end (--json: "leaks": [{nodeid, table, rows, ids}] and [{nodeid, kind, namespace, name}]); also on with codespaceTests.leaks.check',
     },
   },
   details: [
@@ -131,7 +138,11 @@ export const runVerb: Verb = {
     const cancel = () => source.cancel();
     process.once('SIGINT', cancel);
     process.once('SIGTERM', cancel);
-    const leakEnv = await leakEnvFor(flags, logger);
+    const get = await settingsReader(flags.workspace);
+    const leakEnv = await leakEnvFor(flags, get, logger);
+    // The cluster half of the check needs no manage.py: it runs whenever the check is asked for.
+    const leftoverCheck =
+      flags.leaks || get('leaks.check') ? await ClusterLeftoverCheck.begin(get) : undefined;
     let pass: RunPass;
     let refusal: PortRefusal | undefined;
     try {
@@ -156,12 +167,11 @@ export const runVerb: Verb = {
       await django.stop();
     }
     const { results, leaks, leakCheckOff } = pass;
-    const evidence = await evidenceOfTests(
-      results,
-      pass.djangoLines,
-      await settingsReader(flags.workspace),
-      flags.logs,
+    const leftovers = await leftoverCheck?.end(
+      results.map(({ nodeid, start, stop }) => ({ nodeid, start, stop })),
     );
+    for (const note of leftovers?.notes ?? []) logger.warn(note);
+    const evidence = await evidenceOfTests(results, pass.djangoLines, get, flags.logs);
     if (refusal)
       await writeLines(
         [refusal.message, ...(flags.retryWhenPortFree ? [] : ['Or pass --retry-when-port-free.'])],
@@ -176,7 +186,7 @@ export const runVerb: Verb = {
           message: r.failure?.message ?? r.reason,
           ...evidenceJson(evidence.get(i)),
         })),
-        ...(leakEnv ? { leaks } : {}),
+        ...(leakEnv || leftovers ? { leaks: [...leaks, ...(leftovers?.leftovers ?? [])] } : {}),
         ...(refusal ? { problem: refusal.message } : {}),
       });
     else await writeLines(evidenceText(results, evidence), process.stderr);
@@ -185,6 +195,13 @@ export const runVerb: Verb = {
         leaks.length ? leakSummary(leaks) : ['Leak check: no test left rows in the database.'],
         process.stderr,
       );
+    if (!flags.json && leftovers) {
+      const lines = leftoverSummary(leftovers.leftovers);
+      // "None" only when the cluster was compared; otherwise the notes above said why not.
+      if (!lines.length && !leftovers.notes.length)
+        lines.push('Leak check: no test left objects in the cluster.');
+      await writeLines(lines, process.stderr);
+    }
     if (refusal) return 3;
     return pass.failed || results.some(failed) ? 1 : 0;
   },
@@ -274,8 +291,11 @@ function evidenceJson(e: TestEvidence | undefined) {
 }
 
 /** The leak check's variables for --leaks (or codespaceTests.leaks.check); why not, said once on stderr. */
-async function leakEnvFor(flags: RunFlags, logger: Logger): Promise<Record<string, string> | undefined> {
-  const get = await settingsReader(flags.workspace);
+async function leakEnvFor(
+  flags: RunFlags,
+  get: SettingsGet,
+  logger: Logger,
+): Promise<Record<string, string> | undefined> {
   if (!flags.leaks && !get('leaks.check')) return undefined;
   const check = await leakCheckEnv({
     workspace: flags.workspace,

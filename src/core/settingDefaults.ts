@@ -47,6 +47,7 @@ export const SETTING_DEFAULTS: SettingTypes = {
   'leaks.check': false,
   'leaks.settingsModule': '',
   'leaks.projectDir': '',
+  'leaks.kinds': [],
   'doctor.pynodeSelector': 'app=pynode',
   'doctor.modelSelector': 'app=model-deployment',
   'doctor.localClusterLacks': {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { LogStore } from '../core/logs/logStore';
 import type { LeakRecord } from '../core/pytest/leaks';
+import type { TestLeftover, TestSpan } from '../core/pytest/clusterLeftovers';
 import type { PluginEvent } from '../core/pytest/protocol';
 import { RunResults, type FailureReport, type TestResult } from '../core/pytest/runResults';
 import { BatchedRun } from '../core/pytest/runUpdates';
@@ -62,6 +63,20 @@ export class RunReporter {
 
   get leaks(): LeakRecord[] {
     return this.core.leaks;
+  }
+
+  /** Each finished test's window, for the cluster leftover check. */
+  get spans(): readonly TestSpan[] {
+    return this.core.spans;
+  }
+
+  get leftovers(): readonly TestLeftover[] {
+    return this.core.leftovers;
+  }
+
+  /** Cluster leftovers become warnings on their tests (before the run ends). */
+  leftoversFound(leftovers: readonly TestLeftover[]): void {
+    this.core.leftoversFound(leftovers);
   }
 
   /** Why the plugin could not run the leak check, when it was asked to. */

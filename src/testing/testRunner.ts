@@ -5,7 +5,8 @@ import type { SharedDjango } from '../core/django/types';
 import { SessionPortBusyError } from '../core/django/sessionPort';
 import type { Logger } from '../core/logger';
 import type { LogStore } from '../core/logs/logStore';
-import { settingsGetFrom } from '../core/pytest/headless';
+import { settingsGetFrom, type SettingsGet } from '../core/pytest/headless';
+import { ClusterLeftoverCheck, leftoverSummary, type TestLeftover } from '../core/pytest/clusterLeftovers';
 import { launchFromSettings, type PytestLaunch } from '../core/pytest/launch';
 import { leakCheckEnv, leakSummary, type LeakRecord } from '../core/pytest/leaks';
 import { FolderSettings } from '../settings';
@@ -36,6 +37,8 @@ export interface RunSummary {
   continuous: boolean;
   /** What the leak check found: every table a test left rows in (empty when it was off). */
   leaks: LeakRecord[];
+  /** What the tests left in the cluster (empty when the check was off). */
+  leftovers: TestLeftover[];
 }
 
 /** How one run differs from the Run profile's: the Run with Leak Check profile turns the check on. */
@@ -94,6 +97,7 @@ export class TestRunner {
       cancelled: false,
       continuous: request.continuous ?? false,
       leaks: [],
+      leftovers: [],
     };
     const out = (text: string) => {
       summary.output += text;
@@ -136,7 +140,7 @@ export class TestRunner {
         }
       }
       reporter.finish({ cancelled: summary.cancelled, problem: summary.problems[0] });
-      const leaks = leakSummary(reporter.leaks);
+      const leaks = [...leakSummary(reporter.leaks), ...leftoverSummary(reporter.leftovers)];
       if (leaks.length) out(`\n${leaks.join('\n')}\n`);
     } catch (e) {
       const message = `The test run failed: ${(e as Error).message}`;
@@ -150,6 +154,7 @@ export class TestRunner {
     }
     for (const [k, v] of reporter.results) summary.results.set(k, v);
     summary.leaks.push(...reporter.leaks);
+    summary.leftovers.push(...reporter.leftovers);
     if (reporter.leakCheckProblem) this.logger.warn(reporter.leakCheckProblem);
     for (const note of reporter.djangoNotes) this.logger.warn(note);
     for (const item of enqueued) {
@@ -236,6 +241,9 @@ export class TestRunner {
     }
     const settings = await folderLaunchSettings(this.tests.folder, this.logger);
     const leakEnv = await this.leakCheckEnv(opts, out);
+    const leftoverCheck = this.leakCheckWanted(opts)
+      ? await ClusterLeftoverCheck.begin(this.settingsGet())
+      : undefined;
     for (const group of groups) {
       if (token.isCancellationRequested) return;
       current.rootdir = group.rootdir;
@@ -282,12 +290,28 @@ export class TestRunner {
         crash?.dispose();
       }
     }
+    if (!leftoverCheck || token.isCancellationRequested) return;
+    const found = await leftoverCheck.end(reporter.spans);
+    reporter.leftoversFound(found.leftovers);
+    for (const note of found.notes) {
+      this.logger.warn(note);
+      out(`\n${note}\n`);
+    }
   }
 
   /** The cluster a failure's evidence is read from: the kube settings, the pynode, model and configured selectors. */
   private evidenceCluster(): EvidenceCluster {
+    return clusterFromSettings(this.settingsGet());
+  }
+
+  private settingsGet(): SettingsGet {
     const s = new FolderSettings(this.tests.folder);
-    return clusterFromSettings(settingsGetFrom((key) => s.get(key), this.tests.folder.uri.fsPath));
+    return settingsGetFrom((key) => s.get(key), this.tests.folder.uri.fsPath);
+  }
+
+  /** The Run with Leak Check profile, or codespaceTests.leaks.check. */
+  private leakCheckWanted(opts: RunOptions): boolean {
+    return opts.leaks === true || new FolderSettings(this.tests.folder).get('leaks.check');
   }
 
   /** The leak check's variables when the run asks for it (the profile or codespaceTests.leaks.check). */
@@ -296,7 +320,7 @@ export class TestRunner {
     out: (t: string) => void,
   ): Promise<Record<string, string> | undefined> {
     const s = new FolderSettings(this.tests.folder);
-    if (!opts.leaks && !s.get('leaks.check')) return undefined;
+    if (!this.leakCheckWanted(opts)) return undefined;
     const check = await leakCheckEnv({
       workspace: this.tests.folder.uri.fsPath,
       djangoCommand: s.get('django.command'),

@@ -2,6 +2,8 @@
 // pods (nodes Ready, model deployments with their ready replicas) and what the leftover check lists
 // (services, Knative services, any `group/version/resource`). Plain objects answered as the real list JSON.
 
+import { rfc3339Seconds } from './podModel';
+
 export interface FakeNode {
   name: string;
   ready: boolean;
@@ -14,6 +16,8 @@ export interface FakeDeployment {
   labels: Record<string, string>;
   replicas: number;
   readyReplicas: number;
+  /** Epoch ms; listed as creationTimestamp in whole seconds, as the API server writes it. */
+  created: number;
 }
 
 /** Any other namespaced object, listed under its API path (`api/v1/services`, `apis/serving.knative.dev/v1/services`). */
@@ -22,6 +26,7 @@ export interface FakeObject {
   name: string;
   uid: string;
   labels: Record<string, string>;
+  created: number;
 }
 
 /** Collections the stand-in serves from the start (more are added with an object of a new kind). */
@@ -56,7 +61,13 @@ export class ClusterObjects {
           ...(group && !group.endsWith('k8s.io') && group !== 'apps' && group !== 'batch'
             ? { kind, apiVersion }
             : {}),
-          metadata: { name: o.name, namespace: o.namespace, uid: o.uid, labels: o.labels },
+          metadata: {
+            name: o.name,
+            namespace: o.namespace,
+            uid: o.uid,
+            labels: o.labels,
+            creationTimestamp: rfc3339Seconds(o.created),
+          },
         })),
     };
   }
@@ -98,7 +109,13 @@ export class ClusterObjects {
         .map((d) => ({
           kind: 'Deployment',
           apiVersion: 'apps/v1',
-          metadata: { name: d.name, namespace: d.namespace, uid: d.uid, labels: d.labels },
+          metadata: {
+            name: d.name,
+            namespace: d.namespace,
+            uid: d.uid,
+            labels: d.labels,
+            creationTimestamp: rfc3339Seconds(d.created),
+          },
           spec: {
             replicas: d.replicas,
             selector: { matchLabels: d.labels },

@@ -8,7 +8,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { nsToRfc3339Nano, parseRfc3339ToNs } from './timestamps';
 import { ClusterEvents, type FakeEvent } from './clusterEvents';
 import { ClusterObjects } from './clusterObjects';
-import { serveObjectList } from './objectRoutes';
+import { serveDeploymentWrite, serveObjectList } from './objectRoutes';
 import { KubeconfigFiles } from './kubeconfig';
 import { parseSelector } from './labelSelector';
 import { PodLogs } from './podLogs';
@@ -100,7 +100,13 @@ export class FakeKubeApi {
       this.objects.others.set(collection, c);
     }
     const uid = `uid-${name}-${this.store.nextId()}`;
-    c.objects.set(`${namespace}/${name}`, { namespace, name, uid, labels: opts.labels ?? {} });
+    c.objects.set(`${namespace}/${name}`, {
+      namespace,
+      name,
+      uid,
+      labels: opts.labels ?? {},
+      created: Date.now(),
+    });
   }
 
   deleteObject(collection: string, namespace: string, name: string): void {
@@ -182,6 +188,7 @@ export class FakeKubeApi {
       labels: opts.labels ?? {},
       replicas,
       readyReplicas: opts.readyReplicas ?? replicas,
+      created: Date.now(),
     });
   }
 
@@ -219,6 +226,7 @@ export class FakeKubeApi {
       return;
     }
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    if (serveDeploymentWrite(this.objectRoutes, req, res, parts)) return;
     if (this.clusterWide(res, parts, query)) return;
     if (serveObjectList(this.objectRoutes, res, parts, query)) return;
     // /api/v1/namespaces/{ns}[/pods[/{name}[/log]]]
@@ -299,6 +307,8 @@ export class FakeKubeApi {
     events: this.events,
     objects: this.objects,
     resourceVersion: () => this.store.resourceVersion,
+    addDeployment: (namespace: string, name: string, labels: Record<string, string>) =>
+      this.addDeployment(namespace, name, { labels }),
     refused: (res: http.ServerResponse, resource: string, namespace: string) => {
       if (!this.refusal || !refuses(this.refusal, 'list', resource, namespace)) return false;
       const status = this.refusal.status;

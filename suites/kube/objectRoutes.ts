@@ -10,6 +10,7 @@ export interface ObjectRoutes {
   events: ClusterEvents;
   objects: ClusterObjects;
   resourceVersion(): number;
+  addDeployment(namespace: string, name: string, labels: Record<string, string>): void;
   /** Answers a refusal and returns true when the stand-in is told to refuse this list. */
   refused(res: http.ServerResponse, resource: string, namespace: string): boolean;
 }
@@ -44,5 +45,49 @@ export function serveObjectList(
     if (list) json(res, 200, list);
     else sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource');
   }
+  return true;
+}
+
+/**
+ * POST apis/apps/v1/namespaces/{ns}/deployments (a Deployment's JSON: metadata.name and labels are kept)
+ * and DELETE …/deployments/{name}: what a test under pytest does to leave a Deployment or clean it up.
+ */
+export function serveDeploymentWrite(
+  r: ObjectRoutes,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  parts: string[],
+): boolean {
+  if (req.method !== 'POST' && req.method !== 'DELETE') return false;
+  const path = parts.join('/');
+  const m = /^apis\/apps\/v1\/namespaces\/([^/]+)\/deployments(?:\/([^/]+))?$/.exec(path);
+  if (!m) {
+    sendStatus(res, 405, 'MethodNotAllowed', `the stand-in does not ${req.method} ${path}`);
+    return true;
+  }
+  const [, namespace, name] = m;
+  const key = `${namespace}/${name}`;
+  if (req.method === 'DELETE') {
+    if (!name || !r.objects.deployments.delete(key))
+      sendStatus(res, 404, 'NotFound', `deployments.apps "${name}" not found`);
+    else json(res, 200, { kind: 'Status', apiVersion: 'v1', status: 'Success' });
+    return true;
+  }
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    let body: { metadata?: { name?: string; labels?: Record<string, string> } };
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof body;
+    } catch {
+      return sendStatus(res, 400, 'BadRequest', 'the body is not JSON');
+    }
+    const created = body.metadata?.name;
+    if (name || !created) return sendStatus(res, 422, 'Invalid', 'metadata.name: Required value');
+    if (r.objects.deployments.has(`${namespace}/${created}`))
+      return sendStatus(res, 409, 'AlreadyExists', `deployments.apps "${created}" already exists`);
+    r.addDeployment(namespace, created, body.metadata?.labels ?? {});
+    json(res, 201, body);
+  });
   return true;
 }

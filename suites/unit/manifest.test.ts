@@ -60,6 +60,7 @@ const typed: { [K in SettingKey]: SchemaOf<SettingTypes[K]> } = {
   'leaks.check': 'boolean',
   'leaks.settingsModule': 'string',
   'leaks.projectDir': 'string',
+  'leaks.kinds': 'string[]',
   'debug.justMyCode': 'boolean',
   'debug.launchProperties': 'object',
   'kube.kubeconfig': 'string',

@@ -15,6 +15,7 @@ interface ListedObject {
     name?: string;
     namespace?: string;
     uid?: string;
+    creationTimestamp?: string | Date;
     ownerReferences?: { kind: string; name: string; uid: string; controller?: boolean }[];
   };
 }
@@ -106,11 +107,13 @@ export async function readClusterSnapshot(req: {
 function objectOf(item: ListedObject, kind: string, namespace: string): ClusterObject {
   const m = item.metadata ?? {};
   const owner = m.ownerReferences?.find((o) => o.controller);
+  const created = m.creationTimestamp === undefined ? NaN : new Date(m.creationTimestamp).getTime();
   return {
     kind,
     namespace: m.namespace ?? namespace,
     name: m.name ?? '?',
     uid: m.uid ?? `${namespace}/${m.name}`,
     ...(owner ? { controller: { kind: owner.kind, name: owner.name, uid: owner.uid } } : {}),
+    ...(Number.isFinite(created) ? { created } : {}),
   };
 }

@@ -43,6 +43,8 @@ export interface ClusterObject {
   uid: string;
   /** The controller that owns it (a pod's ReplicaSet or Job), from ownerReferences. */
   controller?: { kind: string; name: string; uid: string };
+  /** metadata.creationTimestamp, epoch ms: whole seconds, as the API server writes it. */
+  created?: number;
 }
 
 export interface ClusterSnapshot {
@@ -65,23 +67,77 @@ export interface Leftover {
  * controller is of a kind the snapshot lists and is gone (an orphan).
  */
 export function leftoversOf(before: ClusterSnapshot, after: ClusterSnapshot): Leftover[] {
+  return newObjectsOf(before, after)
+    .map((o) => ({ kind: o.kind, namespace: o.namespace, name: o.name }))
+    .sort(byPlace);
+}
+
+function newObjectsOf(before: ClusterSnapshot, after: ClusterSnapshot): ClusterObject[] {
   const compared = new Set(before.listed.filter((l) => after.listed.includes(l)));
   const known = new Set(before.objects.map((o) => o.uid));
   const present = new Set(after.objects.map((o) => o.uid));
   const listedKinds = new Set(after.objects.map((o) => o.kind));
   return after.objects
     .filter((o) => compared.has(listKey(o)) && !known.has(o.uid))
-    .filter((o) => !o.controller || (listedKinds.has(o.controller.kind) && !present.has(o.controller.uid)))
-    .map((o) => ({ kind: o.kind, namespace: o.namespace, name: o.name }))
-    .sort(
-      (a, b) =>
-        a.namespace.localeCompare(b.namespace) ||
-        a.kind.localeCompare(b.kind) ||
-        a.name.localeCompare(b.name),
-    );
+    .filter((o) => !o.controller || (listedKinds.has(o.controller.kind) && !present.has(o.controller.uid)));
 }
 
-/** `left Deployment default/model-x, Pod default/debug-1` */
+function byPlace(a: Leftover, b: Leftover): number {
+  return (
+    a.namespace.localeCompare(b.namespace) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name)
+  );
+}
+
+/** A test's time window as the plugin reports it (epoch ms, setup to teardown). */
+export interface TestSpan {
+  nodeid: string;
+  start: number;
+  stop: number;
+}
+
+/** A leftover with the test it is charged to, as `run --json` lists it. */
+export interface TestLeftover extends Leftover {
+  nodeid: string;
+}
+
+/** creationTimestamp has whole seconds: an object stamped `t` was made somewhen in [t, t + 1 s). */
+const STAMP_MS = 1000;
+
+/**
+ * The objects a run left (new since `before`, still in `after`), each charged to the test whose window
+ * holds its creationTimestamp's second; when several windows share that second, the one covering most of
+ * it (the likeliest, the creation time being anywhere in the second). An object made outside every
+ * window (between tests, before or after the run, or a clock that is off) is not charged, but named.
+ */
+export function leftoversByTest(
+  before: ClusterSnapshot,
+  after: ClusterSnapshot,
+  tests: readonly TestSpan[],
+): { leftovers: TestLeftover[]; uncharged: Leftover[] } {
+  const leftovers: TestLeftover[] = [];
+  const uncharged: Leftover[] = [];
+  for (const o of newObjectsOf(before, after)) {
+    const place = { kind: o.kind, namespace: o.namespace, name: o.name };
+    const test = o.created === undefined ? undefined : testAt(o.created, tests);
+    if (test) leftovers.push({ nodeid: test.nodeid, ...place });
+    else uncharged.push(place);
+  }
+  const order = new Map(tests.map((t, i) => [t.nodeid, i]));
+  leftovers.sort((a, b) => (order.get(a.nodeid) ?? 0) - (order.get(b.nodeid) ?? 0) || byPlace(a, b));
+  return { leftovers, uncharged: uncharged.sort(byPlace) };
+}
+
+function testAt(created: number, tests: readonly TestSpan[]): TestSpan | undefined {
+  let best: TestSpan | undefined;
+  let most = -1;
+  for (const t of tests) {
+    const overlap = Math.min(t.stop, created + STAMP_MS) - Math.max(t.start, created);
+    if (overlap >= 0 && overlap > most) [best, most] = [t, overlap];
+  }
+  return best;
+}
+
+/** `left Deployment default/model-x, Pod default/debug-1 in the cluster` */
 export function leftoverWarning(leftovers: readonly Leftover[]): string {
   return `left ${leftovers.map((l) => `${l.kind} ${l.namespace}/${l.name}`).join(', ')} in the cluster`;
 }

@@ -1,5 +1,6 @@
 import type { LogLine, LogStore } from '../logs/logStore';
 import { ClusterEvidenceReads } from './clusterEvidenceReads';
+import { leftoverWarningsByTest, type TestLeftover, type TestSpan } from './clusterLeftovers';
 import { storeDjangoLine } from './djangoLines';
 import { leakWarning, type LeakRecord } from './leaks';
 import type { FinishedEvent, Outcome, PluginEvent } from './protocol';
@@ -66,9 +67,15 @@ export class RunResults<Item, Message, Location> {
   readonly leaks: LeakRecord[] = [];
   /** Why the leak check did not run, when the run asked for it and the plugin could not. */
   leakCheckProblem: string | undefined;
+  /** Each finished test's window, for the cluster leftover check at the end of the run. */
+  readonly spans: TestSpan[] = [];
+  /** What the tests left in the cluster (the leak check's other half), once the run has ended. */
+  readonly leftovers: TestLeftover[] = [];
   /** What the plugin could not see of the session's own Django, and what to do (each said once). */
   readonly djangoNotes: string[] = [];
   private readonly byItem = new Map<Item, TestResult>();
+  /** The item each node id resolved to when it finished (a later group may have another rootdir). */
+  private readonly itemOfTest = new Map<string, Item>();
   private readonly evidence: ClusterEvidenceReads | undefined;
 
   constructor(
@@ -123,6 +130,22 @@ export class RunResults<Item, Message, Location> {
     );
   }
 
+  /** Cluster leftovers: a warning on each test, as a leaked row is; the outcome is not changed. */
+  leftoversFound(leftovers: readonly TestLeftover[]): void {
+    this.leftovers.push(...leftovers);
+    for (const [nodeid, warning] of leftoverWarningsByTest(leftovers)) {
+      const result = this.results.get(nodeid);
+      if (result) result.leaks = [...(result.leaks ?? []), warning];
+      const item = this.itemOfTest.get(nodeid);
+      if (item === undefined) continue;
+      this.appendForTest(
+        `⚠ Leak check: ${this.tree.label(item)} ${warning}`,
+        this.tree.locationOf(item),
+        item,
+      );
+    }
+  }
+
   private finished(e: FinishedEvent): void {
     const item = this.tree.resolve(e.nodeid);
     const result: TestResult = {
@@ -132,7 +155,9 @@ export class RunResults<Item, Message, Location> {
       line: e.failure?.line ?? undefined,
     };
     this.results.set(e.nodeid, result);
+    this.spans.push({ nodeid: e.nodeid, start: e.start, stop: e.stop });
     if (item === undefined) return;
+    this.itemOfTest.set(e.nodeid, item);
     const window = testWindow(e.start, e.stop);
     this.tree.onWindow?.(item, window);
     const location = this.tree.locationOf(item);
