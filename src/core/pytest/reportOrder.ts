@@ -61,7 +61,7 @@ export interface Addition<Item, Location> {
  * already showed. Outside a pytest process they are written at once.
  */
 export class AdditionsAfterReport<Item, Location> {
-  private held: Addition<Item, Location>[] | undefined;
+  private held: (Addition<Item, Location> | (() => Addition<Item, Location>))[] | undefined;
 
   constructor(
     private readonly report: PytestReport,
@@ -80,12 +80,14 @@ export class AdditionsAfterReport<Item, Location> {
     for (const a of held) this.show(a);
   }
 
-  add(a: Addition<Item, Location>): void {
+  /** An addition, or how to make it when it is shown (once pytest's report is complete). */
+  add(a: Addition<Item, Location> | (() => Addition<Item, Location>)): void {
     if (this.held) this.held.push(a);
     else this.show(a);
   }
 
-  private show(a: Addition<Item, Location>): void {
+  private show(made: Addition<Item, Location> | (() => Addition<Item, Location>)): void {
+    const a = typeof made === 'function' ? made() : made;
     const lines = a.lines.filter((l) => !this.report.shows(l));
     const after = a.after ?? [];
     if (!lines.length && !after.length && !a.keep) return;

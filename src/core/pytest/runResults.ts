@@ -208,8 +208,13 @@ export class RunResults<Item, Message, Location> {
     item: Item,
   ): void {
     result.serviceLogLines = ev.logs.length;
-    const shown = evidenceOutput(ev, this.tree.label(item), (text) => this.report.shows(text));
-    this.additions.add({ ...shown, location, item, keep: true });
+    const label = this.tree.label(item);
+    this.additions.add(() => ({
+      ...evidenceOutput(ev, label, (text) => this.report.shows(text)),
+      location,
+      item,
+      keep: true,
+    }));
   }
 
   /** Output that belongs to one test (after pytest's report). */
