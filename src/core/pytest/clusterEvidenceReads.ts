@@ -45,9 +45,7 @@ export class ClusterEvidenceReads {
     const signal = this.stop.signal;
     this.pending.push(
       this.limiter
-        .run(() =>
-          evidenceForTest({ window, store: this.store, cluster: cluster && { ...cluster, signal } }),
-        )
+        .run(() => evidenceForTest({ window, store: this.store, cluster: cluster && { ...cluster, signal } }))
         .then(deliver, () => undefined),
     );
   }

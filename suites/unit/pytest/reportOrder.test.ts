@@ -40,9 +40,9 @@ function sink(): TestRunSink<string, string, string> & { output: string[]; messa
     started: () => {},
     passed: () => {},
     skipped: () => {},
-    failed: (_i, m) => void messages.push(m),
+    failed: (_i, m) => void messages.push(String(m)),
     errored: () => {},
-    appendOutput: (o) => void output.push(o.replace(/\r\n/g, '\n')),
+    appendOutput: (o) => void output.push(String(o).replace(/\r\n/g, '\n')),
     end: () => {},
   };
 }
@@ -92,7 +92,7 @@ describe('test output that reads in order (issue #26 item 6)', () => {
     const ours = out.slice(REPORT.length);
     assert.match(ours, /── captured stderr of t\.py::test_a ──\nonly in ours\n/);
     assert.doesNotMatch(ours, /probe wrote this/);
-    assert.strictEqual(out.split(DJANGO_LINE).length, 2, 'the Django line once: in pytest\'s report');
+    assert.strictEqual(out.split(DJANGO_LINE).length, 2, "the Django line once: in pytest's report");
     assert.match(
       ours,
       /── logs while t\.py::test_a ran: django 2 lines \(1 shown in pytest's captured output above\) ──\n\S+ \[django\] GET \/api\/oracles\/ 403\n/,
