@@ -6,7 +6,7 @@ import type { PluginEvent } from '../core/pytest/protocol';
 import { RunResults, type FailureReport, type TestResult } from '../core/pytest/runResults';
 import { BatchedRun } from '../core/pytest/runUpdates';
 import type { EvidenceCluster } from '../core/pytest/testEvidence';
-import type { TestWindow } from '../core/pytest/testLogs';
+import { logsContext, type TestWindow } from '../core/pytest/testLogs';
 import { someBelow } from './itemTree';
 import { pointsAtCodespace } from '../core/doctor/unreachable';
 
@@ -16,7 +16,7 @@ export const TEST_LOGS_CONTEXT = 'codespaceTests.testLogs';
 /** A failure that says Django or the cluster could not be reached: its message also offers Check Codespace. */
 export const CHECK_CODESPACE_CONTEXT = 'codespaceTests.testLogs.checkCodespace';
 
-/** Where each test's last log window is kept: the "Show Logs for This Test" command reads it. */
+/** Each test's last log window: "Show Logs for This Test" without a message (a failure message carries its own). */
 export const testWindows = new WeakMap<vscode.TestItem, TestWindow>();
 
 /**
@@ -93,6 +93,20 @@ export class RunReporter {
     this.core.handle(e);
   }
 
+  /** A pytest process starts: the extension's additions wait until its report is written. */
+  pytestStarted(): void {
+    this.core.pytestStarted();
+  }
+
+  pytestOutput(chunk: string): void {
+    this.core.pytestOutput(chunk);
+  }
+
+  /** The pytest process ended: the held additions follow its report. */
+  pytestEnded(): void {
+    this.core.pytestEnded();
+  }
+
   /** Ends every enqueued test that got no result: skipped when cancelled or never reached, errored with the problem. */
   finish(opts: { cancelled: boolean; problem?: string }): void {
     this.core.finish(opts);
@@ -120,7 +134,9 @@ function testMessage(f: FailureReport): vscode.TestMessage {
       : new vscode.TestMessage(f.text);
   if (f.file && f.line)
     message.location = new vscode.Location(vscode.Uri.file(f.file), new vscode.Position(f.line - 1, 0));
-  message.contextValue = pointsAtCodespace(f.text) ? CHECK_CODESPACE_CONTEXT : TEST_LOGS_CONTEXT;
+  const kind = pointsAtCodespace(f.text) ? CHECK_CODESPACE_CONTEXT : TEST_LOGS_CONTEXT;
+  // VS Code hands the command a copy of the message: the window of this result travels in its contextValue.
+  message.contextValue = f.window ? logsContext(kind, f.window) : kind;
   return message;
 }
 
@@ -128,7 +144,11 @@ function testMessage(f: FailureReport): vscode.TestMessage {
  * The TestRun with its updates batched per frame (core's BatchedRun): what the Test Explorer receives
  * during a run of thousands of tests. `end()` hands over what is queued first.
  */
-export function batchedTestRun(run: vscode.TestRun): vscode.TestRun {
+export function batchedTestRun(
+  run: vscode.TestRun,
+  /** Everything the run's output gets, pytest's and ours (the run's summary keeps its tail). */
+  onOutput?: (text: string) => void,
+): vscode.TestRun {
   const batched = new BatchedRun<vscode.TestItem, vscode.TestMessage, vscode.Location>(run);
   return {
     get name() {
@@ -150,7 +170,10 @@ export function batchedTestRun(run: vscode.TestRun): vscode.TestRun {
     skipped: (t) => batched.skipped(t),
     failed: (t, m, d) => batched.failed(t, m, d),
     errored: (t, m, d) => batched.errored(t, m, d),
-    appendOutput: (o, l, t) => batched.appendOutput(o, l, t),
+    appendOutput: (o, l, t) => {
+      onOutput?.(o);
+      batched.appendOutput(o, l, t);
+    },
     end: () => batched.end(),
   };
 }

@@ -9,6 +9,7 @@ import { isAncestor, isUnder } from './itemTree';
 import { registerFlakyTests, type FlakyApi } from './flaky';
 import { registerFindPollutingTest } from './pollution';
 import { testWindows } from './runReporter';
+import { windowOfContext } from '../core/pytest/testLogs';
 import { TestRunner, type RunSummary } from './testRunner';
 
 /** What the host tests (and later the Debug profile) reach through the extension's API. */
@@ -219,7 +220,8 @@ async function showLogsForTest(arg?: {
   message?: vscode.TestMessage;
 }): Promise<void> {
   const test = arg?.test;
-  const window = test ? testWindows.get(test) : undefined;
+  // The message's own window first: an older result opens its window, not the test's last one.
+  const window = windowOfContext(arg?.message?.contextValue) ?? (test ? testWindows.get(test) : undefined);
   if (!test || !window) {
     void vscode.window.showInformationMessage(
       'No logs are known for this test yet: run it, then open its logs from its failure message.',

@@ -86,8 +86,6 @@ export class TestRunner {
     opts: RunOptions = {},
   ): Promise<RunSummary> {
     const controller = this.tests.controller;
-    // Batched per frame: thousands of results must not flood the workbench.
-    const run = batchedTestRun(controller.createTestRun(request));
     const summary: RunSummary = {
       results: new Map(),
       itemResults: new Map(),
@@ -99,13 +97,14 @@ export class TestRunner {
       leaks: [],
       leftovers: [],
     };
-    const out = (text: string) => {
-      summary.output += text;
+    // Batched per frame: thousands of results must not flood the workbench.
+    const run = batchedTestRun(controller.createTestRun(request), (text) => {
+      summary.output += text.replace(/\r\n/g, '\n');
       // Cut rarely (at twice the bound), so a chatty run does not copy the tail on every chunk.
       if (summary.output.length > 2 * SUMMARY_OUTPUT_CHARS)
         summary.output = summary.output.slice(-SUMMARY_OUTPUT_CHARS);
-      run.appendOutput(crlf(text));
-    };
+    });
+    const out = (text: string) => run.appendOutput(crlf(text));
     const index = indexItems(controller);
     const excluded = new Set(request.exclude ?? []);
     const selected: vscode.TestItem[] = [];
@@ -266,6 +265,7 @@ export class TestRunner {
         reporter.abortRemaining(crashed);
         stop.cancel();
       });
+      reporter.pytestStarted();
       try {
         const start = this.deps.startSession ?? runPytestSession;
         const session = await start(launch, {
@@ -276,7 +276,10 @@ export class TestRunner {
             if (e.event === 'finished' && e.failure && failures.length < 20)
               failures.push(e.failure.text ?? e.failure.message);
           },
-          onOutput: (chunk) => out(chunk),
+          onOutput: (chunk) => {
+            out(chunk);
+            reporter.pytestOutput(chunk);
+          },
           onStarted: (child) => child.pid && summary.pids.push(child.pid),
         });
         const problem = crashed ?? session.problem;
@@ -286,6 +289,7 @@ export class TestRunner {
           reporter.finish({ cancelled: false, problem });
         }
       } finally {
+        reporter.pytestEnded();
         sub.dispose();
         crash?.dispose();
       }

@@ -1,8 +1,11 @@
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import type { ExtensionApi } from '../../src/extension';
 import { Commands } from '../../src/ids';
+import { logsContext } from '../../src/core/pytest/testLogs';
+import { TEST_LOGS_CONTEXT } from '../../src/testing/runReporter';
 import type { RunSummary } from '../../src/testing/testRunner';
 import { activateExtension, waitFor } from './helpers';
 import {
@@ -17,13 +20,14 @@ import {
 
 const PROBE = 'test_rerun_probe.py';
 const WATCHED = 'test_continuous_probe.py';
+const STDERR_PROBE = 'test_stderr_probe.py';
 
 describe('Test Explorer: rerun failed tests and continuous runs (real pytest)', function () {
   this.timeout(180_000);
   let api: ExtensionApi;
   before(async () => ({ api } = await activateExtension()));
   const fixtureEnv = useFixtureSettings(() => api);
-  after(() => removeTestFiles(api, PROBE, WATCHED));
+  after(() => removeTestFiles(api, PROBE, WATCHED, STDERR_PROBE));
 
   /** Collects the runs that finish while `body` runs (whoever started them). */
   async function runsDuring<T>(body: () => PromiseLike<T>): Promise<{ value: T; runs: RunSummary[] }> {
@@ -90,6 +94,57 @@ describe('Test Explorer: rerun failed tests and continuous runs (real pytest)', 
     );
     assert.deepStrictEqual(nothing.value, []);
     assert.deepStrictEqual(nothing.runs, [], 'no run is started when nothing failed');
+  });
+
+  it("a failure that wrote to stderr: pytest's report whole, then ours, no line twice; each result opens its own window", async () => {
+    const nodeid = `${STDERR_PROBE}::test_writes_then_fails`;
+    await writeTestFile(
+      api,
+      STDERR_PROBE,
+      [
+        'import sys',
+        '',
+        'def helper():',
+        '    raise ValueError("deep down")',
+        '',
+        'def test_writes_then_fails():',
+        '    print("stderr probe line", file=sys.stderr)',
+        '    helper()',
+        '',
+      ].join('\n'),
+      nodeid,
+    );
+    const first = await api.testExplorer.runTests([item(api, nodeid)]);
+    const second = await api.testExplorer.runTests([item(api, nodeid)]);
+    for (const run of [first, second]) {
+      assert.strictEqual(run.results.get(nodeid)?.outcome, 'failed', run.output.slice(-2000));
+      const out = stripVTControlCharacters(run.output);
+      const report = out.indexOf('FAILURES');
+      const reportEnd = out.search(/=+ 1 failed in [^\n]*\n/);
+      const ours = out.indexOf('── logs while');
+      assert.ok(report >= 0 && reportEnd > report, out);
+      assert.ok(ours > reportEnd, `our additions after pytest's report:\n${out}`);
+      assert.match(
+        out.slice(report, reportEnd),
+        /deep down[\s\S]*Captured stderr call/,
+        'the traceback whole',
+      );
+      assert.strictEqual(
+        out.split('\n').filter((l) => l.trim() === 'stderr probe line').length,
+        1,
+        `the stderr line once (pytest's Captured stderr call):\n${out}`,
+      );
+    }
+    // VS Code hands the command a copy of the message: its contextValue is what travels.
+    const windows = [first, second].map((r) => r.results.get(nodeid)!.window!);
+    assert.ok(windows[0].to < windows[1].from, JSON.stringify(windows));
+    for (const window of [windows[0], windows[1], windows[0]]) {
+      const message = new vscode.TestMessage('copy');
+      message.contextValue = logsContext(TEST_LOGS_CONTEXT, window);
+      await vscode.commands.executeCommand(Commands.showLogsForTest, { test: item(api, nodeid), message });
+      const scope = api.logs.viewer()!.viewerState.scope;
+      assert.deepStrictEqual([scope.from, scope.to], [window.from, window.to]);
+    }
   });
 
   it('a continuous run on a file runs it again each time it is saved, until it ends', async () => {

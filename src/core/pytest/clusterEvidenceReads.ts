@@ -28,23 +28,24 @@ export class ClusterEvidenceReads {
     private readonly onNote: (note: string) => void,
   ) {}
 
-  /** Reads a failed test's evidence in the background; `deliver` gets it (not after `settled`). */
+  /**
+   * Reads a failed test's evidence in the background; `deliver` gets it (not after `settled`). Without a
+   * cluster, or past `MAX_FAILURES_READ`, the log store's lines only, with the notes that say why.
+   */
   read(window: TestWindow, deliver: (evidence: TestEvidence) => void): void {
     if (this.cluster === null) this.cluster = this.clusterOf();
-    const cluster = this.cluster;
-    if (!cluster) return;
-    if (++this.started > MAX_FAILURES_READ) {
+    let cluster = this.cluster;
+    if (cluster && ++this.started > MAX_FAILURES_READ) {
       if (this.started === MAX_FAILURES_READ + 1)
         this.onNote(
           `Cluster evidence was read for the first ${MAX_FAILURES_READ} failures of this run only.`,
         );
-      return;
+      cluster = undefined;
     }
+    const signal = this.stop.signal;
     this.pending.push(
       this.limiter
-        .run(() =>
-          evidenceForTest({ window, store: this.store, cluster: { ...cluster, signal: this.stop.signal } }),
-        )
+        .run(() => evidenceForTest({ window, store: this.store, cluster: cluster && { ...cluster, signal } }))
         .then(deliver, () => undefined),
     );
   }

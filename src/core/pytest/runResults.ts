@@ -1,13 +1,14 @@
-import type { LogLine, LogStore } from '../logs/logStore';
+import type { LogStore } from '../logs/logStore';
 import { ClusterEvidenceReads } from './clusterEvidenceReads';
 import { leftoverWarningsByTest, type TestLeftover, type TestSpan } from './clusterLeftovers';
 import { storeDjangoLine } from './djangoLines';
 import { leakWarning, type LeakRecord } from './leaks';
 import type { FinishedEvent, Outcome, PluginEvent } from './protocol';
 import type { TestRunSink } from './runUpdates';
+import { AdditionsAfterReport, PytestReport } from './reportOrder';
 import { stripAnsi } from './session';
 import type { EvidenceCluster, TestEvidence } from './testEvidence';
-import { formatTestLogs, linesForTest, testWindow, type TestWindow } from './testLogs';
+import { evidenceOutput, testWindow, type TestWindow } from './testLogs';
 
 /** One test's result as the host tests and "Rerun failed" see it. */
 export interface TestResult {
@@ -15,10 +16,12 @@ export interface TestResult {
   message?: string;
   file?: string;
   line?: number;
-  /** Django and pod lines attached to a failed test (from its time window). */
+  /** Django, pod and event lines of a failed test's time window (set when its evidence is read). */
   serviceLogLines?: number;
   /** The leak check's warnings (`left 1 row in x (ids 7)`); the outcome stays what pytest said. */
   leaks?: string[];
+  /** The time the test ran, slack included: its failure message opens the log viewer at it. */
+  window?: TestWindow;
 }
 
 /** A failed or errored test, as the Test Explorer's message shows it. */
@@ -29,6 +32,8 @@ export interface FailureReport {
   /** Where it failed (1-based line). */
   file?: string;
   line?: number;
+  /** The time the test ran: "Show Logs for This Test" on this message opens it. */
+  window?: TestWindow;
 }
 
 /** What the reporter needs to know about the tree it reports into (the vscode glue supplies TestItems). */
@@ -76,7 +81,9 @@ export class RunResults<Item, Message, Location> {
   private readonly byItem = new Map<Item, TestResult>();
   /** The item each node id resolved to when it finished (a later group may have another rootdir). */
   private readonly itemOfTest = new Map<string, Item>();
-  private readonly evidence: ClusterEvidenceReads | undefined;
+  private readonly evidence: ClusterEvidenceReads;
+  private readonly report = new PytestReport();
+  private readonly additions: AdditionsAfterReport<Item, Location>;
 
   constructor(
     private readonly run: TestRunSink<Item, Message, Location>,
@@ -84,17 +91,35 @@ export class RunResults<Item, Message, Location> {
     private readonly logStore: LogStore | undefined,
     private readonly enqueued: ReadonlySet<Item>,
     /** Where to read a failure's unfollowed pods and events; without it, only the log store's lines. */
-    clusterOf?: () => EvidenceCluster | undefined,
+    clusterOf: () => EvidenceCluster | undefined = () => undefined,
   ) {
-    if (clusterOf)
-      this.evidence = new ClusterEvidenceReads(logStore ?? NO_LINES, clusterOf, (note) =>
-        this.run.appendOutput(crlf(`\n${note}\n`)),
-      );
+    this.additions = new AdditionsAfterReport(this.report, (text, location, item) =>
+      this.run.appendOutput(crlf(text), location, item),
+    );
+    this.evidence = new ClusterEvidenceReads(logStore ?? NO_LINES, clusterOf, (note) =>
+      this.additions.add({ lines: [note] }),
+    );
   }
 
-  /** Waits for the failures' cluster evidence still being read (2 s at most); call before ending the run. */
+  /** Waits for the failures' evidence still being read (2 s at most); call before ending the run. */
   evidenceRead(): Promise<void> {
-    return this.evidence?.settled() ?? Promise.resolve();
+    return this.evidence.settled();
+  }
+
+  /** A pytest process starts writing its report: what the extension adds waits until it has ended. */
+  pytestStarted(): void {
+    this.additions.hold();
+  }
+
+  /** pytest's output as it comes: what its captured sections showed is not shown again. */
+  pytestOutput(chunk: string): void {
+    this.report.write(chunk);
+  }
+
+  /** The pytest process ended and its output was handed on: the held additions follow its report. */
+  pytestEnded(): void {
+    this.report.end();
+    this.additions.release();
   }
 
   handle(e: PluginEvent): void {
@@ -107,10 +132,10 @@ export class RunResults<Item, Message, Location> {
       if (this.logStore) storeDjangoLine(this.logStore, e);
     } else if (e.event === 'serverOutputNote' && !this.djangoNotes.includes(e.message)) {
       this.djangoNotes.push(e.message);
-      this.run.appendOutput(crlf(`\n${e.message}\n`));
+      this.additions.add({ lines: [e.message] });
     } else if (e.event === 'leakCheck' && e.status === 'off' && this.leakCheckProblem === undefined) {
       this.leakCheckProblem = `The leak check is off for this run: ${e.reason}`;
-      this.run.appendOutput(crlf(`\n${this.leakCheckProblem}\n`));
+      this.additions.add({ lines: [this.leakCheckProblem] });
     }
   }
 
@@ -154,21 +179,27 @@ export class RunResults<Item, Message, Location> {
       file: e.failure?.file ?? undefined,
       line: e.failure?.line ?? undefined,
     };
+    const window = testWindow(e.start, e.stop);
+    result.window = window;
     this.results.set(e.nodeid, result);
     this.spans.push({ nodeid: e.nodeid, start: e.start, stop: e.stop });
     if (item === undefined) return;
     this.itemOfTest.set(e.nodeid, item);
-    const window = testWindow(e.start, e.stop);
     this.tree.onWindow?.(item, window);
     const location = this.tree.locationOf(item);
-    const captured = [
-      e.stdout && `── captured stdout ──\n${e.stdout}`,
-      e.stderr && `── captured stderr ──\n${e.stderr}`,
-      e.log && `── captured log ──\n${e.log}`,
-    ]
-      .filter(Boolean)
-      .join('\n');
-    if (captured) this.appendForTest(captured, location, item);
+    const label = this.tree.label(item);
+    for (const [what, text] of [
+      ['stdout', e.stdout],
+      ['stderr', e.stderr],
+      ['log', e.log],
+    ] as const)
+      if (text)
+        this.additions.add({
+          title: `── captured ${what} of ${label} ──`,
+          lines: text.replace(/\r?\n$/, '').split(/\r?\n/),
+          location,
+          item,
+        });
     // A function standing for its cases keeps the worst outcome of them.
     const previous = this.byItem.get(item);
     if (previous && RANK[previous.outcome] > RANK[result.outcome]) return;
@@ -185,45 +216,35 @@ export class RunResults<Item, Message, Location> {
         break;
       case 'failed':
       case 'error': {
-        const message = this.tree.message(failureReport(e));
-        const lines = this.logStore ? linesForTest(this.logStore, window) : [];
-        result.serviceLogLines = lines.length;
-        if (lines.length)
-          this.appendForTest(
-            formatTestLogs(lines, `service logs while ${this.tree.label(item)} ran`),
-            location,
-            item,
-          );
+        const message = this.tree.message({ ...failureReport(e), window });
         if (e.outcome === 'failed') this.run.failed(item, message, e.duration);
         else this.run.errored(item, message, e.duration);
-        this.evidence?.read(window, (ev) => this.clusterEvidence(ev, lines, location, item));
+        this.evidence.read(window, (ev) => this.failureEvidence(ev, result, location, item));
         break;
       }
     }
   }
 
-  /** A failure's evidence, after its result: what the log store did not already show, its restarts and notes. */
-  private clusterEvidence(
+  /** A failure's evidence, after its result: each source's count, the lines pytest did not show, restarts, notes. */
+  private failureEvidence(
     ev: TestEvidence,
-    shown: readonly LogLine[],
+    result: TestResult,
     location: Location | undefined,
     item: Item,
   ): void {
-    const key = (l: { source: string; time: number; text: string }) => `${l.source}\0${l.time}\0${l.text}`;
-    const seen = new Set(shown.map((l) => key({ ...l, source: l.tag ? `${l.source} ${l.tag}` : l.source })));
-    const fresh = ev.logs.filter((l) => !seen.has(key(l)));
+    result.serviceLogLines = ev.logs.length;
     const label = this.tree.label(item);
-    const text = [
-      formatTestLogs(fresh, `cluster evidence while ${label} ran`).trimEnd(),
-      ...ev.restarts.map((r) => `restart: ${r}`),
-      ...ev.notes.map((n) => `note: ${n}`),
-    ].filter(Boolean);
-    if (text.length) this.appendForTest(text.join('\n'), location, item);
+    this.additions.add(() => ({
+      ...evidenceOutput(ev, label, (text) => this.report.shows(text)),
+      location,
+      item,
+      keep: true,
+    }));
   }
 
-  /** Output that belongs to one test, on lines of its own: pytest may be in the middle of its progress line. */
+  /** Output that belongs to one test (after pytest's report). */
   private appendForTest(text: string, location: Location | undefined, item: Item): void {
-    this.run.appendOutput(crlf(`\n${text.endsWith('\n') ? text : `${text}\n`}`), location, item);
+    this.additions.add({ lines: text.split('\n'), location, item });
   }
 
   /** Ends every enqueued test that got no result: skipped when cancelled or never reached, errored with the problem. */

@@ -1,4 +1,5 @@
 import { DJANGO_SOURCE, type LogLine, type LogStore } from '../logs/logStore';
+import type { TestEvidence } from './testEvidence';
 
 /** The time a test ran (epoch ms), from the plugin's start and stop. */
 export interface TestWindow {
@@ -37,6 +38,49 @@ export function formatTestLogs(
   for (const l of lines)
     out.push(`${clock(l.time)} [${l.tag ? `${l.source} ${l.tag}` : l.source}] ${l.text}`);
   return out.join('\r\n') + '\r\n';
+}
+
+/**
+ * A failure message's contextValue: its kind, then the window of its result. VS Code hands "Show Logs for
+ * This Test" a copy of the message, not the object, so the window travels in the one field it keeps.
+ */
+export function logsContext(kind: string, window: TestWindow): string {
+  return `${kind} window=${window.from}-${window.to}`;
+}
+
+/** The window a failure message carries (see `logsContext`), if it carries one. */
+export function windowOfContext(contextValue: string | undefined): TestWindow | undefined {
+  const m = / window=(\d+)-(\d+)$/.exec(contextValue ?? '');
+  return m ? { from: Number(m[1]), to: Number(m[2]) } : undefined;
+}
+
+/**
+ * A failure's evidence as test output: how many lines each source gave (and how many of them pytest's own
+ * report already showed), the lines it did not show, the restarts, and why a source gave none.
+ */
+export function evidenceOutput(
+  ev: TestEvidence,
+  label: string,
+  reported: (text: string) => boolean,
+): { title: string; lines: string[]; after: string[] } {
+  const given = new Map<string, { lines: number; reported: number }>();
+  const lines: string[] = [];
+  for (const l of ev.logs) {
+    const n = given.get(l.source) ?? { lines: 0, reported: 0 };
+    given.set(l.source, n);
+    n.lines++;
+    if (reported(l.text)) n.reported++;
+    else lines.push(`${clock(l.time)} [${l.source}] ${l.text}`);
+  }
+  const counts = [...given].map(
+    ([source, n]) =>
+      `${source} ${n.lines} line${n.lines === 1 ? '' : 's'}${n.reported ? ` (${n.reported} shown in pytest's captured output above)` : ''}`,
+  );
+  return {
+    title: `── logs while ${label} ran: ${counts.length ? counts.join(', ') : 'no lines from Django, the pods or the cluster'} ──`,
+    lines,
+    after: [...ev.restarts.map((r) => `restart: ${r}`), ...ev.notes.map((n) => `note: ${n}`)],
+  };
 }
 
 function clock(t: number): string {

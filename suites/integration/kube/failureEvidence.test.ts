@@ -80,7 +80,10 @@ describe("the Test Explorer's failure output: pods no one followed and events, r
     assert.deepStrictEqual(run.failures, ['t.py::test_a'], 'reported before the cluster answers');
     await r.evidenceRead();
     const out = run.output.join('');
-    assert.match(out, /cluster evidence while t\.py::test_a ran/);
+    assert.match(
+      out,
+      /logs while t\.py::test_a ran: django 1 line, pod\/default\/pynode-1\/app 1 line, events /,
+    );
     assert.match(out, /\[pod\/default\/pynode-1\/app\] pynode handled whoami/);
     assert.match(out, /\[events\] Warning BackOff/);
     assert.strictEqual(out.split('GET /api/whoami/ 200').length, 2, 'the Django line once');

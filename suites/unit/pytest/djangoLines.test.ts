@@ -63,7 +63,7 @@ describe("the session's own Django lines (teed by the plugin)", () => {
     store.dispose();
   });
 
-  it("a run puts them in the log store, where a failed test's window finds them; a note is shown once", () => {
+  it("a run puts them in the log store, where a failed test's window finds them; a note is shown once", async () => {
     const store = new LogStore(100);
     const run = sink();
     const results = new RunResults<string, string, string>(
@@ -87,6 +87,7 @@ describe("the session's own Django lines (teed by the plugin)", () => {
       { ...FINISHED, nodeid: 't.py::test_a', outcome: 'failed', start: T0, stop: T0 + 500 } as PluginEvent,
     ];
     for (const e of events) results.handle(e);
+    await results.evidenceRead();
     assert.strictEqual(results.results.get('t.py::test_a')?.serviceLogLines, 1);
     const out = run.output.join('');
     assert.match(out, /\[django\] "GET \/health\/ HTTP\/1\.1" 200 15/);
