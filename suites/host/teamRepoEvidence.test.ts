@@ -1,0 +1,118 @@
+import * as assert from 'node:assert';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ExtensionApi } from '../../src/extension';
+import type { RunSummary } from '../../src/testing/testRunner';
+import { windowPrompts } from '../../src/django/prompts';
+import { FakeKubeApi } from '../kube/fakeApiServer';
+import { activateExtension, waitFor } from './helpers';
+import { setSetting } from './djangoHelpers';
+import { integrationDir, item, itemsByNodeId } from './testExplorerHelpers';
+
+const PROBE = 'test_team_evidence.py';
+// The session's own Django logs a warning through `logging` (a request without the API key), then the test
+// fails; another test deploys a model (a Deployment in the cluster) and leaves it.
+const TESTS = `import json
+import os
+import urllib.request
+
+import requests
+
+
+def test_rejected_then_fails(django_server):
+    response = requests.get(django_server.url + "/api/whoami/", timeout=10)
+    assert response.status_code == 200, "the whoami call was rejected"
+
+
+def test_leaves_a_model():
+    request = urllib.request.Request(
+        os.environ["CIT_STAND_IN_URL"] + "/apis/apps/v1/namespaces/default/deployments",
+        method="POST",
+        data=json.dumps({"metadata": {"name": "model-left"}}).encode(),
+        headers={"Authorization": "Bearer " + os.environ["CIT_STAND_IN_TOKEN"], "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        assert response.status == 201
+`;
+
+/**
+ * The team repository as it is (session mode, conftest untouched): a failing test carries its evidence from
+ * the services: the session's own Django (teed by the plugin), a pod no one followed, the cluster's events;
+ * and the leak check names what a test left in the cluster.
+ */
+describe('the team repository: a failure carries its evidence (session mode, conftest untouched)', function () {
+  this.timeout(180_000);
+  let api: ExtensionApi;
+  let kube: FakeKubeApi;
+  let ticks: NodeJS.Timeout | undefined;
+  const probe = join(integrationDir(), PROBE);
+
+  before(async () => {
+    ({ api } = await activateExtension());
+    api.django.prompts = {
+      ...windowPrompts,
+      notify: () => undefined,
+      sessionPortConflict: async () => 'cancel',
+    };
+    api.django.mode.notice = async () => "Don't Show Again";
+    kube = await FakeKubeApi.start();
+    kube.addPod('default', 'pynode-1', { labels: { app: 'pynode' } });
+    kube.addPod('default', 'unrelated', { labels: { app: 'other' } });
+    const now = Date.now();
+    kube.addEvent({
+      namespace: 'default',
+      involved: { kind: 'Pod', name: 'pynode-1' },
+      reason: 'BackOff',
+      message: 'Back-off restarting failed container app',
+      type: 'Warning',
+      first: now - 60_000,
+      last: now + 600_000,
+      count: 3,
+    });
+    // The pods log all along; nobody follows them in the Pods view.
+    ticks = setInterval(() => {
+      kube.writeLog('default', 'pynode-1', 'app', ['pynode handled a request']);
+      kube.writeLog('default', 'unrelated', 'app', ['not selected']);
+    }, 100);
+    await setSetting('kube.kubeconfig', kube.writeKubeconfig());
+    await setSetting('tests.env', { CIT_STAND_IN_URL: kube.url, CIT_STAND_IN_TOKEN: kube.token });
+    writeFileSync(probe, TESTS);
+    await api.testExplorer.settled();
+    await waitFor('the probe in the tree', () => itemsByNodeId(api).has(`${PROBE}::test_leaves_a_model`));
+  });
+  after(async () => {
+    clearInterval(ticks);
+    rmSync(probe, { force: true });
+    await setSetting('kube.kubeconfig', undefined);
+    await setSetting('tests.env', undefined);
+    api.django.prompts = windowPrompts;
+    await kube.close();
+  });
+
+  it("the failure carries the session Django's warning, a pod no one followed, and the Warning event", async () => {
+    const id = `${PROBE}::test_rejected_then_fails`;
+    const summary: RunSummary = await api.testExplorer.runTests([item(api, id)]);
+    const result = summary.results.get(id);
+    assert.strictEqual(result?.outcome, 'failed', summary.output.slice(-3000));
+    const out = summary.output;
+    // The warning Django logged through `logging`, teed from the server the conftest started (no edit).
+    assert.match(out, /Rejected request to \/api\/whoami\/: missing Api-Key header/);
+    assert.match(out, /\[pod\/default\/pynode-1[^\]]*\] pynode handled a request/);
+    assert.match(out, /BackOff/);
+    assert.doesNotMatch(out, /not selected/);
+    assert.ok(
+      api.logStore.sources().every((s) => !s.startsWith('pod/')),
+      'no pod was followed: the lines came from the failure’s own read',
+    );
+    // pytest's report comes whole, first; the evidence after it.
+    assert.ok(out.indexOf('1 failed') < out.indexOf('pynode handled a request'), out.slice(-3000));
+    assert.ok((result?.serviceLogLines ?? 0) > 0);
+  });
+
+  it('the leak check names the Deployment a test left in the cluster', async () => {
+    const id = `${PROBE}::test_leaves_a_model`;
+    const summary = await api.testExplorer.runTests([item(api, id)], { leaks: true });
+    assert.strictEqual(summary.results.get(id)?.outcome, 'passed', summary.output.slice(-3000));
+    assert.match(summary.output, /left Deployment default\/model-left in the cluster/);
+  });
+});
