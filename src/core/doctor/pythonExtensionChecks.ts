@@ -1,9 +1,9 @@
-import { delimiter, dirname, relative, resolve } from 'node:path';
+import { delimiter, dirname, relative } from 'node:path';
 import { discoverFolder } from '../pytest/discovery';
 import { PLUGIN_MODULE } from '../pytest/protocol';
 import { collectionFromEvents } from '../pytest/collection';
 import { runPytestSession } from '../pytest/session';
-import { decideOverlap, ignoreArg } from '../pytest/pythonExtension';
+import { decideOverlap, ignoreArg, pythonTestsCwd } from '../pytest/pythonExtension';
 import { expandVariables, shellQuote } from '../variables';
 import { FixCommandIds } from './fixes';
 import type { Check, CheckGroup, DoctorContext, Finding } from './types';
@@ -35,7 +35,7 @@ async function overlapFinding(ctx: DoctorContext): Promise<Finding> {
       : decision.kind === 'overlap'
         ? { kind: 'overlap', files: decision.files, by: 'rules' }
         : decision;
-  const cwd = resolve(s.workspace, py.cwd || '.');
+  const cwd = pythonTestsCwd(py, s.workspace);
   const what = `The Python extension's pytest discovery (in ${relative(s.workspace, cwd) || 'the workspace folder'}${py.pytestArgs.length ? `, with ${py.pytestArgs.map(shellQuote).join(' ')}` : ''})`;
   if (settled.kind === 'failed')
     return {
@@ -85,7 +85,7 @@ type Settled =
 /** The static read was unsure: pytest collects as the Python extension would (its cwd, its arguments). */
 async function collectedByPytest(ctx: DoctorContext, ours: readonly string[], why: string): Promise<Settled> {
   const s = ctx.settings;
-  const cwd = resolve(s.workspace, s.pythonTesting.cwd || '.');
+  const cwd = pythonTestsCwd(s.pythonTesting, s.workspace);
   const args = ['-m', 'pytest', '-p', PLUGIN_MODULE, '--collect-only', '-q', ...expandVariables(s.pythonTesting.pytestArgs, s.workspace)];
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;

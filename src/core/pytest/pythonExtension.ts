@@ -235,7 +235,7 @@ export function decideOverlap(
   files: ConfigFiles = diskFiles,
 ): OverlapDecision {
   if (!settings.pytestEnabled) return { kind: 'off' };
-  const cwd = resolve(workspace, settings.cwd || '.');
+  const cwd = pythonTestsCwd(settings, workspace);
   const pytestArgs = expandVariables(settings.pytestArgs, workspace);
   const given = readCollectArgs(pytestArgs);
   const config = determineConfig(given, cwd, files);
@@ -284,4 +284,9 @@ function ignoringConftest(file: string, root: string, files: ConfigFiles): strin
 export function ignoreArg(folder: string, cwd: string): string {
   const rel = relative(cwd, folder);
   return `--ignore=${!rel.startsWith('..') && !isAbsolute(rel) && rel ? rel : folder}`;
+}
+
+/** The folder the Python extension runs pytest in: `python.testing.cwd` (variables expanded), else the workspace folder. */
+export function pythonTestsCwd(settings: PythonTestingSettings, workspace: string): string {
+  return resolve(workspace, expandVariables(settings.cwd, workspace) || '.');
 }
