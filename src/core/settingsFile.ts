@@ -64,6 +64,8 @@ export function settingOr<T>(values: ReadonlyMap<string, unknown>, key: string, 
  */
 export function settingsTextWith(text: string, key: string, value: unknown): string {
   const base = text.trim() ? text : '{}\n';
-  const edits = modify(base, [key], value, { formattingOptions: { insertSpaces: true, tabSize: 2, eol: '\n' } });
+  const edits = modify(base, [key], value, {
+    formattingOptions: { insertSpaces: true, tabSize: 2, eol: '\n' },
+  });
   return applyEdits(base, edits);
 }

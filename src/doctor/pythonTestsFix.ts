@@ -30,7 +30,7 @@ export const windowDoctorPrompts: DoctorPrompts = {
           `Now: ${JSON.stringify(c.before)}`,
           `Then: ${JSON.stringify(c.after)}`,
           '',
-          "The Python extension then shows only your unit tests; this extension keeps the integration tests, run with Django, logs and the leak check.",
+          'The Python extension then shows only your unit tests; this extension keeps the integration tests, run with Django, logs and the leak check.',
           'Cancel keeps both: the integration tests then show twice, and the Python extension runs its copy without any of that.',
         ].join('\n'),
       },
@@ -68,7 +68,8 @@ export async function writePytestArgs(
   const next = settingsTextWith(text, PYTEST_ARGS_KEY, after);
   const end = doc ? doc.lineAt(doc.lineCount - 1).range.end : new vscode.Position(0, 0);
   edit.replace(uri, new vscode.Range(new vscode.Position(0, 0), end), next);
-  if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`VS Code did not apply the edit of ${uri.fsPath}.`);
+  if (!(await vscode.workspace.applyEdit(edit)))
+    throw new Error(`VS Code did not apply the edit of ${uri.fsPath}.`);
   await (await vscode.workspace.openTextDocument(uri)).save();
   logger.info(`${PYTEST_ARGS_KEY} in ${uri.fsPath} is now ${JSON.stringify(after)}.`);
   return true;

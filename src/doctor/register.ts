@@ -47,7 +47,12 @@ export function registerDoctor(
   const checked = new vscode.EventEmitter<CheckResult[]>();
   /** The results whose terminal fixes may run: the terminal command runs nothing else. */
   let latest: CheckResult[] = [];
-  const api: DoctorApi = { check: () => check(), view, onDidCheck: checked.event, prompts: windowDoctorPrompts };
+  const api: DoctorApi = {
+    check: () => check(),
+    view,
+    onDidCheck: checked.event,
+    prompts: windowDoctorPrompts,
+  };
 
   const check = (): Promise<CheckResult[]> => {
     running ??= runChecks().finally(() => (running = undefined));

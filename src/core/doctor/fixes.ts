@@ -55,7 +55,10 @@ export function offeredTerminalFix(
 }
 
 /** The Python extension's pytestArgs a fix among `checks` offered for `folder`; undefined when none did. */
-export function offeredPytestArgs(checks: readonly CheckResult[], args: readonly unknown[]): string[] | undefined {
+export function offeredPytestArgs(
+  checks: readonly CheckResult[],
+  args: readonly unknown[],
+): string[] | undefined {
   const wanted = JSON.stringify(args);
   const fix = checks.find(
     (c) => c.fix?.command === FixCommandIds.ignoreInPythonTests && JSON.stringify(c.fix.args) === wanted,

@@ -86,7 +86,15 @@ type Settled =
 async function collectedByPytest(ctx: DoctorContext, ours: readonly string[], why: string): Promise<Settled> {
   const s = ctx.settings;
   const cwd = pythonTestsCwd(s.pythonTesting, s.workspace);
-  const args = ['-m', 'pytest', '-p', PLUGIN_MODULE, '--collect-only', '-q', ...expandVariables(s.pythonTesting.pytestArgs, s.workspace)];
+  const args = [
+    '-m',
+    'pytest',
+    '-p',
+    PLUGIN_MODULE,
+    '--collect-only',
+    '-q',
+    ...expandVariables(s.pythonTesting.pytestArgs, s.workspace),
+  ];
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
   env.PYTHONPATH = env.PYTHONPATH ? `${ctx.pluginDir}${delimiter}${env.PYTHONPATH}` : ctx.pluginDir;
@@ -106,5 +114,7 @@ async function collectedByPytest(ctx: DoctorContext, ours: readonly string[], wh
   const result = collectionFromEvents(outcome.events);
   const seen = new Set([...result.tests.map((t) => t.file), ...result.errors.map((e) => e.file)]);
   const files = ours.filter((f) => seen.has(f));
-  return files.length ? { kind: 'overlap', files, by: 'pytest' } : { kind: 'apart', why: `pytest --collect-only collects none of them (asked because ${why})` };
+  return files.length
+    ? { kind: 'overlap', files, by: 'pytest' }
+    : { kind: 'apart', why: `pytest --collect-only collects none of them (asked because ${why})` };
 }

@@ -41,12 +41,13 @@ export interface CollectArgs {
 }
 
 /** Options whose value is the next word (or follows `=`). */
+// prettier-ignore
 const TAKES_VALUE = new Set([
   '-c', '--rootdir', '--ignore', '--ignore-glob', '-k', '-m', '--deselect', '-p', '-o', '--override-ini',
   '--confcutdir', '--basetemp', '-W', '--pythonwarnings', '--log-level', '--log-cli-level', '--log-file',
   '--log-format', '--junitxml', '--junit-xml', '--tb', '--maxfail', '--import-mode', '--cov', '--cov-report',
   '--ds', '--dc', '-n', '--durations', '--color', '--capture', '--config-file', '--inifile',
-]); // prettier-ignore
+]);
 /** Options that change what is collected in ways only pytest knows. */
 const UNSURE = new Set(['-k', '-m', '--deselect', '-o', '--override-ini', '--pyargs', '--confcutdir']);
 
@@ -81,8 +82,10 @@ export function readCollectArgs(args: readonly string[]): CollectArgs {
     else if (name === '--rootdir') out.rootdir = value;
     else if (name === '--ignore') out.ignores.push(value!);
     else if (name === '--ignore-glob') out.ignoreGlobs.push(value!);
-    else if (name === '-p' && !value!.startsWith('no:')) out.unsure ??= `pytestArgs loads the plugin ${value}`;
-    else if (UNSURE.has(name)) out.unsure ??= `pytestArgs has ${value === undefined ? name : `${name} ${value}`}`;
+    else if (name === '-p' && !value!.startsWith('no:'))
+      out.unsure ??= `pytestArgs loads the plugin ${value}`;
+    else if (UNSURE.has(name))
+      out.unsure ??= `pytestArgs has ${value === undefined ? name : `${name} ${value}`}`;
   }
   return out;
 }
@@ -103,7 +106,10 @@ const DEFAULT_NORECURSE = ['*.egg', '.*', '_darcs', 'build', 'CVS', 'dist', 'nod
 const DEFAULT_PYTHON_FILES = ['test_*.py', '*_test.py'];
 
 /** The `[pytest]`-like section of a candidate file, as pytest's `locate_config` accepts it; undefined: not a config. */
-function configSection(path: string, files: ConfigFiles): { values: Map<string, string>; unsure?: string } | undefined {
+function configSection(
+  path: string,
+  files: ConfigFiles,
+): { values: Map<string, string>; unsure?: string } | undefined {
   const text = files.read(path);
   if (text === undefined) return undefined;
   const name = basename(path);
@@ -120,6 +126,9 @@ function configSection(path: string, files: ConfigFiles): { values: Map<string, 
   if (values) return { values };
   return name === 'pytest.ini' || name === '.pytest.ini' ? { values: new Map() } : undefined;
 }
+
+/** The configuration keys this read follows; another key's value (a number, a table) does not matter here. */
+const COLLECTION_KEYS = new Set(['testpaths', 'python_files', 'norecursedirs', 'addopts']);
 
 /**
  * `[tool.pytest.ini_options]` of a pyproject.toml: strings and arrays of strings, the shapes pytest's own
@@ -138,10 +147,12 @@ export function pyprojectSection(text: string): { values: Map<string, string>; u
     const m = /^([A-Za-z_][\w-]*)\s*=\s*(.*)$/.exec(line);
     if (!m) continue;
     let value = m[2];
-    if (value.startsWith('[')) while (!/\]\s*(#.*)?$/.test(value) && i + 1 < lines.length) value += ` ${lines[++i].trim()}`;
+    if (value.startsWith('['))
+      while (!/\]\s*(#.*)?$/.test(value) && i + 1 < lines.length) value += ` ${lines[++i].trim()}`;
     const words = tomlStrings(value);
     if (words) values.set(m[1], words.join(' '));
-    else unsure ??= `pyproject.toml's ${m[1]} = ${value.slice(0, 60)} is not a string or a list of strings`;
+    else if (COLLECTION_KEYS.has(m[1]))
+      unsure ??= `pyproject.toml's ${m[1]} = ${value.slice(0, 60)} is not a string or a list of strings`;
   }
   return { values, unsure };
 }
@@ -164,7 +175,11 @@ function tomlStrings(value: string): string[] | undefined {
 const CANDIDATES = ['pytest.ini', '.pytest.ini', 'pyproject.toml', 'tox.ini', 'setup.cfg'];
 
 /** pytest's `determine_setup`: the inifile and rootdir for these arguments run in `cwd`. */
-export function determineConfig(args: CollectArgs, cwd: string, files: ConfigFiles = diskFiles): PytestConfig {
+export function determineConfig(
+  args: CollectArgs,
+  cwd: string,
+  files: ConfigFiles = diskFiles,
+): PytestConfig {
   let inifile: string | undefined;
   let section: { values: Map<string, string>; unsure?: string } | undefined;
   let rootdir: string | undefined;
@@ -173,7 +188,9 @@ export function determineConfig(args: CollectArgs, cwd: string, files: ConfigFil
     section = configSection(inifile, files) ?? { values: new Map() };
     rootdir = dirname(inifile);
   } else {
-    const dirs = args.paths.map((p) => resolve(cwd, p.split('::')[0])).map((p) => (files.isDir(p) ? p : dirname(p)));
+    const dirs = args.paths
+      .map((p) => resolve(cwd, p.split('::')[0]))
+      .map((p) => (files.isDir(p) ? p : dirname(p)));
     const ancestor = dirs.length ? commonAncestor(dirs) : cwd;
     for (let dir = ancestor; !inifile; dir = dirname(dir)) {
       for (const name of CANDIDATES) {
@@ -262,19 +279,28 @@ export function decideOverlap(
     if (root !== file && !config.pythonFiles.some((p) => fnmatch(p.includes('/') ? file : basename(file), p)))
       continue;
     const conftest = ignoringConftest(file, root, files);
-    if (conftest) return { kind: 'unsure', why: `${conftest} can ignore files (collect_ignore or pytest_ignore_collect)` };
+    if (conftest)
+      return {
+        kind: 'unsure',
+        why: `${conftest} can ignore files (collect_ignore or pytest_ignore_collect)`,
+      };
     collected.push(file);
   }
   if (collected.length) return { kind: 'overlap', files: collected, config };
   const where = roots.map((r) => relative(workspace, r) || '.').join(', ');
-  return { kind: 'apart', why: `it collects ${where}${ignores.length ? ` and ignores ${args.ignores.join(', ')}` : ''}`, config };
+  return {
+    kind: 'apart',
+    why: `it collects ${where}${ignores.length ? ` and ignores ${args.ignores.join(', ')}` : ''}`,
+    config,
+  };
 }
 
 /** A conftest.py from `root` down to `file`'s folder that can leave files out of collection. */
 function ignoringConftest(file: string, root: string, files: ConfigFiles): string | undefined {
   for (let dir = dirname(file); within(dir, root); dir = dirname(dir)) {
     const text = files.read(join(dir, 'conftest.py'));
-    if (text && /\bcollect_ignore(_glob)?\b|\bpytest_ignore_collect\b/.test(text)) return join(dir, 'conftest.py');
+    if (text && /\bcollect_ignore(_glob)?\b|\bpytest_ignore_collect\b/.test(text))
+      return join(dir, 'conftest.py');
     if (dir === root || dirname(dir) === dir) break;
   }
   return undefined;

@@ -90,7 +90,10 @@ describe("doctor: the Python extension's own pytest discovery beside the integra
     write('setup.cfg', '[metadata]\nname = x\n\n[tool:pytest]\ntestpaths = backend\n');
     assertOverlap(await row({}), [`--ignore=${INTEGRATION}`]);
     write('setup.cfg', '[metadata]\nname = x\n');
-    write('pyproject.toml', '[project]\nname = "x"\n\n[tool.pytest.ini_options]\ntestpaths = [\n  "backend/applications",\n]\n');
+    write(
+      'pyproject.toml',
+      '[project]\nname = "x"\n\n[tool.pytest.ini_options]\ntestpaths = [\n  "backend/applications",\n]\n',
+    );
     assert.strictEqual((await row({})).status, 'ok');
   });
 
@@ -122,11 +125,18 @@ describe("doctor: the Python extension's own pytest discovery beside the integra
 
   it('unsure by the rules (-m, a conftest that ignores files): pytest --collect-only decides', async () => {
     write('pytest.ini', '[pytest]\n');
-    assertOverlap(await row({ pytestArgs: ['-m', 'not slow'] }), ['-m', 'not slow', `--ignore=${INTEGRATION}`], true);
+    assertOverlap(
+      await row({ pytestArgs: ['-m', 'not slow'] }),
+      ['-m', 'not slow', `--ignore=${INTEGRATION}`],
+      true,
+    );
     write('conftest.py', 'collect_ignore = ["backend/oracles"]\n');
     const r = await row({});
     assert.strictEqual(r.status, 'ok', r.message);
-    assert.match(r.message, /pytest --collect-only collects none of them \(asked because .*conftest\.py can ignore files/);
+    assert.match(
+      r.message,
+      /pytest --collect-only collects none of them \(asked because .*conftest\.py can ignore files/,
+    );
   });
 
   it('pytest discovery off: ok, whatever the config', async () => {
