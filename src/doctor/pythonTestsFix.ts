@@ -2,6 +2,10 @@ import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { settingsTextWith } from '../core/settingsFile';
 import type { Logger } from '../core/logger';
+import { waitFor } from '../core/cancel';
+
+/** How long VS Code gets to read the saved settings file back before the doctor checks again. */
+const CONFIG_WAIT_MS = 5000;
 
 /** The setting the fix changes: the Python extension's, so it is changed only once the person accepts. */
 export const PYTEST_ARGS_KEY = 'python.testing.pytestArgs';
@@ -57,6 +61,15 @@ export async function writePytestArgs(
     logger.info(`${PYTEST_ARGS_KEY} left as it was: the change was not accepted.`);
     return false;
   }
+  // The check that follows reads the configuration, which VS Code updates a moment after the save.
+  const reread = waitFor(vscode.workspace.onDidChangeConfiguration, CONFIG_WAIT_MS, undefined, {
+    until: () =>
+      JSON.stringify(vscode.workspace.getConfiguration('python.testing', uri).get('pytestArgs')) ===
+      JSON.stringify(after),
+  }).then(
+    () => true,
+    () => false,
+  );
   const edit = new vscode.WorkspaceEdit();
   let doc: vscode.TextDocument | undefined;
   try {
@@ -72,5 +85,7 @@ export async function writePytestArgs(
     throw new Error(`VS Code did not apply the edit of ${uri.fsPath}.`);
   await (await vscode.workspace.openTextDocument(uri)).save();
   logger.info(`${PYTEST_ARGS_KEY} in ${uri.fsPath} is now ${JSON.stringify(after)}.`);
+  if (!(await reread))
+    logger.warn(`VS Code had not read ${uri.fsPath} back within ${CONFIG_WAIT_MS / 1000} s.`);
   return true;
 }
