@@ -27,7 +27,6 @@ async function overlapFinding(ctx: DoctorContext): Promise<Finding> {
         "The Python extension's pytest discovery is off (python.testing.pytestEnabled), so only this extension shows the integration tests.",
     };
   const ours = await ourTestFiles(ctx.inis);
-  const folders = ctx.inis.map((ini) => dirname(ini));
   const decision = decideOverlap(py, s.workspace, ours);
   const settled: Settled =
     decision.kind === 'unsure'
@@ -51,6 +50,10 @@ async function overlapFinding(ctx: DoctorContext): Promise<Finding> {
   const list =
     shown.slice(0, SHOWN_FILES).join(', ') +
     (shown.length > SHOWN_FILES ? ` and ${shown.length - SHOWN_FILES} more` : '');
+  // One --ignore per integration folder it reaches (a folder per pytest.ini).
+  const folders = [...new Set(ctx.inis.map((ini) => dirname(ini)))].filter((dir) =>
+    settled.files.some((f) => !relative(dir, f).startsWith('..')),
+  );
   const after = [...py.pytestArgs, ...folders.map((f) => ignoreArg(f, cwd))];
   return {
     status: 'warn',
