@@ -26,6 +26,7 @@ export const Commands = {
   checkCodespace: 'codespaceTests.doctor.check',
   applyCodespaceFix: 'codespaceTests.doctor.applyFix',
   runInTerminal: 'codespaceTests.doctor.runInTerminal',
+  ignoreInPythonTests: 'codespaceTests.doctor.ignoreInPythonTests',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 // The ESM build: the package's UMD main loads its parts with a dynamic require that a bundle cannot follow.
-import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser/lib/esm/main';
+import { applyEdits, modify, parse, printParseErrorCode, type ParseError } from 'jsonc-parser/lib/esm/main';
 
 /**
  * A workspace's `.vscode/settings.json` read without VS Code (the CLI, the benchmarks): JSON with comments
@@ -56,4 +56,16 @@ export function settingOr<T>(values: ReadonlyMap<string, unknown>, key: string, 
     return Object.values(v).every((x) => typeof x === 'string') ? ({ ...v } as T) : fallback;
   }
   return typeof v === typeof fallback ? (v as T) : fallback;
+}
+
+/**
+ * The settings file's text with one setting set, comments and the rest of the file kept (VS Code's own
+ * editing of settings.json goes through the same `modify`). An empty or missing file becomes `{ key: value }`.
+ */
+export function settingsTextWith(text: string, key: string, value: unknown): string {
+  const base = text.trim() ? text : '{}\n';
+  const edits = modify(base, [key], value, {
+    formattingOptions: { insertSpaces: true, tabSize: 2, eol: '\n' },
+  });
+  return applyEdits(base, edits);
 }

@@ -2,9 +2,9 @@ import * as vscode from 'vscode';
 import { Commands, Views } from '../ids';
 import { settingsGetFrom } from '../core/pytest/headless';
 import { tagged, type Logger } from '../core/logger';
-import { offeredTerminalFix } from '../core/doctor/fixes';
+import { offeredPytestArgs, offeredTerminalFix } from '../core/doctor/fixes';
 import { runDoctor } from '../core/doctor/runner';
-import { doctorSettingsFrom, workspaceInis } from '../core/doctor/settings';
+import { doctorSettingsFrom, pythonTestingFrom, workspaceInis } from '../core/doctor/settings';
 import type { CheckResult, GitHubSignIn } from '../core/doctor/types';
 import { destinationFor } from '../core/github/destination';
 import type { DjangoController } from '../django/controller';
@@ -15,6 +15,7 @@ import { resolveTarget } from '../ci/target';
 import { destinationSettings } from '../ci/userSettings';
 import { CodespaceView, type CodespaceNode } from './codespaceView';
 import { runFixInTerminal } from './fixTerminal';
+import { windowDoctorPrompts, writePytestArgs, type DoctorPrompts } from './pythonTestsFix';
 
 /** What host tests reach of Check Codespace through the ExtensionApi. */
 export interface DoctorApi {
@@ -23,6 +24,8 @@ export interface DoctorApi {
   view: CodespaceView;
   /** Fires with the results each time the checks have run. */
   onDidCheck: vscode.Event<CheckResult[]>;
+  /** The questions a fix asks (replaceable by host tests). */
+  prompts: DoctorPrompts;
 }
 
 const SOURCES: Record<TokenSource, string> = {
@@ -44,6 +47,12 @@ export function registerDoctor(
   const checked = new vscode.EventEmitter<CheckResult[]>();
   /** The results whose terminal fixes may run: the terminal command runs nothing else. */
   let latest: CheckResult[] = [];
+  const api: DoctorApi = {
+    check: () => check(),
+    view,
+    onDidCheck: checked.event,
+    prompts: windowDoctorPrompts,
+  };
 
   const check = (): Promise<CheckResult[]> => {
     running ??= runChecks().finally(() => (running = undefined));
@@ -105,8 +114,28 @@ export function registerDoctor(
         void (running ?? Promise.resolve()).then(check);
       });
     }),
+    vscode.commands.registerCommand(Commands.ignoreInPythonTests, async (...args: unknown[]) => {
+      const after = offeredPytestArgs(latest, args);
+      if (!after) {
+        logger.warn(
+          `Refused to change python.testing.pytestArgs to ${JSON.stringify(args).slice(0, 200)}: Check Codespace did not offer it as a fix.`,
+        );
+        return;
+      }
+      const folder = args[0] as string;
+      const before = vscode.workspace
+        .getConfiguration('python.testing', vscode.Uri.file(folder))
+        .get<string[]>('pytestArgs', []);
+      try {
+        if (await writePytestArgs(folder, before, after, api.prompts, logger)) await check();
+      } catch (e) {
+        const message = `python.testing.pytestArgs could not be changed: ${(e as Error).message}`;
+        logger.error(message);
+        void vscode.window.showErrorMessage(message);
+      }
+    }),
   );
-  return { check, view, onDidCheck: checked.event };
+  return api;
 }
 
 async function applyFix(node: CodespaceNode | undefined): Promise<void> {
@@ -125,7 +154,13 @@ async function doctorRun(
   if (!folder) throw new Error('Open the codespace folder first.');
   const s = new FolderSettings(folder);
   const get = settingsGetFrom((key) => s.get(key), folder.uri.fsPath);
-  const settings = doctorSettingsFrom(get, folder.uri.fsPath, await pythonInterpreter(folder, logger));
+  const python = vscode.workspace.getConfiguration('python.testing', folder.uri);
+  const settings = doctorSettingsFrom(
+    get,
+    folder.uri.fsPath,
+    await pythonInterpreter(folder, logger),
+    pythonTestingFrom((key) => python.get(key), folder.uri.fsPath),
+  );
   const inis = await workspaceInis(folder.uri.fsPath, s.get('tests.include'));
   return runDoctor({
     settings,

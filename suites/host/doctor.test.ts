@@ -1,5 +1,5 @@
 import * as assert from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,9 @@ import type { CodespaceNode } from '../../src/doctor/codespaceView';
 import { FakeKubeApi } from '../kube/fakeApiServer';
 import { KubeconfigFiles } from '../kube/kubeconfig';
 import { activateExtension, waitFor } from './helpers';
-import { foreignProcess, freePort, migrate, setSetting } from './djangoHelpers';
+import { foreignProcess, freePort, migrate, setSetting, workspaceDir } from './djangoHelpers';
+import { parseSettingsText, settingsTextWith } from '../../src/core/settingsFile';
+import type { PythonSettingsChange } from '../../src/doctor/pythonTestsFix';
 import { screenshot } from './screenshots';
 import { item } from './testExplorerHelpers';
 import { pointsAtCodespace } from '../../src/core/doctor/unreachable';
@@ -204,6 +206,70 @@ describe('Check Codespace: the doctor in VS Code, against the fixture and the Ku
     assert.strictEqual(byId(again, 'github.signIn').status, 'ok');
     assert.ok(!JSON.stringify(again).includes('ghp_doctor_test_token'), 'the token is never shown');
     if (saved === undefined) delete process.env.CODESPACE_TESTS_GITHUB_TOKEN;
+  });
+
+  it("the Python extension's discovery also reaches the integration tests: a warning naming the files; its fix adds --ignore to pytestArgs once accepted", async () => {
+    const file = join(workspaceDir(), '.vscode', 'settings.json');
+    const saved = readFileSync(file, 'utf8');
+    cleanup.push(async () => {
+      writeFileSync(file, saved);
+      await waitFor('python.testing.* gone', () => !pythonTesting().get('pytestEnabled'));
+    });
+    const pythonTesting = () => vscode.workspace.getConfiguration('python.testing');
+    // As a team has it: the Python extension's pytest discovery on for the unit tests, run from the root.
+    writeFileSync(file, settingsTextWith(saved, 'python.testing.pytestEnabled', true));
+    await waitFor('python.testing.pytestEnabled read', () => pythonTesting().get('pytestEnabled') === true);
+    const results = await checkCodespace();
+    const row = byId(results, 'python.extensionDiscovery');
+    assert.strictEqual(row.status, 'warn', row.message);
+    assert.match(
+      row.message,
+      /also collects backend\/oracles\/tests\/integration\/test_deploy\.py, .*test_hazards\.py, .*test_pynodes\.py/,
+    );
+    const { check, fix, fixNode } = rows('python.extensionDiscovery');
+    assert.strictEqual(check.label, 'Python extension discovery');
+    assert.strictEqual((check.iconPath as vscode.ThemeIcon).id, 'warning');
+    assert.match(
+      String(fix?.label),
+      /^Fix: Add --ignore=backend\/oracles\/tests\/integration to python\.testing\.pytestArgs.*Or keep both/,
+    );
+    assert.strictEqual(fix?.command?.command, Commands.applyCodespaceFix);
+
+    // Declined: nothing changes.
+    const asked: PythonSettingsChange[] = [];
+    const prompts = api.doctor.prompts;
+    cleanup.push(() => (api.doctor.prompts = prompts));
+    api.doctor.prompts = { acceptPythonSettingsChange: async (c) => (asked.push(c), false) };
+    await vscode.commands.executeCommand(Commands.applyCodespaceFix, fixNode);
+    assert.strictEqual(asked.length, 1);
+    assert.deepStrictEqual(
+      [asked[0].file, asked[0].before, asked[0].after],
+      [file, [], ['--ignore=backend/oracles/tests/integration']],
+    );
+    assert.strictEqual(
+      parseSettingsText(readFileSync(file, 'utf8')).values.get('python.testing.pytestArgs'),
+      undefined,
+    );
+    // A change no fix offered is refused before anyone is asked.
+    await vscode.commands.executeCommand(Commands.ignoreInPythonTests, workspaceDir(), ['-p', 'evil']);
+    assert.strictEqual(asked.length, 1);
+
+    // Accepted: the workspace settings get the --ignore, ours are kept, and the check that follows is ok.
+    api.doctor.prompts = { acceptPythonSettingsChange: async (c) => (asked.push(c), true) };
+    const rechecked = new Promise<CheckResult[]>((resolve) => {
+      const sub = api.doctor.onDidCheck((checks) => (sub.dispose(), resolve(checks)));
+      cleanup.push(() => sub.dispose());
+    });
+    await vscode.commands.executeCommand(Commands.applyCodespaceFix, fixNode);
+    const values = parseSettingsText(readFileSync(file, 'utf8')).values;
+    assert.deepStrictEqual(values.get('python.testing.pytestArgs'), [
+      '--ignore=backend/oracles/tests/integration',
+    ]);
+    assert.strictEqual(values.get('python.testing.pytestEnabled'), true);
+    assert.strictEqual(values.get('codespaceTests.django.port'), port);
+    const after = byId(await rechecked, 'python.extensionDiscovery');
+    assert.strictEqual(after.status, 'ok', after.message);
+    assert.match(after.message, /does not collect the integration tests/);
   });
 
   it('a run that fails because Django cannot start: its message is one that offers Check Codespace', async () => {

@@ -7,6 +7,8 @@ export const FixCommandIds = {
   runInTerminal: 'codespaceTests.doctor.runInTerminal',
   setGitHubToken: 'codespaceTests.ci.setToken',
   startDjango: 'codespaceTests.django.start',
+  /** Adds `--ignore` to the Python extension's pytestArgs once the person accepts: args `[workspaceFolder, pytestArgs]`. */
+  ignoreInPythonTests: 'codespaceTests.doctor.ignoreInPythonTests',
 } as const;
 
 /** A fix that opens the Settings editor at a setting. */
@@ -50,4 +52,16 @@ export function offeredTerminalFix(
     return { commandLine, cwd, ...(env ? { env } : {}) };
   }
   return undefined;
+}
+
+/** The Python extension's pytestArgs a fix among `checks` offered for `folder`; undefined when none did. */
+export function offeredPytestArgs(
+  checks: readonly CheckResult[],
+  args: readonly unknown[],
+): string[] | undefined {
+  const wanted = JSON.stringify(args);
+  const fix = checks.find(
+    (c) => c.fix?.command === FixCommandIds.ignoreInPythonTests && JSON.stringify(c.fix.args) === wanted,
+  )?.fix;
+  return fix ? (fix.args![1] as string[]) : undefined;
 }

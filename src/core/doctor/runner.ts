@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { raceWith, TimeoutError, type CancelToken } from '../cancel';
 import type { Logger } from '../logger';
 import type { PortOwner } from '../django/portOwner';
@@ -5,6 +6,7 @@ import { clusterChecks } from './clusterChecks';
 import { djangoChecks } from './djangoChecks';
 import { githubChecks } from './githubChecks';
 import { pythonChecks } from './pythonChecks';
+import { pythonExtensionChecks } from './pythonExtensionChecks';
 import type { CheckGroup, CheckResult, DoctorContext, DoctorSettings, GitHubSignIn } from './types';
 
 /** A call to the cluster gets this long: a cluster that is down must not hold the doctor up. */
@@ -13,12 +15,20 @@ export const NETWORK_LIMIT_MS = 2000;
 export const PROCESS_LIMIT_MS = 20_000;
 
 /** Every group, in the order the checks are shown. */
-export const CHECK_GROUPS: readonly CheckGroup[] = [pythonChecks, djangoChecks, clusterChecks, githubChecks];
+export const CHECK_GROUPS: readonly CheckGroup[] = [
+  pythonChecks,
+  pythonExtensionChecks,
+  djangoChecks,
+  clusterChecks,
+  githubChecks,
+];
 
 export interface DoctorOptions {
   settings: DoctorSettings;
   logger: Logger;
   inis: readonly string[];
+  /** The pytest plugin's folder; by default `python` beside the bundle (out/python). */
+  pluginDir?: string;
   token?: CancelToken;
   isManagedServer?: (owner: PortOwner) => boolean;
   githubSignIn?: () => Promise<GitHubSignIn>;
@@ -39,6 +49,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<CheckResult[]> {
     logger: opts.logger,
     token,
     inis: opts.inis,
+    pluginDir: opts.pluginDir ?? join(__dirname, 'python'),
     isManagedServer: opts.isManagedServer ?? (() => false),
     githubSignIn: opts.githubSignIn ?? (async () => undefined),
     network: (what, call) => limitedCall(what, call, limit, token),

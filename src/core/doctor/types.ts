@@ -1,6 +1,7 @@
 import type { CancelToken } from '../cancel';
 import type { Logger } from '../logger';
 import type { PortOwner } from '../django/portOwner';
+import type { PythonTestingSettings } from '../pytest/pythonExtension';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
@@ -44,6 +45,8 @@ export interface DoctorSettings {
   /** Parts of the deployed cluster that the local one lacks: reported, not failed. */
   localClusterLacks: { name: string; labelSelector: string }[];
   workflow: string;
+  /** The Python extension's test settings (`python.testing.*`): whether its discovery also shows our tests. */
+  pythonTesting: PythonTestingSettings;
 }
 
 /** Who holds the GitHub token the extension would use; undefined: none. */
@@ -56,6 +59,8 @@ export interface DoctorContext {
   token: CancelToken;
   /** The pytest.ini files of the workspace (the mode is chosen from their conftests). */
   inis: readonly string[];
+  /** Folder of the pytest plugin (out/python): a check that runs pytest gets results over its side channel. */
+  pluginDir: string;
   /** Whether a process holding Django's port is the extension's own managed server. */
   isManagedServer(owner: PortOwner): boolean;
   /** The GitHub sign-in the extension would use, looked up without asking. */
