@@ -47,15 +47,16 @@ export function readJobLog(text: string): JobLogRead {
   /** When the current test started: the timestamp of the last pytest line before it. */
   let since: number | undefined;
   let lineNo = 0;
-  for (let start = text.charCodeAt(0) === 0xfeff ? 1 : 0; start <= text.length; ) {
+  for (let start = text.charCodeAt(0) === 0xfeff ? 1 : 0; start <= text.length;) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     lineNo++;
     const raw = text.slice(start, end);
     start = end + 1;
     const { at, rest } = splitTimestamp(raw);
-    const line = (rest.includes('\x1b') || rest.includes('\x9b') ? stripVTControlCharacters(rest) : rest)
-      .trimEnd();
+    const line = (
+      rest.includes('\x1b') || rest.includes('\x9b') ? stripVTControlCharacters(rest) : rest
+    ).trimEnd();
     if (!line) continue;
     if (line.startsWith('=')) {
       const title = bannerTitle(line);
@@ -116,7 +117,8 @@ function finish(seen: Seen): LogResult[] {
 /** `2024-05-01T12:00:00.1234567Z ` as GitHub prefixes each line: the time in ms, and the rest. */
 function splitTimestamp(raw: string): { at: number | undefined; rest: string } {
   // Fixed shape, anchored: YYYY-MM-DDTHH:MM:SS then an optional fraction, `Z` and one space.
-  if (raw.length < 21 || raw.charCodeAt(4) !== 45 || raw.charCodeAt(10) !== 84) return { at: undefined, rest: raw };
+  if (raw.length < 21 || raw.charCodeAt(4) !== 45 || raw.charCodeAt(10) !== 84)
+    return { at: undefined, rest: raw };
   let i = 19;
   if (raw[i] === '.') {
     i++;

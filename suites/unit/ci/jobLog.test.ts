@@ -68,10 +68,15 @@ describe('CI job log: pytest lines to results', () => {
     assert.strictEqual(by[`${S}test_broken.py`].outcome, 'errored');
     const both = by[`${S}test_outcomes.py::test_fails_then_teardown_errors`];
     assert.strictEqual(both.outcome, 'failed');
-    assert.match(both.message, /^AssertionError: call failed\n\nAlso: error: RuntimeError: teardown went wrong/);
+    assert.match(
+      both.message,
+      /^AssertionError: call failed\n\nAlso: error: RuntimeError: teardown went wrong/,
+    );
     // The log's timestamps: a test's time is from the pytest line before it to its result line.
     assert.strictEqual(
-      Math.round(by[`${S}test_classes.py::TestOuter::TestInner::TestInnermost::test_deepest`].duration! * 1e4),
+      Math.round(
+        by[`${S}test_classes.py::TestOuter::TestInner::TestInnermost::test_deepest`].duration! * 1e4,
+      ),
       Math.round((1.5 + 0.012345) * 1e4),
     );
     assert.strictEqual(
@@ -139,7 +144,10 @@ describe('CI job log: pytest lines to results', () => {
     assert.strictEqual(read.complete, false);
     assert.strictEqual(read.counts, undefined);
     assert.strictEqual(read.results.length, 13);
-    assert.ok(read.results.every((r) => !r.id.includes('test_params.py')), 'the cut line is not a result');
+    assert.ok(
+      read.results.every((r) => !r.id.includes('test_params.py')),
+      'the cut line is not a result',
+    );
     const got = importJobLogs(tree, [{ source: 'integration', text: log('truncated.log') }]);
     assert.ok(got.notInLog.some((n) => n.nodeid === 'test_params.py::test_ids[x::y]'));
     assert.ok(!got.results.some((r) => r.nodeid.startsWith('test_params.py')));
