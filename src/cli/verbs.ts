@@ -7,4 +7,11 @@ import { runVerb } from './run';
 import type { Verb } from './verb';
 
 /** Every verb of `codespace-tests`, in the order `--help` lists them: a new verb is one file and one line here. */
-export const VERBS: readonly Verb[] = [discoverVerb, runVerb, bisectVerb, importJunitVerb, importLogVerb, doctorVerb];
+export const VERBS: readonly Verb[] = [
+  discoverVerb,
+  runVerb,
+  bisectVerb,
+  importJunitVerb,
+  importLogVerb,
+  doctorVerb,
+];
