@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import { toPosix } from '../core/pytest/discovery';
-import { importReports, type ImportedReports } from '../core/junit/import';
-import type { MappedResult, TreeFile } from '../core/junit/nodeMap';
+import { importJobLogs, type NotInLog } from '../core/ci/logImport';
+import { importReports } from '../core/junit/import';
+import type { Mapping, MappedResult, TreeFile } from '../core/junit/nodeMap';
 import type { JUnitFile } from '../core/github/artifacts';
+import type { JobLogText } from '../core/github/jobLogs';
 import type { TestNode } from '../core/pytest/staticReader';
 import { itemData } from '../testing/itemData';
 import { indexItems, resolveItem } from '../testing/itemTree';
@@ -13,6 +15,32 @@ export interface CiItemResult {
   id: string;
   outcome: 'passed' | 'failed' | 'errored' | 'skipped';
   message: string;
+  /** Read from a JUnit report, or from pytest's lines in a job's log (the run uploaded no report). */
+  source: 'report' | 'log';
+}
+
+const FROM_LOG = "(Read from the CI job's log: the run uploaded no JUnit report.)";
+
+/** What a CI run left to read results from: its JUnit reports, or (without them) its jobs' logs. */
+export type CiEvidence =
+  { kind: 'reports'; files: readonly JUnitFile[] } | { kind: 'logs'; logs: readonly JobLogText[] };
+
+/** A mapping of either kind: what could not be read, and (logs only) the tests the logs never name. */
+export interface CiMapping extends Mapping {
+  problems: string[];
+  notInLog: NotInLog[];
+}
+
+function mapEvidence(tree: TreeFile[], evidence: CiEvidence): CiMapping {
+  if (evidence.kind === 'reports') return { ...importReports(tree, evidence.files), notInLog: [] };
+  const imported = importJobLogs(tree, evidence.logs);
+  const problems = imported.counts
+    .filter((c) => !c.complete)
+    .map(
+      (c) =>
+        `The log of job "${c.source}" has no pytest summary line: it was cut short or the job was cancelled, so it holds only the results printed before.`,
+    );
+  return { ...imported, problems };
 }
 
 /** The tree a controller shows, as the JUnit mapping takes it: the files and their nodes. */
@@ -64,14 +92,15 @@ export function reportCiResults(opts: {
   run: vscode.TestRun;
   controller: vscode.TestController;
   repoRoot: string;
-  files: readonly JUnitFile[];
+  evidence: CiEvidence;
   expected?: ReadonlySet<vscode.TestItem>;
   notRun?: string;
   /** The message's context value, for its menu (Rerun Locally). */
   contextValue?: string;
-}): { reported: CiItemResult[]; imported: ImportedReports } {
+}): { reported: CiItemResult[]; imported: CiMapping } {
   const { run, controller } = opts;
-  const imported = importReports(treeFilesOf(controller, opts.repoRoot), opts.files);
+  const imported = mapEvidence(treeFilesOf(controller, opts.repoRoot), opts.evidence);
+  const fromLog = opts.evidence.kind === 'logs';
   const index = indexItems(controller);
   const byFile = fileItems(controller);
   const reported: CiItemResult[] = [];
@@ -94,7 +123,9 @@ export function reportCiResults(opts: {
     done.add(item);
     const ms = r.duration === undefined ? undefined : Math.round(r.duration * 1000);
     const message = () => {
-      const m = new vscode.TestMessage(r.message || r.outcome);
+      const m = new vscode.TestMessage(
+        fromLog ? `${r.message || r.outcome}\n\n${FROM_LOG}` : r.message || r.outcome,
+      );
       if (r.line !== undefined)
         m.location = new vscode.Location(vscode.Uri.file(r.file), new vscode.Position(r.line - 1, 0));
       else if (item.uri && item.range) m.location = new vscode.Location(item.uri, item.range);
@@ -105,18 +136,24 @@ export function reportCiResults(opts: {
     else if (r.outcome === 'failed') run.failed(item, message(), ms);
     else if (r.outcome === 'errored') run.errored(item, message(), ms);
     else run.skipped(item);
-    reported.push({ id: item.id, outcome: r.outcome, message: r.message });
+    reported.push({ id: item.id, outcome: r.outcome, message: r.message, source: r.source });
   }
   for (const item of opts.expected ?? []) {
     if (done.has(item)) continue;
     const text = opts.notRun ?? 'not run on CI: the report has no result for it.';
     run.errored(item, new vscode.TestMessage(text));
-    reported.push({ id: item.id, outcome: 'errored', message: text });
+    reported.push({
+      id: item.id,
+      outcome: 'errored',
+      message: text,
+      source: opts.evidence.kind === 'logs' ? 'log' : 'report',
+    });
   }
   for (const u of imported.unmatched)
     run.appendOutput(
       crlf(`Not on the tree: ${u.classname ? `${u.classname}.` : ''}${u.name} (${u.outcome}): ${u.reason}\n`),
     );
+  for (const n of imported.notInLog) run.appendOutput(crlf(`Not in the log: ${n.nodeid}\n`));
   for (const p of imported.problems) run.appendOutput(crlf(`${p}\n`));
   return { reported, imported };
 }

@@ -214,7 +214,7 @@ export class CiTestProfiles implements vscode.Disposable {
         run,
         controller,
         repoRoot: t.cwd,
-        files: reports.files,
+        evidence: { kind: 'reports', files: reports.files },
         expected: leaves,
         notRun: notRunReason(outcome.run, reports.artifacts),
       });

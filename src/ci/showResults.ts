@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/logger';
 import { downloadRunReports } from '../core/github/artifacts';
+import { downloadRunLogs } from '../core/github/jobLogs';
 import { GitHubApiError } from '../core/github/errors';
 import { describeConclusion, type WorkflowRun } from '../core/github/types';
 import type { FolderTests } from '../testing/folderTests';
 import { noTokenMessage, type GitHubTokens } from './auth';
-import { reportCiResults, type CiItemResult } from './ciResults';
+import { reportCiResults, type CiEvidence, type CiItemResult } from './ciResults';
 import type { RunsState } from './runsView';
 import { githubClientFor, junitArtifactPattern, resolveTarget } from './target';
 import type { CiUi } from './ui';
@@ -14,7 +15,16 @@ import type { CiUi } from './ui';
 export const CI_RESULT_CONTEXT = 'codespaceTests.ciResult';
 
 export type ShowResultsOutcome =
-  | { kind: 'shown'; runName: string; results: CiItemResult[]; unmatched: number }
+  | {
+      kind: 'shown';
+      runName: string;
+      results: CiItemResult[];
+      unmatched: number;
+      /** Where the results were read: the JUnit artifact, or (without one) the jobs' logs. */
+      source: 'report' | 'log';
+      /** Item ids of the tests the logs never name (neither passed nor failed: not there). */
+      notInLog: string[];
+    }
   | { kind: 'notShown'; message: string };
 
 export interface ShowResultsDeps {
@@ -51,38 +61,64 @@ export class CiRunResults {
     const token = await this.deps.tokens.resolve(t.destination, { interactive: true });
     if (!token) return notShown(noTokenMessage(t.destination));
     const client = githubClientFor(t, token, logger);
-    let reports;
+    let evidence: CiEvidence;
+    const notes: string[] = [];
     try {
-      reports = await downloadRunReports({
+      const reports = await downloadRunReports({
         client,
         runId: run.id,
         pattern: junitArtifactPattern(t),
         logger,
       });
+      if (reports.kind === 'reports') evidence = { kind: 'reports', files: reports.files };
+      else if (reports.kind !== 'noArtifact') return notShown(reports.message);
+      else {
+        // The team's workflow uploads no report: pytest's own lines in the jobs' logs are the evidence.
+        logger.info(`CI run #${run.run_number} has no JUnit artifact; reading the jobs' logs`);
+        const logs = await downloadRunLogs({ client, runId: run.id, logger });
+        if (logs.kind !== 'logs')
+          return notShown(`${reports.message}\n\nIts job logs gave no results either: ${logs.message}`);
+        evidence = { kind: 'logs', logs: logs.logs };
+        notes.push(
+          `No JUnit artifact: results read from the log of ${logs.logs.map((l) => `"${l.source}"`).join(', ')}. Tests a log does not name are listed as not in the log.`,
+          ...logs.skipped,
+        );
+      }
     } catch (e) {
       return notShown(e instanceof GitHubApiError ? e.failure.message : (e as Error).message);
     }
-    if (reports.kind !== 'reports') return notShown(reports.message);
-    const runName = `CI #${run.run_number} on ${run.head_branch ?? '?'} (${describeConclusion(run.conclusion)})`;
+    const fromLog = evidence.kind === 'logs';
+    const runName = `CI #${run.run_number} on ${run.head_branch ?? '?'} (${describeConclusion(run.conclusion)})${fromLog ? ', from the job log' : ''}`;
     const results: CiItemResult[] = [];
     let unmatched = 0;
+    const notInLog: string[] = [];
     for (const tests of this.deps.folderTests()) {
       const testRun = tests.controller.createTestRun(new vscode.TestRunRequest(), runName, true);
       testRun.appendOutput(`${runName}: ${run.html_url}\r\n`);
+      for (const note of notes) testRun.appendOutput(`${note}\r\n`);
       const { reported, imported } = reportCiResults({
         run: testRun,
         controller: tests.controller,
         repoRoot: t.cwd,
-        files: reports.files,
+        evidence,
         contextValue: CI_RESULT_CONTEXT,
       });
       testRun.end();
       results.push(...reported);
       unmatched = imported.unmatched.length;
+      for (const n of imported.notInLog) notInLog.push(`${n.rootdir}/${n.nodeid}`);
     }
     this.deps.recordResults?.(run.id, results);
-    logger.info(`${runName}: ${results.length} result(s) shown on the tree, ${unmatched} not on it`);
-    return { kind: 'shown', runName, results, unmatched };
+    logger.info(
+      `${runName}: ${results.length} result(s) shown on the tree, ${unmatched} not on it${fromLog ? `, ${notInLog.length} not in the log` : ''}`,
+    );
+    if (fromLog)
+      void ui.notify(
+        'info',
+        `CI run #${run.run_number} uploaded no JUnit report: ${results.length} result(s) were read from its job log${notInLog.length ? `; ${notInLog.length} selected test(s) are not in the log (not passed: the log does not name them, as in a run without -v)` : ''}.`,
+        [],
+      );
+    return { kind: 'shown', runName, results, unmatched, source: fromLog ? 'log' : 'report', notInLog };
   }
 
   /**

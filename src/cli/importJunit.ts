@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { importReports, treeFiles } from '../core/junit/import';
+import type { MappedResult, TreeFile } from '../core/junit/nodeMap';
 import { discoverFolder } from '../core/pytest/discovery';
 import { workspaceSettings } from '../core/pytest/headless';
 import { reconcile } from '../core/pytest/reconcile';
@@ -15,7 +16,7 @@ export const importJunitVerb: Verb = {
     workspace: { type: 'string', value: 'DIR', help: 'the workspace folder (default: the current folder)' },
     json: {
       type: 'boolean',
-      help: 'print one JSON object: {results: [{nodeid, outcome, message, duration, file, line}], unmatched: [{classname, name, reason}], problems}',
+      help: 'print one JSON object: {results: [{nodeid, outcome, message, duration, file, line, source}], unmatched: [{classname, name, reason}], problems}',
     },
   },
   details: [
@@ -26,9 +27,7 @@ export const importJunitVerb: Verb = {
   async run({ values, positionals }) {
     if (!positionals.length) throw new UsageError('name the JUnit XML file(s) to import.');
     const workspace = resolve((values.workspace as string | undefined) ?? '.');
-    const settings = await workspaceSettings(workspace);
-    const files = await discoverFolder(workspace, settings.include);
-    const views = reconcile({ workspace, include: settings.include, files, collections: new Map() });
+    const tree = await workspaceTree(workspace);
     const reports = await Promise.all(
       positionals.map(async (p) => {
         try {
@@ -42,18 +41,11 @@ export const importJunitVerb: Verb = {
       .filter((r) => r.unreadable)
       .map((r) => `Cannot read ${r.source}: ${r.unreadable}`);
     const imported = importReports(
-      treeFiles(workspace, views),
+      tree,
       reports.filter((r) => !r.unreadable),
     );
     const problems = [...unreadable, ...imported.problems];
-    const results = imported.results.map((r) => ({
-      nodeid: r.nodeid,
-      outcome: r.outcome,
-      message: r.message,
-      duration: r.duration ?? null,
-      file: r.file,
-      line: r.line ?? null,
-    }));
+    const results = imported.results.map(resultJson);
     const unmatched = imported.unmatched.map((u) => ({
       classname: u.classname,
       name: u.name,
@@ -78,3 +70,24 @@ export const importJunitVerb: Verb = {
     return code;
   },
 };
+
+/** The workspace's test files as the Testing view knows them before collection, for mapping results. */
+export async function workspaceTree(workspace: string): Promise<TreeFile[]> {
+  const settings = await workspaceSettings(workspace);
+  const files = await discoverFolder(workspace, settings.include);
+  const views = reconcile({ workspace, include: settings.include, files, collections: new Map() });
+  return treeFiles(workspace, views);
+}
+
+/** One mapped result as `--json` prints it; `source` says whether a report or a job log gave it. */
+export function resultJson(r: MappedResult) {
+  return {
+    nodeid: r.nodeid,
+    outcome: r.outcome,
+    message: r.message,
+    duration: r.duration ?? null,
+    file: r.file,
+    line: r.line ?? null,
+    source: r.source,
+  };
+}

@@ -19,3 +19,28 @@ export function pytestJUnit(cwd: string, args: string[], out: string, env: NodeJ
     throw new Error(`pytest exited ${r.status}: ${r.stdout}\n${r.stderr}`);
   return out;
 }
+
+/**
+ * Real pytest's output for `args` (add `-v` for result lines), framed as GitHub Actions frames a job's log: a
+ * BOM, then every line after a timestamp (100 ms apart), colours kept.
+ */
+export function pytestJobLog(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
+  const r = spawnSync(
+    '/usr/bin/python3',
+    ['-m', 'pytest', '-p', 'no:cacheprovider', '--color=yes', ...args],
+    {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env },
+      timeout: 120_000,
+    },
+  );
+  if (r.status !== 0 && r.status !== 1)
+    throw new Error(`pytest exited ${r.status}: ${r.stdout}\n${r.stderr}`);
+  const start = Date.parse('2024-05-01T12:00:00Z');
+  const stamp = (i: number) => new Date(start + i * 100).toISOString().replace(/Z$/, '0000Z');
+  return `\ufeff${r.stdout
+    .split('\n')
+    .map((line, i) => `${stamp(i)} ${line}`)
+    .join('\n')}`;
+}

@@ -9,6 +9,8 @@ export interface PlannedJob {
   name: string;
   conclusion: 'success' | 'failure' | 'cancelled' | 'skipped';
   steps: { name: string; conclusion: 'success' | 'failure' | 'skipped' }[];
+  /** The job's plain-text log, served by the storage stand-in behind the log endpoint's 302. */
+  log?: string;
 }
 
 export function runJson(o: {

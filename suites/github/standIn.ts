@@ -19,7 +19,8 @@ import {
 
 export { integrationJob, type PlannedJob } from './runJson';
 
-export type Route = 'dispatch' | 'runs' | 'run' | 'jobs' | 'repo' | 'artifacts' | 'download' | 'cancel';
+export type Route =
+  'dispatch' | 'runs' | 'run' | 'jobs' | 'jobLog' | 'repo' | 'artifacts' | 'download' | 'cancel';
 
 export interface Cue {
   route: Route;
@@ -226,17 +227,19 @@ export class GitHubStandIn {
         ? 'artifacts'
         : /\/actions\/artifacts\/\d+\/zip$/.test(p)
           ? 'download'
-          : /\/actions\/runs\/\d+\/cancel$/.test(p)
-            ? 'cancel'
-            : /\/actions\/workflows\/[^/]+\/dispatches$/.test(p)
-              ? 'dispatch'
-              : /\/actions\/workflows\/[^/]+\/runs$/.test(p)
-                ? 'runs'
-                : /\/actions\/runs\/\d+\/jobs$/.test(p)
-                  ? 'jobs'
-                  : /\/actions\/runs\/\d+$/.test(p)
-                    ? 'run'
-                    : undefined;
+          : /\/actions\/jobs\/\d+\/logs$/.test(p)
+            ? 'jobLog'
+            : /\/actions\/runs\/\d+\/cancel$/.test(p)
+              ? 'cancel'
+              : /\/actions\/workflows\/[^/]+\/dispatches$/.test(p)
+                ? 'dispatch'
+                : /\/actions\/workflows\/[^/]+\/runs$/.test(p)
+                  ? 'runs'
+                  : /\/actions\/runs\/\d+\/jobs$/.test(p)
+                    ? 'jobs'
+                    : /\/actions\/runs\/\d+$/.test(p)
+                      ? 'run'
+                      : undefined;
     const cue = this.cues.find((c) => c.route === route);
     if (cue) {
       if (--cue.times! <= 0) this.cues.splice(this.cues.indexOf(cue), 1);
@@ -341,6 +344,15 @@ export class GitHubStandIn {
           });
         return answer(302, undefined, { location: this.storage.signedUrl(artifact) });
       }
+      case 'jobLog': {
+        const id = Number(/\/jobs\/(\d+)\/logs$/.exec(p)![1]);
+        const run = this.runs.get(Math.floor(id / 10));
+        const job = run?.jobs[id % 10];
+        if (!run || !job) return answer(404, notFound());
+        return answer(302, undefined, {
+          location: this.storage.signedFile(`/logs/${id}/job.txt`, Buffer.from(job.log ?? ''), 'text/plain'),
+        });
+      }
       case 'cancel': {
         const run = this.runs.get(Number(/\/runs\/(\d+)\/cancel$/.exec(p)![1]));
         if (!run) return answer(404, notFound());
@@ -412,29 +424,33 @@ function artifactJson(
  */
 export class ArtifactStorage {
   readonly requests: { path: string; authorization: string | undefined }[] = [];
-  private readonly zips = new Map<string, Uint8Array>();
+  private readonly files = new Map<string, { bytes: Uint8Array; type: string }>();
   private server: Server | undefined;
   url = '';
 
   async listen(): Promise<void> {
     this.server = createServer((req, res) => {
       this.requests.push({ path: req.url ?? '/', authorization: req.headers.authorization });
-      const zip = this.zips.get(new URL(req.url ?? '/', 'http://storage').pathname);
+      const file = this.files.get(new URL(req.url ?? '/', 'http://storage').pathname);
       req.resume();
-      if (!zip || !/[?&]sig=/.test(req.url ?? '')) {
+      if (!file || !/[?&]sig=/.test(req.url ?? '')) {
         res.writeHead(403, { 'content-type': 'application/xml' });
         return res.end('<Error><Code>AuthenticationFailed</Code></Error>');
       }
-      res.writeHead(200, { 'content-type': 'application/zip', 'content-length': String(zip.byteLength) });
-      res.end(Buffer.from(zip));
+      res.writeHead(200, { 'content-type': file.type, 'content-length': String(file.bytes.byteLength) });
+      res.end(Buffer.from(file.bytes));
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   signedUrl(a: StoredArtifact): string {
-    const path = `/artifacts/${a.id}/${encodeURIComponent(a.name)}.zip`;
-    this.zips.set(path, a.zip);
+    return this.signedFile(`/artifacts/${a.id}/${encodeURIComponent(a.name)}.zip`, a.zip, 'application/zip');
+  }
+
+  /** Any file at a signed URL: an artifact's zip, a job's plain-text log. */
+  signedFile(path: string, bytes: Uint8Array, type: string): string {
+    this.files.set(path, { bytes, type });
     return `${this.url}${path}?sig=${createHash('sha1').update(path).digest('hex')}&se=2099-01-01`;
   }
 

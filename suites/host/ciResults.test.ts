@@ -14,7 +14,7 @@ import type { RunSummary } from '../../src/testing/testRunner';
 import type { ExtensionApi } from '../../src/extension';
 import { Commands } from '../../src/ids';
 import { ContractGitHub } from '../github/contract';
-import { pytestJUnit } from '../github/junitReport';
+import { pytestJobLog, pytestJUnit } from '../github/junitReport';
 import { fixtureRepo, integrationJob, type GitHubStandIn, type StoredArtifact } from '../github/standIn';
 import { ScriptedUi, addBareRemote, git, gitExtensionSees, setSettings, setToken } from './ciHelpers';
 import { activateExtension, fixtureFolder, waitFor } from './helpers';
@@ -286,6 +286,63 @@ describe('CI results in the Test Explorer (stand-in GitHub behind Prism)', funct
     });
     assert.equal(shown?.kind, 'shown');
     assert.equal(ciEntries().length, 1, 'the same CI run shown again adds nothing to the history');
+  });
+
+  it('Show Results of CI Run without a JUnit artifact reads the job log, and says so; tests it never names are not passed', async () => {
+    const log = pytestJobLog(
+      copy,
+      [
+        '-v',
+        '-c',
+        `${INTEGRATION_DIR}/pytest.ini`,
+        `${INTEGRATION_DIR}/${FILE}::test_model_sizes`,
+        `${INTEGRATION_DIR}/${FILE}::test_fails_on_demand`,
+      ],
+      { INTEGRATION_DJANGO_PORT: String(await freePort()), FAIL_ON_DEMAND: '1' },
+    );
+    standIn.plan = { conclusion: 'failure', jobs: [{ ...integrationJob('failure'), log }] };
+    const runId = standIn.seedRun({
+      branch: 'feature/ci-results',
+      event: 'workflow_dispatch',
+      conclusion: 'failure',
+    });
+    const ui = new ScriptedUi({}, 'push');
+    api.ci.setUi(ui);
+    await api.ci.runsView.refresh();
+    const state = api.ci.runsView.state;
+    const run =
+      state.kind === 'loaded' ? state.groups.flatMap((g) => g.runs).find((r) => r.id === runId) : undefined;
+    assert.ok(run, 'the run is in the CI Runs view');
+    const shown = await vscode.commands.executeCommand<ShowResultsOutcome>(Commands.showCiRunResults, {
+      kind: 'run',
+      run,
+    });
+    assert.equal(shown?.kind, 'shown');
+    if (shown?.kind !== 'shown') return;
+    assert.equal(shown.source, 'log');
+    assert.match(shown.runName, /from the job log$/);
+    const outcomes = Object.fromEntries(
+      shown.results.map((x) => [x.id.slice(rootdir.length + 1), x.outcome]),
+    );
+    assert.deepEqual(outcomes, {
+      [`${FILE}::test_model_sizes[s]`]: 'passed',
+      [`${FILE}::test_model_sizes[m]`]: 'passed',
+      [`${FILE}::test_model_sizes[l]`]: 'passed',
+      [`${FILE}::test_fails_on_demand`]: 'failed',
+    });
+    assert.ok(shown.results.every((x) => x.source === 'log'));
+    assert.ok(shown.notInLog.includes(`${rootdir}/${FILE}::test_prints_output`));
+    assert.ok(!shown.notInLog.some((id) => id.includes('test_model_sizes')));
+    assert.match(
+      ui.notices.at(-1)?.message ?? '',
+      /uploaded no JUnit report: 4 result\(s\) were read from its job log/,
+    );
+    // What GitHub served: the log through its 302, the storage host asked without the token.
+    assert.ok(standIn.requests.some((r) => r.path.endsWith(`/jobs/${runId * 10}/logs`) && r.status === 302));
+    assert.deepEqual(
+      standIn.storage.requests.map((r) => r.authorization),
+      [undefined],
+    );
   });
 
   it("Rerun Locally on a CI result's message runs that test here, and only it", async () => {

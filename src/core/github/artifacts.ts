@@ -1,10 +1,9 @@
-import axios, { isAxiosError } from 'axios';
 import type { CancelToken } from '../cancel';
 import type { Logger } from '../logger';
 import { fnmatch } from '../pytest/glob';
 import type { GitHubClient } from './client';
 import { mb, readArtifactZip, type UnzipSpent } from './artifactZip';
-import { LOOPBACK } from './destination';
+import { downloadSigned } from './signedDownload';
 import type { RunArtifact } from './types';
 
 /** One JUnit XML file out of an artifact: `source` is `artifact/path/in/zip.xml`. */
@@ -99,33 +98,23 @@ async function downloadOne(
 ): Promise<{ kind: 'files'; files: JUnitFile[] } | Exclude<RunReports, { kind: 'reports' }>> {
   const where = await client.artifactLocation(artifact.id);
   if (where.kind === 'gone') return { kind: 'expired', message: expiredMessage([artifact.name], runId) };
-  const url = new URL(where.url);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname)))
+  logger?.debug(
+    `downloading artifact ${artifact.name} (${artifact.size_in_bytes} bytes) from ${new URL(where.url).origin}`,
+  );
+  const got = await downloadSigned(where.url, limits.maxZipBytes);
+  if (got.kind === 'notHttps')
     return {
       kind: 'unreadable',
-      message: `GitHub sent the download of "${artifact.name}" to ${url.origin}, which is not https; it was not downloaded. Download it from the run's page.`,
+      message: `GitHub sent the download of "${artifact.name}" to ${got.origin}, which is not https; it was not downloaded. Download it from the run's page.`,
     };
-  logger?.debug(`downloading artifact ${artifact.name} (${artifact.size_in_bytes} bytes) from ${url.origin}`);
-  let zip: Uint8Array;
-  try {
-    // A signed URL: no token goes with it, and no redirect is followed to yet another host.
-    const res = await axios.get<ArrayBuffer>(url.href, {
-      responseType: 'arraybuffer',
-      maxContentLength: limits.maxZipBytes,
-      maxRedirects: 0,
-      timeout: 120_000,
-      validateStatus: (s) => s === 200,
-    });
-    zip = new Uint8Array(res.data);
-  } catch (e) {
-    if (isAxiosError(e) && /maxContentLength/.test(e.message))
-      return { kind: 'tooLarge', message: tooLargeMessage(artifact.name, undefined, limits.maxZipBytes) };
-    const status = isAxiosError(e) ? e.response?.status : undefined;
+  if (got.kind === 'tooLarge')
+    return { kind: 'tooLarge', message: tooLargeMessage(artifact.name, undefined, limits.maxZipBytes) };
+  if (got.kind === 'failed')
     return {
       kind: 'unreadable',
-      message: `The download of artifact "${artifact.name}" failed (${status ?? (isAxiosError(e) ? e.code : String(e))}). Its link is valid for a minute: try again.`,
+      message: `The download of artifact "${artifact.name}" failed (${got.why}). Its link is valid for a minute: try again.`,
     };
-  }
+  const zip = got.bytes;
   const read = readArtifactZip(artifact.name, zip, limits, spent);
   if (read.kind !== 'files') return read;
   const decoder = new TextDecoder('utf-8');

@@ -32,7 +32,7 @@ export type DispatchResult =
   /** Older servers answer 204 without the run: it must be looked up. `serverTime` is GitHub's clock at the dispatch. */
   | { kind: 'accepted'; serverTime: Date | undefined };
 
-/** Where an artifact's zip is: GitHub answers the download with a redirect to a short-lived, signed URL. */
+/** Where an artifact's zip (or a job's log) is: GitHub answers the download with a redirect to a short-lived, signed URL. */
 export type ArtifactLocation = { kind: 'at'; url: string } | { kind: 'gone' };
 
 export type RunPoll =
@@ -163,6 +163,27 @@ export class GitHubClient {
         kind: 'unexpected',
         status: res.status,
         message: `GitHub answered the download of artifact ${artifactId} with ${res.status} and no location. Try again; if it persists, download it from the run's page.`,
+      });
+    return { kind: 'at', url: new URL(location, res.url).href };
+  }
+
+  /**
+   * Where a job's plain-text log is: as for an artifact, GitHub answers 302 with a short-lived URL on its
+   * storage host, returned here and not followed, so the token never goes there. 410: the log has expired.
+   */
+  async jobLogLocation(jobId: number): Promise<ArtifactLocation> {
+    const res = await this.send({
+      path: this.repoPath(`/actions/jobs/${jobId}/logs`),
+      alsoOk: [302, 410],
+      followRedirects: false,
+    });
+    if (res.status === 410) return { kind: 'gone' };
+    const location = res.headers['location'];
+    if (res.status !== 302 || !location)
+      throw new GitHubApiError({
+        kind: 'unexpected',
+        status: res.status,
+        message: `GitHub answered the log of job ${jobId} with ${res.status} and no location. Try again; if it persists, open the job's log on the run's page.`,
       });
     return { kind: 'at', url: new URL(location, res.url).href };
   }

@@ -26,6 +26,8 @@ export interface MappedResult {
   line?: number;
   /** A collection error: the result belongs to the file's item. */
   fileLevel: boolean;
+  /** Where the outcome was read: a JUnit report, or pytest's lines in a CI job's log. */
+  source: 'report' | 'log';
 }
 
 export interface Unmatched {
@@ -91,6 +93,7 @@ export function junitMapper(files: readonly TreeFile[]): (cases: readonly JUnitC
         message: c.message,
         duration: c.duration,
         fileLevel,
+        source: 'report',
       };
       const line =
         c.outcome === 'failed' || c.outcome === 'errored'
