@@ -1,11 +1,16 @@
 import * as assert from 'node:assert';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
+import { Commands } from '../../src/ids';
+import { logsContext } from '../../src/core/pytest/testLogs';
+import { TEST_LOGS_CONTEXT } from '../../src/testing/runReporter';
 import type { RunSummary } from '../../src/testing/testRunner';
 import { windowPrompts } from '../../src/django/prompts';
 import { FakeKubeApi } from '../kube/fakeApiServer';
 import { activateExtension, waitFor } from './helpers';
+import { renderedReport } from './logViewerHelpers';
 import { setSetting } from './djangoHelpers';
 import { integrationDir, item, itemsByNodeId } from './testExplorerHelpers';
 
@@ -91,6 +96,11 @@ describe('the team repository: a failure carries its evidence (session mode, con
 
   it("the failure carries the session Django's warning, a pod no one followed, and the Warning event", async () => {
     const id = `${PROBE}::test_rejected_then_fails`;
+    assert.deepStrictEqual(
+      api.logStore.sources().filter((s) => s.startsWith('pod/')),
+      [],
+      'no pod is followed: its lines come from the failure’s own read',
+    );
     const summary: RunSummary = await api.testExplorer.runTests([item(api, id)]);
     const result = summary.results.get(id);
     assert.strictEqual(result?.outcome, 'failed', summary.output.slice(-3000));
@@ -100,13 +110,22 @@ describe('the team repository: a failure carries its evidence (session mode, con
     assert.match(out, /\[pod\/default\/pynode-1[^\]]*\] pynode handled a request/);
     assert.match(out, /BackOff/);
     assert.doesNotMatch(out, /not selected/);
-    assert.ok(
-      api.logStore.sources().every((s) => !s.startsWith('pod/')),
-      'no pod was followed: the lines came from the failure’s own read',
-    );
     // pytest's report comes whole, first; the evidence after it.
     assert.ok(out.indexOf('1 failed') < out.indexOf('pynode handled a request'), out.slice(-3000));
     assert.ok((result?.serviceLogLines ?? 0) > 0);
+    // Show Logs for This Test: the viewer cut to the window has every source of it, the unfollowed pod and
+    // the events too (VS Code hands the command a copy of the message: its contextValue travels).
+    const message = new vscode.TestMessage('copy');
+    message.contextValue = logsContext(TEST_LOGS_CONTEXT, result!.window!);
+    await vscode.commands.executeCommand(Commands.showLogsForTest, { test: item(api, id), message });
+    await renderedReport(
+      api,
+      (r) =>
+        r.rows.some((row) => row.text.includes('pynode handled a request')) &&
+        r.rows.some((row) => row.text.includes('BackOff')) &&
+        r.rows.some((row) => row.text.includes('Rejected request to /api/whoami/')),
+      'the Django line, the pod line and the event in the viewer',
+    );
   });
 
   it('the leak check names the Deployment a test left in the cluster', async () => {

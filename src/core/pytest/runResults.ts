@@ -2,6 +2,7 @@ import type { LogStore } from '../logs/logStore';
 import { ClusterEvidenceReads } from './clusterEvidenceReads';
 import { leftoverWarningsByTest, type TestLeftover, type TestSpan } from './clusterLeftovers';
 import { storeDjangoLine } from './djangoLines';
+import { storeClusterEvidence } from './storeEvidence';
 import { leakWarning, type LeakRecord } from './leaks';
 import type { FinishedEvent, Outcome, PluginEvent } from './protocol';
 import type { TestRunSink } from './runUpdates';
@@ -233,6 +234,7 @@ export class RunResults<Item, Message, Location> {
     item: Item,
   ): void {
     result.serviceLogLines = ev.logs.length;
+    if (this.logStore && result.window) storeClusterEvidence(this.logStore, ev, result.window);
     const label = this.tree.label(item);
     this.additions.add(() => ({
       ...evidenceOutput(ev, label, (text) => this.report.shows(text)),

@@ -1,4 +1,5 @@
 import { DJANGO_SOURCE, type LogLine, type LogStore } from '../logs/logStore';
+import { EVENTS_SOURCE } from '../kube/clusterEventLines';
 import type { TestEvidence } from './testEvidence';
 
 /** The time a test ran (epoch ms), from the plugin's start and stop. */
@@ -16,7 +17,12 @@ export function testWindow(start: number, stop: number, slackMs = WINDOW_SLACK_M
 
 /** Whether a log source belongs to the services a test talks to (Django and the pods). */
 export function isServiceSource(source: string): boolean {
-  return source === DJANGO_SOURCE || source.startsWith('pod/') || source.startsWith('selector/');
+  return (
+    source === DJANGO_SOURCE ||
+    source === EVENTS_SOURCE ||
+    source.startsWith('pod/') ||
+    source.startsWith('selector/')
+  );
 }
 
 /** The Django and pod lines logged while the test ran, in time order. */
