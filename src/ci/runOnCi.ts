@@ -168,7 +168,7 @@ export class CiTestProfiles implements vscode.Disposable {
         },
       );
     });
-    const base = Math.max(1, t.settings.get('ci.pollIntervalSeconds') || 5) * 1000;
+    const base = Math.max(1, t.settings.get('ci.pollIntervalSeconds')) * 1000;
     let last: WorkflowRun | undefined;
     try {
       const outcome = await followRun({

@@ -5,7 +5,6 @@ import { silentLogger } from '../core/logger';
 import { pythonInterpreter } from '../testing/interpreter';
 import { parseEnvFile } from '../core/variables';
 import { buildLaunch, serverEnv, type DjangoLaunch } from '../core/django/launch';
-import { SETTING_DEFAULTS } from '../core/settingDefaults';
 
 /** What a test run reads besides the launch: whether to start or restart, and the variable names for pytest. */
 export interface RunSettings {
@@ -31,10 +30,10 @@ export function runSettings(folder = djangoFolder()): RunSettings {
   return {
     autoStart: s.get('django.autoStart'),
     restartBeforeEachRun: s.get('django.restartBeforeEachRun'),
-    urlEnvVar: s.get('django.urlEnvVar') || SETTING_DEFAULTS['django.urlEnvVar'],
-    apiKeyEnvVar: s.get('django.apiKeyEnvVar') || SETTING_DEFAULTS['django.apiKeyEnvVar'],
-    host: s.get('django.host') || SETTING_DEFAULTS['django.host'],
-    port: s.get('django.port') || SETTING_DEFAULTS['django.port'],
+    urlEnvVar: s.get('django.urlEnvVar'),
+    apiKeyEnvVar: s.get('django.apiKeyEnvVar'),
+    host: s.get('django.host'),
+    port: s.get('django.port'),
   };
 }
 
@@ -57,13 +56,12 @@ export async function readLaunch(folder = djangoFolder()): Promise<DjangoLaunch>
   return buildLaunch(
     {
       command,
-      host: s.get('django.host') || SETTING_DEFAULTS['django.host'],
+      host: s.get('django.host'),
       port,
-      cwd: s.get('django.cwd') || folder.uri.fsPath,
+      cwd: s.get('django.cwd'),
       env: settingsEnv,
       healthPath: s.get('django.healthPath') || '/',
-      startTimeoutSeconds:
-        s.get('django.startTimeoutSeconds') || SETTING_DEFAULTS['django.startTimeoutSeconds'],
+      startTimeoutSeconds: s.get('django.startTimeoutSeconds'),
       apiKeyCommand: s.get('django.apiKeyCommand') ?? '',
       // The same Python as the tests: the setting, the Python extension's, the project's .venv, python3.
       interpreter: await pythonInterpreter(folder, silentLogger),

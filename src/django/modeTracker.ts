@@ -70,7 +70,7 @@ export class DjangoModeTracker implements vscode.Disposable {
     const used = this.lastInis ?? (await findInis(folder));
     const choice = await chooseDjangoMode({
       setting,
-      urlEnvVar: s.get('django.urlEnvVar') || 'INTEGRATION_DJANGO_URL',
+      urlEnvVar: s.get('django.urlEnvVar'),
       inis: used,
       workspace: folder.uri.fsPath,
     });

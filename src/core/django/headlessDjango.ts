@@ -1,6 +1,5 @@
 import type { Logger } from '../logger';
-import { settingsReader } from '../pytest/headless';
-import { SETTING_DEFAULTS } from '../settingDefaults';
+import { settingsReader } from '../settings';
 import { describeOwner } from './conflict';
 import { buildLaunch, serverEnv } from './launch';
 import { chooseDjangoMode, isModeSetting, type DjangoModeSetting, type ModeChoice } from './mode';
@@ -36,9 +35,9 @@ export async function prepareHeadlessDjango(opts: {
   const get = await settingsReader(opts.workspace);
   const configured = get('django.mode');
   const setting = opts.mode ?? (isModeSetting(configured) ? configured : 'auto');
-  const urlEnvVar = get('django.urlEnvVar') || SETTING_DEFAULTS['django.urlEnvVar'];
+  const urlEnvVar = get('django.urlEnvVar');
   const choice = await chooseDjangoMode({ setting, urlEnvVar, inis: opts.inis, workspace: opts.workspace });
-  const host = get('django.host') || SETTING_DEFAULTS['django.host'];
+  const host = get('django.host');
   const port = get('django.port');
   if (choice.mode === 'session') {
     const result = await freePortForSession({
@@ -66,11 +65,10 @@ export async function prepareHeadlessDjango(opts: {
       command: get('django.command'),
       host,
       port,
-      cwd: get('django.cwd') || opts.workspace,
+      cwd: get('django.cwd'),
       env: get('django.env'),
       healthPath: get('django.healthPath') || '/',
-      startTimeoutSeconds:
-        get('django.startTimeoutSeconds') || SETTING_DEFAULTS['django.startTimeoutSeconds'],
+      startTimeoutSeconds: get('django.startTimeoutSeconds'),
       apiKeyCommand: get('django.apiKeyCommand'),
       interpreter,
     },
@@ -84,7 +82,7 @@ export async function prepareHeadlessDjango(opts: {
         return opts.killPort ? 'kill' : 'cancel';
       },
     });
-    const apiKeyEnvVar = get('django.apiKeyEnvVar') || SETTING_DEFAULTS['django.apiKeyEnvVar'];
+    const apiKeyEnvVar = get('django.apiKeyEnvVar');
     if (ready.apiKeyFailure)
       opts.logger.warn(
         `The API key is missing, so the tests run without ${apiKeyEnvVar}. ${ready.apiKeyFailure.message}\n${ready.apiKeyFailure.output.join('\n')}`,

@@ -2,10 +2,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { CancelToken } from '../cancel';
 import type { Logger } from '../logger';
-import type { SettingKey, SettingTypes } from '../../ids';
-import { settingDefault } from '../settingDefaults';
-import { readSettingsFile, settingOr } from '../settingsFile';
-import { expandVariables } from '../variables';
+import { settingsReader } from '../settings';
 import { collectionFromEvents } from './collection';
 import { toPosix, type DiscoveredFile } from './discovery';
 import { findGoverningIni, readPytestIni, type IniResult } from './ini';
@@ -36,27 +33,6 @@ export async function workspaceSettings(
 export function projectVenvPython(workspace: string): string | undefined {
   const venv = join(workspace, '.venv', 'bin', 'python');
   return existsSync(venv) ? venv : undefined;
-}
-
-/**
- * `codespaceTests.<key>` from the workspace's `.vscode/settings.json`, else its default (package.json's,
- * through SETTING_DEFAULTS); variables such as `${workspaceFolder}` expanded.
- */
-export type SettingsGet = <K extends SettingKey>(key: K, fallback?: SettingTypes[K]) => SettingTypes[K];
-
-export async function settingsReader(workspace: string): Promise<SettingsGet> {
-  const file = await readSettingsFile(join(workspace, '.vscode/settings.json'));
-  const values = file.kind === 'read' ? file.values : new Map<string, unknown>();
-  return settingsGetFrom((key) => values.get(`codespaceTests.${key}`), workspace);
-}
-
-/**
- * A SettingsGet over values read elsewhere (VS Code's configuration, a test's table): a value of the wrong
- * type, or none, gives the default; variables are expanded as in the settings file.
- */
-export function settingsGetFrom(read: (key: SettingKey) => unknown, workspace: string): SettingsGet {
-  return <K extends SettingKey>(key: K, fallback: SettingTypes[K] = settingDefault(key)) =>
-    expandVariables(settingOr(new Map([[key, read(key)]]), key, fallback), workspace);
 }
 
 /** Node ids as a person types them (a path relative to `base`, then `::names`), grouped by their pytest.ini. */
