@@ -97,8 +97,9 @@ function describeValue(v: unknown): string {
   return `${kind} (${cut})`;
 }
 
+/** A copy through JSON: settings are JSON, and VS Code's values are frozen proxies that structuredClone refuses. */
 function copy(v: unknown): unknown {
-  return typeof v === 'object' && v !== null ? structuredClone(v) : v;
+  return typeof v === 'object' && v !== null ? JSON.parse(JSON.stringify(v)) : v;
 }
 
 /** Every problem of the workspace's settings file at once (the CLI says them before a verb runs). */

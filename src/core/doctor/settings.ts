@@ -4,6 +4,7 @@ import type { PythonTestingSettings } from '../pytest/pythonExtension';
 import { readSettingsFile } from '../settingsFile';
 import { expandVariables } from '../variables';
 import { workspaceSettings } from '../pytest/headless';
+import { djangoModeFrom } from '../launchFrom';
 import { settingsReader, type SettingsGet } from '../settings';
 import type { DoctorSettings } from './types';
 
@@ -26,7 +27,7 @@ export function doctorSettingsFrom(
     host: get('django.host'),
     port: get('django.port'),
     apiKeyCommand: get('django.apiKeyCommand'),
-    mode: get('django.mode'),
+    mode: djangoModeFrom(get).setting,
     urlEnvVar: get('django.urlEnvVar'),
     kubeconfig: get('kube.kubeconfig').trim(),
     kubeContext: get('kube.context').trim(),

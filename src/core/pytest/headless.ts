@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { CancelToken } from '../cancel';
 import type { Logger } from '../logger';
+import { interpreterFrom, pytestSettingsFrom } from '../launchFrom';
 import { settingsReader } from '../settings';
 import { collectionFromEvents } from './collection';
 import { toPosix, type DiscoveredFile } from './discovery';
@@ -17,22 +17,17 @@ export async function workspaceSettings(
   over: Partial<LaunchSettings> = {},
 ): Promise<LaunchSettings & { include: string }> {
   const get = await settingsReader(workspace);
+  const s = pytestSettingsFrom(get, over.interpreter ?? (await interpreterFrom(get, workspace)));
   return {
-    command: over.command ?? get('tests.command'),
-    interpreter: over.interpreter ?? (get('python.interpreter') || projectVenvPython(workspace) || 'python3'),
-    extraArgs: over.extraArgs ?? get('tests.extraArgs'),
-    env: { ...get('tests.env'), ...over.env },
-    envFile: over.envFile ?? get('tests.envFile'),
-    cwd: over.cwd ?? get('tests.cwd'),
-    djangoProcessPattern: over.djangoProcessPattern ?? get('django.processPattern'),
+    command: over.command ?? s.command,
+    interpreter: s.interpreter,
+    extraArgs: over.extraArgs ?? s.extraArgs,
+    env: { ...s.env, ...over.env },
+    envFile: over.envFile ?? s.envFile,
+    cwd: over.cwd ?? s.cwd,
+    djangoProcessPattern: over.djangoProcessPattern ?? s.djangoProcessPattern,
     include: get('tests.include'),
   };
-}
-
-/** The project's `.venv` interpreter (what `uv run` uses), when there is one. */
-export function projectVenvPython(workspace: string): string | undefined {
-  const venv = join(workspace, '.venv', 'bin', 'python');
-  return existsSync(venv) ? venv : undefined;
 }
 
 /** Node ids as a person types them (a path relative to `base`, then `::names`), grouped by their pytest.ini. */
