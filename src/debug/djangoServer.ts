@@ -5,12 +5,12 @@ import { pickListenPort } from '../core/debug/ports';
 import { debugServerCommand, serverAttachConfig, serverPython } from '../core/debug/serverDebug';
 import { DEFAULT_DEBUGPY_PORT, type ListenAddress } from '../core/debug/types';
 import { tagged, type Logger } from '../core/logger';
-import { debugpyExtensionMissingMessage, hasDebugpyExtension, type DebugPrompts } from '../debug/prompts';
-import type { VsCodeDebugSessions } from '../debug/vscodeDebugger';
+import { debugpyExtensionMissingMessage, hasDebugpyExtension, type DebugPrompts } from './prompts';
+import type { VsCodeDebugSessions } from './vscodeDebugger';
 import { FolderSettings } from '../settings';
 import { pythonInterpreter } from '../testing/interpreter';
-import { djangoFolder, readLaunch } from './config';
-import type { DjangoController } from './controller';
+import { djangoFolder, readLaunch } from '../django/config';
+import type { DjangoController } from '../django/controller';
 
 /** Where "Debug Django Server" is; one at a time. */
 export type ServerDebugState =
