@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { crlf } from '../core/pytest/runResults';
 import { toPosix } from '../core/pytest/discovery';
 import { importReports, type ImportedReports } from '../core/junit/import';
 import type { MappedResult, TreeFile } from '../core/junit/nodeMap';
@@ -122,7 +123,3 @@ export function reportCiResults(opts: {
 }
 
 const RANK: Record<MappedResult['outcome'], number> = { failed: 3, errored: 2, passed: 1, skipped: 0 };
-
-export function crlf(s: string): string {
-  return s.replace(/\r?\n/g, '\r\n');
-}

@@ -60,3 +60,19 @@ describe('layout: no import loops between the folders of src/', () => {
     assert.deepStrictEqual(importLoops(folderImports(SRC)), []);
   });
 });
+
+describe('layout: one of each helper', () => {
+  it('no two files of src/ export a function of the same name (one stripAnsi, one crlf)', () => {
+    const owners = new Map<string, string[]>();
+    for (const entry of readdirSync(SRC, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+      const file = join(entry.parentPath, entry.name);
+      for (const m of readFileSync(file, 'utf8').matchAll(/^export (?:async )?function (\w+)/gm))
+        owners.set(m[1], [...(owners.get(m[1]) ?? []), relative(SRC, file)]);
+    }
+    assert.deepStrictEqual(
+      [...owners].filter(([, files]) => files.length > 1),
+      [],
+    );
+  });
+});
