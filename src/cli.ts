@@ -31,9 +31,12 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     // A wrong-typed setting falls back to its default; say so before the verb decides with it.
-    if ('workspace' in verb.options)
-      for (const p of await settingProblems(resolve((args.values.workspace as string | undefined) ?? '.')))
+    if ('workspace' in verb.options) {
+      const workspace =
+        verb.workspaceOf?.(args) ?? resolve((args.values.workspace as string | undefined) ?? '.');
+      for (const p of await settingProblems(workspace))
         await writeAll(`codespace-tests: ${p}\n`, process.stderr);
+    }
     return await verb.run(args);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
