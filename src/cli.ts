@@ -3,7 +3,9 @@
  * codespace-tests: the Test Explorer's core without VS Code, for scripts and benchmarks.
  * A thin dispatcher: each verb is one file under src/cli/ and one line in src/cli/verbs.ts.
  */
+import { resolve } from 'node:path';
 import { writeAll } from './cli/output';
+import { settingProblems } from './core/settings';
 import { parseVerbArgs, toolHelp, UsageError, verbHelp } from './cli/verb';
 import { VERBS } from './cli/verbs';
 
@@ -27,6 +29,13 @@ async function main(argv: string[]): Promise<number> {
     if (args.values.help) {
       await writeAll(verbHelp(verb) + '\n');
       return 0;
+    }
+    // A wrong-typed setting falls back to its default; say so before the verb decides with it.
+    if ('workspace' in verb.options) {
+      const workspace =
+        verb.workspaceOf?.(args) ?? resolve((args.values.workspace as string | undefined) ?? '.');
+      for (const p of await settingProblems(workspace))
+        await writeAll(`codespace-tests: ${p}\n`, process.stderr);
     }
     return await verb.run(args);
   } catch (e) {

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { createChannelLogger } from './outputChannelLogger';
 import { LogStore } from './core/logs/logStore';
 import { ConfigSection } from './ids';
-import { followOutputSettings } from './settings';
+import { followOutputSettings, reportSettingProblems } from './settings';
 import { useReaperFolder } from './core/process/reaper';
 import { registerDjango } from './django/register';
 import type { DjangoController } from './django/controller';
@@ -20,7 +20,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const { channel, logger, errors } = createChannelLogger();
   context.subscriptions.push(channel);
   useReaperFolder(context.globalStorageUri.fsPath);
-  context.subscriptions.push(followOutputSettings());
+  context.subscriptions.push(followOutputSettings(), reportSettingProblems(logger));
   const capacity = vscode.workspace
     .getConfiguration(ConfigSection)
     .get<number>('logs.maxLinesPerSource', 100_000);

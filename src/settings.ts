@@ -1,18 +1,44 @@
 import * as vscode from 'vscode';
-import { ConfigSection, type SettingKey, type SettingTypes } from './ids';
-import { expandVariables } from './core/variables';
+import { ConfigSection, type SettingKey } from './ids';
+import type { Logger } from './core/logger';
+import { settingsFrom, type SettingsGet } from './core/settings';
 import { setDisplayMaxLineBytes } from './core/lines/lineSplitter';
 
-/** Typed access to `codespaceTests.*` for one workspace folder; strings have `${workspaceFolder}` and `${env:X}` expanded. */
-export class FolderSettings {
-  constructor(readonly folder: vscode.WorkspaceFolder) {}
+/** Where a wrong-typed setting is said: the log, once per message until the settings change. */
+let problemSink: ((problem: string) => void) | undefined;
+const saidProblems = new Set<string>();
 
-  get<K extends SettingKey>(key: K): SettingTypes[K] {
-    const value = vscode.workspace
-      .getConfiguration(ConfigSection, this.folder.uri)
-      .get(key) as SettingTypes[K];
-    return expandVariables(value, this.folder.uri.fsPath) as SettingTypes[K];
+/**
+ * Typed access to `codespaceTests.*` for one workspace folder, through the core's one reader (defaults,
+ * type checks, `${workspaceFolder}` and `${env:X}` expanded) fed by VS Code's configuration.
+ */
+export class FolderSettings {
+  /** The reader as a function, for the core's builders. */
+  readonly get: SettingsGet;
+
+  constructor(readonly folder: vscode.WorkspaceFolder) {
+    this.get = settingsFrom(
+      (key: SettingKey) => vscode.workspace.getConfiguration(ConfigSection, folder.uri).get(key),
+      folder.uri.fsPath,
+      (problem) => {
+        if (saidProblems.has(problem)) return;
+        saidProblems.add(problem);
+        problemSink?.(problem);
+      },
+    );
   }
+}
+
+/** Says each wrong-typed setting once in the log (again after the settings change). */
+export function reportSettingProblems(logger: Logger): vscode.Disposable {
+  problemSink = (problem) => logger.warn(problem);
+  const changed = onSettingsChanged(() => saidProblems.clear());
+  return {
+    dispose: () => {
+      problemSink = undefined;
+      changed.dispose();
+    },
+  };
 }
 
 /** Fires when any `codespaceTests.*` setting changes. */

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { crlf } from '../core/pytest/runResults';
 import { toPosix } from '../core/pytest/discovery';
 import { importJobLogs, type NotInLog } from '../core/ci/logImport';
 import { importReports } from '../core/junit/import';
@@ -159,7 +160,3 @@ export function reportCiResults(opts: {
 }
 
 const RANK: Record<MappedResult['outcome'], number> = { failed: 3, errored: 2, passed: 1, skipped: 0 };
-
-export function crlf(s: string): string {
-  return s.replace(/\r?\n/g, '\r\n');
-}

@@ -12,7 +12,8 @@ import type { FolderTests } from '../testing/folderTests';
 import { itemData } from '../testing/itemData';
 import { collectLeaves } from '../testing/itemTree';
 import { noTokenMessage, type GitHubTokens } from './auth';
-import { crlf, reportCiResults, type CiItemResult } from './ciResults';
+import { crlf } from '../core/pytest/runResults';
+import { reportCiResults, type CiItemResult } from './ciResults';
 import { githubClientFor, junitArtifactPattern, resolveTarget } from './target';
 import type { CiUi } from './ui';
 
@@ -168,7 +169,7 @@ export class CiTestProfiles implements vscode.Disposable {
         },
       );
     });
-    const base = Math.max(1, t.settings.get('ci.pollIntervalSeconds') || 5) * 1000;
+    const base = Math.max(1, t.settings.get('ci.pollIntervalSeconds')) * 1000;
     let last: WorkflowRun | undefined;
     try {
       const outcome = await followRun({

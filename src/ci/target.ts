@@ -46,7 +46,7 @@ export async function resolveTarget(logger: Logger, opts: { fetch: boolean }): P
   let firstMissing: string | undefined;
   for (const folder of ordered) {
     const settings = new FolderSettings(folder);
-    const setting = settings.get('ci.workflow') || '.github/workflows/integration-tests.yml';
+    const setting = settings.get('ci.workflow');
     const path = isAbsolute(setting) ? setting : join(folder.uri.fsPath, setting);
     let text: string;
     try {
@@ -121,5 +121,5 @@ export function githubClientFor(t: CiTarget, token: GitHubToken, logger: Logger)
 
 /** The artifact name (or glob) holding a run's JUnit report: codespaceTests.ci.junitArtifact. */
 export function junitArtifactPattern(t: CiTarget): string {
-  return t.settings.get('ci.junitArtifact') || 'junit*';
+  return t.settings.get('ci.junitArtifact');
 }

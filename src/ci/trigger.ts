@@ -150,7 +150,7 @@ export class CiTrigger implements vscode.Disposable {
     this.following?.cancel();
     const cancel = new CancelSource();
     this.following = cancel;
-    const base = Math.max(1, t.settings.get('ci.pollIntervalSeconds') || 5) * 1000;
+    const base = Math.max(1, t.settings.get('ci.pollIntervalSeconds')) * 1000;
     const followed = followRun({
       client,
       runId: run.runId,

@@ -82,8 +82,11 @@ export const discoverVerb: Verb = {
     'Without --collect only the static read of the test files is shown (fast, no Python).',
     'Exit codes: 0 listed; 1 with --collect, when a file failed to collect or pytest gave no collection.',
   ].join('\n'),
-  async run({ values, positionals }) {
-    const workspace = resolve(positionals[0] ?? (values.workspace as string | undefined) ?? '.');
+  workspaceOf: ({ values, positionals }) =>
+    resolve(positionals[0] ?? (values.workspace as string | undefined) ?? '.'),
+  async run(args) {
+    const { values } = args;
+    const workspace = discoverVerb.workspaceOf!(args);
     const settings = await workspaceSettings(workspace);
     const files = await discoverFolder(workspace, settings.include);
     const { collections, failures } = values.collect

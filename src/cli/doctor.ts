@@ -3,7 +3,7 @@ import { stderrLogger } from '../core/logger';
 import { runDoctor } from '../core/doctor/runner';
 import { workspaceDoctorSettings, workspaceInis } from '../core/doctor/settings';
 import type { CheckResult } from '../core/doctor/types';
-import { settingsReader } from '../core/pytest/headless';
+import { settingsReader } from '../core/settings';
 import { writeJson, writeLines } from './output';
 import type { Verb } from './verb';
 
@@ -34,7 +34,7 @@ export const doctorVerb: Verb = {
     const logger = stderrLogger(args.values.verbose === true);
     const settings = await workspaceDoctorSettings(workspace);
     const get = await settingsReader(workspace);
-    const inis = await workspaceInis(workspace, get('tests.include', '**/tests/integration/**/*.py'));
+    const inis = await workspaceInis(workspace, get('tests.include'));
     const checks = await runDoctor({ settings, logger, inis, githubSignIn: envSignIn });
     if (args.values.json === true)
       await writeJson({

@@ -1,13 +1,8 @@
 import { join, resolve } from 'node:path';
 import { CancelSource, type CancelToken } from '../core/cancel';
 import { stderrLogger, type Logger } from '../core/logger';
-import {
-  groupNodeIds,
-  runHeadless,
-  settingsReader,
-  workspaceSettings,
-  type SettingsGet,
-} from '../core/pytest/headless';
+import { groupNodeIds, runHeadless, workspaceSettings } from '../core/pytest/headless';
+import { settingsReader, type SettingsGet } from '../core/settings';
 import { leakCheckEnv, leakSummary, type LeakRecord } from '../core/pytest/leaks';
 import { ClusterLeftoverCheck, leftoverSummary } from '../core/pytest/clusterLeftovers';
 import { LogStore } from '../core/logs/logStore';
@@ -299,8 +294,8 @@ async function leakEnvFor(
   if (!flags.leaks && !get('leaks.check')) return undefined;
   const check = await leakCheckEnv({
     workspace: flags.workspace,
-    djangoCommand: get('django.command', 'uv run python backend/manage.py runserver'),
-    djangoCwd: get('django.cwd', flags.workspace) || flags.workspace,
+    djangoCommand: get('django.command'),
+    djangoCwd: get('django.cwd'),
     projectDir: get('leaks.projectDir'),
     settingsModule: get('leaks.settingsModule'),
   });

@@ -1,6 +1,6 @@
 import { Limiter } from '../core/limiter';
 import type { LogStore } from '../core/logs/logStore';
-import type { SettingsGet } from '../core/pytest/headless';
+import type { SettingsGet } from '../core/settings';
 import type { FinishedEvent } from '../core/pytest/protocol';
 import { clusterFromSettings, evidenceForTest, type TestEvidence } from '../core/pytest/testEvidence';
 import { formatTestLogs, testWindow } from '../core/pytest/testLogs';

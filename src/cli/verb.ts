@@ -32,6 +32,8 @@ export interface Verb {
   /** Extra lines after the options in the verb's help (examples, exit codes). */
   details?: string;
   run(args: VerbArgs): Promise<number>;
+  /** The workspace the verb reads settings from, when not `--workspace` (discover's positional DIR). */
+  workspaceOf?(args: VerbArgs): string;
 }
 
 /** Options every verb takes. */

@@ -43,22 +43,6 @@ export function parseSettingsText(text: string, path = 'settings.json'): Setting
 }
 
 /**
- * A setting's value when it has the type of its default (a string, number, boolean, a list of strings
- * or an object of strings); otherwise the default, so a mistyped setting cannot break what reads it.
- */
-export function settingOr<T>(values: ReadonlyMap<string, unknown>, key: string, fallback: T): T {
-  const v = values.get(key);
-  if (v === undefined || v === null) return fallback;
-  if (Array.isArray(fallback))
-    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as T) : fallback;
-  if (typeof fallback === 'object' && fallback !== null) {
-    if (typeof v !== 'object' || Array.isArray(v)) return fallback;
-    return Object.values(v).every((x) => typeof x === 'string') ? ({ ...v } as T) : fallback;
-  }
-  return typeof v === typeof fallback ? (v as T) : fallback;
-}
-
-/**
  * The settings file's text with one setting set, comments and the rest of the file kept (VS Code's own
  * editing of settings.json goes through the same `modify`). An empty or missing file becomes `{ key: value }`.
  */

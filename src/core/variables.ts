@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { parseEnv } from 'node:util';
 
 /** Expands `${workspaceFolder}`, `${env:NAME}` and `${userHome}` in settings values (strings, arrays, objects). */
@@ -109,4 +110,14 @@ export function splitCommandLine(commandLine: string): string[] {
 /** Quotes a word for display in a command line a person can paste into a shell. */
 export function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The variables of a `.env` file; none when the file is missing or unreadable (the common case). */
+export async function readEnvFile(path: string | undefined): Promise<Record<string, string>> {
+  if (!path) return {};
+  try {
+    return parseEnvFile(await readFile(path, 'utf8'));
+  } catch {
+    return {};
+  }
 }

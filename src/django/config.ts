@@ -1,11 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { FolderSettings } from '../settings';
 import { silentLogger } from '../core/logger';
 import { pythonInterpreter } from '../testing/interpreter';
-import { parseEnvFile } from '../core/variables';
-import { buildLaunch, serverEnv, type DjangoLaunch } from '../core/django/launch';
-import { SETTING_DEFAULTS } from '../core/settingDefaults';
+import type { DjangoLaunch } from '../core/django/launch';
+import { djangoLaunchFrom } from '../core/launchFrom';
 
 /** What a test run reads besides the launch: whether to start or restart, and the variable names for pytest. */
 export interface RunSettings {
@@ -31,53 +29,18 @@ export function runSettings(folder = djangoFolder()): RunSettings {
   return {
     autoStart: s.get('django.autoStart'),
     restartBeforeEachRun: s.get('django.restartBeforeEachRun'),
-    urlEnvVar: s.get('django.urlEnvVar') || SETTING_DEFAULTS['django.urlEnvVar'],
-    apiKeyEnvVar: s.get('django.apiKeyEnvVar') || SETTING_DEFAULTS['django.apiKeyEnvVar'],
-    host: s.get('django.host') || SETTING_DEFAULTS['django.host'],
-    port: s.get('django.port') || SETTING_DEFAULTS['django.port'],
+    urlEnvVar: s.get('django.urlEnvVar'),
+    apiKeyEnvVar: s.get('django.apiKeyEnvVar'),
+    host: s.get('django.host'),
+    port: s.get('django.port'),
   };
 }
 
 /** Reads codespaceTests.django.* (and the .env file of tests.envFile) into a launch; throws a readable error on bad settings. */
-export async function readLaunch(folder = djangoFolder()): Promise<DjangoLaunch> {
-  const s = new FolderSettings(folder);
-  const settingsEnv = s.get('django.env') ?? {};
-  const env = serverEnv(process.env, await readEnvFile(s.get('tests.envFile')), settingsEnv);
-  const port = s.get('django.port');
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new Error(
-      `The setting codespaceTests.django.port is ${String(port)}: set it to a port number between 1 and 65535.`,
-    );
-  }
-  const command = s.get('django.command');
-  if (!command?.trim())
-    throw new Error(
-      'The setting codespaceTests.django.command is empty: set the command that starts the Django server.',
-    );
-  return buildLaunch(
-    {
-      command,
-      host: s.get('django.host') || SETTING_DEFAULTS['django.host'],
-      port,
-      cwd: s.get('django.cwd') || folder.uri.fsPath,
-      env: settingsEnv,
-      healthPath: s.get('django.healthPath') || '/',
-      startTimeoutSeconds:
-        s.get('django.startTimeoutSeconds') || SETTING_DEFAULTS['django.startTimeoutSeconds'],
-      apiKeyCommand: s.get('django.apiKeyCommand') ?? '',
-      // The same Python as the tests: the setting, the Python extension's, the project's .venv, python3.
-      interpreter: await pythonInterpreter(folder, silentLogger),
-    },
-    env,
+export async function readLaunch(folder = djangoFolder(), interpreter?: string): Promise<DjangoLaunch> {
+  // The same Python as the tests, in the core's one order.
+  return djangoLaunchFrom(
+    new FolderSettings(folder).get,
+    interpreter ?? (await pythonInterpreter(folder, silentLogger)),
   );
-}
-
-/** The variables of a .env file; none when the file is missing or unreadable. */
-async function readEnvFile(path: string | undefined): Promise<Record<string, string>> {
-  if (!path) return {};
-  try {
-    return parseEnvFile(await readFile(path, 'utf8'));
-  } catch {
-    return {};
-  }
 }

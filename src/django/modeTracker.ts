@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { ConfigSection } from '../ids';
 import type { Logger } from '../core/logger';
-import { chooseDjangoMode, describeMode, isModeSetting, type ModeChoice } from '../core/django/mode';
+import { chooseDjangoMode, describeMode, type ModeChoice } from '../core/django/mode';
+import { djangoModeFrom } from '../core/launchFrom';
 import { FolderSettings } from '../settings';
 import { djangoFolder } from './config';
 
@@ -60,17 +61,10 @@ export class DjangoModeTracker implements vscode.Disposable {
   async choose(inis?: readonly string[]): Promise<ModeChoice> {
     if (inis?.length) this.lastInis = [...inis];
     const folder = djangoFolder();
-    const s = new FolderSettings(folder);
-    const raw = s.get('django.mode');
-    const setting = isModeSetting(raw) ? raw : 'auto';
-    if (raw !== undefined && !isModeSetting(raw))
-      this.sayOnce(
-        `codespaceTests.django.mode is ${JSON.stringify(raw)}, which is not auto, shared or session: using auto.`,
-      );
     const used = this.lastInis ?? (await findInis(folder));
+    // An unknown django.mode is said by the settings reader and read as auto.
     const choice = await chooseDjangoMode({
-      setting,
-      urlEnvVar: s.get('django.urlEnvVar') || 'INTEGRATION_DJANGO_URL',
+      ...djangoModeFrom(new FolderSettings(folder).get),
       inis: used,
       workspace: folder.uri.fsPath,
     });

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { Commands, Views } from '../ids';
-import { settingsGetFrom } from '../core/pytest/headless';
 import { tagged, type Logger } from '../core/logger';
 import { offeredPytestArgs, offeredTerminalFix } from '../core/doctor/fixes';
 import { runDoctor } from '../core/doctor/runner';
@@ -152,8 +151,7 @@ async function doctorRun(
 ): Promise<CheckResult[]> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) throw new Error('Open the codespace folder first.');
-  const s = new FolderSettings(folder);
-  const get = settingsGetFrom((key) => s.get(key), folder.uri.fsPath);
+  const get = new FolderSettings(folder).get;
   const python = vscode.workspace.getConfiguration('python.testing', folder.uri);
   const settings = doctorSettingsFrom(
     get,
@@ -161,7 +159,7 @@ async function doctorRun(
     await pythonInterpreter(folder, logger),
     pythonTestingFrom((key) => python.get(key), folder.uri.fsPath),
   );
-  const inis = await workspaceInis(folder.uri.fsPath, s.get('tests.include'));
+  const inis = await workspaceInis(folder.uri.fsPath, get('tests.include'));
   return runDoctor({
     settings,
     logger,

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import { join } from 'node:path';
-import { which } from '../core/python';
+import { interpreterFrom, pytestSettingsFrom } from '../core/launchFrom';
 import type { Logger } from '../core/logger';
 import type { LaunchSettings } from '../core/pytest/launch';
 import { FolderSettings } from '../settings';
@@ -9,25 +8,29 @@ interface PythonExtensionApi {
   environments?: { getActiveEnvironmentPath(resource?: vscode.Uri): { path: string } | undefined };
 }
 
-/** The interpreter for a folder: the setting, else the Python extension's selection, else the project's `.venv` (uv's), else `python3`. */
+/** The interpreter for a folder, in the core's one order (setting, `.venv`, uv's, the Python extension's selection, python3). */
 export async function pythonInterpreter(folder: vscode.WorkspaceFolder, logger: Logger): Promise<string> {
-  const configured = new FolderSettings(folder).get('python.interpreter').trim();
-  if (configured) return configured;
+  return interpreterFrom(new FolderSettings(folder).get, folder.uri.fsPath, {
+    workspacePython: () => pythonExtensionSelection(folder, logger),
+  });
+}
+
+/** The interpreter selected in the Python extension, when it is installed and says. */
+async function pythonExtensionSelection(
+  folder: vscode.WorkspaceFolder,
+  logger: Logger,
+): Promise<string | undefined> {
   const ext = vscode.extensions.getExtension<PythonExtensionApi>('ms-python.python');
-  if (ext) {
-    try {
-      const api = ext.isActive ? ext.exports : await ext.activate();
-      const path = api?.environments?.getActiveEnvironmentPath(folder.uri)?.path;
-      if (path) return path;
-    } catch (e) {
-      logger.warn(
-        `The Python extension did not say which interpreter is selected (${(e as Error).message}); using python3.`,
-      );
-    }
+  if (!ext) return undefined;
+  try {
+    const api = ext.isActive ? ext.exports : await ext.activate();
+    return api?.environments?.getActiveEnvironmentPath(folder.uri)?.path || undefined;
+  } catch (e) {
+    logger.warn(
+      `The Python extension did not say which interpreter is selected (${(e as Error).message}); using python3.`,
+    );
+    return undefined;
   }
-  const venv = join(folder.uri.fsPath, '.venv', 'bin', 'python');
-  if (await which(venv)) return venv;
-  return 'python3';
 }
 
 /** The folder's pytest settings as the core takes them, read fresh for each run or collection. */
@@ -35,14 +38,5 @@ export async function folderLaunchSettings(
   folder: vscode.WorkspaceFolder,
   logger: Logger,
 ): Promise<LaunchSettings> {
-  const s = new FolderSettings(folder);
-  return {
-    command: s.get('tests.command'),
-    interpreter: await pythonInterpreter(folder, logger),
-    extraArgs: s.get('tests.extraArgs'),
-    env: s.get('tests.env'),
-    envFile: s.get('tests.envFile'),
-    cwd: s.get('tests.cwd'),
-    djangoProcessPattern: s.get('django.processPattern'),
-  };
+  return pytestSettingsFrom(new FolderSettings(folder).get, await pythonInterpreter(folder, logger));
 }

@@ -5,7 +5,7 @@ import type { SharedDjango } from '../core/django/types';
 import { SessionPortBusyError } from '../core/django/sessionPort';
 import type { Logger } from '../core/logger';
 import type { LogStore } from '../core/logs/logStore';
-import { settingsGetFrom, type SettingsGet } from '../core/pytest/headless';
+import type { SettingsGet } from '../core/settings';
 import { ClusterLeftoverCheck, leftoverSummary, type TestLeftover } from '../core/pytest/clusterLeftovers';
 import { launchFromSettings, type PytestLaunch } from '../core/pytest/launch';
 import { leakCheckEnv, leakSummary, type LeakRecord } from '../core/pytest/leaks';
@@ -309,8 +309,7 @@ export class TestRunner {
   }
 
   private settingsGet(): SettingsGet {
-    const s = new FolderSettings(this.tests.folder);
-    return settingsGetFrom((key) => s.get(key), this.tests.folder.uri.fsPath);
+    return new FolderSettings(this.tests.folder).get;
   }
 
   /** The Run with Leak Check profile, or codespaceTests.leaks.check. */

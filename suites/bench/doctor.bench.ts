@@ -5,7 +5,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDoctor, CHECK_GROUPS } from '../../src/core/doctor/runner';
 import { doctorSettingsFrom } from '../../src/core/doctor/settings';
-import { settingsGetFrom } from '../../src/core/pytest/headless';
+import { settingsFrom } from '../../src/core/settings';
 import { silentLogger } from '../../src/core/logger';
 import { FakeKubeApi } from '../kube/fakeApiServer';
 import { freePort } from '../unit/support';
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
       'kube.kubeconfig': kube.writeKubeconfig(),
     };
     const settings = doctorSettingsFrom(
-      settingsGetFrom((key) => values[key], ws),
+      settingsFrom((key) => values[key], ws),
       ws,
       PYTHON,
     );

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import { Commands } from '../../src/ids';
 import type { DebugPrompts } from '../../src/debug/prompts';
-import type { ServerDebugResult } from '../../src/django/debugServer';
+import type { ServerDebugResult } from '../../src/debug/djangoServer';
 import { activateExtension, waitFor } from './helpers';
 import { item, itemsByNodeId, leafNodeIds } from './testExplorerHelpers';
 

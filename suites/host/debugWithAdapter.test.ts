@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import { Commands } from '../../src/ids';
-import type { ServerDebugResult } from '../../src/django/debugServer';
+import type { ServerDebugResult } from '../../src/debug/djangoServer';
 import { activateExtension, waitFor } from './helpers';
 import { installDebugpyStandIn, lineOf, StopWatcher, topFrame } from './debugHelpers';
 import { freePort, migrate, setSetting, workspaceDir } from './djangoHelpers';

@@ -1,9 +1,9 @@
 import type { Logger } from '../logger';
-import { settingsReader } from '../pytest/headless';
-import { SETTING_DEFAULTS } from '../settingDefaults';
+import { djangoLaunchFrom, djangoModeFrom, interpreterFrom } from '../launchFrom';
+import { settingsReader, type SettingsGet } from '../settings';
 import { describeOwner } from './conflict';
-import { buildLaunch, serverEnv } from './launch';
-import { chooseDjangoMode, isModeSetting, type DjangoModeSetting, type ModeChoice } from './mode';
+import type { DjangoLaunch } from './launch';
+import { chooseDjangoMode, type DjangoModeSetting, type ModeChoice } from './mode';
 import { DjangoServer } from './server';
 import { freePortForSession } from './sessionPort';
 
@@ -34,11 +34,11 @@ export async function prepareHeadlessDjango(opts: {
   logger: Logger;
 }): Promise<HeadlessDjango> {
   const get = await settingsReader(opts.workspace);
-  const configured = get('django.mode');
-  const setting = opts.mode ?? (isModeSetting(configured) ? configured : 'auto');
-  const urlEnvVar = get('django.urlEnvVar') || SETTING_DEFAULTS['django.urlEnvVar'];
+  const configured = djangoModeFrom(get);
+  const urlEnvVar = configured.urlEnvVar;
+  const setting = opts.mode ?? configured.setting;
   const choice = await chooseDjangoMode({ setting, urlEnvVar, inis: opts.inis, workspace: opts.workspace });
-  const host = get('django.host') || SETTING_DEFAULTS['django.host'];
+  const host = get('django.host');
   const port = get('django.port');
   if (choice.mode === 'session') {
     const result = await freePortForSession({
@@ -60,22 +60,12 @@ export async function prepareHeadlessDjango(opts: {
       sessionPort: { host, port, lingeringAtStart },
     };
   }
-  const interpreter = get('python.interpreter') || 'python3';
-  const launch = await buildLaunch(
-    {
-      command: get('django.command'),
-      host,
-      port,
-      cwd: get('django.cwd') || opts.workspace,
-      env: get('django.env'),
-      healthPath: get('django.healthPath') || '/',
-      startTimeoutSeconds:
-        get('django.startTimeoutSeconds') || SETTING_DEFAULTS['django.startTimeoutSeconds'],
-      apiKeyCommand: get('django.apiKeyCommand'),
-      interpreter,
-    },
-    serverEnv(process.env, {}, get('django.env')),
-  );
+  let launch;
+  try {
+    launch = await workspaceDjangoLaunch(opts.workspace, get);
+  } catch (e) {
+    return { kind: 'failed', choice, message: `Django did not start: ${(e as Error).message}` };
+  }
   const server = new DjangoServer(opts.logger);
   try {
     const ready = await server.start(launch, {
@@ -84,7 +74,7 @@ export async function prepareHeadlessDjango(opts: {
         return opts.killPort ? 'kill' : 'cancel';
       },
     });
-    const apiKeyEnvVar = get('django.apiKeyEnvVar') || SETTING_DEFAULTS['django.apiKeyEnvVar'];
+    const apiKeyEnvVar = get('django.apiKeyEnvVar');
     if (ready.apiKeyFailure)
       opts.logger.warn(
         `The API key is missing, so the tests run without ${apiKeyEnvVar}. ${ready.apiKeyFailure.message}\n${ready.apiKeyFailure.output.join('\n')}`,
@@ -103,4 +93,10 @@ export async function prepareHeadlessDjango(opts: {
         }
       : { kind: 'failed', choice, message: `Django did not start: ${message}` };
   }
+}
+
+/** The CLI's launch of the managed Django: the extension's builder over the workspace's settings file. */
+export async function workspaceDjangoLaunch(workspace: string, get?: SettingsGet): Promise<DjangoLaunch> {
+  const settings = get ?? (await settingsReader(workspace));
+  return djangoLaunchFrom(settings, await interpreterFrom(settings, workspace));
 }

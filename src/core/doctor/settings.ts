@@ -3,8 +3,9 @@ import { discoverFolder } from '../pytest/discovery';
 import type { PythonTestingSettings } from '../pytest/pythonExtension';
 import { readSettingsFile } from '../settingsFile';
 import { expandVariables } from '../variables';
-import { settingsReader, workspaceSettings, type SettingsGet } from '../pytest/headless';
-import { SETTING_DEFAULTS } from '../settingDefaults';
+import { workspaceSettings } from '../pytest/headless';
+import { djangoModeFrom } from '../launchFrom';
+import { settingsReader, type SettingsGet } from '../settings';
 import type { DoctorSettings } from './types';
 
 /** The doctor's settings from one reader of `codespaceTests.*` (the workspace file, or VS Code's configuration). */
@@ -14,24 +15,24 @@ export function doctorSettingsFrom(
   interpreter: string,
   pythonTesting: PythonTestingSettings = { pytestEnabled: false, pytestArgs: [], cwd: '' },
 ): DoctorSettings {
-  const djangoCwd = get('django.cwd') || workspace;
+  const djangoCwd = get('django.cwd');
   const lacks = get('doctor.localClusterLacks');
   return {
     workspace,
     interpreter,
-    testCommand: get('tests.command') || SETTING_DEFAULTS['tests.command'],
+    testCommand: get('tests.command'),
     djangoCommand: get('django.command'),
     djangoCwd,
     djangoEnv: get('django.env'),
-    host: get('django.host') || SETTING_DEFAULTS['django.host'],
+    host: get('django.host'),
     port: get('django.port'),
     apiKeyCommand: get('django.apiKeyCommand'),
-    mode: get('django.mode'),
-    urlEnvVar: get('django.urlEnvVar') || SETTING_DEFAULTS['django.urlEnvVar'],
+    mode: djangoModeFrom(get).setting,
+    urlEnvVar: get('django.urlEnvVar'),
     kubeconfig: get('kube.kubeconfig').trim(),
     kubeContext: get('kube.context').trim(),
-    pynodeSelector: get('doctor.pynodeSelector') || SETTING_DEFAULTS['doctor.pynodeSelector'],
-    modelSelector: get('doctor.modelSelector') || SETTING_DEFAULTS['doctor.modelSelector'],
+    pynodeSelector: get('doctor.pynodeSelector'),
+    modelSelector: get('doctor.modelSelector'),
     localClusterLacks: Object.entries(lacks && typeof lacks === 'object' ? lacks : {})
       .filter(([, selector]) => typeof selector === 'string' && selector.trim())
       .map(([name, labelSelector]) => ({ name, labelSelector })),

@@ -12,7 +12,7 @@ import {
 } from '../kube/leftovers';
 import { readClusterSnapshot } from '../kube/leftoverSnapshot';
 import type { ClusterConfig } from '../kube/config';
-import type { SettingsGet } from './headless';
+import type { SettingsGet } from '../settings';
 import { clusterFromSettings } from './testEvidence';
 
 export type { TestLeftover, TestSpan } from '../kube/leftovers';

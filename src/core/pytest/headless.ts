@@ -1,11 +1,8 @@
-import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { CancelToken } from '../cancel';
 import type { Logger } from '../logger';
-import type { SettingKey, SettingTypes } from '../../ids';
-import { settingDefault } from '../settingDefaults';
-import { readSettingsFile, settingOr } from '../settingsFile';
-import { expandVariables } from '../variables';
+import { interpreterFrom, pytestSettingsFrom } from '../launchFrom';
+import { settingsReader } from '../settings';
 import { collectionFromEvents } from './collection';
 import { toPosix, type DiscoveredFile } from './discovery';
 import { findGoverningIni, readPytestIni, type IniResult } from './ini';
@@ -20,43 +17,17 @@ export async function workspaceSettings(
   over: Partial<LaunchSettings> = {},
 ): Promise<LaunchSettings & { include: string }> {
   const get = await settingsReader(workspace);
+  const s = pytestSettingsFrom(get, over.interpreter ?? (await interpreterFrom(get, workspace)));
   return {
-    command: over.command ?? get('tests.command'),
-    interpreter: over.interpreter ?? (get('python.interpreter') || projectVenvPython(workspace) || 'python3'),
-    extraArgs: over.extraArgs ?? get('tests.extraArgs'),
-    env: { ...get('tests.env'), ...over.env },
-    envFile: over.envFile ?? get('tests.envFile'),
-    cwd: over.cwd ?? get('tests.cwd'),
-    djangoProcessPattern: over.djangoProcessPattern ?? get('django.processPattern'),
+    command: over.command ?? s.command,
+    interpreter: s.interpreter,
+    extraArgs: over.extraArgs ?? s.extraArgs,
+    env: { ...s.env, ...over.env },
+    envFile: over.envFile ?? s.envFile,
+    cwd: over.cwd ?? s.cwd,
+    djangoProcessPattern: over.djangoProcessPattern ?? s.djangoProcessPattern,
     include: get('tests.include'),
   };
-}
-
-/** The project's `.venv` interpreter (what `uv run` uses), when there is one. */
-export function projectVenvPython(workspace: string): string | undefined {
-  const venv = join(workspace, '.venv', 'bin', 'python');
-  return existsSync(venv) ? venv : undefined;
-}
-
-/**
- * `codespaceTests.<key>` from the workspace's `.vscode/settings.json`, else its default (package.json's,
- * through SETTING_DEFAULTS); variables such as `${workspaceFolder}` expanded.
- */
-export type SettingsGet = <K extends SettingKey>(key: K, fallback?: SettingTypes[K]) => SettingTypes[K];
-
-export async function settingsReader(workspace: string): Promise<SettingsGet> {
-  const file = await readSettingsFile(join(workspace, '.vscode/settings.json'));
-  const values = file.kind === 'read' ? file.values : new Map<string, unknown>();
-  return settingsGetFrom((key) => values.get(`codespaceTests.${key}`), workspace);
-}
-
-/**
- * A SettingsGet over values read elsewhere (VS Code's configuration, a test's table): a value of the wrong
- * type, or none, gives the default; variables are expanded as in the settings file.
- */
-export function settingsGetFrom(read: (key: SettingKey) => unknown, workspace: string): SettingsGet {
-  return <K extends SettingKey>(key: K, fallback: SettingTypes[K] = settingDefault(key)) =>
-    expandVariables(settingOr(new Map([[key, read(key)]]), key, fallback), workspace);
 }
 
 /** Node ids as a person types them (a path relative to `base`, then `::names`), grouped by their pytest.ini. */

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { delimiter, isAbsolute, join, relative } from 'node:path';
 import { resolveCommand, type ResolvedCommand } from '../python';
-import { parseEnvFile, shellQuote } from '../variables';
+import { readEnvFile, shellQuote } from '../variables';
 import { displayMaxLineBytes } from '../lines/lineSplitter';
 import { DJANGO_PROCESS_PATTERN_ENV_VAR, MAX_LINE_BYTES_ENV_VAR, PLUGIN_MODULE } from './protocol';
 
@@ -114,15 +113,7 @@ export async function resolveLaunchInputs(
   baseEnv: NodeJS.ProcessEnv = process.env,
 ): Promise<{ base: ResolvedCommand; envFile: Record<string, string> }> {
   const base = await resolveCommand(settings.command, settings.interpreter, baseEnv);
-  let envFile: Record<string, string> = {};
-  if (settings.envFile) {
-    try {
-      envFile = parseEnvFile(await readFile(settings.envFile, 'utf8'));
-    } catch {
-      // A missing .env file is the common case.
-    }
-  }
-  return { base, envFile };
+  return { base, envFile: await readEnvFile(settings.envFile) };
 }
 
 /** What one launch adds to the folder's settings: the mode, the tests, and the run's own variables. */

@@ -2,7 +2,7 @@ import { basename, join, relative } from 'node:path';
 import { indexNodes, nodesFromCollection, type CollectionError, type CollectionResult } from './collection';
 import { toPosix, type DiscoveredFile } from './discovery';
 import { compileGlob } from './glob';
-import { stripAnsi } from './session';
+import { stripVTControlCharacters } from 'node:util';
 import type { TestNode } from './staticReader';
 
 /** Why a file shows no tests: it cannot be read, its pytest.ini is invalid, or pytest could not import it. */
@@ -49,7 +49,7 @@ export function rootdirCollection(
  * from the exception), never a line inside pytest, never a path relative to some other folder.
  */
 export function fileErrorOf(e: CollectionError, path: string): FileError {
-  const report = stripAnsi(e.message).trim();
+  const report = stripVTControlCharacters(e.message).trim();
   const what =
     e.summary ??
     report

@@ -7,7 +7,7 @@ import { leakWarning, type LeakRecord } from './leaks';
 import type { FinishedEvent, Outcome, PluginEvent } from './protocol';
 import type { TestRunSink } from './runUpdates';
 import { AdditionsAfterReport, PytestReport } from './reportOrder';
-import { stripAnsi } from './session';
+import { stripVTControlCharacters } from 'node:util';
 import type { EvidenceCluster, TestEvidence } from './testEvidence';
 import { evidenceOutput, testWindow, type TestWindow } from './testLogs';
 
@@ -279,7 +279,7 @@ function failureReport(e: FinishedEvent): FailureReport {
   const f = e.failure;
   const head = e.outcome === 'error' ? `Error in ${e.when}: ` : '';
   return {
-    text: `${head}${f?.message ?? 'failed'}${f?.text ? `\n\n${stripAnsi(f.text)}` : ''}`,
+    text: `${head}${f?.message ?? 'failed'}${f?.text ? `\n\n${stripVTControlCharacters(f.text)}` : ''}`,
     expected: f?.expected,
     actual: f?.actual,
     file: f?.file ?? undefined,

@@ -113,7 +113,8 @@ export function describeProblem(
     .filter((l) => l.trim())
     .slice(-12)
     .join('\n');
-  const withOutput = (m: string) => (output ? `${m}\n\nLast output:\n${stripAnsi(output)}` : m);
+  const withOutput = (m: string) =>
+    output ? `${m}\n\nLast output:\n${stripVTControlCharacters(output)}` : m;
   const collectErrors = s.events.filter((e) => e.event === 'collectError');
   if (s.exit.kind === 'failedToStart') {
     return s.exit.notFound
@@ -124,7 +125,7 @@ export function describeProblem(
     return withOutput(`pytest was stopped by ${s.exit.signal} before it finished.`);
   if (collectErrors.length) {
     const files = collectErrors.map((e) => e.nodeid || e.file).join(', ');
-    return `pytest could not collect ${files}: fix the error shown on that file and run again.\n\n${stripAnsi((collectErrors[0] as { message: string }).message)}`;
+    return `pytest could not collect ${files}: fix the error shown on that file and run again.\n\n${stripVTControlCharacters((collectErrors[0] as { message: string }).message)}`;
   }
   const code = s.exit.code;
   // Before the plugin connected, pytest died while starting: its own output is the only clue.
@@ -154,9 +155,4 @@ export function describeProblem(
   return withOutput(
     `pytest ended (${describeExit(s.exit)})${early}, so no results can be shown: it failed while starting, or the plugin was not loaded (PYTHONPATH or "-p" overridden). Check the output below, the interpreter (codespaceTests.python.interpreter) and that pytest is installed for it.`,
   );
-}
-
-/** Text without terminal escape sequences (pytest's colors), for messages and test output. */
-export function stripAnsi(s: string): string {
-  return stripVTControlCharacters(s);
 }

@@ -1,7 +1,7 @@
 import { loadClusterConfig, type ClusterConfig } from '../kube/config';
 import { evidenceSelectors, readClusterEvidence, type EvidenceLine } from '../kube/testEvidence';
 import { DJANGO_SOURCE, type LogLine, type LogStore } from '../logs/logStore';
-import type { SettingsGet } from './headless';
+import type { SettingsGet } from '../settings';
 import { isServiceSource, type TestWindow } from './testLogs';
 
 export type { EvidenceLine } from '../kube/testEvidence';

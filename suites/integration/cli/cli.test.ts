@@ -31,6 +31,25 @@ describe('codespace-tests CLI (the built out/cli.js)', function () {
     assert.ok(parsed.tests.some((t) => t.nodeid === 'test_file_50.py::test_case_100'));
   });
 
+  it('a wrong-typed setting is said on stderr, and its default used (tests.include given as a list)', async () => {
+    mkdirSync(join(dir, '.vscode'), { recursive: true });
+    writeFileSync(
+      join(dir, '.vscode/settings.json'),
+      '{ "codespaceTests.tests.include": ["**/test_file_1.py"] }',
+    );
+    try {
+      const r = await runCli(['discover', '--json', dir]);
+      assert.strictEqual(r.code, 0, r.stderr);
+      assert.match(
+        r.stderr,
+        /codespaceTests\.tests\.include should be a string, but it is a list \(\["\*\*\/test_file_1\.py"\]\): using its default/,
+      );
+      assert.strictEqual((JSON.parse(r.stdout) as { tests: unknown[] }).tests.length, 5000);
+    } finally {
+      rmSync(join(dir, '.vscode'), { recursive: true, force: true });
+    }
+  });
+
   it("--help lists every verb and each verb's flags", async () => {
     const r = await runCli(['--help']);
     assert.strictEqual(r.code, 0);

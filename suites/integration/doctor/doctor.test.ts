@@ -7,7 +7,7 @@ import { ChildProcess } from '../../../src/core/process/childProcess';
 import { checkPort } from '../../../src/core/django/portOwner';
 import { runDoctor } from '../../../src/core/doctor/runner';
 import { doctorSettingsFrom } from '../../../src/core/doctor/settings';
-import { settingsGetFrom } from '../../../src/core/pytest/headless';
+import { settingsFrom } from '../../../src/core/settings';
 import type { CheckResult, DoctorSettings } from '../../../src/core/doctor/types';
 import { FakeKubeApi } from '../../kube/fakeApiServer';
 import { KubeconfigFiles } from '../../kube/kubeconfig';
@@ -29,7 +29,7 @@ function settingsFor(
     'django.env': { DJANGO_DB_PATH: copy.db },
     'kube.kubeconfig': kubeconfig,
   };
-  const get = settingsGetFrom((key) => values[key], copy.dir);
+  const get = settingsFrom((key) => values[key], copy.dir);
   return { ...doctorSettingsFrom(get, copy.dir, SYSTEM_PYTHON), ...over };
 }
 

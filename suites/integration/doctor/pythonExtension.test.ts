@@ -4,8 +4,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runDoctor } from '../../../src/core/doctor/runner';
 import { doctorSettingsFrom } from '../../../src/core/doctor/settings';
+import { settingsFrom } from '../../../src/core/settings';
 import { pythonExtensionChecks } from '../../../src/core/doctor/pythonExtensionChecks';
-import { settingsGetFrom } from '../../../src/core/pytest/headless';
 import type { PythonTestingSettings } from '../../../src/core/pytest/pythonExtension';
 import type { CheckResult } from '../../../src/core/doctor/types';
 import { silentLogger } from '../../../src/core/logger';
@@ -48,7 +48,7 @@ describe("doctor: the Python extension's own pytest discovery beside the integra
 
   async function row(py: Partial<PythonTestingSettings>): Promise<CheckResult> {
     const python = { pytestEnabled: true, pytestArgs: [], cwd: '', ...py };
-    const get = settingsGetFrom(() => undefined, copy.dir);
+    const get = settingsFrom(() => undefined, copy.dir);
     const [result] = await runDoctor({
       settings: doctorSettingsFrom(get, copy.dir, SYSTEM_PYTHON, python),
       logger: silentLogger,

@@ -2,7 +2,7 @@ import * as assert from 'node:assert';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseSettingsText, readSettingsFile, settingOr } from '../../../src/core/settingsFile';
+import { parseSettingsText, readSettingsFile } from '../../../src/core/settingsFile';
 import { workspaceSettings } from '../../../src/core/pytest/headless';
 
 describe('settings.json without VS Code (jsonc-parser)', () => {
@@ -34,20 +34,6 @@ describe('settings.json without VS Code (jsonc-parser)', () => {
     const r = parseSettingsText('{"__proto__": {"codespaceTests.tests.command": "evil"}}');
     assert.strictEqual(r.values.get('codespaceTests.tests.command'), undefined);
     assert.match(parseSettingsText('[1]').problem ?? '', /not a JSON object/);
-  });
-
-  it('falls back to the default when a setting has the wrong type', () => {
-    const values = new Map<string, unknown>([
-      ['n', 'x'],
-      ['list', ['a', 1]],
-      ['env', { A: 'a', B: 2 }],
-      ['ok', ['-x']],
-    ]);
-    assert.strictEqual(settingOr(values, 'n', 5), 5);
-    assert.deepStrictEqual(settingOr(values, 'list', ['d']), ['d']);
-    assert.deepStrictEqual(settingOr(values, 'env', {}), {});
-    assert.deepStrictEqual(settingOr(values, 'ok', []), ['-x']);
-    assert.strictEqual(settingOr(values, 'missing', 'd'), 'd');
   });
 
   it('feeds the CLI settings: a commented settings.json with a trailing comma is read', async () => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert';
 import { pointsAtCodespace } from '../../../src/core/doctor/unreachable';
 import { doctorSettingsFrom } from '../../../src/core/doctor/settings';
-import { settingsGetFrom } from '../../../src/core/pytest/headless';
+import { settingsFrom } from '../../../src/core/settings';
 import { SETTING_DEFAULTS } from '../../../src/core/settingDefaults';
 import { worstStatus } from '../../../src/core/doctor/runner';
 
@@ -29,7 +29,7 @@ describe('doctor: settings and the summary status', () => {
       'django.port': 8123,
     };
     const s = doctorSettingsFrom(
-      settingsGetFrom((key) => values[key], '/ws'),
+      settingsFrom((key) => values[key], '/ws'),
       '/ws',
       'python3',
     );
@@ -40,7 +40,7 @@ describe('doctor: settings and the summary status', () => {
     // Like every setting of the wrong type (settingOr): the whole value falls back to its default.
     values['doctor.localClusterLacks'] = { 'Victoria Metrics': 'app=vm', Broken: 42 };
     const d = doctorSettingsFrom(
-      settingsGetFrom((key) => values[key], '/ws'),
+      settingsFrom((key) => values[key], '/ws'),
       '/ws',
       'python3',
     );

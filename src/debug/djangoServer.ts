@@ -5,11 +5,12 @@ import { pickListenPort } from '../core/debug/ports';
 import { debugServerCommand, serverAttachConfig, serverPython } from '../core/debug/serverDebug';
 import { DEFAULT_DEBUGPY_PORT, type ListenAddress } from '../core/debug/types';
 import { tagged, type Logger } from '../core/logger';
-import { debugpyExtensionMissingMessage, hasDebugpyExtension, type DebugPrompts } from '../debug/prompts';
-import type { VsCodeDebugSessions } from '../debug/vscodeDebugger';
+import { debugpyExtensionMissingMessage, hasDebugpyExtension, type DebugPrompts } from './prompts';
+import type { VsCodeDebugSessions } from './vscodeDebugger';
 import { FolderSettings } from '../settings';
-import { djangoFolder, readLaunch } from './config';
-import type { DjangoController } from './controller';
+import { pythonInterpreter } from '../testing/interpreter';
+import { djangoFolder, readLaunch } from '../django/config';
+import type { DjangoController } from '../django/controller';
 
 /** Where "Debug Django Server" is; one at a time. */
 export type ServerDebugState =
@@ -82,8 +83,8 @@ export class DjangoServerDebugger implements vscode.Disposable {
   private async start(): Promise<ServerDebugResult> {
     const folder = djangoFolder();
     const settings = new FolderSettings(folder);
-    const interpreter = settings.get('python.interpreter') || 'python3';
-    const launch = await readLaunch(folder);
+    const interpreter = await pythonInterpreter(folder, this.logger);
+    const launch = await readLaunch(folder, interpreter);
     const python = serverPython(launch.server, interpreter);
     const check = await checkDebugpy(python.command, {
       prefixArgs: python.args,

@@ -6,12 +6,12 @@ import { runPytestUnderDebugger, type TestDebugSettings } from '../core/debug/te
 import { debugInterpreter } from '../core/debug/testLaunch';
 import type { PytestLaunch } from '../core/pytest/launch';
 import type { SessionOptions } from '../core/pytest/session';
-import { debugpyExtensionMissingMessage, hasDebugpyExtension, type DebugPrompts } from '../debug/prompts';
-import type { VsCodeDebugSessions } from '../debug/vscodeDebugger';
+import { debugpyExtensionMissingMessage, hasDebugpyExtension, type DebugPrompts } from './prompts';
+import type { VsCodeDebugSessions } from './vscodeDebugger';
 import { FolderSettings } from '../settings';
-import type { FolderTests } from './folderTests';
-import { pythonInterpreter } from './interpreter';
-import { TestRunner, type RunSummary } from './testRunner';
+import type { FolderTests } from '../testing/folderTests';
+import { pythonInterpreter } from '../testing/interpreter';
+import { TestRunner, type RunSummary } from '../testing/testRunner';
 
 /** How the last Debug run ended; host tests read it (the vscode API cannot read a TestRun back). */
 export type DebugRunResult =
