@@ -48,19 +48,20 @@ async function openFile(wb, name) {
     await input.waitFor({ state: 'visible', timeout: 10_000 });
     try {
       await input.fill(name, { timeout: 10_000 });
-      break;
+      // File results come a moment after typing: pick the row once it is there.
+      await wb.pick(name);
+      await wb.page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 15_000 });
+      return;
     } catch (e) {
-      // Opened while the log viewer's page held the focus, Quick Open once stayed inert (a fresh-clone run,
-      // .artifacts/e2e/*failed-hides-the-log-viewer*): close it, give the focus back to the workbench, once.
+      // Opened while the log viewer's page held the focus, Quick Open once stayed inert, and once its pick
+      // opened nothing (fresh-clone runs, .artifacts/e2e/*failed-hides-the-log-viewer*): close it, give the
+      // focus back to the workbench, once.
       if (attempt === 2) throw e;
-      console.log(`[e2e] Quick Open took no typing (${e.message.split('\n')[0]}): opening it again`);
+      console.log(`[e2e] Quick Open did not open ${name} (${e.message.split('\n')[0]}): opening it again`);
       await wb.page.keyboard.press('Escape');
       await logsTab(wb).click();
     }
   }
-  // File results come a moment after typing: pick the row once it is there.
-  await wb.pick(name);
-  await wb.page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 15_000 });
 }
 
 /** Replaces `from` with `to` in the open editor with Find and Replace, then saves. */

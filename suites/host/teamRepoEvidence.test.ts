@@ -74,11 +74,12 @@ describe('the team repository: a failure carries its evidence (session mode, con
       last: now + 600_000,
       count: 3,
     });
-    // The pods log all along; nobody follows them in the Pods view.
+    // The pods log all along; nobody follows them in the Pods view. Every 500 ms: the window's lines then fit
+    // in the viewer's rendered rows.
     ticks = setInterval(() => {
       kube.writeLog('default', 'pynode-1', 'app', ['pynode handled a request']);
       kube.writeLog('default', 'unrelated', 'app', ['not selected']);
-    }, 100);
+    }, 500);
     await setSetting('kube.kubeconfig', kube.writeKubeconfig());
     await setSetting('tests.env', { CIT_STAND_IN_URL: kube.url, CIT_STAND_IN_TOKEN: kube.token });
     writeFileSync(probe, TESTS);
