@@ -73,6 +73,18 @@ export async function startDevServices(options: {
   // What Check Codespace reads besides pods: a Ready node and the model deployment behind the model pod.
   kube.addNode('minikube');
   kube.addDeployment('models', 'model-llama-deploy', { labels: { app: 'model-deployment', model: 'llama' } });
+  // A probe that keeps failing, as a flaky pynode's does: a failed test's evidence shows the event of its window.
+  const started = Date.now();
+  kube.addEvent({
+    namespace: 'default',
+    involved: { kind: 'Pod', name: PODS[0].name },
+    reason: 'Unhealthy',
+    message: 'Readiness probe failed: HTTP probe failed with statuscode: 503',
+    type: 'Warning',
+    first: started - 120_000,
+    last: started + 24 * 3600_000,
+    count: 42,
+  });
   let n = 0;
   const logTimer = setInterval(() => {
     for (const p of PODS) {

@@ -123,6 +123,9 @@ export async function logsOfAFailedTest(session) {
     );
     assert.ok(!/Starting development server/.test(r.text), 'no line from before the test');
   }
+  // The failure's own read of the cluster: the pynode no one followed, and the Warning event of the window.
+  await waitForRows(wb, (r) => r.text.includes('pynode:'), "the pynode's lines of the window");
+  await waitForRows(wb, (r) => r.text.includes('Readiness probe failed'), 'the Warning event of the window');
   await wb.screenshot('log-viewer-shows-the-failed-test-django-lines');
 }
 
