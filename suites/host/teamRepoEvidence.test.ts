@@ -1,5 +1,5 @@
 import * as assert from 'node:assert';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
@@ -11,7 +11,7 @@ import { windowPrompts } from '../../src/django/prompts';
 import { FakeKubeApi } from '../kube/fakeApiServer';
 import { activateExtension, waitFor } from './helpers';
 import { renderedReport } from './logViewerHelpers';
-import { setSetting } from './djangoHelpers';
+import { setSetting, workspaceDir } from './djangoHelpers';
 import { integrationDir, item, itemsByNodeId } from './testExplorerHelpers';
 
 const PROBE = 'test_team_evidence.py';
@@ -127,6 +127,61 @@ describe('the team repository: a failure carries its evidence (session mode, con
         r.rows.some((row) => row.text.includes('Rejected request to /api/whoami/')),
       'the Django line, the pod line and the event in the viewer',
     );
+  });
+
+  it('each result keeps its own window: Show Logs for This Test on the older result opens the older window', async () => {
+    const id = `${PROBE}::test_rejected_then_fails`;
+    const [older, newer] = [
+      await api.testExplorer.runTests([item(api, id)]),
+      await api.testExplorer.runTests([item(api, id)]),
+    ];
+    const windows = [older, newer].map((r) => r.results.get(id)!.window!);
+    assert.ok(windows[0].to < windows[1].from, JSON.stringify(windows));
+    for (const window of [windows[0], windows[1], windows[0]]) {
+      const message = new vscode.TestMessage('copy');
+      message.contextValue = logsContext(TEST_LOGS_CONTEXT, window);
+      await vscode.commands.executeCommand(Commands.showLogsForTest, { test: item(api, id), message });
+      const scope = api.logs.viewer()!.viewerState.scope;
+      assert.deepStrictEqual([scope.from, scope.to], [window.from, window.to]);
+    }
+  });
+
+  it("a conftest that reads Django's output from a pipe still gets every line, and the tee forwards them too", async () => {
+    const conftest = join(integrationDir(), 'conftest.py');
+    const original = readFileSync(conftest, 'utf8');
+    const log = join(workspaceDir(), '.django-test-server.log');
+    // The conftest reads the server's pipe itself and copies what it reads into its log file.
+    const piped = original
+      .replace('import socket\n', 'import socket\nimport threading\n')
+      .replace(
+        '        stdout=log,\n        stderr=subprocess.STDOUT,\n    )\n',
+        [
+          '        stdout=subprocess.PIPE,',
+          '        stderr=subprocess.STDOUT,',
+          '    )',
+          '',
+          '    def _pump():',
+          '        for chunk in iter(lambda: process.stdout.read1(65536), b""):',
+          '            log.write(chunk.decode("utf-8", "replace"))',
+          '',
+          '    threading.Thread(target=_pump, daemon=True).start()',
+          '',
+        ].join('\n'),
+      );
+    assert.notStrictEqual(piped, original, 'the conftest has the expected Popen');
+    writeFileSync(conftest, piped);
+    rmSync(log, { force: true });
+    try {
+      const id = `${PROBE}::test_rejected_then_fails`;
+      const summary = await api.testExplorer.runTests([item(api, id)]);
+      assert.strictEqual(summary.results.get(id)?.outcome, 'failed', summary.output.slice(-3000));
+      const read = readFileSync(log, 'utf8');
+      assert.match(read, /Rejected request to \/api\/whoami\/: missing Api-Key header/);
+      assert.match(read, /"GET \/api\/whoami\/ HTTP\/1\.1" 401/);
+      assert.match(summary.output, /Rejected request to \/api\/whoami\/: missing Api-Key header/);
+    } finally {
+      writeFileSync(conftest, original);
+    }
   });
 
   it('the leak check names the Deployment a test left in the cluster', async () => {
