@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { RunSummary } from '../../src/testing/testRunner';
 import { windowPrompts } from '../../src/django/prompts';
-import { leaveTimeWait } from '../net/timeWait';
+import { leaveTimeWait, strictPortCheck } from '../net/timeWait';
 import { activateExtension, waitFor } from './helpers';
 import { integrationDir, item } from './testExplorerHelpers';
 
@@ -69,13 +69,8 @@ describe('the team repository, run after run (session mode)', function () {
   it('a conftest whose check binds without SO_REUSEADDR: the refusal is explained, and Retry When the Port Is Free passes', async () => {
     const conftest = join(integrationDir(), 'conftest.py');
     const original = readFileSync(conftest, 'utf8');
-    // The strict shape: the codespace fixture's helpers.port_in_use (connect, then bind without SO_REUSEADDR).
-    writeFileSync(
-      conftest,
-      original
-        .replace('from helpers import ApiClient,', 'from helpers import port_in_use, ApiClient,')
-        .replace('if _port_answers(HOST, DJANGO_PORT):', 'if port_in_use(HOST, DJANGO_PORT):'),
-    );
+    // A check no working repository keeps (connect, then bind without SO_REUSEADDR): the test writes it in.
+    writeFileSync(conftest, strictPortCheck(original));
     const finished: RunSummary[] = [];
     const sub = api.testExplorer.onDidFinishRun((s) => finished.push(s));
     try {

@@ -20,3 +20,30 @@ export async function leaveTimeWait(port: number): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   assert.ok((await lingeringSockets(port)) > 0, 'no connection in TIME_WAIT on the port');
 }
+
+/**
+ * The team conftest with a port check no working repository keeps (connect, then bind without SO_REUSEADDR:
+ * it refuses the port for a minute after a server closed connections): the refused-port message's tests.
+ */
+export function strictPortCheck(conftest: string): string {
+  const check = [
+    'def _port_in_use_strict(host, port):',
+    '    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:',
+    '        sock.settimeout(0.5)',
+    '        if sock.connect_ex((host, port)) == 0:',
+    '            return True',
+    '    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:',
+    '        try:',
+    '            sock.bind((host, port))',
+    '        except OSError:',
+    '            return True',
+    '    return False',
+    '',
+    '',
+  ].join('\n');
+  const strict = conftest
+    .replace('def _port_answers(', `${check}def _port_answers(`)
+    .replace('if _port_answers(HOST, DJANGO_PORT):', 'if _port_in_use_strict(HOST, DJANGO_PORT):');
+  assert.notStrictEqual(strict, conftest, 'the team conftest has its port check');
+  return strict;
+}

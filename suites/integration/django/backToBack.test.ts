@@ -1,12 +1,11 @@
 import * as assert from 'node:assert';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { leaveTimeWait } from '../../net/timeWait';
+import { leaveTimeWait, strictPortCheck } from '../../net/timeWait';
 import { runCli, teamFixtureCopy } from '../support';
 import { freePort } from './djangoFixture';
 
 const TEST = 'backend/oracles/tests/integration/test_deploy.py::test_health';
-const HELPERS = 'backend/oracles/tests/integration/helpers.py';
 const CONFTEST = 'backend/oracles/tests/integration/conftest.py';
 
 interface RunJson {
@@ -43,15 +42,9 @@ describe('Session mode, run after run: closed connections in TIME_WAIT never del
     const port = await freePort();
     const team = teamFixtureCopy('cit-b2b-strict-', port);
     made.push(team);
-    // The strict shape: the codespace fixture's helpers.port_in_use (connect, then bind without SO_REUSEADDR).
+    // A check no working repository keeps (connect, then bind without SO_REUSEADDR): the test writes it in.
     const conftest = join(team, CONFTEST);
-    writeFileSync(
-      conftest,
-      readFileSync(conftest, 'utf8')
-        .replace('from helpers import ApiClient,', 'from helpers import port_in_use, ApiClient,')
-        .replace('if _port_answers(HOST, DJANGO_PORT):', 'if port_in_use(HOST, DJANGO_PORT):'),
-    );
-    assert.match(readFileSync(join(team, HELPERS), 'utf8'), /sock\.bind\(\(host, port\)\)/);
+    writeFileSync(conftest, strictPortCheck(readFileSync(conftest, 'utf8')));
     const run = (...extra: string[]) =>
       runCli(['run', '--workspace', team, '--django', 'session', '--json', ...extra, TEST], { cwd: team });
     const first = await run();
