@@ -26,6 +26,7 @@ export const TEAM_CONFTEST = 'backend/oracles/tests/integration/conftest.py';
 export function copyTeamFixture(dir, port) {
   copyFixture(dir);
   cpSync(join(overlay, 'backend'), join(dir, 'backend'), { recursive: true });
+  cpSync(join(overlay, '.github'), join(dir, '.github'), { recursive: true });
   for (const rel of readFileSync(join(overlay, 'REMOVE'), 'utf8').split('\n').filter(Boolean))
     rmSync(join(dir, rel), { force: true });
   const conftest = join(dir, TEAM_CONFTEST);
