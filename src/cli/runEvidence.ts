@@ -3,7 +3,7 @@ import type { LogStore } from '../core/logs/logStore';
 import type { SettingsGet } from '../core/settings';
 import type { FinishedEvent } from '../core/pytest/protocol';
 import { clusterFromSettings, evidenceForTest, type TestEvidence } from '../core/pytest/testEvidence';
-import { formatTestLogs, testWindow } from '../core/pytest/testLogs';
+import { formatTestLogs, windowsOfRun } from '../core/pytest/testLogs';
 
 /** Tests whose evidence is read at once: each read is bounded by its own 2 s timeout. */
 const PARALLEL_TESTS = 4;
@@ -24,11 +24,11 @@ export async function evidenceOfTests(
   if (!wanted.length) return out;
   const cluster = clusterFromSettings(get);
   const limiter = new Limiter(PARALLEL_TESTS);
+  const windows = windowsOfRun(results);
   await Promise.all(
     wanted.map((i) =>
       limiter.run(async () => {
-        const r = results[i];
-        out.set(i, await evidenceForTest({ window: testWindow(r.start, r.stop), store, cluster }));
+        out.set(i, await evidenceForTest({ window: windows[i], store, cluster }));
       }),
     ),
   );

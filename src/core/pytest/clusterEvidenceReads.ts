@@ -29,7 +29,8 @@ export class ClusterEvidenceReads {
   ) {}
 
   /**
-   * Reads a failed test's evidence in the background; `deliver` gets it (not after `settled`). Without a
+   * Reads a failed test's evidence in the background; `deliver` gets it once, always (the failure is
+   * reported with it), and before `settled` resolves. Without a
    * cluster, or past `MAX_FAILURES_READ`, the log store's lines only, with the notes that say why.
    */
   read(window: TestWindow, deliver: (evidence: TestEvidence) => void): void {
@@ -46,7 +47,9 @@ export class ClusterEvidenceReads {
     this.pending.push(
       this.limiter
         .run(() => evidenceForTest({ window, store: this.store, cluster: cluster && { ...cluster, signal } }))
-        .then(deliver, () => undefined),
+        .then(deliver, (e: Error) =>
+          deliver({ logs: [], restarts: [], notes: [`The evidence could not be read: ${e.message}`] }),
+        ),
     );
   }
 

@@ -7,6 +7,7 @@ import { leakWarning, type LeakRecord } from './leaks';
 import type { FinishedEvent, Outcome, PluginEvent } from './protocol';
 import type { TestRunSink } from './runUpdates';
 import { AdditionsAfterReport, PytestReport } from './reportOrder';
+import { OpenWindows } from './openWindows';
 import { stripVTControlCharacters } from 'node:util';
 import type { EvidenceCluster, TestEvidence } from './testEvidence';
 import { evidenceOutput, testWindow, type TestWindow } from './testLogs';
@@ -83,6 +84,7 @@ export class RunResults<Item, Message, Location> {
   /** The item each node id resolved to when it finished (a later group may have another rootdir). */
   private readonly itemOfTest = new Map<string, Item>();
   private readonly evidence: ClusterEvidenceReads;
+  private readonly windows = new OpenWindows();
   private readonly report = new PytestReport();
   private readonly additions: AdditionsAfterReport<Item, Location>;
 
@@ -102,8 +104,12 @@ export class RunResults<Item, Message, Location> {
     );
   }
 
-  /** Waits for the failures' evidence still being read (2 s at most); call before ending the run. */
+  /**
+   * Closes the windows still open and waits for the failures' evidence still being read (2 s at most); each
+   * failure is reported by then. Call before ending the run.
+   */
   evidenceRead(): Promise<void> {
+    this.windows.closeAll();
     return this.evidence.settled();
   }
 
@@ -119,12 +125,14 @@ export class RunResults<Item, Message, Location> {
 
   /** The pytest process ended and its output was handed on: the held additions follow its report. */
   pytestEnded(): void {
+    this.windows.closeAll();
     this.report.end();
     this.additions.release();
   }
 
   handle(e: PluginEvent): void {
     if (e.event === 'started') {
+      this.windows.nextStarted(e.time);
       const item = this.tree.resolve(e.nodeid);
       if (item !== undefined && !this.byItem.has(item)) this.run.started(item);
     } else if (e.event === 'finished') this.finished(e);
@@ -179,14 +187,16 @@ export class RunResults<Item, Message, Location> {
       message: e.failure?.message ?? e.reason,
       file: e.failure?.file ?? undefined,
       line: e.failure?.line ?? undefined,
+      // Until the window closes (the next test starts, or its tail passes), the slack after its stop.
+      window: testWindow(e.start, e.stop, e.stop),
     };
-    const window = testWindow(e.start, e.stop);
-    result.window = window;
     this.results.set(e.nodeid, result);
     this.spans.push({ nodeid: e.nodeid, start: e.start, stop: e.stop });
-    if (item === undefined) return;
+    if (item === undefined) {
+      this.windows.add(e.start, e.stop, (window) => (result.window = window));
+      return;
+    }
     this.itemOfTest.set(e.nodeid, item);
-    this.tree.onWindow?.(item, window);
     const location = this.tree.locationOf(item);
     const label = this.tree.label(item);
     for (const [what, text] of [
@@ -203,8 +213,16 @@ export class RunResults<Item, Message, Location> {
         });
     // A function standing for its cases keeps the worst outcome of them.
     const previous = this.byItem.get(item);
-    if (previous && RANK[previous.outcome] > RANK[result.outcome]) return;
-    this.byItem.set(item, result);
+    const counts = !(previous && RANK[previous.outcome] > RANK[result.outcome]);
+    if (counts) this.byItem.set(item, result);
+    const failed = counts && (e.outcome === 'failed' || e.outcome === 'error');
+    this.windows.add(e.start, e.stop, (window) => {
+      result.window = window;
+      this.tree.onWindow?.(item, window);
+      // A failure is reported with its evidence: the restarts of its window are part of its message.
+      if (failed) this.evidence.read(window, (ev) => this.failure(e, ev, result, location, item));
+    });
+    if (!counts) return;
     switch (e.outcome) {
       case 'passed':
       case 'xpassed':
@@ -215,15 +233,21 @@ export class RunResults<Item, Message, Location> {
         if (e.reason) this.appendForTest(`${e.outcome}: ${e.reason}`, location, item);
         this.run.skipped(item);
         break;
-      case 'failed':
-      case 'error': {
-        const message = this.tree.message({ ...failureReport(e), window });
-        if (e.outcome === 'failed') this.run.failed(item, message, e.duration);
-        else this.run.errored(item, message, e.duration);
-        this.evidence.read(window, (ev) => this.failureEvidence(ev, result, location, item));
-        break;
-      }
     }
+  }
+
+  /** A failed or errored test, once its window has closed and its evidence is read. */
+  private failure(
+    e: FinishedEvent,
+    ev: TestEvidence,
+    result: TestResult,
+    location: Location | undefined,
+    item: Item,
+  ): void {
+    const message = this.tree.message({ ...failureReport(e, ev.restarts), window: result.window });
+    if (e.outcome === 'failed') this.run.failed(item, message, e.duration);
+    else this.run.errored(item, message, e.duration);
+    this.failureEvidence(ev, result, location, item);
   }
 
   /** A failure's evidence, after its result: each source's count, the lines pytest did not show, restarts, notes. */
@@ -275,11 +299,15 @@ export class RunResults<Item, Message, Location> {
   }
 }
 
-function failureReport(e: FinishedEvent): FailureReport {
+function failureReport(e: FinishedEvent, restarts: readonly string[]): FailureReport {
   const f = e.failure;
   const head = e.outcome === 'error' ? `Error in ${e.when}: ` : '';
+  // Said before the traceback: a container that stopped during the test is often the reason it failed.
+  const cluster = restarts.length
+    ? `\n\nIn the cluster while the test ran:\n${restarts.map((r) => `- ${r}`).join('\n')}`
+    : '';
   return {
-    text: `${head}${f?.message ?? 'failed'}${f?.text ? `\n\n${stripVTControlCharacters(f.text)}` : ''}`,
+    text: `${head}${f?.message ?? 'failed'}${cluster}${f?.text ? `\n\n${stripVTControlCharacters(f.text)}` : ''}`,
     expected: f?.expected,
     actual: f?.actual,
     file: f?.file ?? undefined,

@@ -8,11 +8,42 @@ export interface TestWindow {
   to: number;
 }
 
-/** Slack on both sides: a request logged by Django a moment after the test saw its answer still belongs to it. */
+/** Slack on both sides: the clocks of the plugin, Django and the pods are read by different processes. */
 export const WINDOW_SLACK_MS = 250;
+/**
+ * How long a test's window stays open after it stopped, unless the next test starts first. Django writes a
+ * request's line after it sent the answer, so under load the line of a test's last request comes after the
+ * test has ended (seen 250 ms and more late with both cores busy).
+ */
+export const WINDOW_TAIL_MS = 1000;
 
-export function testWindow(start: number, stop: number, slackMs = WINDOW_SLACK_MS): TestWindow {
-  return { from: Math.floor(start - slackMs), to: Math.ceil(Math.max(stop, start) + slackMs) };
+/**
+ * The window of a test that ran from `start` to `stop`: from a little before it started to the start of the
+ * test that ran next (`nextStart`), or `WINDOW_TAIL_MS` after it stopped when none started sooner; never
+ * shorter than the slack after its stop.
+ */
+export function testWindow(start: number, stop: number, nextStart?: number): TestWindow {
+  const end = Math.max(stop, start);
+  const tail = nextStart === undefined ? WINDOW_TAIL_MS : Math.min(WINDOW_TAIL_MS, nextStart - end);
+  return { from: Math.floor(start - WINDOW_SLACK_MS), to: Math.ceil(end + Math.max(tail, WINDOW_SLACK_MS)) };
+}
+
+/** Each test's window in a run whose tests ran one after another (`runs[i]` gets `windows[i]`). */
+export function windowsOfRun(runs: readonly { start: number; stop: number }[]): TestWindow[] {
+  const starts = runs.map((r) => r.start).sort((a, b) => a - b);
+  return runs.map((r) => testWindow(r.start, r.stop, firstAtOrAfter(starts, Math.max(r.stop, r.start))));
+}
+
+/** The first of the sorted `times` at or after `t`. */
+function firstAtOrAfter(times: readonly number[], t: number): number | undefined {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return times[lo];
 }
 
 /** Whether a log source belongs to the services a test talks to (Django and the pods). */

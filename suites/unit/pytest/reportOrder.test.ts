@@ -124,15 +124,47 @@ describe('one place to look (issue #26 item 8)', () => {
 });
 
 describe('each result keeps its own window (issue #26 item 7)', () => {
-  it("each failure message carries its result's window; the context still starts with its kind", () => {
+  it("each failure message carries its result's window; the context still starts with its kind", async () => {
     const run = sink();
     const r = results(run);
     r.handle(failure);
-    r.handle({ ...failure, start: T0 + 60_000, stop: T0 + 61_000 } as PluginEvent);
+    // The next test starts 400 ms after the first stopped: the first's window ends there.
+    r.handle({ event: 'started', nodeid: 't.py::test_b', time: T0 + 900 });
+    r.handle({ ...failure, nodeid: 't.py::test_b', start: T0 + 900, stop: T0 + 1_400 } as PluginEvent);
+    await r.evidenceRead();
     const [older, newer] = run.messages.map(windowOfContext);
-    assert.deepStrictEqual(older, { from: T0 - 250, to: T0 + 750 });
-    assert.deepStrictEqual(newer, { from: T0 + 59_750, to: T0 + 61_250 });
+    assert.deepStrictEqual(older, { from: T0 - 250, to: T0 + 900 });
+    // The last test's window stays open for the tail after its stop.
+    assert.deepStrictEqual(newer, { from: T0 + 650, to: T0 + 2_400 });
     assert.match(run.messages[0], /^ctx window=/);
     assert.strictEqual(windowOfContext('codespaceTests.testLogs'), undefined);
+  });
+});
+
+describe("a test's window stays open for the line of its last request", () => {
+  it('a Django line that comes 600 ms after the test stopped is in its evidence and its window', async () => {
+    const store = new LogStore(100);
+    const run = sink();
+    const r = results(run, store);
+    r.handle({ ...failure, stderr: '' } as PluginEvent);
+    // runserver writes a request's line after it sent the answer: under load, well after the test ended.
+    store.append(DJANGO_SOURCE, '"GET /api/whoami/ HTTP/1.1" 200 17', T0 + 1_100);
+    assert.deepStrictEqual(run.messages, [], 'the failure waits for its window to close');
+    r.pytestEnded();
+    await r.evidenceRead();
+    assert.strictEqual(r.results.get('t.py::test_a')?.serviceLogLines, 1);
+    assert.match(run.output.join(''), /\[django\] "GET \/api\/whoami\/ HTTP\/1\.1" 200 17/);
+    assert.deepStrictEqual(windowOfContext(run.messages[0]), { from: T0 - 250, to: T0 + 1_500 });
+    store.dispose();
+  });
+
+  it("the next test's start closes the window, and the failure is reported then", async () => {
+    const run = sink();
+    const r = results(run);
+    r.handle(failure);
+    assert.deepStrictEqual(run.messages, []);
+    r.handle({ event: 'started', nodeid: 't.py::test_b', time: T0 + 2_000 });
+    await r.evidenceRead();
+    assert.deepStrictEqual(windowOfContext(run.messages[0]), { from: T0 - 250, to: T0 + 1_500 });
   });
 });
