@@ -18,8 +18,8 @@ function sink(): TestRunSink<string, string, string> & { failures: string[]; out
     started: () => {},
     passed: () => {},
     skipped: () => {},
-    failed: (_i, m) => void failures.push(m),
-    errored: (_i, m) => void failures.push(m),
+    failed: (_i, m) => void failures.push(String(m)),
+    errored: (_i, m) => void failures.push(String(m)),
     appendOutput: (o) => void output.push(o),
     end: () => {},
   };
