@@ -14,31 +14,11 @@ import { renderedReport } from './logViewerHelpers';
 import { setSetting, workspaceDir } from './djangoHelpers';
 import { integrationDir, item, itemsByNodeId } from './testExplorerHelpers';
 
-const PROBE = 'test_team_evidence.py';
-// The session's own Django logs a warning through `logging` (a request without the API key), then the test
-// fails; another test deploys a model (a Deployment in the cluster) and leaves it.
-const TESTS = `import json
-import os
-import urllib.request
-
-import requests
-
-
-def test_rejected_then_fails(django_server):
-    response = requests.get(django_server.url + "/api/whoami/", timeout=10)
-    assert response.status_code == 200, "the whoami call was rejected"
-
-
-def test_leaves_a_model():
-    request = urllib.request.Request(
-        os.environ["CIT_STAND_IN_URL"] + "/apis/apps/v1/namespaces/default/deployments",
-        method="POST",
-        data=json.dumps({"metadata": {"name": "model-left"}}).encode(),
-        headers={"Authorization": "Bearer " + os.environ["CIT_STAND_IN_TOKEN"], "Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=5) as response:
-        assert response.status == 201
-`;
+// The fixture's own tests (suites/fixtures/teamrepo): the session's Django logs a warning through `logging` (a
+// request without the API key), then the test fails; another test deploys a model (a Deployment) and leaves it.
+const FILE = 'test_models.py';
+const FAILS = `${FILE}::test_rejected_then_fails`;
+const LEAVES = `${FILE}::test_deploys_a_model_and_forgets_it`;
 
 /**
  * The team repository as it is (session mode, conftest untouched): a failing test carries its evidence from
@@ -50,7 +30,6 @@ describe('the team repository: a failure carries its evidence (session mode, con
   let api: ExtensionApi;
   let kube: FakeKubeApi;
   let ticks: NodeJS.Timeout | undefined;
-  const probe = join(integrationDir(), PROBE);
 
   before(async () => {
     ({ api } = await activateExtension());
@@ -81,14 +60,12 @@ describe('the team repository: a failure carries its evidence (session mode, con
       kube.writeLog('default', 'unrelated', 'app', ['not selected']);
     }, 500);
     await setSetting('kube.kubeconfig', kube.writeKubeconfig());
-    await setSetting('tests.env', { CIT_STAND_IN_URL: kube.url, CIT_STAND_IN_TOKEN: kube.token });
-    writeFileSync(probe, TESTS);
+    await setSetting('tests.env', { MINIKUBE_API_URL: kube.url, MINIKUBE_TOKEN: kube.token });
     await api.testExplorer.settled();
-    await waitFor('the probe in the tree', () => itemsByNodeId(api).has(`${PROBE}::test_leaves_a_model`));
+    await waitFor("the fixture's tests in the tree", () => itemsByNodeId(api).has(LEAVES));
   });
   after(async () => {
     clearInterval(ticks);
-    rmSync(probe, { force: true });
     await setSetting('kube.kubeconfig', undefined);
     await setSetting('tests.env', undefined);
     api.django.prompts = windowPrompts;
@@ -96,7 +73,7 @@ describe('the team repository: a failure carries its evidence (session mode, con
   });
 
   it("the failure carries the session Django's warning, a pod no one followed, and the Warning event", async () => {
-    const id = `${PROBE}::test_rejected_then_fails`;
+    const id = FAILS;
     assert.deepStrictEqual(
       api.logStore.sources().filter((s) => s.startsWith('pod/')),
       [],
@@ -130,7 +107,7 @@ describe('the team repository: a failure carries its evidence (session mode, con
   });
 
   it('each result keeps its own window: Show Logs for This Test on the older result opens the older window', async () => {
-    const id = `${PROBE}::test_rejected_then_fails`;
+    const id = FAILS;
     const [older, newer] = [
       await api.testExplorer.runTests([item(api, id)]),
       await api.testExplorer.runTests([item(api, id)]),
@@ -172,7 +149,7 @@ describe('the team repository: a failure carries its evidence (session mode, con
     writeFileSync(conftest, piped);
     rmSync(log, { force: true });
     try {
-      const id = `${PROBE}::test_rejected_then_fails`;
+      const id = FAILS;
       const summary = await api.testExplorer.runTests([item(api, id)]);
       assert.strictEqual(summary.results.get(id)?.outcome, 'failed', summary.output.slice(-3000));
       const read = readFileSync(log, 'utf8');
@@ -185,7 +162,7 @@ describe('the team repository: a failure carries its evidence (session mode, con
   });
 
   it('the leak check names the Deployment a test left in the cluster', async () => {
-    const id = `${PROBE}::test_leaves_a_model`;
+    const id = LEAVES;
     const summary = await api.testExplorer.runTests([item(api, id)], { leaks: true });
     assert.strictEqual(summary.results.get(id)?.outcome, 'passed', summary.output.slice(-3000));
     assert.match(summary.output, /left Deployment default\/model-left in the cluster/);

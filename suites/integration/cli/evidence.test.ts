@@ -4,23 +4,10 @@ import { join } from 'node:path';
 import { FakeKubeApi } from '../../kube/fakeApiServer';
 import { freePort, runCli, teamFixtureCopy } from '../support';
 
-const FILE = 'backend/oracles/tests/integration/test_evidence.py';
+// The team fixture's own tests (suites/fixtures/teamrepo).
+const FILE = 'backend/oracles/tests/integration/test_models.py';
 const FAILS = `${FILE}::test_whoami_then_fails`;
 const PASSES = `${FILE}::test_whoami_passes`;
-
-const TESTS = `import pytest
-
-
-@pytest.mark.integration
-def test_whoami_then_fails(api):
-    assert api.get("/api/whoami/").status_code == 200
-    assert False, "failed after whoami"
-
-
-@pytest.mark.integration
-def test_whoami_passes(api):
-    assert api.get("/api/whoami/").status_code == 200
-`;
 
 interface Line {
   source: string;
@@ -42,7 +29,6 @@ describe('codespace-tests run: a failed test carries its evidence (Django, pods,
 
   before(async () => {
     team = teamFixtureCopy('cit-cli-evidence-', await freePort());
-    writeFileSync(join(team, FILE), TESTS);
     api = await FakeKubeApi.start();
   });
   after(async () => {
