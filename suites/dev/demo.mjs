@@ -39,7 +39,7 @@ const FIRST_SCREEN = {
  * `stop()`, which ends everything it started and removes the server's temporary folder; when start-up fails
  * halfway, what had started is stopped before the error is thrown.
  */
-export async function startDemo({ workspace, remoteDir, port, settings = {}, log = () => {} }) {
+export async function startDemo({ workspace, remoteDir, port, settings = {}, log = () => {}, alsoInstall = [] }) {
   const { startDevServices, writeMachineSettings } = require(join(repoRoot, 'out/suites/dev/index.js'));
   const stops = [];
   const stop = async () => {
@@ -55,7 +55,7 @@ export async function startDemo({ workspace, remoteDir, port, settings = {}, log
       port,
       // Installed, as a person has it: production mode, and toasts (the smoke-test driver hides them).
       smokeTestDriver: false,
-      install: [repoRoot],
+      install: [repoRoot, ...alsoInstall],
       env: {
         // The extension opens the Testing view and the walkthrough.
         CODESPACE_TESTS_SHOW_WALKTHROUGH: '1',

@@ -197,6 +197,8 @@ export async function startNpmStartSession() {
     demo = await startDemo({
       workspace,
       remoteDir,
+      // Another extension's view of ours: it logs what the installed extension exports (nothing).
+      alsoInstall: [join(repoRoot, 'suites/fixtures/api-probe')],
       settings: {
         'codespaceTests.django.port': ports.django,
         'codespaceTests.tests.env': { INTEGRATION_DJANGO_PORT: String(ports.pytestDjango) },

@@ -16,6 +16,18 @@ async function acceptWorkflowInputs(wb) {
   }
 }
 
+/** The first match of `pattern` in the extension-host log file named `name`, once it is written. */
+async function waitForLogLine(session, name, pattern, timeoutMs = 30_000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const file = extensionHostLogs(session.server.userDataDir).find((f) => f.endsWith(name));
+    const match = file && pattern.exec(readFileSync(file, 'utf8'));
+    if (match) return match;
+    if (Date.now() > end) throw new Error(`no line matching ${pattern} in ${name} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 describe('UI: npm start', function () {
   this.timeout(240_000);
   let session;
@@ -50,6 +62,9 @@ describe('UI: npm start', function () {
     );
     assert.ok(log, 'the extension wrote its log');
     assert.match(readFileSync(log, 'utf8'), /activated \(Production mode\)/);
+    // Another extension activates ours and sees no API: the test API (Django key, prompts) is withheld.
+    const probe = await waitForLogLine(session, 'API probe.log', /probe: exports (.*)/);
+    assert.strictEqual(probe[1], 'null', 'the installed extension exports nothing');
     await wb.pointerAway();
     await wb.screenshot('npm-start-first-screen');
   });

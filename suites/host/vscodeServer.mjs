@@ -203,7 +203,8 @@ export function extensionHostLogs(userDataDir) {
       else if (
         /exthost.*\.log$/.test(n) ||
         /remoteexthost\.log$/.test(n) ||
-        n.endsWith('Codespace Integration Tests.log')
+        n.endsWith('Codespace Integration Tests.log') ||
+        n.endsWith('API probe.log')
       )
         out.push(f);
     }
