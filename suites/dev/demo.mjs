@@ -39,7 +39,14 @@ const FIRST_SCREEN = {
  * `stop()`, which ends everything it started and removes the server's temporary folder; when start-up fails
  * halfway, what had started is stopped before the error is thrown.
  */
-export async function startDemo({ workspace, remoteDir, port, settings = {}, log = () => {}, alsoInstall = [] }) {
+export async function startDemo({
+  workspace,
+  remoteDir,
+  port,
+  settings = {},
+  log = () => {},
+  alsoInstall = [],
+}) {
   const { startDevServices, writeMachineSettings } = require(join(repoRoot, 'out/suites/dev/index.js'));
   const stops = [];
   const stop = async () => {
