@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Emitter, type Event } from '../events';
 import { LineSplitter } from '../lines/lineSplitter';
 import type { Logger } from '../logger';
 import {
@@ -35,7 +36,9 @@ type Endpoint = { kind: 'unix'; dir: string; path: string } | { kind: 'tcp'; por
  * and logged. Whoever starts pytest (the runner, or the debugger for a debug run) passes `env`.
  */
 export class ResultChannel {
-  private readonly listeners = new Set<(e: PluginEvent) => void>();
+  private readonly events = new Emitter<PluginEvent>((e) =>
+    this.logger?.error(`results channel: a listener failed: ${(e as Error).message}`),
+  );
   /** Every open connection, proven or not (closed with the channel). */
   private readonly sockets = new Set<Socket>();
   /** Connections that sent the nonce: the run's plugin. */
@@ -88,10 +91,7 @@ export class ResultChannel {
     return this.everConnected;
   }
 
-  onEvent(listener: (e: PluginEvent) => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
-  }
+  readonly onEvent: Event<PluginEvent> = this.events.event;
 
   /**
    * Waits until the plugin's connections have ended (it flushed everything), at most `timeoutMs`. pytest may
@@ -139,7 +139,7 @@ export class ResultChannel {
     this.closed = true;
     for (const s of this.sockets) s.destroy();
     this.server.close();
-    this.listeners.clear();
+    this.events.dispose();
     if (this.endpoint.kind === 'unix') rmSync(this.endpoint.dir, { recursive: true, force: true });
   }
 
@@ -191,7 +191,7 @@ export class ResultChannel {
         `results channel: the pytest plugin speaks protocol ${hello.version}, this extension ${PROTOCOL_VERSION}; results may be missing. Check that PYTHONPATH does not hold an old copy of codespace_tests_plugin.`,
       );
     this.everConnected = true;
-    this.emit(hello);
+    this.events.fire(hello);
     return true;
   }
 
@@ -208,17 +208,7 @@ export class ResultChannel {
       this.logger?.warn(`results channel: ignored a line that is not a plugin event: ${line.slice(0, 200)}`);
       return;
     }
-    this.emit(event);
-  }
-
-  private emit(event: PluginEvent): void {
-    for (const l of this.listeners) {
-      try {
-        l(event);
-      } catch (e) {
-        this.logger?.error(`results channel: a listener failed: ${(e as Error).message}`);
-      }
-    }
+    this.events.fire(event);
   }
 }
 
