@@ -1,3 +1,4 @@
+import { Backoff } from '../backoff';
 import { delay, type CancelToken } from '../cancel';
 import type { Logger } from '../logger';
 import type { DispatchResult } from './client';
@@ -52,7 +53,7 @@ export async function dispatchWorkflow(opts: WorkflowDispatchOptions): Promise<D
     `GitHub accepted the dispatch without naming the run; looking for runs of ${opts.branch} created since ${since.toISOString()}`,
   );
   const until = now() + (opts.lookupTimeoutMs ?? 60_000);
-  let interval = opts.lookupIntervalMs ?? 1500;
+  const backoff = new Backoff(opts.lookupIntervalMs ?? 1500, 10_000, 1.5);
   for (;;) {
     const runs = await opts.client.listRuns(opts.workflow, {
       branch: opts.branch,
@@ -69,14 +70,14 @@ export async function dispatchWorkflow(opts: WorkflowDispatchOptions): Promise<D
       )
       .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id)[0];
     if (mine) return { runId: mine.id, htmlUrl: mine.html_url, foundBy: 'lookup' };
-    if (now() + interval > until) {
+    const wait = backoff.next();
+    if (now() + wait > until) {
       throw new GitHubApiError({
         kind: 'unexpected',
         status: undefined,
         message: `GitHub accepted the dispatch of ${opts.workflow} on ${opts.branch}, but its run did not appear within ${Math.round((opts.lookupTimeoutMs ?? 60_000) / 1000)} s. Look at the repository's Actions page; the run may still start.`,
       });
     }
-    await sleep(interval, opts.token);
-    interval = Math.min(interval * 1.5, 10_000);
+    await sleep(wait, opts.token);
   }
 }
