@@ -1,7 +1,7 @@
 import { createConnection } from 'node:net';
 import { readFile, readdir, readlink } from 'node:fs/promises';
 import { delay } from '../cancel';
-import { killProcessTree } from '../process/processTree';
+import { killProcessTree, termThenKill } from '../process/processTree';
 
 /** A process that holds a TCP port, read from /proc (no lsof needed). */
 export interface PortOwner {
@@ -197,18 +197,33 @@ export async function killPortOwner(
       return portFree();
     }
   }
-  if (!(await signal(root, 'SIGTERM', true))) return portFree();
-  const until = Date.now() + timeoutMs;
-  let hardKilled = false;
-  while (Date.now() < until) {
-    if (await portFree()) return true;
-    if (!hardKilled && Date.now() > until - timeoutMs / 2) {
-      hardKilled = true;
+  const changed = new AbortController();
+  return termThenKill(
+    {
+      term: async () => {
+        if (!(await signal(root, 'SIGTERM', true))) changed.abort();
+      },
       // Each looked up again: 2.5 s is long enough for a pid to be reused. One that exited meanwhile is no news.
-      await signal(root, 'SIGKILL', false);
-      if (root !== owner) await signal(owner, 'SIGKILL', false);
-    }
+      kill: async () => {
+        await signal(root, 'SIGKILL', false);
+        if (root !== owner) await signal(owner, 'SIGKILL', false);
+      },
+      ended: () => portFreeWithin(portFree, timeoutMs, changed.signal),
+    },
+    timeoutMs / 2,
+  );
+}
+
+/** Whether the port is free within `timeoutMs` (checked every 100 ms); once `stop` is aborted, checked once. */
+async function portFreeWithin(
+  portFree: () => Promise<boolean>,
+  timeoutMs: number,
+  stop: AbortSignal,
+): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const free = await portFree();
+    if (free || stop.aborted || Date.now() >= until) return free;
     await delay(100);
   }
-  return false;
 }

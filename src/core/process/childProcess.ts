@@ -2,7 +2,7 @@ import { execa, type ResultPromise } from 'execa';
 import type { CancelToken } from '../cancel';
 import { displayMaxLineBytes, textCutter, textLineSplitter } from '../lines/lineSplitter';
 import type { Logger } from '../logger';
-import { killProcessTree, signalProcessGroup } from './processTree';
+import { killProcessTree, signalProcessGroup, termThenKill } from './processTree';
 import { forgetProcess, watchProcess } from './reaper';
 
 /** SIGTERM, then this long before SIGKILL. */
@@ -141,14 +141,20 @@ export class ChildProcess {
       return this.exit;
     }
     if (pid === undefined) return this.stopped;
-    this.signal('SIGTERM');
-    const timer = setTimeout(() => {
-      this.signal('SIGKILL');
-      void killProcessTree(pid, 'SIGKILL');
-    }, graceMs);
-    await killProcessTree(pid, 'SIGTERM');
-    const exit = await this.stopped;
-    clearTimeout(timer);
+    const exit = await termThenKill(
+      {
+        term: () => {
+          this.signal('SIGTERM');
+          return killProcessTree(pid, 'SIGTERM');
+        },
+        kill: () => {
+          this.signal('SIGKILL');
+          return killProcessTree(pid, 'SIGKILL');
+        },
+        ended: () => this.stopped,
+      },
+      graceMs,
+    );
     signalProcessGroup(pid, 'SIGKILL');
     return exit;
   }

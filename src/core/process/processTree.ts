@@ -19,3 +19,20 @@ export function signalProcessGroup(pgid: number, signal: NodeJS.Signals): boolea
     return false; // No such group: nothing left.
   }
 }
+
+/**
+ * The one graceful stop of a process tree: `term`, then `kill` if `ended` has not settled `graceMs` after
+ * the start. Resolves with what `ended` resolves with; `kill` is never sent once it has.
+ */
+export async function termThenKill<T>(
+  steps: { term(): Promise<unknown>; kill(): Promise<unknown>; ended(): Promise<T> },
+  graceMs: number,
+): Promise<T> {
+  const timer = setTimeout(() => void steps.kill().catch(() => undefined), graceMs);
+  try {
+    await steps.term();
+    return await steps.ended();
+  } finally {
+    clearTimeout(timer);
+  }
+}
