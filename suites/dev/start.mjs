@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { repoRoot } from '../host/vscodeServer.mjs';
-import { copyFixture } from '../host/run.mjs';
+import { copyFixture } from '../host/codespaceFixture.mjs';
 import { startDemo, tryThis } from './demo.mjs';
 
 const workspace = join(repoRoot, '.cache/codespace');

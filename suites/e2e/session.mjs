@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
-import { copyFixture } from '../host/run.mjs';
+import { copyFixture } from '../host/codespaceFixture.mjs';
 import { copyTeamFixture } from '../host/teamFixture.mjs';
 import {
   artifactsDir,

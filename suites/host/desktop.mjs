@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { repoRoot, artifactsDir } from './vscodeServer.mjs';
-import { copyFixture } from './run.mjs';
+import { copyFixture } from './codespaceFixture.mjs';
 
 const outDir = join(artifactsDir, 'host', 'desktop');
 rmSync(outDir, { recursive: true, force: true });

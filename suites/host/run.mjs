@@ -2,7 +2,6 @@
 // fixture codespace. Saves a screenshot and the extension-host logs under .artifacts/host/<suite>/.
 // Exit code: 0 when every test passed; non-zero with a readable reason otherwise.
 import {
-  cpSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -26,8 +25,9 @@ import {
   defaultVscode,
 } from './vscodeServer.mjs';
 import { copyTeamFixture, freeTcpPort } from './teamFixture.mjs';
+import { copyFixture } from './codespaceFixture.mjs';
 
-// Parsed in main(), so other scripts can import copyFixture without this command line.
+// Parsed in main(), so importing this script never reads its command line.
 const readOptions = () =>
   parseArgs({
     options: {
@@ -43,20 +43,6 @@ const readOptions = () =>
       team: { type: 'boolean', default: false },
     },
   }).values;
-
-/** A copy of the fixture codespace (fresh in a temp folder unless `dir` is given), a git repository as in real life. */
-export function copyFixture(dir = mkdtempSync(join(tmpdir(), 'cit-codespace-'))) {
-  mkdirSync(dir, { recursive: true });
-  cpSync(join(repoRoot, 'suites/fixtures/codespace'), dir, {
-    recursive: true,
-    filter: (s) => !s.includes('__pycache__') && !s.endsWith('db.sqlite3'),
-  });
-  const git = (...a) => execFileSync('git', a, { cwd: dir, stdio: 'ignore' });
-  git('init', '-q', '-b', 'main');
-  git('-c', 'user.email=dev@example.com', '-c', 'user.name=Dev', 'add', '-A');
-  git('-c', 'user.email=dev@example.com', '-c', 'user.name=Dev', 'commit', '-q', '-m', 'fixture');
-  return dir;
-}
 
 /** Two copies of the fixture codespace as the folders of one .code-workspace. */
 function multiRootWorkspace() {
@@ -197,7 +183,7 @@ async function main() {
   process.exit(exitCode);
 }
 
-// Only when run as a script: other scripts import copyFixture (suites/e2e/run.mjs has the same base name).
+// Only when run as a script (suites/e2e/run.mjs has the same base name).
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   main().catch((e) => {
     console.error(`[host] ${e.stack ?? e}`);

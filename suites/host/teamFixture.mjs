@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { repoRoot } from './vscodeServer.mjs';
-import { copyFixture } from './run.mjs';
+import { copyFixture } from './codespaceFixture.mjs';
 
 /** A TCP port nobody listens on now. */
 export function freeTcpPort() {

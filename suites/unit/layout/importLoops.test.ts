@@ -61,6 +61,31 @@ describe('layout: no import loops between the folders of src/', () => {
   });
 });
 
+/** The test runners' scripts (suites/host, suites/e2e, suites/dev): each .mjs file is one node. */
+function scriptImports(suites: string): Map<string, Map<string, string>> {
+  const edges = new Map<string, Map<string, string>>();
+  for (const dir of ['host', 'e2e', 'dev'])
+    for (const name of readdirSync(join(suites, dir))) {
+      if (!name.endsWith('.mjs')) continue;
+      const file = join(suites, dir, name);
+      const from = relative(suites, file);
+      for (const m of readFileSync(file, 'utf8').matchAll(/\bfrom\s*'(\.[^']+\.mjs)'/g)) {
+        const out = edges.get(from) ?? new Map<string, string>();
+        out.set(relative(suites, resolve(dirname(file), m[1])), from);
+        edges.set(from, out);
+      }
+    }
+  return edges;
+}
+
+describe("layout: no import loops between the test runners' scripts", () => {
+  it('no script of suites/host, suites/e2e or suites/dev imports one that imports it back', () => {
+    const edges = scriptImports(join(__dirname, '../../../../suites'));
+    assert.ok(edges.get('host/teamFixture.mjs')?.has('host/codespaceFixture.mjs'), 'the graph is read');
+    assert.deepStrictEqual(importLoops(edges), []);
+  });
+});
+
 describe('layout: one of each helper', () => {
   it('no two files of src/ export a function of the same name (one stripAnsi, one crlf)', () => {
     const owners = new Map<string, string[]>();
