@@ -1,8 +1,8 @@
 // UI steps of the managed Django: its status bar item and menu, and the port-conflict prompt.
 import * as assert from 'node:assert';
 import { spawn } from 'node:child_process';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
+import { waitUntilListening } from './waits.mjs';
 
 const DJANGO_ITEM = /^Django: /;
 
@@ -61,18 +61,7 @@ async function startForeignServer(session, port) {
   });
   session.ownPids.push(child.pid);
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const until = Date.now() + 15_000;
-  for (;;) {
-    const listening = await new Promise((resolve) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => (s.destroy(), resolve(true)));
-      s.once('error', () => resolve(false));
-    });
-    if (listening) break;
-    if (child.exitCode !== null || Date.now() > until)
-      throw new Error(`python3 -m http.server ${port} did not listen within 15 s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitUntilListening(child, port, `python3 -m http.server ${port}`, 15_000);
   return { child, exited };
 }
 

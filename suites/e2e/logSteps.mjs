@@ -2,6 +2,7 @@
 // Pods view following a pod (its lines arriving live).
 import * as assert from 'node:assert';
 import { INTEGRATION_DIR, showTestRow, testRowIn } from './session.mjs';
+import { waitUntil } from './waits.mjs';
 
 /** A test that talks to Django (GET /health/); the step breaks its assertion in the editor. */
 const HEALTH_CHECK = 'assert response.json() == {"status": "ok"}';
@@ -26,16 +27,13 @@ export async function viewerRows(wb) {
 }
 
 /** Waits until the viewer shows a row matching `predicate`; returns the rows then. */
-async function waitForRows(wb, predicate, what, timeoutMs = 30_000) {
-  const until = Date.now() + timeoutMs;
-  let rows = [];
-  while (Date.now() < until) {
-    rows = await viewerRows(wb).catch(() => []);
-    if (rows.some(predicate)) return rows;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(
-    `the log viewer shows no ${what} within ${timeoutMs / 1000} s; it shows:\n${rows.map((r) => `${r.time} [${r.source}] ${r.text}`).join('\n')}`,
+function waitForRows(wb, predicate, what, timeoutMs = 30_000) {
+  return waitUntil(
+    () => viewerRows(wb),
+    (rows) => rows.some(predicate),
+    (rows) =>
+      `the log viewer shows no ${what} within ${timeoutMs / 1000} s; it shows:\n${(Array.isArray(rows) ? rows : []).map((r) => `${r.time} [${r.source}] ${r.text}`).join('\n')}`,
+    { timeoutMs },
   );
 }
 
@@ -226,7 +224,7 @@ export async function viewerSurvivesHidingAndReload(session) {
   const filterBox = logViewer(wb).locator('#filter');
   await filterBox.click();
   await filterBox.pressSequentially(FILTER, { delay: 40 });
-  const filtered = await waitUntil(
+  const filtered = await waitForViewer(
     () => viewerNow(wb),
     (v) => v.rows.length > 0 && v.rows.every(matches) && v.shown < v.total,
     `only "${FILTER}" rows under the typed filter`,
@@ -241,7 +239,7 @@ export async function viewerSurvivesHidingAndReload(session) {
   await logsTab(wb).click();
   const lastBefore = filtered.rows.at(-1);
   // The page's status line and its rows are read one after the other while the page comes back: wait for both.
-  const shownAgain = await waitUntil(
+  const shownAgain = await waitForViewer(
     () => viewerNow(wb),
     (v) =>
       v.rows.some((r) => r.time === lastBefore.time && r.text === lastBefore.text) &&
@@ -259,7 +257,7 @@ export async function viewerSurvivesHidingAndReload(session) {
   await loaded;
   await wb.ready(90_000);
   await logsTab(wb).waitFor({ timeout: 60_000 });
-  const restored = await waitUntil(
+  const restored = await waitForViewer(
     () => viewerNow(wb),
     (v) => v.rows.some((r) => matches(r) && clockDiff(reloadedAt, r.time) > 0),
     `a pynode line logged after the reload (${reloadedAt})`,
@@ -276,7 +274,7 @@ export async function viewerSurvivesHidingAndReload(session) {
   // Home on the list, as a person reads back: the pod's history from before the reload is there too.
   await logViewer(wb).locator('.row:not([hidden])').first().click();
   await page.keyboard.press('Home');
-  const top = await waitUntil(
+  const top = await waitForViewer(
     () => viewerNow(wb),
     (v) => v.rows.length > 0 && clockDiff(v.rows[0].time, reloadedAt) > 0,
     `pynode lines from before the reload (${reloadedAt}) at the top of the list`,
@@ -286,16 +284,13 @@ export async function viewerSurvivesHidingAndReload(session) {
   await page.keyboard.press('End');
 }
 
-/** Polls `read` until `ok` holds (every 250 ms, up to `timeoutMs`); fails with the last reading. */
-async function waitUntil(read, ok, what, timeoutMs = 30_000) {
-  const until = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < until) {
-    last = await read().catch((e) => ({ error: String(e) }));
-    if (!last.error && ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(
-    `the log viewer shows no ${what} within ${timeoutMs / 1000} s; it shows:\n${JSON.stringify(last, null, 1)}`,
+/** Polls `read` until `ok` holds; fails with the last reading. */
+function waitForViewer(read, ok, what, timeoutMs = 30_000) {
+  return waitUntil(
+    read,
+    ok,
+    (last) =>
+      `the log viewer shows no ${what} within ${timeoutMs / 1000} s; it shows:\n${JSON.stringify(last, null, 1)}`,
+    { timeoutMs },
   );
 }

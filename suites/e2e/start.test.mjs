@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { extensionHostLogs } from '../host/vscodeServer.mjs';
 import { startNpmStartSession } from './session.mjs';
 import { INPUTS, PICKED } from './ciSteps.mjs';
+import { waitUntil } from './waits.mjs';
 
 /** Enter on each of the fixture workflow's four input prompts (the defaults). */
 async function acceptWorkflowInputs(wb) {
@@ -17,15 +18,19 @@ async function acceptWorkflowInputs(wb) {
 }
 
 /** The first match of `pattern` in the extension-host log file named `name`, once it is written. */
-async function waitForLogLine(session, name, pattern, timeoutMs = 30_000) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
+function waitForLogLine(session, name, pattern, timeoutMs = 30_000) {
+  const read = () => {
     const file = extensionHostLogs(session.server.userDataDir).find((f) => f.endsWith(name));
-    const match = file && pattern.exec(readFileSync(file, 'utf8'));
-    if (match) return match;
-    if (Date.now() > end) throw new Error(`no line matching ${pattern} in ${name} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+    return file ? pattern.exec(readFileSync(file, 'utf8')) : null;
+  };
+  return waitUntil(
+    read,
+    (m) => Boolean(m),
+    () => `no line matching ${pattern} in ${name} after ${timeoutMs} ms`,
+    {
+      timeoutMs,
+    },
+  );
 }
 
 describe('UI: npm start', function () {

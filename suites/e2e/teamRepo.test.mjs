@@ -4,8 +4,8 @@
 /* global describe, it -- mocha provides them */
 import * as assert from 'node:assert';
 import { spawn } from 'node:child_process';
-import { connect } from 'node:net';
 import { INTEGRATION_DIR, shareUiSession, showTestRow, testRowIn } from './session.mjs';
+import { waitUntilListening } from './waits.mjs';
 
 /** A `manage.py runserver` of the workspace on `port`, as a person leaves one running in a terminal. */
 async function strayRunserver(session, port) {
@@ -16,18 +16,8 @@ async function strayRunserver(session, port) {
   );
   session.ownPids.push(child.pid);
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const until = Date.now() + 60_000;
-  for (;;) {
-    const listening = await new Promise((resolve) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => (s.destroy(), resolve(true)));
-      s.once('error', () => resolve(false));
-    });
-    if (listening) return { child, exited };
-    if (child.exitCode !== null || Date.now() > until)
-      throw new Error(`manage.py runserver ${port} did not listen within 60 s`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitUntilListening(child, port, `manage.py runserver ${port}`, 60_000);
+  return { child, exited };
 }
 
 describe('UI: the team repository, where the test session owns Django', function () {
