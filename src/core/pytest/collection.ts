@@ -1,3 +1,4 @@
+import { tagMarkers } from './markers';
 import type { CollectedTest, PluginEvent } from './protocol';
 import type { TestNode } from './staticReader';
 
@@ -31,8 +32,11 @@ export function nodesFromCollection(
     }
     return n;
   };
+  // A parametrized function carries the markers all its cases share (a `pytest.param(marks=…)` is the case's own).
+  const shared = new Map<TestNode, string[]>();
   for (const t of tests) {
     const { file, names, caseId } = splitNodeId(t.nodeid);
+    const markers = tagMarkers(t.markers ?? []);
     if (names.length === 0) continue;
     let list: TestNode[] = files.get(file) ?? [];
     if (!files.has(file)) files.set(file, list);
@@ -53,17 +57,21 @@ export function nodesFromCollection(
       }));
       list = node.children;
     });
+    const fn = byId.get(id)!;
     if (caseId !== undefined) {
-      const fn = byId.get(id)!;
       child(list, t.nodeid, () => ({
         kind: 'case',
         name: caseId,
         nodeid: t.nodeid,
         range: fn.range,
         children: [],
+        ...(markers.length ? { markers } : {}),
       }));
-    }
+      const before = shared.get(fn);
+      shared.set(fn, before ? before.filter((m) => markers.includes(m)) : markers);
+    } else shared.set(fn, markers);
   }
+  for (const [fn, markers] of shared) if (markers.length) fn.markers = markers;
   return files;
 }
 
