@@ -48,7 +48,10 @@ describe('debugging (real VS Code, no Python Debugger extension installed)', fun
     );
     // The leaves carry their markers' tags (`integration`, …); a profile without a tag still takes every one.
     const items = itemsByNodeId(api);
-    assert.ok(leaves.some((id) => items.get(id)!.tags.length > 0), 'some leaves carry tags');
+    assert.ok(
+      leaves.some((id) => items.get(id)!.tags.length > 0),
+      'some leaves carry tags',
+    );
   });
 
   it('without the debugpy extension, Debug says how to install it and the run ends (nothing started)', async () => {
