@@ -1,4 +1,4 @@
-import { tagMarkers } from './markers';
+import { sharedMarkers, tagMarkers } from './markers';
 import type { CollectedTest, PluginEvent } from './protocol';
 import type { TestNode } from './staticReader';
 
@@ -33,7 +33,7 @@ export function nodesFromCollection(
     return n;
   };
   // A parametrized function carries the markers all its cases share (a `pytest.param(marks=…)` is the case's own).
-  const shared = new Map<TestNode, string[]>();
+  const caseMarkers = new Map<TestNode, string[][]>();
   for (const t of tests) {
     const { file, names, caseId } = splitNodeId(t.nodeid);
     const markers = tagMarkers(t.markers ?? []);
@@ -67,11 +67,15 @@ export function nodesFromCollection(
         children: [],
         ...(markers.length ? { markers } : {}),
       }));
-      const before = shared.get(fn);
-      shared.set(fn, before ? before.filter((m) => markers.includes(m)) : markers);
-    } else shared.set(fn, markers);
+      const lists = caseMarkers.get(fn);
+      if (lists) lists.push(markers);
+      else caseMarkers.set(fn, [markers]);
+    } else caseMarkers.set(fn, [markers]);
   }
-  for (const [fn, markers] of shared) if (markers.length) fn.markers = markers;
+  for (const [fn, lists] of caseMarkers) {
+    const markers = sharedMarkers(lists);
+    if (markers.length) fn.markers = markers;
+  }
   return files;
 }
 

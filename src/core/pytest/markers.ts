@@ -12,6 +12,12 @@ export function tagMarkers(names: Iterable<string>): string[] {
   return [...out].sort();
 }
 
+/** What a parametrized function's item carries: the markers all its cases share. */
+export function sharedMarkers(cases: readonly (readonly string[])[]): string[] {
+  if (!cases.length) return [];
+  return cases[0].filter((m) => cases.every((c) => c.includes(m)));
+}
+
 /**
  * The marker a decorator (or a `pytestmark` item) applies: `pytest.mark.slow`, `mark.slow(...)` after
  * `from pytest import mark`, or `m.slow` after `from pytest import mark as m`. Undefined for anything else.

@@ -1,7 +1,7 @@
 import { fnmatch } from './glob';
 import type { PytestRules } from './ini';
-import { markerOf, pytestmarkMarkers, tagMarkers } from './markers';
-import { isParametrize, parametrizeIds } from './parametrize';
+import { markerOf, pytestmarkMarkers, sharedMarkers, tagMarkers } from './markers';
+import { isParametrize, parametrizeCases } from './parametrize';
 import { outline, type ClassDef, type FuncDef } from './sourceOutline';
 
 /** A test or a group of tests as pytest would collect them; `nodeid` is relative to the rootdir. */
@@ -155,17 +155,23 @@ class ModuleReader {
     for (const c of enclosing) marks.push(...[...c.decorators].reverse().filter(isParametrize));
     const node = this.leaf(fn, nodeid, enclosing);
     if (marks.length === 0) return node;
-    const ids = parametrizeIds(marks);
-    if (ids)
-      node.children = ids.map((id) => ({
-        kind: 'case',
-        name: id,
-        nodeid: `${nodeid}[${id}]`,
-        range: node.range,
-        children: [],
-        ...(node.markers ? { markers: node.markers } : {}),
-      }));
-    else node.idsUnknown = true;
+    const cases = parametrizeCases(marks, this.aliases);
+    if (cases) {
+      node.children = cases.map((c) => {
+        const markers = tagMarkers([...(node.markers ?? []), ...c.markers]);
+        return {
+          kind: 'case',
+          name: c.id,
+          nodeid: `${nodeid}[${c.id}]`,
+          range: node.range,
+          children: [],
+          ...(markers.length ? { markers } : {}),
+        };
+      });
+      const shared = sharedMarkers(node.children.map((c) => c.markers ?? []));
+      if (shared.length) node.markers = shared;
+      else delete node.markers;
+    } else node.idsUnknown = true;
     return node;
   }
 

@@ -125,6 +125,27 @@ describe('markers: the static read of pytest marks', () => {
     assert.strictEqual(markerOf('m.slow'), undefined, 'without the import, `m` is not pytest.mark');
   });
 
+  it("a case's own marks from pytest.param(marks=…), across stacked decorators; the function has what all share", () => {
+    const src = [
+      'import pytest',
+      'from pytest import mark as m',
+      '@pytest.mark.parametrize("a", [1, pytest.param(2, marks=m.slow)])',
+      '@pytest.mark.parametrize(',
+      '    "b",',
+      '    [pytest.param("x", marks=[pytest.mark.gpu, pytest.mark.skipif(True, reason="r")]), pytest.param("y", marks=pytest.mark.gpu)],',
+      ')',
+      'def test_grid(a, b):',
+      '    pass',
+    ].join('\n');
+    assert.deepStrictEqual(markersOf(src), {
+      't.py::test_grid[x-1]': ['gpu', 'skipif'],
+      't.py::test_grid[x-2]': ['gpu', 'skipif', 'slow'],
+      't.py::test_grid[y-1]': ['gpu'],
+      't.py::test_grid[y-2]': ['gpu', 'slow'],
+    });
+    assert.deepStrictEqual(readTests(src, 't.py', DEFAULT_RULES)[0].markers, ['gpu']);
+  });
+
   it('a unittest.TestCase class passes its marks to its test methods', () => {
     const src = [
       'import unittest, pytest',
