@@ -13,9 +13,12 @@ export function tagMarkers(names: Iterable<string>): string[] {
 }
 
 /** What a parametrized function's item carries: the markers all its cases share. */
-export function sharedMarkers(cases: readonly (readonly string[])[]): string[] {
+export function sharedMarkers(cases: readonly string[][]): string[] {
   if (!cases.length) return [];
-  return cases[0].filter((m) => cases.every((c) => c.includes(m)));
+  const first = cases[0];
+  // Usually every case holds the same array (no marks of its own): nothing to compare.
+  if (cases.every((c) => c === first)) return first;
+  return first.filter((m) => cases.every((c) => c.includes(m)));
 }
 
 /**

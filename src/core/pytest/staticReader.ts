@@ -64,22 +64,37 @@ class ModuleReader {
     private readonly aliases: readonly string[],
   ) {}
 
+  /** Each class's own marks and its same-module bases': read once per class, not once per test. */
+  private readonly classMarks = new Map<ClassDef, string[]>();
+
   /** pytest's `iter_markers()` names: the function's decorators, each enclosing class's (bases' too), the module's. */
   private markers(fn: FuncDef, enclosing: readonly ClassDef[]): string[] {
-    const names: string[] = [];
-    const decorated = (decorators: readonly string[]) => {
-      for (const d of decorators) {
-        const name = markerOf(d, this.aliases);
-        if (name) names.push(name);
-      }
-    };
-    decorated(fn.decorators);
-    for (const cls of enclosing)
+    const names = this.decoratorMarkers(fn.decorators);
+    for (const cls of enclosing) names.push(...this.marksOfClass(cls));
+    names.push(...this.moduleMarkers);
+    return names.length ? tagMarkers(names) : names;
+  }
+
+  private marksOfClass(cls: ClassDef): string[] {
+    let names = this.classMarks.get(cls);
+    if (!names) {
+      names = [];
       for (const c of this.mro(cls)) {
-        decorated(c.decorators);
+        names.push(...this.decoratorMarkers(c.decorators));
         if (c.pytestmark !== undefined) names.push(...pytestmarkMarkers(c.pytestmark, this.aliases));
       }
-    return tagMarkers([...names, ...this.moduleMarkers]);
+      this.classMarks.set(cls, names);
+    }
+    return names;
+  }
+
+  private decoratorMarkers(decorators: readonly string[]): string[] {
+    const names: string[] = [];
+    for (const d of decorators) {
+      const name = markerOf(d, this.aliases);
+      if (name) names.push(name);
+    }
+    return names;
   }
 
   /**
@@ -157,20 +172,23 @@ class ModuleReader {
     if (marks.length === 0) return node;
     const cases = parametrizeCases(marks, this.aliases);
     if (cases) {
+      const own = node.markers ?? [];
       node.children = cases.map((c) => {
-        const markers = tagMarkers([...(node.markers ?? []), ...c.markers]);
-        return {
+        const child: TestNode = {
           kind: 'case',
           name: c.id,
           nodeid: `${nodeid}[${c.id}]`,
           range: node.range,
           children: [],
-          ...(markers.length ? { markers } : {}),
         };
+        // Most cases have no marks of their own: they share the function's array.
+        const markers = c.markers.length ? tagMarkers([...own, ...c.markers]) : own;
+        if (markers.length) child.markers = markers;
+        return child;
       });
       const shared = sharedMarkers(node.children.map((c) => c.markers ?? []));
+      // It holds the function's own marks at least (every case has them).
       if (shared.length) node.markers = shared;
-      else delete node.markers;
     } else node.idsUnknown = true;
     return node;
   }
