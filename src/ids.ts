@@ -57,6 +57,7 @@ export interface SettingTypes {
   'tests.envFile': string;
   'tests.cwd': string;
   'tests.collectWithPytest': boolean;
+  'tests.needsComponent': Record<string, string>;
   'django.command': string;
   'django.host': string;
   'django.port': number;

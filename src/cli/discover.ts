@@ -1,28 +1,39 @@
 import { join, resolve } from 'node:path';
 import { stderrLogger } from '../core/logger';
 import { discoverFolder, type DiscoveredFile } from '../core/pytest/discovery';
+import { neededComponents, testTags } from '../core/pytest/markers';
+import { settingsReader } from '../core/settings';
 import { collectRootdir, workspaceSettings } from '../core/pytest/headless';
 import { reconcile, type FileView, type RootdirCollection } from '../core/pytest/reconcile';
 import type { TestNode } from '../core/pytest/staticReader';
 import { writeJson, writeLines } from './output';
 import type { Verb } from './verb';
 
-/** A test node as JSON: its 1-based line instead of the editor's 0-based range. */
+/** A test node as JSON: its 1-based line instead of the editor's 0-based range; its tags as the Testing view has them. */
 interface TreeNode {
   kind: TestNode['kind'];
   name: string;
   nodeid: string;
   line: number | null;
+  tags: string[];
+  /** The parts of the cluster it needs (`tests.needsComponent`), when any. */
+  needs?: string[];
   children: TreeNode[];
 }
 
-const treeNode = (n: TestNode): TreeNode => ({
-  kind: n.kind,
-  name: n.name,
-  nodeid: n.nodeid,
-  line: n.range ? n.range.start + 1 : null,
-  children: n.children.map(treeNode),
-});
+function treeNode(n: TestNode, needsComponent: Readonly<Record<string, string>>): TreeNode {
+  const markers = n.markers ?? [];
+  const needs = neededComponents(markers, needsComponent);
+  return {
+    kind: n.kind,
+    name: n.name,
+    nodeid: n.nodeid,
+    line: n.range ? n.range.start + 1 : null,
+    tags: testTags(markers, needs),
+    ...(needs.length ? { needs } : {}),
+    children: n.children.map((c) => treeNode(c, needsComponent)),
+  };
+}
 
 function leaves(nodes: readonly TreeNode[], out: TreeNode[] = []): TreeNode[] {
   for (const n of nodes) {
@@ -70,7 +81,7 @@ export const discoverVerb: Verb = {
   options: {
     json: {
       type: 'boolean',
-      help: 'print one JSON object: {workspace, collected, files (the tree), tests, errors, problems}',
+      help: 'print one JSON object: {workspace, collected, files (the tree), tests (each with its tags: its pytest markers, and needs-component), errors, problems}',
     },
     collect: {
       type: 'boolean',
@@ -87,7 +98,8 @@ export const discoverVerb: Verb = {
   async run(args) {
     const { values } = args;
     const workspace = discoverVerb.workspaceOf!(args);
-    const settings = await workspaceSettings(workspace);
+    const [settings, get] = await Promise.all([workspaceSettings(workspace), settingsReader(workspace)]);
+    const needsComponent = get('tests.needsComponent');
     const files = await discoverFolder(workspace, settings.include);
     const { collections, failures } = values.collect
       ? await collectAll(files, settings, values.verbose === true)
@@ -98,10 +110,17 @@ export const discoverVerb: Verb = {
       rootdir: v.rootdir,
       fileId: v.fileId,
       ...(v.error ? { error: { line: v.error.line, summary: v.error.summary } } : {}),
-      tests: v.tests.map(treeNode),
+      tests: v.tests.map((t) => treeNode(t, needsComponent)),
     }));
     const tests = tree.flatMap((f) =>
-      leaves(f.tests).map((t) => ({ nodeid: t.nodeid, file: f.path, line: t.line, rootdir: f.rootdir })),
+      leaves(f.tests).map((t) => ({
+        nodeid: t.nodeid,
+        file: f.path,
+        line: t.line,
+        rootdir: f.rootdir,
+        tags: t.tags,
+        ...(t.needs ? { needs: t.needs } : {}),
+      })),
     );
     const errors = views
       .filter((v) => v.error)

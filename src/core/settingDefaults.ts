@@ -14,6 +14,12 @@ export const SETTING_DEFAULTS: SettingTypes = {
   'tests.envFile': '${workspaceFolder}/.env',
   'tests.cwd': '${workspaceFolder}',
   'tests.collectWithPytest': true,
+  // The parts the team's guide names (the same names as doctor.localClusterLacks): a marker no test uses costs nothing.
+  'tests.needsComponent': {
+    victoria_metrics: 'Victoria Metrics',
+    knative: 'Knative (custom fork)',
+    kube_events: 'Kube event watcher',
+  },
   'django.command': 'uv run python backend/manage.py runserver',
   'django.host': '127.0.0.1',
   'django.port': 8000,

@@ -12,10 +12,8 @@ import {
 import { parseTimes, runRepeatedly, type RepeatOutcome } from '../core/pytest/repeat';
 import type { Logger } from '../core/logger';
 import { Commands } from '../ids';
+import { setFlaky } from './itemLook';
 import type { RunSummary } from './testRunner';
-
-/** The tag of tests whose last runs are mixed: the Testing view's filter finds them by it. */
-export const FLAKY_TAG = new vscode.TestTag('flaky');
 
 export interface FlakyDeps {
   logger: Logger;
@@ -79,11 +77,7 @@ export function registerFlakyTests(context: vscode.ExtensionContext, deps: Flaky
 function markFlaky(items: vscode.TestItemCollection, history: TestHistory): void {
   items.forEach((item) => {
     const f = flakiness(history.tests[item.id]);
-    const tagged = item.tags.some((t) => t.id === FLAKY_TAG.id);
-    if (f.flaky !== tagged)
-      item.tags = f.flaky ? [...item.tags, FLAKY_TAG] : item.tags.filter((t) => t.id !== FLAKY_TAG.id);
-    const description = f.flaky ? describeFlakiness(f) : undefined;
-    if (item.description !== description) item.description = description;
+    setFlaky(item, f.flaky ? describeFlakiness(f) : undefined);
     markFlaky(item.children, history);
   });
 }

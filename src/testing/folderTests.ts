@@ -176,6 +176,7 @@ export class FolderTests implements vscode.Disposable {
         this.watchTestFiles();
         void this.refresh();
       } else if (e.affectsConfiguration(key('tests.collectWithPytest'), this.folder.uri)) void this.refresh();
+      else if (e.affectsConfiguration(key('tests.needsComponent'), this.folder.uri)) this.render();
     });
   }
 
@@ -227,7 +228,8 @@ export class FolderTests implements vscode.Disposable {
         return version !== undefined && this.collector.collections.get(ini)?.versions.get(fileId) !== version;
       },
     });
-    return syncTree(this.controller, this.folder.uri.fsPath, views);
+    const needsComponent = this.settings.get('tests.needsComponent');
+    return syncTree(this.controller, this.folder.uri.fsPath, views, needsComponent);
   }
 
   dispose(): void {

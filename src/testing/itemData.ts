@@ -10,6 +10,10 @@ export type ItemData =
       ini: string | undefined;
       rootdir: string;
       nodeid: string;
+      /** Its pytest markers that are tags. */
+      markers?: readonly string[];
+      /** The parts of the cluster its markers say it needs (`tests.needsComponent`). */
+      needs?: readonly string[];
     };
 
 export const itemData = new WeakMap<vscode.TestItem, ItemData>();

@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import { dirname, relative } from 'node:path';
 import type { FileView } from '../core/pytest/reconcile';
 import type { TestNode } from '../core/pytest/staticReader';
+import { neededComponents } from '../core/pytest/markers';
 import { itemData, testItemId, type ItemData } from './itemData';
+import { showLook } from './itemLook';
 
 interface Desired {
   id: string;
@@ -26,13 +28,18 @@ export function syncTree(
   controller: vscode.TestController,
   workspaceDir: string,
   files: readonly FileView[],
+  needsComponent: Readonly<Record<string, string>>,
 ): number {
   const inVsCode = { ms: 0 };
-  replaceChildren(controller, controller.items, buildDesired(workspaceDir, files), inVsCode);
+  replaceChildren(controller, controller.items, buildDesired(workspaceDir, files, needsComponent), inVsCode);
   return inVsCode.ms;
 }
 
-function buildDesired(workspaceDir: string, files: readonly FileView[]): Desired[] {
+function buildDesired(
+  workspaceDir: string,
+  files: readonly FileView[],
+  needsComponent: Readonly<Record<string, string>>,
+): Desired[] {
   const roots = new Map<string, Desired>();
   const folders = new Map<string, Desired>();
   for (const f of files) {
@@ -61,7 +68,7 @@ function buildDesired(workspaceDir: string, files: readonly FileView[]): Desired
         nodeid: f.fileId,
         problem: f.error?.message,
       },
-      children: f.tests.map((t) => testNode(t, f, uri)),
+      children: f.tests.map((t) => testNode(t, f, uri, needsComponent)),
     };
     parent.children.push(fileNode);
   }
@@ -89,7 +96,13 @@ function ensureFolder(folders: Map<string, Desired>, dir: string, f: FileView): 
   return node;
 }
 
-function testNode(t: TestNode, f: FileView, uri: vscode.Uri): Desired {
+function testNode(
+  t: TestNode,
+  f: FileView,
+  uri: vscode.Uri,
+  needsComponent: Readonly<Record<string, string>>,
+): Desired {
+  const markers = t.markers ?? [];
   return {
     id: testItemId(f.rootdir, t.nodeid),
     label: t.kind === 'case' ? `[${t.name}]` : t.name,
@@ -98,8 +111,16 @@ function testNode(t: TestNode, f: FileView, uri: vscode.Uri): Desired {
     sortText: t.range
       ? String(t.range.start).padStart(7, '0') + (t.kind === 'case' ? '' : t.name)
       : undefined,
-    data: { kind: t.kind, path: f.path, ini: f.ini, rootdir: f.rootdir, nodeid: t.nodeid },
-    children: t.children.map((c) => testNode(c, f, uri)),
+    data: {
+      kind: t.kind,
+      path: f.path,
+      ini: f.ini,
+      rootdir: f.rootdir,
+      nodeid: t.nodeid,
+      markers,
+      needs: neededComponents(markers, needsComponent),
+    },
+    children: t.children.map((c) => testNode(c, f, uri, needsComponent)),
   };
 }
 
@@ -122,6 +143,7 @@ function replaceChildren(
     if (item.sortText !== d.sortText) item.sortText = d.sortText;
     inVsCode.ms += performance.now() - asked;
     itemData.set(item, d.data);
+    showLook(item);
     replaceChildren(controller, item.children, d.children, inVsCode);
     items.push(item);
   }

@@ -46,9 +46,12 @@ describe('debugging (real VS Code, no Python Debugger extension installed)', fun
     const leaves = await waitFor('the test tree', () =>
       leafNodeIds(api).length >= 15 ? leafNodeIds(api) : undefined,
     );
+    // The leaves carry their markers' tags (`integration`, …); a profile without a tag still takes every one.
     const items = itemsByNodeId(api);
-    for (const id of leaves)
-      assert.deepStrictEqual(items.get(id)!.tags, [], `${id} carries no tag that hides a profile`);
+    assert.ok(
+      leaves.some((id) => items.get(id)!.tags.length > 0),
+      'some leaves carry tags',
+    );
   });
 
   it('without the debugpy extension, Debug says how to install it and the run ends (nothing started)', async () => {

@@ -46,11 +46,11 @@ export function item(api: ExtensionApi, nodeid: string): vscode.TestItem {
   return found;
 }
 
-/** What real pytest collects in the fixture (run by the test itself, not pasted). */
-export function pytestCollectedIds(): string[] {
+/** What real pytest collects in the fixture (run by the test itself, not pasted); `args` such as `-m slow`. */
+export function pytestCollectedIds(args: readonly string[] = []): string[] {
   const r = spawnSync(
     '/usr/bin/python3',
-    ['-m', 'pytest', '-p', 'no:cacheprovider', '--collect-only', '-q', '-c', 'pytest.ini'],
+    ['-m', 'pytest', '-p', 'no:cacheprovider', '--collect-only', '-q', '-c', 'pytest.ini', ...args],
     {
       cwd: integrationDir(),
       encoding: 'utf8',

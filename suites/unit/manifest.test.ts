@@ -42,6 +42,7 @@ const typed: { [K in SettingKey]: SchemaOf<SettingTypes[K]> } = {
   'tests.envFile': 'string',
   'tests.cwd': 'string',
   'tests.collectWithPytest': 'boolean',
+  'tests.needsComponent': 'object<string>',
   'django.command': 'string',
   'django.host': 'string',
   'django.port': 'number',

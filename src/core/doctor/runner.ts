@@ -7,6 +7,7 @@ import { djangoChecks } from './djangoChecks';
 import { githubChecks } from './githubChecks';
 import { pythonChecks } from './pythonChecks';
 import { pythonExtensionChecks } from './pythonExtensionChecks';
+import { testChecks } from './testChecks';
 import type { CheckGroup, CheckResult, DoctorContext, DoctorSettings, GitHubSignIn } from './types';
 
 /** A call to the cluster gets this long: a cluster that is down must not hold the doctor up. */
@@ -20,6 +21,7 @@ export const CHECK_GROUPS: readonly CheckGroup[] = [
   pythonExtensionChecks,
   djangoChecks,
   clusterChecks,
+  testChecks,
   githubChecks,
 ];
 

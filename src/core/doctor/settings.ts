@@ -36,6 +36,8 @@ export function doctorSettingsFrom(
     localClusterLacks: Object.entries(lacks && typeof lacks === 'object' ? lacks : {})
       .filter(([, selector]) => typeof selector === 'string' && selector.trim())
       .map(([name, labelSelector]) => ({ name, labelSelector })),
+    testsInclude: get('tests.include'),
+    needsComponent: get('tests.needsComponent'),
     workflow: get('ci.workflow'),
     pythonTesting,
   };

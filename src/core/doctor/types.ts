@@ -44,6 +44,10 @@ export interface DoctorSettings {
   modelSelector: string;
   /** Parts of the deployed cluster that the local one lacks: reported, not failed. */
   localClusterLacks: { name: string; labelSelector: string }[];
+  /** `tests.include`: where the tests are read from. */
+  testsInclude: string;
+  /** `tests.needsComponent`: markers of tests that need a part the local cluster lacks (marker → the part). */
+  needsComponent: Record<string, string>;
   workflow: string;
   /** The Python extension's test settings (`python.testing.*`): whether its discovery also shows our tests. */
   pythonTesting: PythonTestingSettings;

@@ -1,3 +1,4 @@
+import { sharedMarkers, tagMarkers } from './markers';
 import type { CollectedTest, PluginEvent } from './protocol';
 import type { TestNode } from './staticReader';
 
@@ -31,8 +32,11 @@ export function nodesFromCollection(
     }
     return n;
   };
+  // A parametrized function carries the markers all its cases share (a `pytest.param(marks=…)` is the case's own).
+  const caseMarkers = new Map<TestNode, string[][]>();
   for (const t of tests) {
     const { file, names, caseId } = splitNodeId(t.nodeid);
+    const markers = tagMarkers(t.markers ?? []);
     if (names.length === 0) continue;
     let list: TestNode[] = files.get(file) ?? [];
     if (!files.has(file)) files.set(file, list);
@@ -53,16 +57,24 @@ export function nodesFromCollection(
       }));
       list = node.children;
     });
+    const fn = byId.get(id)!;
     if (caseId !== undefined) {
-      const fn = byId.get(id)!;
       child(list, t.nodeid, () => ({
         kind: 'case',
         name: caseId,
         nodeid: t.nodeid,
         range: fn.range,
         children: [],
+        ...(markers.length ? { markers } : {}),
       }));
-    }
+      const lists = caseMarkers.get(fn);
+      if (lists) lists.push(markers);
+      else caseMarkers.set(fn, [markers]);
+    } else caseMarkers.set(fn, [markers]);
+  }
+  for (const [fn, lists] of caseMarkers) {
+    const markers = sharedMarkers(lists);
+    if (markers.length) fn.markers = markers;
   }
   return files;
 }

@@ -1,3 +1,4 @@
+import { markerOf } from './markers';
 import { parseCall, pythonFloatStr, type PyValue } from './pythonLiteral';
 
 /** Beyond this many cases the function shows at function level until collection lists them (bounded tree). */
@@ -10,12 +11,31 @@ export const MAX_CASES = 1000;
  * then shows at function level until `pytest --collect-only` corrects it.
  */
 export function parametrizeIds(markTexts: readonly string[]): string[] | undefined {
-  let cases: string[] | undefined;
+  return parametrizeCases(markTexts)?.map((c) => c.id);
+}
+
+/** A case of stacked parametrize decorators: its id, and the markers its `pytest.param(marks=…)` give it. */
+export interface ParametrizeCase {
+  id: string;
+  markers: string[];
+}
+
+/** The cases of stacked parametrize decorators (see parametrizeIds), each with its own marks. */
+export function parametrizeCases(
+  markTexts: readonly string[],
+  aliases: readonly string[] = [],
+): ParametrizeCase[] | undefined {
+  let cases: ParametrizeCase[] | undefined;
   for (const text of markTexts) {
-    const ids = markIds(text);
-    if (!ids) return undefined;
-    if ((cases?.length ?? 1) * ids.length > MAX_CASES) return undefined;
-    cases = cases === undefined ? ids : cases.flatMap((c) => ids.map((id) => `${c}-${id}`));
+    const sets = markCases(text, aliases);
+    if (!sets) return undefined;
+    if ((cases?.length ?? 1) * sets.length > MAX_CASES) return undefined;
+    cases =
+      cases === undefined
+        ? sets
+        : cases.flatMap((c) =>
+            sets.map((s) => ({ id: `${c.id}-${s.id}`, markers: [...c.markers, ...s.markers] })),
+          );
   }
   return cases;
 }
@@ -30,9 +50,10 @@ export function isParametrize(decorator: string): boolean {
 interface ParamSet {
   values: PyValue[];
   id?: PyValue;
+  marks?: PyValue;
 }
 
-function markIds(text: string): string[] | undefined {
+function markCases(text: string, aliases: readonly string[]): ParametrizeCase[] | undefined {
   const call = parseCall(text);
   if (call.kind !== 'call') return undefined;
   const names = argnames(call.args[0] ?? call.kwargs.argnames);
@@ -48,7 +69,7 @@ function markIds(text: string): string[] | undefined {
   for (const item of values.items) {
     if (item.kind === 'call' && /(^|\.)param$/.test(item.callee)) {
       if (item.args.length !== names.length) return undefined;
-      sets.push({ values: item.args, id: item.kwargs.id });
+      sets.push({ values: item.args, id: item.kwargs.id, marks: item.kwargs.marks });
     } else if (names.length === 1) sets.push({ values: [item] });
     else if ((item.kind === 'tuple' || item.kind === 'list') && item.items.length === names.length)
       sets.push({ values: item.items });
@@ -84,7 +105,21 @@ function markIds(text: string): string[] | undefined {
     }
     resolved.push(parts.join('-'));
   }
-  return makeUnique(resolved);
+  const unique = makeUnique(resolved);
+  return sets.map((set, i) => ({ id: unique[i], markers: marksOf(set.marks, aliases) }));
+}
+
+/** The markers of a `pytest.param(marks=…)`: one mark or a list or tuple of them (a call such as `skipif(…)` too). */
+function marksOf(v: PyValue | undefined, aliases: readonly string[]): string[] {
+  if (!v) return [];
+  const items = v.kind === 'list' || v.kind === 'tuple' ? v.items : [v];
+  const out: string[] = [];
+  for (const item of items) {
+    const text = item.kind === 'name' ? item.name : item.kind === 'call' ? `${item.callee}(` : '';
+    const name = markerOf(text, aliases);
+    if (name) out.push(name);
+  }
+  return out;
 }
 
 function argnames(v: PyValue | undefined): string[] | undefined {

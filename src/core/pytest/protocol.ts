@@ -24,6 +24,8 @@ export interface CollectedTest {
   line: number | null;
   name: string;
   parametrized: boolean;
+  /** The names of the item's `iter_markers()`, sorted, once each. */
+  markers?: string[];
 }
 
 export interface Failure {
@@ -222,7 +224,8 @@ function isCollectedTest(t: unknown): t is CollectedTest {
     isString(t.file) &&
     numberOrNull(t.line) &&
     isString(t.name) &&
-    typeof t.parametrized === 'boolean'
+    typeof t.parametrized === 'boolean' &&
+    (t.markers === undefined || (Array.isArray(t.markers) && t.markers.every(isString)))
   );
 }
 

@@ -1,3 +1,4 @@
+import { markAliases } from './markers';
 import { logicalLines } from './pythonLines';
 
 /** What a module or class body defines, in definition order (a later definition of a name replaces the earlier). */
@@ -21,9 +22,15 @@ export interface ClassDef {
   /** The class's own `__test__ = True/False`, when set. */
   testAttr?: boolean;
   hasInit: boolean;
+  /** The value of the class's own `pytestmark = …`, when set. */
+  pytestmark?: string;
 }
 export interface Outline {
   members: Map<string, FuncDef | ClassDef>;
+  /** The value of the module's `pytestmark = …`, when set. */
+  pytestmark?: string;
+  /** Names bound to `pytest.mark` by `from pytest import mark as …`. */
+  markAliases: string[];
 }
 
 /** Each scope knows the nearest class or module around it (or itself), so no line walks the stack. */
@@ -50,6 +57,8 @@ export function outline(source: string): Outline {
   module.container = module;
   const stack: Scope[] = [module];
   let decorators: string[] = [];
+  let modulePytestmark: string | undefined;
+  const markAliasNames: string[] = [];
   // The end of the last line read: a def or class that a later line closes ends there (set when popped).
   let lastEnd = 0;
   const pop = () => {
@@ -112,6 +121,13 @@ export function outline(source: string): Outline {
       continue;
     }
     decorators = [];
+    if (top === container) {
+      const marks = /^pytestmark\s*(?::[^=]*)?=(?!=)([\s\S]*)$/.exec(l.text);
+      if (marks && container.kind === 'class') container.def.pytestmark = marks[1];
+      else if (marks) modulePytestmark = marks[1];
+      else if (container.kind === 'module' && l.text.startsWith('from'))
+        markAliasNames.push(...markAliases(l.text));
+    }
     if (container.kind === 'class' && top === container) {
       const attr = /^__test__\s*=\s*(True|False)\b/.exec(l.text);
       if (attr) container.def.testAttr = attr[1] === 'True';
@@ -122,5 +138,5 @@ export function outline(source: string): Outline {
     if (BLOCK.test(l.text)) stack.push({ kind: 'block', indent: l.indent, container });
   }
   while (stack.length > 1) pop();
-  return { members: module.members };
+  return { members: module.members, pytestmark: modulePytestmark, markAliases: markAliasNames };
 }

@@ -1,6 +1,7 @@
 import { fnmatch } from './glob';
 import type { PytestRules } from './ini';
-import { isParametrize, parametrizeIds } from './parametrize';
+import { markerOf, pytestmarkMarkers, sharedMarkers, tagMarkers } from './markers';
+import { isParametrize, parametrizeCases } from './parametrize';
 import { outline, type ClassDef, type FuncDef } from './sourceOutline';
 
 /** A test or a group of tests as pytest would collect them; `nodeid` is relative to the rootdir. */
@@ -13,6 +14,8 @@ export interface TestNode {
   children: TestNode[];
   /** A parametrized function whose case ids only pytest can tell: shown at function level until collection. */
   idsUnknown?: boolean;
+  /** A test's markers that are tags (see tagMarkers): its own, its classes' and its module's; unset when none, and on classes. */
+  markers?: string[];
 }
 
 /** pytest's prefix-or-glob naming rule (`python_classes`, `python_functions`). */
@@ -40,10 +43,11 @@ const UNITTEST_BASE = /(?:^|\.)\w*TestCase$/;
  * (its path relative to the rootdir, `/`-separated) under the given rules.
  */
 export function readTests(source: string, fileId: string, rules: PytestRules): TestNode[] {
-  const { members } = outline(source);
+  const { members, pytestmark, markAliases } = outline(source);
   const classes = new Map<string, ClassDef>();
   for (const m of members.values()) if (m.kind === 'class') classes.set(m.name, m);
-  const reader = new ModuleReader(rules, classes);
+  const moduleMarkers = pytestmark === undefined ? [] : pytestmarkMarkers(pytestmark, markAliases);
+  const reader = new ModuleReader(rules, classes, moduleMarkers, markAliases);
   const out: TestNode[] = [];
   for (const m of members.values()) {
     const node = m.kind === 'class' ? reader.classNode(m, fileId, []) : reader.functionNode(m, fileId, []);
@@ -56,7 +60,42 @@ class ModuleReader {
   constructor(
     private readonly rules: PytestRules,
     private readonly classes: Map<string, ClassDef>,
+    private readonly moduleMarkers: readonly string[],
+    private readonly aliases: readonly string[],
   ) {}
+
+  /** Each class's own marks and its same-module bases': read once per class, not once per test. */
+  private readonly classMarks = new Map<ClassDef, string[]>();
+
+  /** pytest's `iter_markers()` names: the function's decorators, each enclosing class's (bases' too), the module's. */
+  private markers(fn: FuncDef, enclosing: readonly ClassDef[]): string[] {
+    const names = this.decoratorMarkers(fn.decorators);
+    for (const cls of enclosing) names.push(...this.marksOfClass(cls));
+    names.push(...this.moduleMarkers);
+    return names.length ? tagMarkers(names) : names;
+  }
+
+  private marksOfClass(cls: ClassDef): string[] {
+    let names = this.classMarks.get(cls);
+    if (!names) {
+      names = [];
+      for (const c of this.mro(cls)) {
+        names.push(...this.decoratorMarkers(c.decorators));
+        if (c.pytestmark !== undefined) names.push(...pytestmarkMarkers(c.pytestmark, this.aliases));
+      }
+      this.classMarks.set(cls, names);
+    }
+    return names;
+  }
+
+  private decoratorMarkers(decorators: readonly string[]): string[] {
+    const names: string[] = [];
+    for (const d of decorators) {
+      const name = markerOf(d, this.aliases);
+      if (name) names.push(name);
+    }
+    return names;
+  }
 
   /**
    * Same-module base classes in (approximate) MRO order, the class itself first: depth-first, without
@@ -95,7 +134,9 @@ class ModuleReader {
       for (const c of [...mro].reverse())
         for (const m of c.members.values())
           if (m.kind === 'func' && m.name.startsWith('test')) names.set(m.name, m);
-      const children = [...names.keys()].sort().map((n) => this.leaf(names.get(n)!, `${nodeid}::${n}`));
+      const children = [...names.keys()]
+        .sort()
+        .map((n) => this.leaf(names.get(n)!, `${nodeid}::${n}`, [cls]));
       return children.length ? { kind: 'class', name: cls.name, nodeid, range, children } : undefined;
     }
     if (!(matchesRule(cls.name, this.rules.pythonClasses) || testAttr === true)) return undefined;
@@ -127,40 +168,57 @@ class ModuleReader {
     // pytest applies the decorator nearest the def first, then the enclosing classes' marks, innermost first.
     const marks = [...fn.decorators].reverse().filter(isParametrize);
     for (const c of enclosing) marks.push(...[...c.decorators].reverse().filter(isParametrize));
-    const node = this.leaf(fn, nodeid);
+    const node = this.leaf(fn, nodeid, enclosing);
     if (marks.length === 0) return node;
-    const ids = parametrizeIds(marks);
-    if (ids)
-      node.children = ids.map((id) => ({
-        kind: 'case',
-        name: id,
-        nodeid: `${nodeid}[${id}]`,
-        range: node.range,
-        children: [],
-      }));
-    else node.idsUnknown = true;
+    const cases = parametrizeCases(marks, this.aliases);
+    if (cases) {
+      const own = node.markers ?? [];
+      node.children = cases.map((c) => {
+        const child: TestNode = {
+          kind: 'case',
+          name: c.id,
+          nodeid: `${nodeid}[${c.id}]`,
+          range: node.range,
+          children: [],
+        };
+        // Most cases have no marks of their own: they share the function's array.
+        const markers = c.markers.length ? tagMarkers([...own, ...c.markers]) : own;
+        if (markers.length) child.markers = markers;
+        return child;
+      });
+      const shared = sharedMarkers(node.children.map((c) => c.markers ?? []));
+      // It holds the function's own marks at least (every case has them).
+      if (shared.length) node.markers = shared;
+    } else node.idsUnknown = true;
     return node;
   }
 
-  private leaf(fn: FuncDef, nodeid: string): TestNode {
+  private leaf(fn: FuncDef, nodeid: string, enclosing: readonly ClassDef[]): TestNode {
+    const markers = this.markers(fn, enclosing);
     return {
       kind: 'function',
       name: fn.name,
       nodeid,
       range: { start: fn.line, end: fn.endLine },
       children: [],
+      ...(markers.length ? { markers } : {}),
     };
   }
 }
 
-/** Every runnable node id under a list of nodes (cases, and functions without cases). */
-export function leafIds(nodes: readonly TestNode[]): string[] {
-  const out: string[] = [];
+/** Every runnable node under a list of nodes (cases, and functions without cases). */
+export function leafNodes(nodes: readonly TestNode[]): TestNode[] {
+  const out: TestNode[] = [];
   const walk = (n: TestNode) => {
     if (n.children.length === 0) {
-      if (n.kind !== 'class') out.push(n.nodeid);
+      if (n.kind !== 'class') out.push(n);
     } else n.children.forEach(walk);
   };
   nodes.forEach(walk);
   return out;
+}
+
+/** Every runnable node id under a list of nodes (cases, and functions without cases). */
+export function leafIds(nodes: readonly TestNode[]): string[] {
+  return leafNodes(nodes).map((n) => n.nodeid);
 }

@@ -6,6 +6,8 @@ import { delimiter, join } from 'node:path';
 import { ChildProcess } from '../../../src/core/process/childProcess';
 import { checkPort } from '../../../src/core/django/portOwner';
 import { runDoctor } from '../../../src/core/doctor/runner';
+import { testChecks } from '../../../src/core/doctor/testChecks';
+import { SETTING_DEFAULTS } from '../../../src/core/settingDefaults';
 import { doctorSettingsFrom } from '../../../src/core/doctor/settings';
 import { settingsFrom } from '../../../src/core/settings';
 import type { CheckResult, DoctorSettings } from '../../../src/core/doctor/types';
@@ -14,6 +16,7 @@ import { KubeconfigFiles } from '../../kube/kubeconfig';
 import { FixtureCopy, freePort, SYSTEM_PYTHON } from '../django/djangoFixture';
 import { silentLogger } from '../../../src/core/logger';
 import { runCli, waitUntil } from '../support';
+import { pytestCollect } from '../pytest/pytestHelpers';
 
 const INI = 'backend/oracles/tests/integration/pytest.ini';
 
@@ -256,6 +259,40 @@ describe('doctor: the checks against the fixture codespace and the Kubernetes st
     assert.strictEqual(s.fix?.command, 'codespaceTests.ci.setToken');
     results = await doctor({}, { githubSignIn: async () => ({ source: 'session' }) });
     assert.strictEqual(byId(results, 'github.signIn').status, 'ok');
+  });
+
+  it('tests.needsComponent: one row naming the marked tests by part; ok when no test has such a marker', async () => {
+    const row = async (needsComponent: Record<string, string>) =>
+      byId(await doctor({ needsComponent }, { groups: [testChecks] }), 'tests.needsComponent');
+    const none = await row(SETTING_DEFAULTS['tests.needsComponent']);
+    assert.strictEqual(none.status, 'ok', none.message);
+    assert.match(
+      none.message,
+      /No test has a marker of codespaceTests\.tests\.needsComponent \(victoria_metrics, knative, kube_events\)/,
+    );
+    // The fixture marks test_unique_names_differ `smoke`, and many tests `integration`: as many as pytest -m selects.
+    const integration = pytestCollect(join(copy.dir, 'backend/oracles/tests/integration'), [
+      '-m',
+      'integration',
+    ]);
+    assert.ok(integration.length > 4);
+    const found = await row({ smoke: 'the smoke rig', integration: 'Knative (custom fork)' });
+    assert.strictEqual(found.status, 'skip', found.message);
+    assert.match(
+      found.message,
+      new RegExp(`^${integration.length + 1} test\\(s\\) need a part the local cluster lacks`),
+    );
+    assert.match(
+      found.message,
+      /the smoke rig: 1 test\(s\), backend\/oracles\/tests\/integration\/test_pynodes\.py::test_unique_names_differ[;.]/,
+    );
+    assert.ok(
+      found.message.includes(`Knative (custom fork): ${integration.length} test(s), `) &&
+        found.message.includes(` and ${integration.length - 4} more`),
+      found.message,
+    );
+    assert.match(found.fix?.text ?? '', /needs-component tag/);
+    assert.strictEqual((await row({})).status, 'ok');
   });
 
   it('codespace-tests doctor --json prints every check and exits 1 on a failure', async () => {

@@ -163,6 +163,8 @@ class CodespaceTestsPlugin:
                 "line": None if lineno is None else lineno + 1,
                 "name": item.name,
                 "parametrized": callspec is not None,
+                # Every marker on the item (its own, its classes', its module's, a hook's), once each.
+                "markers": sorted({mark.name for mark in item.iter_markers()}),
             })
         self.channel.send({"event": "collected", "tests": tests, "rootdir": str(session.config.rootpath)})
 
