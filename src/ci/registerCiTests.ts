@@ -32,7 +32,7 @@ export function registerCiTests(
     recordResults: (runId: number, results: readonly CiItemResult[]) =>
       deps.testExplorer.recordCiResults(
         runId,
-        results.map((r) => [r.id, r.outcome] as const),
+        results.map((r) => [r.id, r.outcome, r.ms] as const),
       ),
   };
   const profiles = new CiTestProfiles(common);

@@ -23,6 +23,8 @@ export interface TestResult {
   leaks?: string[];
   /** The time the test ran, slack included: its failure message opens the log viewer at it. */
   window?: TestWindow;
+  /** What pytest measured (setup, call, teardown), milliseconds: the history keeps it to balance CI shards. */
+  ms?: number;
 }
 
 /** A failed or errored test, as the Test Explorer's message shows it. */
@@ -179,6 +181,7 @@ export class RunResults<Item, Message, Location> {
       message: e.failure?.message ?? e.reason,
       file: e.failure?.file ?? undefined,
       line: e.failure?.line ?? undefined,
+      ms: e.duration,
     };
     const window = testWindow(e.start, e.stop);
     result.window = window;
