@@ -56,31 +56,28 @@ export function splitIntoShards(tests: readonly WeighedTest[], n: number): Shard
   const known = tests.map((t) => t.ms).filter((ms): ms is number => ms !== undefined && ms >= 0);
   const sortedKnown = [...known].sort((a, b) => a - b);
   const assumedMs = sortedKnown.length ? sortedKnown[(sortedKnown.length - 1) >> 1] : NO_TIMES_MS;
-  const weighed = tests.map((t, order) => ({
-    id: t.id,
-    order,
-    ms: t.ms !== undefined && t.ms >= 0 ? t.ms : assumedMs,
-  }));
-  const byLength = [...weighed].sort((a, b) => b.ms - a.ms || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const loads = new Array<number>(count).fill(0);
-  const placed: (typeof weighed)[] = Array.from({ length: count }, () => []);
+  const ms = Float64Array.from(tests, (t) => (t.ms !== undefined && t.ms >= 0 ? t.ms : assumedMs));
+  const byLength = Array.from(tests.keys()).sort(
+    (a, b) => ms[b] - ms[a] || (tests[a].id < tests[b].id ? -1 : tests[a].id > tests[b].id ? 1 : 0),
+  );
+  const loads = new Float64Array(count);
+  const shardOf = new Int32Array(tests.length);
   for (const t of byLength) {
     let least = 0;
     for (let i = 1; i < count; i++) if (loads[i] < loads[least]) least = i;
-    loads[least] += t.ms;
-    placed[least].push(t);
+    loads[least] += ms[t];
+    shardOf[t] = least;
   }
-  const shards = placed
-    .filter((p) => p.length)
-    .map((p, i) => ({
-      index: i + 1,
-      ids: p.sort((a, b) => a.order - b.order).map((t) => t.id),
-      ms: p.reduce((sum, t) => sum + t.ms, 0),
-    }));
-  const total = weighed.reduce((sum, t) => sum + t.ms, 0);
+  const ids: string[][] = Array.from({ length: count }, () => []);
+  // In the given order: a shard runs its tests as they were selected.
+  for (let t = 0; t < tests.length; t++) ids[shardOf[t]].push(tests[t].id);
+  const shards = ids
+    .map((list, i) => ({ ids: list, ms: loads[i] }))
+    .filter((s) => s.ids.length)
+    .map((s, i) => ({ index: i + 1, ...s }));
+  const total = ms.reduce((sum, x) => sum + x, 0);
   return { shards, idealMs: total / count, assumedMs, unknown: tests.length - known.length };
 }
-
 /** The shards as the workflow's matrix reads them (`fromJSON(inputs.shards)`): `[{index, tests}]`. */
 export function shardsInput(shards: readonly { index: number; tests: string }[]): string {
   return JSON.stringify(shards.map((s) => ({ index: s.index, tests: s.tests })));
