@@ -9,6 +9,8 @@ export interface FuncDef {
   /** 0-based lines: the `def` line and the last line of its body. */
   line: number;
   endLine: number;
+  /** Made by assignment (`test_alias = test_original`): the name it was defined under. */
+  aliasOf?: string;
 }
 export interface ClassDef {
   kind: 'class';
@@ -21,6 +23,8 @@ export interface ClassDef {
   /** The class's own `__test__ = True/False`, when set. */
   testAttr?: boolean;
   hasInit: boolean;
+  /** Made by assignment (`TestAlias = TestOriginal`): the name it was defined under. */
+  aliasOf?: string;
 }
 export interface Outline {
   members: Map<string, FuncDef | ClassDef>;
@@ -112,12 +116,25 @@ export function outline(source: string): Outline {
       continue;
     }
     decorators = [];
-    if (container.kind === 'class' && top === container) {
-      const attr = /^__test__\s*=\s*(True|False)\b/.exec(l.text);
-      if (attr) container.def.testAttr = attr[1] === 'True';
-      const assigned = /^([A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)/.exec(l.text);
-      // A plain assignment replaces a method of the same name.
-      if (assigned && members.get(assigned[1])?.kind === 'func') members.delete(assigned[1]);
+    if (top === container) {
+      if (container.kind === 'class') {
+        const attr = /^__test__\s*=\s*(True|False)\b/.exec(l.text);
+        if (attr) container.def.testAttr = attr[1] === 'True';
+        const assigned = /^([A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)/.exec(l.text);
+        // A plain assignment replaces a method of the same name.
+        if (assigned && members.get(assigned[1])?.kind === 'func') members.delete(assigned[1]);
+      }
+      // `test_alias = test_original`: pytest collects the same function (or class) again under the new name.
+      const alias = /^([A-Za-z_]\w*)\s*=\s*([A-Za-z_]\w*)\s*(?:#.*)?$/.exec(l.text);
+      const original = alias && alias[1] !== alias[2] ? members.get(alias[2]) : undefined;
+      if (alias && original)
+        members.set(alias[1], {
+          ...original,
+          name: alias[1],
+          aliasOf: original.name,
+          line: l.start,
+          endLine: l.end,
+        });
     }
     if (BLOCK.test(l.text)) stack.push({ kind: 'block', indent: l.indent, container });
   }
