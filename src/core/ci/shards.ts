@@ -85,3 +85,22 @@ export function shardsInput(shards: readonly { index: number; tests: string }[])
 
 /** The limit GitHub puts on a workflow_dispatch's inputs, all together (characters of their JSON). */
 export const DISPATCH_INPUTS_LIMIT = 65_535;
+
+/** The shards with no report among a run's artifacts: each shard uploads `<name>-<index>` (junit-3). */
+export function shardsWithoutReport(indexes: readonly number[], artifacts: readonly string[]): number[] {
+  const reported = new Set(
+    artifacts
+      .map((a) => /-(\d+)$/.exec(a)?.[1])
+      .filter((k): k is string => k !== undefined)
+      .map(Number),
+  );
+  return indexes.filter((k) => !reported.has(k));
+}
+
+/** Why a test of a shard that uploaded no report has no result: never passed, never guessed. */
+export function shardNotRunMessage(
+  index: number,
+  run: { run_number: number; conclusion: string | null },
+): string {
+  return `shard ${index} did not run: run #${run.run_number} (${run.conclusion ?? 'ended'}) has no report of shard ${index} (an artifact named "…-${index}"). Its runner failed before pytest wrote the report, was cancelled, or the workflow's matrix did not read the shards input. Open the run's page for that job, or run these tests again.`;
+}
