@@ -33,7 +33,12 @@ const common = {
 // The heavy libraries are bundles of their own under out/lazy/, required on first use. Activation
 // loads only a stub per library: a getter per name that src/ imports from it (found below), each
 // requiring the library's bundle the first time it is read.
-const LAZY = { axios: 'axios', '@kubernetes/client-node': 'kubernetes-client-node', 'js-yaml': 'js-yaml' };
+const LAZY = {
+  axios: 'axios',
+  '@kubernetes/client-node': 'kubernetes-client-node',
+  'js-yaml': 'js-yaml',
+  yaml: 'yaml',
+};
 const lazyNames = Object.fromEntries(Object.keys(LAZY).map((pkg) => [pkg, importedNames(pkg)]));
 
 /** The names src/ imports at run time from `pkg` (`default` for a default import). */

@@ -23,6 +23,7 @@ export const Commands = {
   clearTestHistory: 'codespaceTests.tests.clearHistory',
   showCiRunResults: 'codespaceTests.ci.showRunResults',
   rerunLocally: 'codespaceTests.ci.rerunLocally',
+  prepareWorkflow: 'codespaceTests.ci.prepareWorkflow',
   checkCodespace: 'codespaceTests.doctor.check',
   applyCodespaceFix: 'codespaceTests.doctor.applyFix',
   runInTerminal: 'codespaceTests.doctor.runInTerminal',
@@ -91,6 +92,7 @@ export interface SettingTypes {
   'ci.apiBaseUrl': string;
   'ci.pollIntervalSeconds': number;
   'ci.junitArtifact': string;
+  'ci.shards': number;
   'ci.testsInput': string;
   'doctor.pynodeSelector': string;
   'doctor.modelSelector': string;

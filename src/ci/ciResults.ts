@@ -18,6 +18,8 @@ export interface CiItemResult {
   message: string;
   /** Read from a JUnit report, or from pytest's lines in a job's log (the run uploaded no report). */
   source: 'report' | 'log';
+  /** How long it took on CI, milliseconds, when the report or log says. */
+  ms?: number;
 }
 
 const FROM_LOG = "(Read from the CI job's log: the run uploaded no JUnit report.)";
@@ -95,7 +97,7 @@ export function reportCiResults(opts: {
   repoRoot: string;
   evidence: CiEvidence;
   expected?: ReadonlySet<vscode.TestItem>;
-  notRun?: string;
+  notRun?: string | ((item: vscode.TestItem) => string);
   /** The message's context value, for its menu (Rerun Locally). */
   contextValue?: string;
 }): { reported: CiItemResult[]; imported: CiMapping } {
@@ -137,11 +139,13 @@ export function reportCiResults(opts: {
     else if (r.outcome === 'failed') run.failed(item, message(), ms);
     else if (r.outcome === 'errored') run.errored(item, message(), ms);
     else run.skipped(item);
-    reported.push({ id: item.id, outcome: r.outcome, message: r.message, source: r.source });
+    reported.push({ id: item.id, outcome: r.outcome, message: r.message, source: r.source, ms });
   }
   for (const item of opts.expected ?? []) {
     if (done.has(item)) continue;
-    const text = opts.notRun ?? 'not run on CI: the report has no result for it.';
+    const text =
+      (typeof opts.notRun === 'function' ? opts.notRun(item) : opts.notRun) ??
+      'not run on CI: the report has no result for it.';
     run.errored(item, new vscode.TestMessage(text));
     reported.push({
       id: item.id,

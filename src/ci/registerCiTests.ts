@@ -1,11 +1,18 @@
 import * as vscode from 'vscode';
 import { tagged, type Logger } from '../core/logger';
+import { expectedMs } from '../core/ci/shards';
 import type { WorkflowRun } from '../core/github/types';
 import { Commands } from '../ids';
 import type { TestExplorerApi } from '../testing/testExplorer';
 import type { CiApi } from './register';
 import type { CiItemResult } from './ciResults';
 import { CiTestProfiles, type CiTestRunResult } from './runOnCi';
+import {
+  prepareWorkflowFile,
+  PROPOSED_SCHEME,
+  ProposedWorkflows,
+  type PrepareAnswers,
+} from './prepareWorkflow';
 import { CiRunResults, type ShowResultsOutcome } from './showResults';
 
 /** What the host tests reach of the CI results in the Test Explorer. */
@@ -18,7 +25,10 @@ export interface CiTestsApi {
   lastOffer(): Promise<ShowResultsOutcome | undefined> | undefined;
 }
 
-/** "Run on CI" beside Run and Debug, "Show Results of CI Run" in the CI Runs view, and "Rerun Locally". */
+/**
+ * "Run on CI" beside Run and Debug, "Show Results of CI Run" in the CI Runs view, "Rerun Locally", and
+ * "Prepare the Workflow for Test Results", which gives a workflow what the first two read.
+ */
 export function registerCiTests(
   context: vscode.ExtensionContext,
   deps: { logger: Logger; ci: CiApi; testExplorer: TestExplorerApi },
@@ -32,12 +42,16 @@ export function registerCiTests(
     recordResults: (runId: number, results: readonly CiItemResult[]) =>
       deps.testExplorer.recordCiResults(
         runId,
-        results.map((r) => [r.id, r.outcome] as const),
+        results.map((r) => [r.id, r.outcome, r.ms] as const),
       ),
   };
-  const profiles = new CiTestProfiles(common);
+  const profiles = new CiTestProfiles({
+    ...common,
+    expectedMs: (id) => expectedMs(deps.testExplorer.flaky.history().tests[id]),
+  });
   const results = new CiRunResults({ ...common, memento: context.workspaceState });
   let lastOffer: Promise<ShowResultsOutcome | undefined> | undefined;
+  const proposed = new ProposedWorkflows();
   profiles.sync();
   context.subscriptions.push(
     profiles,
@@ -66,6 +80,11 @@ export function registerCiTests(
       if (arg?.test) return deps.testExplorer.runTests([arg.test]);
       return undefined;
     }),
+    proposed,
+    vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, proposed),
+    vscode.commands.registerCommand(Commands.prepareWorkflow, (answers?: PrepareAnswers) =>
+      prepareWorkflowFile({ logger, proposed }, answers),
+    ),
   );
   return {
     profiles: () => profiles.all(),

@@ -16,13 +16,23 @@ import { crlf } from '../core/pytest/runResults';
 import { reportCiResults, type CiItemResult } from './ciResults';
 import { githubClientFor, junitArtifactPattern, resolveTarget } from './target';
 import type { CiUi } from './ui';
+import { planShards, type ShardPlan } from './ciShards';
+import { SHARDS_INPUT } from '../core/ci/prepareWorkflow';
+import { DISPATCH_INPUTS_LIMIT, shardNotRunMessage, shardsWithoutReport } from '../core/ci/shards';
 
 /** How a "Run on CI" ended; the host tests read it (a TestRun cannot be read back). */
 export type CiTestRunResult =
   | { kind: 'refused'; reason: string }
   | { kind: 'cancelled'; runId: number | undefined; cancelledOnGitHub: boolean }
   | { kind: 'noReport'; runId: number; message: string }
-  | { kind: 'reported'; runId: number; results: CiItemResult[] };
+  | { kind: 'reported'; runId: number; results: CiItemResult[]; shards?: ShardOutcome[] };
+
+/** A shard of a sharded run: its tests (item ids), and whether its report came back. */
+export interface ShardOutcome {
+  index: number;
+  ids: string[];
+  reported: boolean;
+}
 
 export interface CiTestDeps {
   logger: Logger;
@@ -31,6 +41,8 @@ export interface CiTestDeps {
   folderTests: () => readonly FolderTests[];
   /** What a CI run reported joins the tests' outcome history (flakiness), once per CI run. */
   recordResults?: (runId: number, results: readonly CiItemResult[]) => void;
+  /** A test's expected time from its history (by item id), to balance the shards. */
+  expectedMs?: (itemId: string) => number | undefined;
 }
 
 /** The "Run on CI" profile beside Run and Debug on every folder's controller. */
@@ -99,6 +111,20 @@ export class CiTestProfiles implements vscode.Disposable {
       return d.kind === 'folder' ? { rootdir: d.dir, nodeid: '' } : { rootdir: d.rootdir, nodeid: d.nodeid };
     });
     const args = ciTestArgs(t.cwd, selected);
+    const shardCount = Math.max(1, Math.floor(t.settings.get('ci.shards')));
+    let plan: ShardPlan | undefined;
+    if (shardCount > 1) {
+      if (!t.inputs.some((i) => i.name === SHARDS_INPUT && i.type === 'string'))
+        return refuse(
+          `\`codespaceTests.ci.shards\` is ${shardCount}, but ${t.workflow} has no string input "${SHARDS_INPUT}" for them. Run Prepare the Workflow for Test Results with the shard matrix and merge it into the default branch, or set \`codespaceTests.ci.shards\` to 1.`,
+        );
+      plan = planShards(leaves, shardCount, t.cwd, (id) => this.deps.expectedMs?.(id));
+    }
+    const inputs = plan ? { [input.name]: '', [SHARDS_INPUT]: plan.input } : { [input.name]: args };
+    if (JSON.stringify(inputs).length > DISPATCH_INPUTS_LIMIT)
+      return refuse(
+        `The selected tests make ${JSON.stringify(inputs).length} characters of inputs, more than GitHub takes in one dispatch (${DISPATCH_INPUTS_LIMIT}). Select their folders or files instead of single tests.`,
+      );
     let branch = t.git.upstream?.branch ?? t.git.branch;
     const difference = remoteDifference(t.git);
     if (difference) {
@@ -135,14 +161,17 @@ export class CiTestProfiles implements vscode.Disposable {
           : redact(`Run on CI failed: ${(e as Error).message}`, gh.value),
       );
 
-    say(`Dispatching ${t.workflow} on ${t.repo.owner}/${t.repo.repo}@${branch} with ${input.name}=${args}`);
+    say(
+      `Dispatching ${t.workflow} on ${t.repo.owner}/${t.repo.repo}@${branch} with ${input.name}=${plan ? "''" : args}`,
+    );
+    for (const s of plan?.shards ?? []) say(`Shard ${s.index}: ${s.items.length} test(s): ${s.tests}`);
     let runId: number;
     try {
       const dispatched = await dispatchWorkflow({
         client,
         workflow: t.workflow,
         branch,
-        inputs: { [input.name]: args },
+        inputs,
         logger: this.logger,
       });
       runId = dispatched.runId;
@@ -203,9 +232,29 @@ export class CiTestProfiles implements vscode.Disposable {
         pattern: junitArtifactPattern(t),
         logger: this.logger,
       });
+      const shardOf = new Map(plan?.shards.flatMap((s) => s.items.map((i) => [i, s.index] as const)));
+      const missing = new Set(
+        plan
+          ? shardsWithoutReport(
+              plan.shards.map((s) => s.index),
+              reports.kind === 'reports' ? reports.artifacts : [],
+            )
+          : [],
+      );
+      const shards = plan?.shards.map((s) => ({
+        index: s.index,
+        ids: s.items.map((i) => i.id),
+        reported: !missing.has(s.index),
+      }));
+      for (const k of missing) say(shardNotRunMessage(k, outcome.run));
+      const shardNotRun = (item: vscode.TestItem) => {
+        const k = shardOf.get(item);
+        return k !== undefined && missing.has(k) ? shardNotRunMessage(k, outcome.run) : undefined;
+      };
       if (reports.kind !== 'reports') {
         say(reports.message);
-        for (const l of leaves) run.errored(l, new vscode.TestMessage(`Not run on CI: ${reports.message}`));
+        for (const l of leaves)
+          run.errored(l, new vscode.TestMessage(shardNotRun(l) ?? `Not run on CI: ${reports.message}`));
         void ui.notify('warning', reports.message, []);
         run.end();
         return { kind: 'noReport', runId, message: reports.message };
@@ -217,11 +266,11 @@ export class CiTestProfiles implements vscode.Disposable {
         repoRoot: t.cwd,
         evidence: { kind: 'reports', files: reports.files },
         expected: leaves,
-        notRun: notRunReason(outcome.run, reports.artifacts),
+        notRun: (item) => shardNotRun(item) ?? notRunReason(outcome.run, reports.artifacts),
       });
       run.end();
       this.deps.recordResults?.(runId, reported);
-      return { kind: 'reported', runId, results: reported };
+      return { kind: 'reported', runId, results: reported, ...(shards ? { shards } : {}) };
     } catch (e) {
       return fail(e);
     } finally {

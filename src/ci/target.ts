@@ -47,7 +47,7 @@ export async function resolveTarget(logger: Logger, opts: { fetch: boolean }): P
   for (const folder of ordered) {
     const settings = new FolderSettings(folder);
     const setting = settings.get('ci.workflow');
-    const path = isAbsolute(setting) ? setting : join(folder.uri.fsPath, setting);
+    const path = workflowPathOf(folder, settings);
     let text: string;
     try {
       text = await readFile(path, 'utf8');
@@ -102,6 +102,15 @@ export async function resolveTarget(logger: Logger, opts: { fetch: boolean }): P
     kind: 'refused',
     reason: `No workflow file at ${firstMissing}. Set \`codespaceTests.ci.workflow\` to the workflow to dispatch.`,
   };
+}
+
+/** The folder's workflow file: `codespaceTests.ci.workflow`, from the folder unless absolute. */
+export function workflowPathOf(
+  folder: vscode.WorkspaceFolder,
+  settings = new FolderSettings(folder),
+): string {
+  const setting = settings.get('ci.workflow');
+  return isAbsolute(setting) ? setting : join(folder.uri.fsPath, setting);
 }
 
 function detachedReason(sha: string): string {

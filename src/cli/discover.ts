@@ -44,7 +44,7 @@ function leaves(nodes: readonly TreeNode[], out: TreeNode[] = []): TreeNode[] {
 }
 
 /** pytest's collection of every pytest.ini of the static read; failures named on stderr. */
-async function collectAll(
+export async function collectAll(
   files: readonly DiscoveredFile[],
   settings: Awaited<ReturnType<typeof workspaceSettings>>,
   verbose: boolean,

@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { importReports, treeFiles } from '../core/junit/import';
 import type { MappedResult, TreeFile } from '../core/junit/nodeMap';
 import { discoverFolder } from '../core/pytest/discovery';
+import type { RootdirCollection } from '../core/pytest/reconcile';
+import { collectAll } from './discover';
 import { workspaceSettings } from '../core/pytest/headless';
 import { reconcile } from '../core/pytest/reconcile';
 import { writeJson, writeLines } from './output';
@@ -11,12 +13,16 @@ import { UsageError, type Verb } from './verb';
 export const importJunitVerb: Verb = {
   name: 'import-junit',
   summary: "Maps a JUnit XML report (pytest --junitxml, e.g. from CI) onto the workspace's node ids.",
-  usage: '[--workspace DIR] [--json] FILE...',
+  usage: '[--workspace DIR] [--json] [--collect] FILE...',
   options: {
     workspace: { type: 'string', value: 'DIR', help: 'the workspace folder (default: the current folder)' },
     json: {
       type: 'boolean',
       help: 'print one JSON object: {results: [{nodeid, outcome, message, duration, file, line, source}], unmatched: [{classname, name, reason}], problems}',
+    },
+    collect: {
+      type: 'boolean',
+      help: "map onto the tree merged with pytest --collect-only, as the Testing view's is (tests a hook or an import made)",
     },
   },
   details: [
@@ -27,7 +33,10 @@ export const importJunitVerb: Verb = {
   async run({ values, positionals }) {
     if (!positionals.length) throw new UsageError('name the JUnit XML file(s) to import.');
     const workspace = resolve((values.workspace as string | undefined) ?? '.');
-    const tree = await workspaceTree(workspace);
+    const tree = await workspaceTree(workspace, {
+      collect: values.collect === true,
+      verbose: values.verbose === true,
+    });
     const reports = await Promise.all(
       positionals.map(async (p) => {
         try {
@@ -71,11 +80,20 @@ export const importJunitVerb: Verb = {
   },
 };
 
-/** The workspace's test files as the Testing view knows them before collection, for mapping results. */
-export async function workspaceTree(workspace: string): Promise<TreeFile[]> {
+/**
+ * The workspace's test files as the Testing view knows them, for mapping results: the static read (tests made
+ * by assignment included), merged with pytest's collection when `collect` is set.
+ */
+export async function workspaceTree(
+  workspace: string,
+  opts: { collect?: boolean; verbose?: boolean } = {},
+): Promise<TreeFile[]> {
   const settings = await workspaceSettings(workspace);
   const files = await discoverFolder(workspace, settings.include);
-  const views = reconcile({ workspace, include: settings.include, files, collections: new Map() });
+  const collections = opts.collect
+    ? (await collectAll(files, settings, opts.verbose ?? false)).collections
+    : new Map<string, RootdirCollection>();
+  const views = reconcile({ workspace, include: settings.include, files, collections });
   return treeFiles(workspace, views);
 }
 

@@ -49,6 +49,7 @@ export const SETTING_DEFAULTS: SettingTypes = {
   'ci.apiBaseUrl': 'https://api.github.com',
   'ci.pollIntervalSeconds': 5,
   'ci.junitArtifact': 'junit*',
+  'ci.shards': 1,
   'ci.testsInput': '',
   'leaks.check': false,
   'leaks.settingsModule': '',

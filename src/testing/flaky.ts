@@ -7,6 +7,7 @@ import {
   readHistory,
   recordCiRun,
   recordRun,
+  type RunResult,
   type TestHistory,
 } from '../core/pytest/history';
 import { parseTimes, runRepeatedly, type RepeatOutcome } from '../core/pytest/repeat';
@@ -30,7 +31,7 @@ export interface FlakyApi {
   /** Marks the items of every tree again: after the tree gained items. */
   apply(): void;
   /** A CI run's results (by TestItem id) join the history, once per run. */
-  recordCiRun(runId: number, results: readonly (readonly [string, string])[]): void;
+  recordCiRun(runId: number, results: readonly RunResult[]): void;
 }
 
 /**
@@ -44,7 +45,7 @@ export function registerFlakyTests(context: vscode.ExtensionContext, deps: Flaky
 
   context.subscriptions.push(
     deps.onDidFinishRun((summary) => {
-      const ran = [...summary.itemResults].map(([id, r]) => [id, r.outcome] as const);
+      const ran = [...summary.itemResults].map(([id, r]) => [id, r.outcome, r.ms] as const);
       history = recordRun(history, ran, Date.now());
       void save();
       apply();
@@ -63,7 +64,7 @@ export function registerFlakyTests(context: vscode.ExtensionContext, deps: Flaky
     }),
   );
   apply();
-  const recordCi = (runId: number, results: readonly (readonly [string, string])[]) => {
+  const recordCi = (runId: number, results: readonly RunResult[]) => {
     const next = recordCiRun(history, runId, results, Date.now());
     if (next === history) return;
     history = next;

@@ -10,6 +10,7 @@ import { registerFlakyTests, type FlakyApi } from './flaky';
 import { registerFindPollutingTest } from './pollution';
 import { testWindows } from './runReporter';
 import { windowOfContext } from '../core/pytest/testLogs';
+import type { RunResult } from '../core/pytest/history';
 import { TestRunner, type RunSummary } from './testRunner';
 
 /** What the host tests (and later the Debug profile) reach through the extension's API. */
@@ -32,7 +33,7 @@ export interface TestExplorerApi {
     opts?: { token?: vscode.CancellationToken; leaks?: boolean },
   ): Promise<RunSummary>;
   /** A CI run's results (by TestItem id) in the outcome history, once per run: flakiness counts CI too. */
-  recordCiResults(runId: number, results: readonly (readonly [string, string])[]): void;
+  recordCiResults(runId: number, results: readonly RunResult[]): void;
 }
 
 interface FolderEntry {

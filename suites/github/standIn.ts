@@ -1,6 +1,8 @@
 // A stateful stand-in for the GitHub REST API, just the calls "Trigger CI on Branch" makes.
 // A dispatch creates a run that moves queued -> in_progress -> completed when the test says so
 // (`advance`), so tests control the clock. Failures are cued one request at a time.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -68,6 +70,11 @@ export interface StandInOptions {
   workflows?: string[];
   /** Input names each workflow declares (others are refused with 422 as GitHub does). */
   inputs?: Record<string, string[]>;
+  /**
+   * Workflow files read at each dispatch, as GitHub reads the default branch's file: their
+   * `workflow_dispatch.inputs` are the declared ones (a required input left out is refused too).
+   */
+  workflowFiles?: Record<string, string>;
   /** Tokens GitHub accepts; anything else is 401. */
   tokens?: string[];
   /** false: behave like an older server that answers a dispatch with 204 and no run. */
@@ -277,11 +284,18 @@ export class GitHubStandIn {
           inputs?: Record<string, unknown>;
           return_run_details?: boolean;
         };
-        const declared = this.options.inputs?.[workflow];
+        const file = this.options.workflowFiles?.[workflow];
+        const fromFile = file ? dispatchInputsOf(readFileSync(file, 'utf8')) : undefined;
+        const declared = fromFile ? Object.keys(fromFile) : this.options.inputs?.[workflow];
         const unexpected = declared ? Object.keys(b.inputs ?? {}).filter((k) => !declared.includes(k)) : [];
-        if (unexpected.length)
+        const missing = Object.entries(fromFile ?? {})
+          .filter(([k, v]) => v.required === true && v.default === undefined && !(k in (b.inputs ?? {})))
+          .map(([k]) => k);
+        if (unexpected.length || missing.length)
           return answer(422, {
-            message: `Unexpected inputs provided: ${JSON.stringify(unexpected)}`,
+            message: unexpected.length
+              ? `Unexpected inputs provided: ${JSON.stringify(unexpected)}`
+              : `Required input '${missing[0]}' not provided`,
             documentation_url: 'https://docs.github.com/rest',
             status: '422',
           });
@@ -465,6 +479,15 @@ const ECHOING = /^(404|422|5\d\d)$/;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A workflow file's `on.workflow_dispatch.inputs` (none when it takes no dispatch inputs). */
+function dispatchInputsOf(text: string): Record<string, { required?: boolean; default?: unknown }> {
+  const wf = parseYaml(text) as { on?: { workflow_dispatch?: { inputs?: Record<string, object> } | null } };
+  return (wf.on?.workflow_dispatch?.inputs ?? {}) as Record<
+    string,
+    { required?: boolean; default?: unknown }
+  >;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

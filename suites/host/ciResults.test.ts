@@ -2,7 +2,7 @@
 // class (pass, fail, not run, cancel, a sharded report) and "Show Results of CI Run", against the stand-in
 // GitHub behind Prism. The JUnit reports are written by real pytest on a copy of the fixture.
 import * as assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
@@ -10,12 +10,19 @@ import * as vscode from 'vscode';
 import { freePort } from '../unit/support';
 import type { CiTestRunResult } from '../../src/ci/runOnCi';
 import type { ShowResultsOutcome } from '../../src/ci/showResults';
+import type { PrepareOutcome } from '../../src/ci/prepareWorkflow';
 import type { RunSummary } from '../../src/testing/testRunner';
 import type { ExtensionApi } from '../../src/extension';
 import { Commands } from '../../src/ids';
 import { ContractGitHub } from '../github/contract';
 import { pytestJobLog, pytestJUnit } from '../github/junitReport';
-import { fixtureRepo, integrationJob, type GitHubStandIn, type StoredArtifact } from '../github/standIn';
+import {
+  FIXTURE_WORKFLOW,
+  fixtureRepo,
+  integrationJob,
+  type GitHubStandIn,
+  type StoredArtifact,
+} from '../github/standIn';
 import { ScriptedUi, addBareRemote, git, gitExtensionSees, setSettings, setToken } from './ciHelpers';
 import { activateExtension, fixtureFolder, waitFor } from './helpers';
 import { INTEGRATION_DIR, item } from './testExplorerHelpers';
@@ -362,6 +369,65 @@ describe('CI results in the Test Explorer (stand-in GitHub behind Prism)', funct
       assert.ok([...summary.results.values()].every((r) => r.outcome === 'passed'));
     } finally {
       await setSettings({ 'django.autoStart': undefined });
+    }
+  });
+
+  it('Run on CI with 2 shards: the prepared workflow takes them, split by history times; a shard with no report errors its tests', async () => {
+    const path = join(workspace, '.github/workflows', FIXTURE_WORKFLOW);
+    const original = readFileSync(path, 'utf8');
+    const names = 'test_pynodes.py::test_unique_names_differ';
+    const cases = ['s', 'm', 'l'].map((c) => `${FILE}::test_model_sizes[${c}]`);
+    try {
+      const prepared = await vscode.commands.executeCommand<PrepareOutcome>(Commands.prepareWorkflow, {
+        shards: true,
+        accept: true,
+      });
+      assert.equal(prepared.kind, 'written', JSON.stringify(prepared));
+      // GitHub reads the inputs from the workflow file: the prepared one declares `shards`.
+      standIn = await github.reset({
+        ...options,
+        inputs: undefined,
+        workflowFiles: { [FIXTURE_WORKFLOW]: path },
+      });
+      await setSettings({ 'ci.shards': 2 });
+      // The history says the pynodes test takes a minute and each size case a second (five CI runs each).
+      for (let run = 1; run <= 5; run++)
+        api.testExplorer.flaky.recordCiRun(777_000 + run, [
+          [item(api, names).id, 'passed', 60_000],
+          ...cases.map((c) => [item(api, c).id, 'passed', 1_000] as const),
+        ]);
+      // Shard 1 (the long test) uploads its report; shard 2's runner never did.
+      standIn.plan = {
+        conclusion: 'failure',
+        jobs: [integrationJob('failure')],
+        artifacts: [artifact('junit-1', reports.names)],
+      };
+      const result = await runOnCi([`${FILE}::test_model_sizes`, names]);
+      const body = dispatches()[0].body as { inputs: Record<string, string> };
+      assert.equal(body.inputs.test_path, '');
+      assert.deepEqual(JSON.parse(body.inputs.shards), [
+        { index: 1, tests: `${INTEGRATION_DIR}/${names}` },
+        // Brackets are shell patterns: each case is quoted for the workflow's shell line.
+        { index: 2, tests: cases.map((c) => `'${INTEGRATION_DIR}/${c}'`).join(' ') },
+      ]);
+      assert.equal(result.kind, 'reported', JSON.stringify(result));
+      if (result.kind !== 'reported') return;
+      assert.deepEqual(
+        result.shards?.map((s) => [s.index, s.reported]),
+        [
+          [1, true],
+          [2, false],
+        ],
+      );
+      assert.deepEqual(byNodeId(result), {
+        [names]: 'passed',
+        ...Object.fromEntries(cases.map((c) => [c, 'errored'])),
+      });
+      for (const r of result.results.filter((x) => x.outcome === 'errored'))
+        assert.match(r.message, /^shard 2 did not run: run #\d+ \(failure\) has no report of shard 2/);
+    } finally {
+      writeFileSync(path, original);
+      await setSettings({ 'ci.shards': undefined });
     }
   });
 });

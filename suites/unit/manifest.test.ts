@@ -75,6 +75,7 @@ const typed: { [K in SettingKey]: SchemaOf<SettingTypes[K]> } = {
   'ci.apiBaseUrl': 'string',
   'ci.pollIntervalSeconds': 'number',
   'ci.junitArtifact': 'string',
+  'ci.shards': 'number',
   'ci.testsInput': 'string',
   'doctor.pynodeSelector': 'string',
   'doctor.modelSelector': 'string',

@@ -60,7 +60,7 @@ export function ciTestArgs(repoRoot: string, selected: readonly SelectedTest[]):
   return [...new Set(args)].join(' ');
 }
 
-function shellWord(s: string): string {
+export function shellWord(s: string): string {
   return /^[\w./:@%+,=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 

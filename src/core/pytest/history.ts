@@ -11,6 +11,8 @@ export interface HistoryEntry {
   /** Epoch milliseconds. */
   at: number;
   source: 'local' | 'ci';
+  /** How long it took, milliseconds, when that was measured: CI's shards are balanced by it. */
+  ms?: number;
 }
 
 /** By test id (the Testing view's item id: rootdir and node id), oldest first. */
@@ -59,19 +61,26 @@ export function historyOutcome(outcome: Outcome | string): HistoryEntry['outcome
   return undefined;
 }
 
+/** One test's result as the history takes it: its id, outcome and (when measured) milliseconds. */
+export type RunResult = readonly [id: string, outcome: Outcome | string, ms?: number];
+
 /** The history with one run's results added, bounded per test and in tests. Returns a new value. */
 export function recordRun(
   history: TestHistory,
-  results: Iterable<readonly [id: string, outcome: Outcome | string]>,
+  results: Iterable<RunResult>,
   at: number,
   source: HistoryEntry['source'] = 'local',
 ): TestHistory {
   const tests = { ...history.tests };
-  for (const [id, raw] of results) {
+  for (const [id, raw, ms] of results) {
     const outcome = historyOutcome(raw);
     if (!outcome) continue;
+    const entry: HistoryEntry =
+      typeof ms === 'number' && Number.isFinite(ms) && ms >= 0
+        ? { outcome, at, source, ms: Math.round(ms) }
+        : { outcome, at, source };
     // Deleted and put back: the most recently run tests come last, so the oldest are the first dropped.
-    const entries = [...(tests[id] ?? []), { outcome, at, source }].slice(-MAX_RUNS_PER_TEST);
+    const entries = [...(tests[id] ?? []), entry].slice(-MAX_RUNS_PER_TEST);
     delete tests[id];
     tests[id] = entries;
   }
@@ -87,7 +96,7 @@ export function recordRun(
 export function recordCiRun(
   history: TestHistory,
   runId: number,
-  results: Iterable<readonly [id: string, outcome: Outcome | string]>,
+  results: Iterable<RunResult>,
   at: number,
 ): TestHistory {
   if (history.ciRuns?.includes(runId)) return history;

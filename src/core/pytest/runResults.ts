@@ -24,6 +24,8 @@ export interface TestResult {
   leaks?: string[];
   /** The time the test ran, slack included: its failure message opens the log viewer at it. */
   window?: TestWindow;
+  /** What pytest measured (setup, call, teardown), milliseconds: the history keeps it to balance CI shards. */
+  ms?: number;
 }
 
 /** A failed or errored test, as the Test Explorer's message shows it. */
@@ -187,6 +189,7 @@ export class RunResults<Item, Message, Location> {
       message: e.failure?.message ?? e.reason,
       file: e.failure?.file ?? undefined,
       line: e.failure?.line ?? undefined,
+      ms: e.duration,
       // Until the window closes (the next test starts, or its tail passes), the slack after its stop.
       window: testWindow(e.start, e.stop, e.stop),
     };

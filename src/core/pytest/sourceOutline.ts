@@ -10,6 +10,8 @@ export interface FuncDef {
   /** 0-based lines: the `def` line and the last line of its body. */
   line: number;
   endLine: number;
+  /** Made by assignment (`test_alias = test_original`): the name it was defined under. */
+  aliasOf?: string;
 }
 export interface ClassDef {
   kind: 'class';
@@ -24,6 +26,8 @@ export interface ClassDef {
   hasInit: boolean;
   /** The value of the class's own `pytestmark = …`, when set. */
   pytestmark?: string;
+  /** Made by assignment (`TestAlias = TestOriginal`): the name it was defined under. */
+  aliasOf?: string;
 }
 export interface Outline {
   members: Map<string, FuncDef | ClassDef>;
@@ -127,13 +131,24 @@ export function outline(source: string): Outline {
       else if (marks) modulePytestmark = marks[1];
       else if (container.kind === 'module' && l.text.startsWith('from'))
         markAliasNames.push(...markAliases(l.text));
-    }
-    if (container.kind === 'class' && top === container) {
-      const attr = /^__test__\s*=\s*(True|False)\b/.exec(l.text);
-      if (attr) container.def.testAttr = attr[1] === 'True';
-      const assigned = /^([A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)/.exec(l.text);
-      // A plain assignment replaces a method of the same name.
-      if (assigned && members.get(assigned[1])?.kind === 'func') members.delete(assigned[1]);
+      if (container.kind === 'class') {
+        const attr = /^__test__\s*=\s*(True|False)\b/.exec(l.text);
+        if (attr) container.def.testAttr = attr[1] === 'True';
+        const assigned = /^([A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)/.exec(l.text);
+        // A plain assignment replaces a method of the same name.
+        if (assigned && members.get(assigned[1])?.kind === 'func') members.delete(assigned[1]);
+      }
+      // `test_alias = test_original`: pytest collects the same function (or class) again under the new name.
+      const alias = /^([A-Za-z_]\w*)\s*=\s*([A-Za-z_]\w*)\s*(?:#.*)?$/.exec(l.text);
+      const original = alias && alias[1] !== alias[2] ? members.get(alias[2]) : undefined;
+      if (alias && original)
+        members.set(alias[1], {
+          ...original,
+          name: alias[1],
+          aliasOf: original.name,
+          line: l.start,
+          endLine: l.end,
+        });
     }
     if (BLOCK.test(l.text)) stack.push({ kind: 'block', indent: l.indent, container });
   }
