@@ -23,6 +23,9 @@ export const Commands = {
   clearTestHistory: 'codespaceTests.tests.clearHistory',
   showCiRunResults: 'codespaceTests.ci.showRunResults',
   rerunLocally: 'codespaceTests.ci.rerunLocally',
+  openCiRunLogs: 'codespaceTests.ci.openRunLogs',
+  rerunFailedJobs: 'codespaceTests.ci.rerunFailedJobs',
+  rerunCiRun: 'codespaceTests.ci.rerunRun',
   checkCodespace: 'codespaceTests.doctor.check',
   applyCodespaceFix: 'codespaceTests.doctor.applyFix',
   runInTerminal: 'codespaceTests.doctor.runInTerminal',
@@ -91,6 +94,8 @@ export interface SettingTypes {
   'ci.pollIntervalSeconds': number;
   'ci.junitArtifact': string;
   'ci.testsInput': string;
+  'ci.watch.enabled': boolean;
+  'ci.watch.intervalSeconds': number;
   'doctor.pynodeSelector': string;
   'doctor.modelSelector': string;
   'doctor.localClusterLacks': Record<string, string>;

@@ -10,6 +10,7 @@ import { reportCiResults, type CiEvidence, type CiItemResult } from './ciResults
 import type { RunsState } from './runsView';
 import { githubClientFor, junitArtifactPattern, resolveTarget } from './target';
 import type { CiUi } from './ui';
+import { markOffered } from './offeredRuns';
 
 /** The context value of a CI result's message: its menu offers "Rerun Locally". */
 export const CI_RESULT_CONTEXT = 'codespaceTests.ciResult';
@@ -37,8 +38,6 @@ export interface ShowResultsDeps {
   /** What the CI run reported joins the tests' outcome history, once per CI run. */
   recordResults?: (runId: number, results: readonly CiItemResult[]) => void;
 }
-
-const OFFERED_KEY = 'codespaceTests.ci.offeredRuns';
 
 /** "Show Results of CI Run", and the once-per-run offer of a failed scheduled run's results. */
 export class CiRunResults {
@@ -130,9 +129,7 @@ export class CiRunResults {
     const group = state.groups.find((g) => g.branch === state.defaultBranch);
     const newest = group?.runs.find((r) => r.event === 'schedule');
     if (!newest || newest.status !== 'completed' || newest.conclusion !== 'failure') return undefined;
-    const offered = this.deps.memento.get<number[]>(OFFERED_KEY, []);
-    if (offered.includes(newest.id)) return undefined;
-    await this.deps.memento.update(OFFERED_KEY, [newest.id, ...offered].slice(0, 50));
+    if (!(await markOffered(this.deps.memento, newest))) return undefined;
     const action = 'Show Failing Tests';
     const picked = await this.deps
       .ui()

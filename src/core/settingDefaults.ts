@@ -44,6 +44,8 @@ export const SETTING_DEFAULTS: SettingTypes = {
   'ci.pollIntervalSeconds': 5,
   'ci.junitArtifact': 'junit*',
   'ci.testsInput': '',
+  'ci.watch.enabled': true,
+  'ci.watch.intervalSeconds': 60,
   'leaks.check': false,
   'leaks.settingsModule': '',
   'leaks.projectDir': '',

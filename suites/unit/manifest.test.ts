@@ -75,6 +75,8 @@ const typed: { [K in SettingKey]: SchemaOf<SettingTypes[K]> } = {
   'ci.pollIntervalSeconds': 'number',
   'ci.junitArtifact': 'string',
   'ci.testsInput': 'string',
+  'ci.watch.enabled': 'boolean',
+  'ci.watch.intervalSeconds': 'number',
   'doctor.pynodeSelector': 'string',
   'doctor.modelSelector': 'string',
   'doctor.localClusterLacks': 'object<string>',

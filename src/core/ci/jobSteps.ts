@@ -1,7 +1,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import type { LogLevel } from '../logs/filter';
 import type { JobStep } from '../github/types';
-import { splitTimestamp } from './jobLog';
+import { splitGitHubTimestamp } from './jobLog';
 
 /** One line of a job's log as the log viewer keeps it: the log's own time, GitHub's markers read. */
 export interface StepLine {
@@ -52,7 +52,7 @@ export function splitJobLog(text: string, steps: readonly JobStep[]): StepLog[] 
     if (end < 0) end = text.length;
     const raw = text.slice(start, end > start && text[end - 1] === '\r' ? end - 1 : end);
     start = end + 1;
-    const { at, rest } = splitTimestamp(raw);
+    const { at, rest } = splitGitHubTimestamp(raw);
     const time = at ?? last;
     last = time;
     const marker = gitHubMarker(rest);
