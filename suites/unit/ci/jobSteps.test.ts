@@ -67,7 +67,10 @@ describe('a job log split into its steps (the log viewer sources)', () => {
     assert.equal(split[0].firstError, undefined);
     const tests = split[2];
     const first = tests.lines[tests.firstError!];
-    assert.ok(first.text.includes('test_deepest \u001b[31mFAILED'), 'the first FAILED result line, colours kept');
+    assert.ok(
+      first.text.includes('test_deepest \u001b[31mFAILED'),
+      'the first FAILED result line, colours kept',
+    );
     assert.ok(tests.lines.slice(0, tests.firstError).every((l) => !/FAILED|##\[error\]/.test(l.text)));
     const last = tests.lines.at(-1)!;
     assert.deepEqual([last.text, last.level], ['Process completed with exit code 1.', 'error']);
