@@ -36,7 +36,11 @@ export function registerCiTests(
       ),
   };
   const profiles = new CiTestProfiles(common);
-  const results = new CiRunResults({ ...common, memento: context.workspaceState });
+  const results = new CiRunResults({
+    ...common,
+    memento: context.workspaceState,
+    watching: () => deps.ci.watch.state.kind === 'watching',
+  });
   let lastOffer: Promise<ShowResultsOutcome | undefined> | undefined;
   profiles.sync();
   context.subscriptions.push(

@@ -37,6 +37,8 @@ export interface ShowResultsDeps {
   memento: vscode.Memento;
   /** What the CI run reported joins the tests' outcome history, once per CI run. */
   recordResults?: (runId: number, results: readonly CiItemResult[]) => void;
+  /** Whether the watch on the default branch is on: it tells a failed scheduled run itself. */
+  watching?: () => boolean;
 }
 
 /** "Show Results of CI Run", and the once-per-run offer of a failed scheduled run's results. */
@@ -122,10 +124,11 @@ export class CiRunResults {
 
   /**
    * After the CI Runs view loads: when the newest scheduled run of the default branch failed and was not
-   * offered before, offer its results once. Rides on the view's loads; never polls.
+   * offered before, offer its results once. Rides on the view's loads; never polls. While the watch on the
+   * default branch is on, it is the one that tells.
    */
   async offerFailedScheduled(state: RunsState): Promise<ShowResultsOutcome | undefined> {
-    if (state.kind !== 'loaded' || !state.defaultBranch) return undefined;
+    if (state.kind !== 'loaded' || !state.defaultBranch || this.deps.watching?.()) return undefined;
     const group = state.groups.find((g) => g.branch === state.defaultBranch);
     const newest = group?.runs.find((r) => r.event === 'schedule');
     if (!newest || newest.status !== 'completed' || newest.conclusion !== 'failure') return undefined;

@@ -77,7 +77,12 @@ describe('CI results in the Test Explorer (stand-in GitHub behind Prism)', funct
     reports.names = report(['test_pynodes.py::test_unique_names_differ'], port);
     github = await ContractGitHub.start(options);
     bare = addBareRemote(workspace);
-    await setSettings({ 'ci.apiBaseUrl': github.url, 'ci.pollIntervalSeconds': 1 });
+    // The watch on the default branch polls on its own: off here, teamRepoCi.test.ts is about it.
+    await setSettings({
+      'ci.watch.enabled': false,
+      'ci.apiBaseUrl': github.url,
+      'ci.pollIntervalSeconds': 1,
+    });
     await setToken(api, TOKEN);
     git(workspace, 'checkout', '-q', '-B', 'feature/ci-results');
     await gitExtensionSees(fixtureFolder().uri, 'feature/ci-results');
@@ -87,7 +92,11 @@ describe('CI results in the Test Explorer (stand-in GitHub behind Prism)', funct
   after(async () => {
     if (api) await vscode.commands.executeCommand(Commands.clearGitHubToken);
     api?.ci.setUi(undefined);
-    await setSettings({ 'ci.apiBaseUrl': undefined, 'ci.pollIntervalSeconds': undefined });
+    await setSettings({
+      'ci.watch.enabled': undefined,
+      'ci.apiBaseUrl': undefined,
+      'ci.pollIntervalSeconds': undefined,
+    });
     await github?.stop();
     if (bare) rmSync(dirname(bare), { recursive: true, force: true });
     if (copy) rmSync(copy, { recursive: true, force: true });
