@@ -174,6 +174,8 @@ export class GitHubStandIn {
               ? structuredClone(planned(j.name) ?? { ...j, conclusion: 'success' })
               : j,
           );
+    // The new attempt uploads its own artifacts.
+    run.artifacts = (this.plan.artifacts ?? []).map((a) => ({ ...a, id: this.nextArtifactId++ }));
     run.version++;
   }
 
