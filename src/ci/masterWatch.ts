@@ -97,7 +97,7 @@ export class MasterWatch implements vscode.Disposable {
         const message = `Stopped watching CI on ${branch}: ${end.failure.message}`;
         logger.warn(message);
         this.state = { kind: 'stopped', message };
-        this.item.text = `$(warning) CI ${branch}: not watched`;
+        this.item.text = `$(warning) ${branch}: CI not watched`;
         this.item.tooltip = message;
         this.item.backgroundColor = undefined;
       }
@@ -118,14 +118,15 @@ export class MasterWatch implements vscode.Disposable {
 
   private show(branch: string, run: WorkflowRun | undefined): void {
     if (!run) {
-      this.item.text = `$(circle-outline) CI ${branch}: no result yet`;
+      this.item.text = `$(circle-outline) ${branch}: no CI result yet`;
       this.item.tooltip = `No completed run of the workflow on ${branch} yet.`;
       this.item.command = undefined;
       this.item.backgroundColor = undefined;
     } else {
       const passed = run.conclusion === 'success';
       const took = runDuration(run);
-      this.item.text = `$(${passed ? 'pass' : 'error'}) CI ${branch} ${passed ? 'passed' : describeConclusion(run.conclusion)}`;
+      // `main: CI passed`: the branch first, so it is not read as the followed run's item (`CI #12 passed`).
+      this.item.text = `$(${passed ? 'pass' : 'error'}) ${branch}: CI ${passed ? 'passed' : describeConclusion(run.conclusion)}`;
       this.item.tooltip = `${branch}'s last CI run: #${run.run_number} (${run.event === 'schedule' ? 'scheduled' : run.event.replace('_', ' ')}) ${describeConclusion(run.conclusion)}${took ? ` in ${took}` : ''}, ${new Date(run.updated_at).toLocaleString()}. Click to open it. Turn this off with codespaceTests.ci.watch.enabled.`;
       this.item.command = { title: 'Open CI Run', command: Commands.openCiRun, arguments: [run.html_url] };
       this.item.backgroundColor = passed ? undefined : new vscode.ThemeColor('statusBarItem.errorBackground');

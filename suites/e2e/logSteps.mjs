@@ -26,7 +26,7 @@ export async function viewerRows(wb) {
 }
 
 /** Waits until the viewer shows a row matching `predicate`; returns the rows then. */
-async function waitForRows(wb, predicate, what, timeoutMs = 30_000) {
+export async function waitForRows(wb, predicate, what, timeoutMs = 30_000) {
   const until = Date.now() + timeoutMs;
   let rows = [];
   while (Date.now() < until) {

@@ -179,6 +179,13 @@ export class GitHubStandIn {
     run.version++;
   }
 
+  /** Gives a run's first job (default: the newest run's) its log and step times, as GitHub has once it ran. */
+  setJobLog(job: Pick<PlannedJob, 'log' | 'steps'>, runId = this.latestRunId()): void {
+    const run = this.runs.get(runId);
+    if (!run?.jobs[0]) throw new Error(`no job in run ${runId}`);
+    Object.assign(run.jobs[0], { log: job.log, steps: job.steps });
+  }
+
   latestRunId(): number {
     const ids = [...this.runs.keys()];
     if (!ids.length) throw new Error('no run yet');

@@ -330,7 +330,11 @@ describe("the team's workflow on CI: logs in the viewer, re-runs, the watch on m
     const ui = new ClickingUi('Show Results');
     api.ci.setUi(ui);
     await setSettings({ 'ci.watch.intervalSeconds': 10, 'ci.watch.enabled': true });
-    await waitFor('the watch to show master', () => /CI main failed/.test(api.ci.watch.text), 30_000);
+    await waitFor(
+      'the watch to show master',
+      () => /^\$\(error\) main: CI failed$/.test(api.ci.watch.text),
+      30_000,
+    );
     const told = await waitFor('the notice', () =>
       ui.notices.find((n) => /scheduled CI run #\d+ on main failed\.$/.test(n.message)),
     );
