@@ -5,6 +5,7 @@ import { ciStepSource, storeRunLogs } from '../../../src/core/ci/ciLogSources';
 import { splitJobLog } from '../../../src/core/ci/jobSteps';
 import type { JobStep } from '../../../src/core/github/types';
 import { LogStore } from '../../../src/core/logs/logStore';
+import { sourceLabel } from '../../../src/logs/sourceLabel';
 import { githubJobLog } from '../../github/jobLogShape';
 
 const REPO = join(__dirname, '../../../..');
@@ -137,6 +138,7 @@ describe('a job log split into its steps (the log viewer sources)', () => {
     const got = storeRunLogs(store, 9000001, logs);
     const tests = ciStepSource(9000001, 'integration', { number: 3, name: 'Run integration tests' });
     assert.equal(tests, 'ci/9000001/integration › 3. Run integration tests');
+    assert.equal(sourceLabel(tests), 'integration › 3. Run integration tests', "the viewer's source column");
     assert.deepEqual(
       got.jobs[0].steps.map((s) => s.name),
       ['Run actions/checkout@v4', 'Start minikube', 'Run integration tests'],
