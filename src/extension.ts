@@ -29,7 +29,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
 
   // @wire: each part registers below (one line each).
   const django = registerDjango(context, { logger, logStore });
-  const ci = registerCi(context, { logger });
+  const ci = registerCi(context, { logger, logStore });
   const testExplorer = registerTestExplorer(context, { logger, logStore, django });
   const debug = registerDebug(context, { logger, logStore, django, testExplorer });
   const ciTests = registerCiTests(context, { logger, ci, testExplorer });

@@ -24,6 +24,9 @@ export const Commands = {
   showCiRunResults: 'codespaceTests.ci.showRunResults',
   rerunLocally: 'codespaceTests.ci.rerunLocally',
   prepareWorkflow: 'codespaceTests.ci.prepareWorkflow',
+  openCiRunLogs: 'codespaceTests.ci.openRunLogs',
+  rerunFailedJobs: 'codespaceTests.ci.rerunFailedJobs',
+  rerunCiRun: 'codespaceTests.ci.rerunRun',
   checkCodespace: 'codespaceTests.doctor.check',
   applyCodespaceFix: 'codespaceTests.doctor.applyFix',
   runInTerminal: 'codespaceTests.doctor.runInTerminal',
@@ -94,6 +97,8 @@ export interface SettingTypes {
   'ci.junitArtifact': string;
   'ci.shards': number;
   'ci.testsInput': string;
+  'ci.watch.enabled': boolean;
+  'ci.watch.intervalSeconds': number;
   'doctor.pynodeSelector': string;
   'doctor.modelSelector': string;
   'doctor.localClusterLacks': Record<string, string>;

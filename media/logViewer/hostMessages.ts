@@ -8,12 +8,23 @@ import { applyFilter, setLayout, syncToolbar, updateStatus } from './toolbar';
 import { host, view } from './viewState';
 import { frameReport } from './frameTimes';
 
+/** Whether the scope's line to open at has been shown (once per reset: the person may scroll on). */
+let revealed = false;
+
+/** Opens at the scope's `revealSeq` (a failed CI step's first error) as soon as that line has arrived. */
+function revealAsked(): void {
+  const seq = view.state.scope.revealSeq;
+  if (revealed || seq === undefined) return;
+  for (const p of panes) if (p.reveal(seq)) revealed = true;
+}
+
 export function onHostMessage(m: HostMessage): void {
   switch (m.type) {
     case 'reset':
       view.state = m.state;
       view.filter = compileFilter(view.state.filter);
       resetLines();
+      revealed = false;
       buildPanes();
       syncToolbar();
       host.setState(view.state);
@@ -34,6 +45,7 @@ export function onHostMessage(m: HostMessage): void {
         // A following pane shows the new last line; a reader who scrolled up keeps their place.
         for (const p of panes) p.layout();
       }
+      revealAsked();
       updateStatus(m.skipped ? `${m.skipped.toLocaleString()} lines skipped while the view caught up` : '');
       return;
     }

@@ -126,6 +126,21 @@ export class Pane {
     this.render();
   }
 
+  /** Shows the line with this seq at the top (and stops following); false when this pane does not hold it. */
+  reveal(seq: number): boolean {
+    const pos = this.idx.findIndex((i) => lines.seq[i] === seq);
+    if (pos < 0) return false;
+    this.pinned = false;
+    const s = this.scroller;
+    const exact = this.idx.length * ROW_H <= MAX_SCROLL_PX;
+    const full = Math.max(1, Math.floor(s.clientHeight / ROW_H));
+    s.scrollTop = exact
+      ? pos * ROW_H
+      : (pos / Math.max(1, this.idx.length - full)) * Math.max(1, s.scrollHeight - s.clientHeight);
+    this.render();
+    return true;
+  }
+
   private visibleCount(): number {
     return Math.max(1, Math.ceil(this.scroller.clientHeight / ROW_H) + 1);
   }

@@ -49,7 +49,11 @@ export function registerCiTests(
     ...common,
     expectedMs: (id) => expectedMs(deps.testExplorer.flaky.history().tests[id]),
   });
-  const results = new CiRunResults({ ...common, memento: context.workspaceState });
+  const results = new CiRunResults({
+    ...common,
+    memento: context.workspaceState,
+    watching: () => deps.ci.watch.state.kind === 'watching',
+  });
   let lastOffer: Promise<ShowResultsOutcome | undefined> | undefined;
   const proposed = new ProposedWorkflows();
   profiles.sync();

@@ -14,7 +14,10 @@ import { collectLeaves } from '../testing/itemTree';
 import { noTokenMessage, type GitHubTokens } from './auth';
 import { crlf } from '../core/pytest/runResults';
 import { reportCiResults, type CiItemResult } from './ciResults';
-import { githubClientFor, junitArtifactPattern, resolveTarget } from './target';
+import { githubClientFor, junitArtifactPattern, resolveTarget, type CiTarget } from './target';
+import { OPEN_LOGS, RERUN_FAILED } from './trigger';
+import type { GitHubClient } from '../core/github/client';
+import { Commands } from '../ids';
 import type { CiUi } from './ui';
 import { planShards, type ShardPlan } from './ciShards';
 import { SHARDS_INPUT } from '../core/ci/prepareWorkflow';
@@ -179,6 +182,30 @@ export class CiTestProfiles implements vscode.Disposable {
     } catch (e) {
       return fail(e);
     }
+    return this.followAndReport({ tests, leaves, run, say, refuse, fail, client, t, runId, token, plan });
+  }
+
+  /**
+   * Follows a dispatched (or re-run) CI run in the test run's output until it completes, then lays its JUnit
+   * report on the tree. A failed run offers a re-run of its failed jobs, followed the same way in a new test run.
+   */
+  private async followAndReport(c: {
+    tests: FolderTests;
+    leaves: Set<vscode.TestItem>;
+    run: vscode.TestRun;
+    say: (line: string) => void;
+    refuse: (reason: string) => CiTestRunResult;
+    fail: (e: unknown) => CiTestRunResult;
+    client: GitHubClient;
+    t: CiTarget;
+    runId: number;
+    token: vscode.CancellationToken;
+    afterAttempt?: number;
+    /** The shards the tests were split into, when they were. */
+    plan?: ShardPlan;
+  }): Promise<CiTestRunResult> {
+    const { leaves, run, say, refuse, fail, client, t, runId, token, plan } = c;
+    const ui = this.deps.ui();
     for (const l of leaves) run.started(l);
     const follow = new CancelSource();
     let cancelled: Promise<boolean> | undefined;
@@ -208,6 +235,7 @@ export class CiTestProfiles implements vscode.Disposable {
         maxMs: Math.max(base, 60_000),
         token: follow.token,
         logger: this.logger,
+        afterAttempt: c.afterAttempt,
         onUpdate: (u) => {
           if (u.kind === 'run') {
             if (!last) say(`CI run #${u.run.run_number}: ${u.run.html_url}`);
@@ -262,7 +290,7 @@ export class CiTestProfiles implements vscode.Disposable {
       say(`Report: ${reports.files.map((f) => f.source).join(', ')}`);
       const { reported } = reportCiResults({
         run,
-        controller,
+        controller: c.tests.controller,
         repoRoot: t.cwd,
         evidence: { kind: 'reports', files: reports.files },
         expected: leaves,
@@ -270,6 +298,7 @@ export class CiTestProfiles implements vscode.Disposable {
       });
       run.end();
       this.deps.recordResults?.(runId, reported);
+      if (outcome.run.conclusion !== 'success') this.offerRerun(c, outcome.run, reported);
       return { kind: 'reported', runId, results: reported, ...(shards ? { shards } : {}) };
     } catch (e) {
       return fail(e);
@@ -277,6 +306,69 @@ export class CiTestProfiles implements vscode.Disposable {
       onCancel.dispose();
     }
   }
+
+  /** A failed Run on CI's notice: re-run its failed jobs (followed into a new test run), or open its logs. */
+  private offerRerun(
+    c: Parameters<CiTestProfiles['followAndReport']>[0],
+    ciRun: WorkflowRun,
+    reported: readonly CiItemResult[],
+  ): void {
+    const failed = reported.filter((r) => r.outcome === 'failed' || r.outcome === 'errored').length;
+    const message = `Run on CI: CI run #${ciRun.run_number} ${describeConclusion(ciRun.conclusion)}${failed ? ` with ${failed} failed test(s)` : ''}.`;
+    void this.deps
+      .ui()
+      .notify('error', message, [RERUN_FAILED, OPEN_LOGS])
+      .then(async (picked) => {
+        if (picked === OPEN_LOGS) await vscode.commands.executeCommand(Commands.openCiRunLogs, ciRun);
+        if (picked === RERUN_FAILED) this.rerunning = this.rerun(c, ciRun);
+      });
+  }
+
+  /** The failed jobs of a Run on CI, again: a new test run of the same tests follows the new attempt. */
+  private async rerun(
+    c: Parameters<CiTestProfiles['followAndReport']>[0],
+    ciRun: WorkflowRun,
+  ): Promise<CiTestRunResult> {
+    const run = c.tests.controller.createTestRun(
+      new vscode.TestRunRequest([...c.leaves]),
+      'Run on CI (re-run)',
+      true,
+    );
+    const say = (line: string) => run.appendOutput(crlf(`${line}\n`));
+    const refuse = (reason: string): CiTestRunResult => {
+      this.logger.warn(`Run on CI (re-run): ${reason}`);
+      say(reason);
+      for (const l of c.leaves) run.errored(l, new vscode.TestMessage(`Not re-run on CI: ${reason}`));
+      void this.deps.ui().notify('error', reason, []);
+      run.end();
+      return { kind: 'refused', reason };
+    };
+    for (const l of c.leaves) run.enqueued(l);
+    try {
+      await c.client.rerun(ciRun.id, 'failedJobs');
+    } catch (e) {
+      return refuse(
+        `GitHub did not re-run CI run #${ciRun.run_number}: ${e instanceof GitHubApiError ? e.failure.message : (e as Error).message}`,
+      );
+    }
+    say(`Re-running the failed jobs of CI run #${ciRun.run_number}: ${ciRun.html_url}`);
+    const cancel = new vscode.CancellationTokenSource();
+    const result = await this.followAndReport({
+      ...c,
+      run,
+      say,
+      refuse,
+      fail: (e) => refuse(e instanceof GitHubApiError ? e.failure.message : (e as Error).message),
+      token: cancel.token,
+      afterAttempt: ciRun.run_attempt ?? 1,
+    });
+    cancel.dispose();
+    this.results.push(result);
+    return result;
+  }
+
+  /** The re-run a failed Run on CI's notice started, until it ends (host tests await it). */
+  rerunning: Promise<CiTestRunResult> | undefined;
 
   dispose(): void {
     this.profiles.forEach((p) => p.dispose());

@@ -10,6 +10,7 @@ import { reportCiResults, type CiEvidence, type CiItemResult } from './ciResults
 import type { RunsState } from './runsView';
 import { githubClientFor, junitArtifactPattern, resolveTarget } from './target';
 import type { CiUi } from './ui';
+import { markOffered } from './offeredRuns';
 
 /** The context value of a CI result's message: its menu offers "Rerun Locally". */
 export const CI_RESULT_CONTEXT = 'codespaceTests.ciResult';
@@ -36,9 +37,9 @@ export interface ShowResultsDeps {
   memento: vscode.Memento;
   /** What the CI run reported joins the tests' outcome history, once per CI run. */
   recordResults?: (runId: number, results: readonly CiItemResult[]) => void;
+  /** Whether the watch on the default branch is on: it tells a failed scheduled run itself. */
+  watching?: () => boolean;
 }
-
-const OFFERED_KEY = 'codespaceTests.ci.offeredRuns';
 
 /** "Show Results of CI Run", and the once-per-run offer of a failed scheduled run's results. */
 export class CiRunResults {
@@ -123,16 +124,15 @@ export class CiRunResults {
 
   /**
    * After the CI Runs view loads: when the newest scheduled run of the default branch failed and was not
-   * offered before, offer its results once. Rides on the view's loads; never polls.
+   * offered before, offer its results once. Rides on the view's loads; never polls. While the watch on the
+   * default branch is on, it is the one that tells.
    */
   async offerFailedScheduled(state: RunsState): Promise<ShowResultsOutcome | undefined> {
-    if (state.kind !== 'loaded' || !state.defaultBranch) return undefined;
+    if (state.kind !== 'loaded' || !state.defaultBranch || this.deps.watching?.()) return undefined;
     const group = state.groups.find((g) => g.branch === state.defaultBranch);
     const newest = group?.runs.find((r) => r.event === 'schedule');
     if (!newest || newest.status !== 'completed' || newest.conclusion !== 'failure') return undefined;
-    const offered = this.deps.memento.get<number[]>(OFFERED_KEY, []);
-    if (offered.includes(newest.id)) return undefined;
-    await this.deps.memento.update(OFFERED_KEY, [newest.id, ...offered].slice(0, 50));
+    if (!(await markOffered(this.deps.memento, newest))) return undefined;
     const action = 'Show Failing Tests';
     const picked = await this.deps
       .ui()

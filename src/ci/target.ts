@@ -8,7 +8,7 @@ import { parseRemoteUrl, withoutCredentials, type GitHubRepo } from '../core/git
 import { parseWorkflow, type WorkflowInput } from '../core/github/workflow';
 import { FolderSettings } from '../settings';
 import { GitHubClient } from '../core/github/client';
-import type { GitHubDestination, GitHubToken } from './auth';
+import { noTokenMessage, type GitHubDestination, type GitHubToken, type GitHubTokens } from './auth';
 import { headFromGitExtension } from './gitBranch';
 import { destinationSettings } from './userSettings';
 
@@ -131,4 +131,22 @@ export function githubClientFor(t: CiTarget, token: GitHubToken, logger: Logger)
 /** The artifact name (or glob) holding a run's JUnit report: codespaceTests.ci.junitArtifact. */
 export function junitArtifactPattern(t: CiTarget): string {
   return t.settings.get('ci.junitArtifact');
+}
+
+export type Connection =
+  | { kind: 'ok'; target: CiTarget; client: GitHubClient; token: GitHubToken }
+  | { kind: 'refused'; reason: string };
+
+/** The target and a client with a token that may go there, or why not (said as the person should act). */
+export async function connectToGitHub(
+  logger: Logger,
+  tokens: GitHubTokens,
+  opts: { interactive: boolean; fetch?: boolean },
+): Promise<Connection> {
+  const resolved = await resolveTarget(logger, { fetch: opts.fetch ?? false });
+  if (resolved.kind === 'refused') return resolved;
+  const t = resolved.target;
+  const token = await tokens.resolve(t.destination, { interactive: opts.interactive });
+  if (!token) return { kind: 'refused', reason: noTokenMessage(t.destination) };
+  return { kind: 'ok', target: t, client: githubClientFor(t, token, logger), token };
 }

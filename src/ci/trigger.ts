@@ -5,13 +5,14 @@ import { dispatchWorkflow, type DispatchedRun } from '../core/github/dispatch';
 import { GitHubApiError, redact, redactFailure, type GitHubFailure } from '../core/github/errors';
 import { followRun, type FollowOutcome } from '../core/github/follower';
 import { pushBranch, remoteDifference } from '../core/github/gitState';
-import { describeConclusion, runDuration } from '../core/github/types';
+import { describeConclusion, runDuration, type WorkflowRun } from '../core/github/types';
+import type { GitHubClient } from '../core/github/client';
 import { inputValue } from '../core/github/workflow';
 import { Commands } from '../ids';
 import { noTokenMessage, tokenAdvice, type GitHubToken, type GitHubTokens } from './auth';
 import type { CiRunsView } from './runsView';
 import type { CiStatusBar } from './statusBar';
-import { githubClientFor, resolveTarget, type CiTarget } from './target';
+import { connectToGitHub, githubClientFor, resolveTarget, type CiTarget } from './target';
 import { openGitHubPage, type CiUi } from './ui';
 
 export type TriggerResult =
@@ -25,6 +26,17 @@ export type TriggerResult =
   | { kind: 'cancelled'; at: 'input' | 'push' | 'signIn' }
   | { kind: 'refused'; reason: string }
   | { kind: 'failed'; failure: GitHubFailure };
+
+/** How a re-run from the CI Runs view or a failed run's notice went; the run is followed like a dispatch. */
+export type RerunResult =
+  | { kind: 'rerun'; runId: number; which: RerunWhich; followed: Promise<FollowOutcome> }
+  | { kind: 'refused'; reason: string };
+
+export type RerunWhich = 'failedJobs' | 'all';
+
+/** The actions of a failed run's notice. */
+export const RERUN_FAILED = 'Re-run Failed Jobs';
+export const OPEN_LOGS = 'Open Logs';
 
 /** "Trigger CI on Branch": read the branch and workflow, ask the inputs, dispatch, follow the run. */
 export class CiTrigger implements vscode.Disposable {
@@ -119,7 +131,7 @@ export class CiTrigger implements vscode.Disposable {
     inputs: Record<string, string>,
     token: GitHubToken,
   ): Promise<TriggerResult> {
-    const { logger, statusBar, runsView } = this.deps;
+    const { logger, statusBar } = this.deps;
     const client = githubClientFor(t, token, logger);
     logger.info(
       `Dispatching ${t.workflow} on ${t.repo.owner}/${t.repo.repo}@${branch} with inputs ${JSON.stringify(inputs)}`,
@@ -146,6 +158,64 @@ export class CiTrigger implements vscode.Disposable {
     logger.info(
       `Run ${run.runId} started (${run.foundBy === 'details' ? 'named by GitHub' : 'found by listing runs'}): ${run.htmlUrl ?? ''}`,
     );
+    const followed = this.follow(t, client, run, branch, token);
+    return { kind: 'dispatched', run, branch, inputs, followed };
+  }
+
+  /**
+   * Re-runs a completed run's failed jobs, or the whole run, and follows the new attempt in the status bar as a
+   * dispatched run is followed; its end is told the same way.
+   */
+  async rerun(run: WorkflowRun, which: RerunWhich): Promise<RerunResult> {
+    const { logger, statusBar } = this.deps;
+    const ui = this.deps.ui();
+    const refuse = (reason: string): RerunResult => {
+      logger.warn(`Re-run refused: ${reason}`);
+      void ui.notify('warning', reason, []);
+      return { kind: 'refused', reason };
+    };
+    const n = `CI run #${run.run_number}`;
+    if (run.status !== 'completed')
+      return refuse(`${n} is still running: re-run it once it has finished, or cancel it on its page first.`);
+    if (which === 'failedJobs' && run.conclusion === 'success')
+      return refuse(
+        `${n} passed, so it has no failed jobs to re-run. Use "Re-run All Jobs" to run it again.`,
+      );
+    const c = await connectToGitHub(logger, this.deps.tokens, { interactive: true });
+    if (c.kind === 'refused') return refuse(c.reason);
+    const branch = run.head_branch ?? '?';
+    statusBar.show({ kind: 'dispatching', branch });
+    try {
+      await c.client.rerun(run.id, which);
+    } catch (e) {
+      statusBar.show({ kind: 'hidden' });
+      const message = e instanceof GitHubApiError ? e.failure.message : (e as Error).message;
+      return refuse(redact(`GitHub did not re-run ${n}: ${message}`, c.token.value));
+    }
+    logger.info(
+      `${n} re-run (${which === 'all' ? 'all jobs' : 'failed jobs'}); following attempt ${(run.run_attempt ?? 1) + 1}`,
+    );
+    const followed = this.follow(
+      c.target,
+      c.client,
+      { runId: run.id, htmlUrl: run.html_url },
+      branch,
+      c.token,
+      run.run_attempt ?? 1,
+    );
+    return { kind: 'rerun', runId: run.id, which, followed };
+  }
+
+  /** Follows a run in the status bar until it completes, then tells how it ended. */
+  private follow(
+    t: CiTarget,
+    client: GitHubClient,
+    run: Pick<DispatchedRun, 'runId' | 'htmlUrl'>,
+    branch: string,
+    token: GitHubToken,
+    afterAttempt?: number,
+  ): Promise<FollowOutcome> {
+    const { logger, statusBar, runsView } = this.deps;
     void runsView.refresh();
     this.following?.cancel();
     const cancel = new CancelSource();
@@ -158,6 +228,7 @@ export class CiTrigger implements vscode.Disposable {
       maxMs: Math.max(base, 60_000),
       token: cancel.token,
       logger,
+      afterAttempt,
       onUpdate: (u) => {
         if (cancel.token.isCancellationRequested) return;
         if (u.kind === 'run') statusBar.show({ kind: 'run', run: u.run });
@@ -173,10 +244,15 @@ export class CiTrigger implements vscode.Disposable {
       return outcome;
     });
     this.lastFollow = followed;
-    return { kind: 'dispatched', run, branch, inputs, followed };
+    return followed;
   }
 
-  private finish(outcome: FollowOutcome, run: DispatchedRun, branch: string, token: string): void {
+  private finish(
+    outcome: FollowOutcome,
+    run: Pick<DispatchedRun, 'htmlUrl'>,
+    branch: string,
+    token: string,
+  ): void {
     const { statusBar, runsView, logger } = this.deps;
     const ui = this.deps.ui();
     void runsView.refresh();
@@ -184,6 +260,9 @@ export class CiTrigger implements vscode.Disposable {
       outcome.kind === 'completed' ? outcome.run.html_url : (run.htmlUrl ?? outcome.lastRun?.html_url);
     const open = async (picked: string | undefined) => {
       if (picked === 'Open Run' && url) await openGitHubPage(ui, url, logger);
+      if (outcome.kind !== 'completed') return;
+      if (picked === RERUN_FAILED) await this.rerun(outcome.run, 'failedJobs');
+      if (picked === OPEN_LOGS) await vscode.commands.executeCommand(Commands.openCiRunLogs, outcome.run);
     };
     if (outcome.kind === 'cancelled') return;
     if (outcome.kind === 'failed') {
@@ -203,7 +282,7 @@ export class CiTrigger implements vscode.Disposable {
       const failed = outcome.failedJobs.length ? ` Failed: ${outcome.failedJobs.join('; ')}.` : '';
       const message = `CI run #${r.run_number} on ${branch} ${describeConclusion(r.conclusion)}${took ? ` after ${took}` : ''}.${failed}`;
       logger.warn(message);
-      void ui.notify('error', message, ['Open Run']).then(open);
+      void ui.notify('error', message, ['Open Run', RERUN_FAILED, OPEN_LOGS]).then(open);
     }
   }
 

@@ -51,6 +51,8 @@ export const SETTING_DEFAULTS: SettingTypes = {
   'ci.junitArtifact': 'junit*',
   'ci.shards': 1,
   'ci.testsInput': '',
+  'ci.watch.enabled': true,
+  'ci.watch.intervalSeconds': 60,
   'leaks.check': false,
   'leaks.settingsModule': '',
   'leaks.projectDir': '',

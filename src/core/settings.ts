@@ -28,6 +28,7 @@ const BLANK_IS_DEFAULT: ReadonlySet<SettingKey> = new Set<SettingKey>([
   'ci.workflow',
   'ci.junitArtifact',
   'ci.pollIntervalSeconds',
+  'ci.watch.intervalSeconds',
 ]);
 
 /** Settings whose value must be one of a few words. */

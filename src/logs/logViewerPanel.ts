@@ -26,6 +26,8 @@ export interface OpenLogViewerArgs {
   title?: string;
   sources?: string[];
   text?: string;
+  /** Opens at this line (its seq in the store) rather than following the last. */
+  revealSeq?: number;
 }
 
 export type RenderedReport = Extract<WebviewMessage, { type: 'rendered' }>;
@@ -88,12 +90,13 @@ export class LogViewerPanel implements vscode.Disposable {
 
   /** Shows the panel with a new scope (a test's window, some sources) or, without arguments, live and unfiltered. */
   open(args: OpenLogViewerArgs = {}): void {
-    const scope: ViewerScope = { from: args.from, to: args.to, sources: args.sources, title: args.title };
+    const { from, to, sources, title, revealSeq } = args;
+    const scope: ViewerScope = { from, to, sources, title, revealSeq };
     this.setState({
       ...this.state,
       scope,
       filter: { ...this.state.filter, text: args.text ?? '' },
-      follow: args.to === undefined,
+      follow: to === undefined && revealSeq === undefined,
     });
     this.updateTitle();
     this.resend();

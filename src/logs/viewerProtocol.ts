@@ -20,6 +20,8 @@ export interface ViewerScope {
   title?: string;
   /** Lines up to this seq were cleared from the view. */
   afterSeq?: number;
+  /** The line the view opens at (a failed CI step's first error), instead of the last. */
+  revealSeq?: number;
 }
 
 export type ViewerLayout = 'merged' | 'sideBySide';
@@ -153,7 +155,8 @@ function isScope(v: unknown): v is ViewerScope {
     isOptional(v.to, isNum) &&
     isOptional(v.sources, (x): x is string[] => isArrayOf(x, isShortStr)) &&
     isOptional(v.title, isShortStr) &&
-    isOptional(v.afterSeq, isNum)
+    isOptional(v.afterSeq, isNum) &&
+    isOptional(v.revealSeq, isNum)
   );
 }
 

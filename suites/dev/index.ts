@@ -8,6 +8,7 @@ import { strToU8, zipSync } from 'fflate';
 import { FakeKubeApi } from '../kube/fakeApiServer';
 import { ContractGitHub } from '../github/contract';
 import { fixtureRepo } from '../github/standIn';
+import { githubJobLog } from '../github/jobLogShape';
 
 export const GITHUB_REMOTE = 'https://github.com/acme/backend.git';
 export const DEV_TOKEN = 'dev-token-for-the-github-stand-in';
@@ -30,6 +31,8 @@ export interface DevServices {
   takeGitHubViolations(): ReturnType<ContractGitHub['takeViolations']>;
   /** Uploads a `junit` artifact (these files, zipped) to the newest run, as the workflow's upload step does. */
   addJUnitArtifact(files: Record<string, string>): void;
+  /** Gives the newest run's job a GitHub-shaped log (pytest -v with colours, one line per step's command). */
+  addJobLog(): void;
   stop(): Promise<void>;
 }
 
@@ -136,6 +139,7 @@ export async function startDevServices(options: {
         name: 'junit',
         zip: zipSync(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, strToU8(v)]))),
       }),
+    addJobLog: () => github.standIn.setJobLog(sampleJobLog()),
     async stop() {
       clearInterval(logTimer);
       clearInterval(runTimer);
@@ -197,4 +201,39 @@ function addGitHubRemote(workspace: string, remoteDir: string): void {
     if (key !== `url.${bare}.insteadof`) git('config', '--unset-all', key);
   git('config', `url.${bare}.insteadOf`, GITHUB_REMOTE);
   git('push', '-q', '-u', 'origin', 'HEAD');
+}
+
+/** The integration job's log as GitHub serves it: checkout, then pytest -v with its colours. */
+function sampleJobLog() {
+  const dir = 'backend/oracles/tests/integration';
+  const green = (t: string) => `\u001b[32m${t}\u001b[0m`;
+  return githubJobLog(
+    [
+      {
+        name: 'Set up job',
+        conclusion: 'success',
+        run: 'set up',
+        output: ['Current runner version: 2.321.0'],
+      },
+      {
+        name: 'Run actions/checkout@v4',
+        conclusion: 'success',
+        run: 'actions/checkout@v4',
+        output: ['Syncing repository: acme/backend'],
+      },
+      {
+        name: 'Run integration tests',
+        conclusion: 'success',
+        run: `uv run pytest -c ${dir}/pytest.ini -v ${dir}`,
+        output: [
+          '============================= test session starts ==============================',
+          'collecting ... collected 2 items',
+          `${dir}/test_pynodes.py::test_unique_names_differ ${green('PASSED')} [ 50%]`,
+          `${dir}/test_deploy.py::test_add[1-2] ${green('PASSED')} [100%]`,
+          green('============================== 2 passed in 0.12s ==============================='),
+        ],
+      },
+    ],
+    Date.now() - 60_000,
+  );
 }

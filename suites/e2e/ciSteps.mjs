@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INTEGRATION_DIR, showTestRow, testRowIn } from './session.mjs';
+import { logViewer, waitForRows } from './logSteps.mjs';
 
 /** The fixture's integration-tests.yml declares these inputs, in this order (the prompts follow it). */
 export const INPUTS = ['test_path', 'environment', 'verbose', 'max_failures'];
@@ -118,5 +119,44 @@ export async function ciResultsOnTheTree(session) {
     session.services.takeGitHubViolations(),
     [],
     "the artifact list and download kept GitHub's OpenAPI contract",
+  );
+}
+
+/**
+ * "Open Logs" on that run in the CI Runs view: its job's log in the log viewer, no browser. Each step is a
+ * source; pytest's PASSED keeps its green.
+ */
+export async function ciJobLogInTheViewer(session) {
+  const wb = session.workbench;
+  session.services.takeGitHubViolations();
+  session.services.addJobLog();
+  await wb.clearNotifications();
+  await wb.openActivity('Codespace Tests');
+  const row = wb.viewRow('CI Runs', /#\d+ [\s\S]*success/);
+  await row.waitFor({ timeout: 30_000 });
+  await row.hover();
+  await row.locator('.action-label[aria-label="Open Logs"]').click();
+  const rows = await waitForRows(
+    wb,
+    (r) => /test_unique_names_differ PASSED/.test(r.text),
+    "the job log's pytest line",
+  );
+  assert.ok(
+    rows.some((r) => /integration › 3\. Run integration tests/.test(r.source)),
+    `each step is a source: ${rows.map((r) => r.source).join(' | ')}`,
+  );
+  assert.ok(rows.some((r) => /integration › 2\. Run actions\/checkout@v4/.test(r.source)));
+  assert.ok(
+    rows.every((r) => !r.text.includes('##[')),
+    "GitHub's markers are read, not shown",
+  );
+  // The colour is the log's own: PASSED in a green span.
+  const green = logViewer(wb).locator('.row .text .ansi-fg-2', { hasText: 'PASSED' }).first();
+  await green.waitFor({ timeout: 10_000 });
+  await wb.screenshot('ci-job-log-in-the-viewer');
+  assert.deepStrictEqual(
+    session.services.takeGitHubViolations(),
+    [],
+    "the jobs list and the log's download kept GitHub's OpenAPI contract",
   );
 }

@@ -27,7 +27,7 @@ export async function viewerRows(wb) {
 }
 
 /** Waits until the viewer shows a row matching `predicate`; returns the rows then. */
-function waitForRows(wb, predicate, what, timeoutMs = 30_000) {
+export function waitForRows(wb, predicate, what, timeoutMs = 30_000) {
   return waitUntil(
     () => viewerRows(wb),
     (rows) => rows.some(predicate),

@@ -6,7 +6,7 @@ import * as assert from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { INTEGRATION_DIR, shareUiSession, showTestRow, testRowIn } from './session.mjs';
 import { djangoStoppedToReady, portConflictPrompt } from './djangoSteps.mjs';
-import { ciResultsOnTheTree, triggerCiFollowsTheRun } from './ciSteps.mjs';
+import { ciJobLogInTheViewer, ciResultsOnTheTree, triggerCiFollowsTheRun } from './ciSteps.mjs';
 import { followAPod, logsOfAFailedTest, viewerSurvivesHidingAndReload } from './logSteps.mjs';
 import { findThePollutingTest } from './hazardSteps.mjs';
 
@@ -116,6 +116,9 @@ describe('UI: the extension in the workbench, as a person uses it', function () 
     triggerCiFollowsTheRun(session));
 
   it('shows the results of that CI run on the tree from the CI Runs view', () => ciResultsOnTheTree(session));
+
+  it("opens that CI run's job log in the log viewer from the CI Runs view", () =>
+    ciJobLogInTheViewer(session));
 
   it('right-clicks a test that fails in the suite, chooses Find the Polluting Test and reads the polluter', function () {
     // A run, then up to ceil(log2 n) + 2 tries, each after a restart of Django.

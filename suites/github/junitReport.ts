@@ -20,11 +20,8 @@ export function pytestJUnit(cwd: string, args: string[], out: string, env: NodeJ
   return out;
 }
 
-/**
- * Real pytest's output for `args` (add `-v` for result lines), framed as GitHub Actions frames a job's log: a
- * BOM, then every line after a timestamp (100 ms apart), colours kept.
- */
-export function pytestJobLog(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
+/** Real pytest's console output for `args` (add `-v` for result lines), `--color=yes`, run from `cwd`. */
+export function pytestOutput(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
   const r = spawnSync(
     '/usr/bin/python3',
     ['-m', 'pytest', '-p', 'no:cacheprovider', '--color=yes', ...args],
@@ -37,9 +34,17 @@ export function pytestJobLog(cwd: string, args: string[], env: NodeJS.ProcessEnv
   );
   if (r.status !== 0 && r.status !== 1)
     throw new Error(`pytest exited ${r.status}: ${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+/**
+ * Real pytest's output for `args` (add `-v` for result lines), framed as GitHub Actions frames a job's log: a
+ * BOM, then every line after a timestamp (100 ms apart), colours kept.
+ */
+export function pytestJobLog(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
   const start = Date.parse('2024-05-01T12:00:00Z');
   const stamp = (i: number) => new Date(start + i * 100).toISOString().replace(/Z$/, '0000Z');
-  return `\ufeff${r.stdout
+  return `\ufeff${pytestOutput(cwd, args, env)
     .split('\n')
     .map((line, i) => `${stamp(i)} ${line}`)
     .join('\n')}`;

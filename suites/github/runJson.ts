@@ -8,7 +8,13 @@ export const API = 'https://api.github.com';
 export interface PlannedJob {
   name: string;
   conclusion: 'success' | 'failure' | 'cancelled' | 'skipped';
-  steps: { name: string; conclusion: 'success' | 'failure' | 'skipped' }[];
+  steps: {
+    name: string;
+    conclusion: 'success' | 'failure' | 'skipped';
+    /** When the step ran (GitHub gives the second); default: the run's start and end. */
+    startedAt?: string;
+    completedAt?: string;
+  }[];
   /** The job's plain-text log, served by the storage stand-in behind the log endpoint's 302. */
   log?: string;
 }
@@ -85,8 +91,8 @@ export function jobJson(
       status: done ? 'completed' : 'queued',
       conclusion: done ? s.conclusion : null,
       number: n + 1,
-      started_at: run.run_started_at,
-      completed_at: done ? run.updated_at : null,
+      started_at: s.startedAt ?? run.run_started_at,
+      completed_at: done ? (s.completedAt ?? run.updated_at) : null,
     })),
   });
   return j;

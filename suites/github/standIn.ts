@@ -22,7 +22,17 @@ import {
 export { integrationJob, type PlannedJob } from './runJson';
 
 export type Route =
-  'dispatch' | 'runs' | 'run' | 'jobs' | 'jobLog' | 'repo' | 'artifacts' | 'download' | 'cancel';
+  | 'dispatch'
+  | 'runs'
+  | 'run'
+  | 'jobs'
+  | 'jobLog'
+  | 'repo'
+  | 'artifacts'
+  | 'download'
+  | 'cancel'
+  | 'rerun'
+  | 'rerunFailed';
 
 export interface Cue {
   route: Route;
@@ -149,6 +159,40 @@ export class GitHubStandIn {
     return stored;
   }
 
+  /**
+   * A re-run as GitHub does it: the same run id, a new attempt, queued again, concluding with the plan's
+   * conclusion. Re-running failed jobs runs the plan's job of each failed job's name; the rest keep theirs.
+   */
+  private rerunRun(run: RunRecord, which: 'failedJobs' | 'all'): void {
+    const now = iso(new Date());
+    Object.assign(run.json, {
+      status: 'queued',
+      conclusion: null,
+      run_attempt: Number(run.json.run_attempt ?? 1) + 1,
+      planned_conclusion: this.plan.conclusion,
+      updated_at: now,
+    });
+    const planned = (name: string) => this.plan.jobs.find((j) => j.name === name);
+    run.jobs =
+      which === 'all'
+        ? structuredClone(this.plan.jobs)
+        : run.jobs.map((j) =>
+            j.conclusion === 'failure'
+              ? structuredClone(planned(j.name) ?? { ...j, conclusion: 'success' })
+              : j,
+          );
+    // The new attempt uploads its own artifacts.
+    run.artifacts = (this.plan.artifacts ?? []).map((a) => ({ ...a, id: this.nextArtifactId++ }));
+    run.version++;
+  }
+
+  /** Gives a run's first job (default: the newest run's) its log and step times, as GitHub has once it ran. */
+  setJobLog(job: Pick<PlannedJob, 'log' | 'steps'>, runId = this.latestRunId()): void {
+    const run = this.runs.get(runId);
+    if (!run?.jobs[0]) throw new Error(`no job in run ${runId}`);
+    Object.assign(run.jobs[0], { log: job.log, steps: job.steps });
+  }
+
   latestRunId(): number {
     const ids = [...this.runs.keys()];
     if (!ids.length) throw new Error('no run yet');
@@ -238,15 +282,19 @@ export class GitHubStandIn {
             ? 'jobLog'
             : /\/actions\/runs\/\d+\/cancel$/.test(p)
               ? 'cancel'
-              : /\/actions\/workflows\/[^/]+\/dispatches$/.test(p)
-                ? 'dispatch'
-                : /\/actions\/workflows\/[^/]+\/runs$/.test(p)
-                  ? 'runs'
-                  : /\/actions\/runs\/\d+\/jobs$/.test(p)
-                    ? 'jobs'
-                    : /\/actions\/runs\/\d+$/.test(p)
-                      ? 'run'
-                      : undefined;
+              : /\/actions\/runs\/\d+\/rerun$/.test(p)
+                ? 'rerun'
+                : /\/actions\/runs\/\d+\/rerun-failed-jobs$/.test(p)
+                  ? 'rerunFailed'
+                  : /\/actions\/workflows\/[^/]+\/dispatches$/.test(p)
+                    ? 'dispatch'
+                    : /\/actions\/workflows\/[^/]+\/runs$/.test(p)
+                      ? 'runs'
+                      : /\/actions\/runs\/\d+\/jobs$/.test(p)
+                        ? 'jobs'
+                        : /\/actions\/runs\/\d+$/.test(p)
+                          ? 'run'
+                          : undefined;
     const cue = this.cues.find((c) => c.route === route);
     if (cue) {
       if (--cue.times! <= 0) this.cues.splice(this.cues.indexOf(cue), 1);
@@ -326,10 +374,11 @@ export class GitHubStandIn {
         if (created) runs = runs.filter((r) => Date.parse(String(r.created_at)) >= Date.parse(created));
         runs.sort((a, b) => (b.id as number) - (a.id as number));
         const perPage = Number(url.searchParams.get('per_page') ?? 30);
-        return answer(200, {
-          total_count: runs.length,
-          workflow_runs: runs.slice(0, perPage).map(publicRun),
-        });
+        const page = { total_count: runs.length, workflow_runs: runs.slice(0, perPage).map(publicRun) };
+        // As GitHub: an ETag on the list, and 304 (free of rate limit) when it is unchanged.
+        const etag = `W/"${createHash('sha1').update(JSON.stringify(page)).digest('hex')}"`;
+        if (req.headers['if-none-match'] === etag) return answer(304, undefined, { etag });
+        return answer(200, page, { etag });
       }
       case 'run': {
         const run = this.runs.get(Number(/\/runs\/(\d+)$/.exec(p)![1]));
@@ -380,6 +429,19 @@ export class GitHubStandIn {
         Object.assign(run.json, { status: 'completed', conclusion: 'cancelled', updated_at: now });
         run.version++;
         return answer(202, {});
+      }
+      case 'rerun':
+      case 'rerunFailed': {
+        const run = this.runs.get(Number(/\/runs\/(\d+)\/rerun/.exec(p)![1]));
+        if (!run) return answer(404, notFound());
+        if (run.json.status !== 'completed')
+          return answer(403, {
+            message: 'This workflow is already running',
+            documentation_url: 'https://docs.github.com/rest',
+            status: '403',
+          });
+        this.rerunRun(run, route === 'rerunFailed' ? 'failedJobs' : 'all');
+        return answer(201, {});
       }
       case 'jobs': {
         const run = this.runs.get(Number(/\/runs\/(\d+)\/jobs$/.exec(p)![1]));

@@ -31,14 +31,23 @@ describe('CI: Trigger CI on Branch (stand-in GitHub behind Prism)', function () 
     github = await ContractGitHub.start(options);
     bare = addBareRemote(workspace);
     // The API base URL is application-scoped: user settings. The token goes to the secret storage.
-    await setSettings({ 'ci.apiBaseUrl': github.url, 'ci.pollIntervalSeconds': 1 });
+    // The watch on the default branch polls on its own: off here, teamRepoCi.test.ts is about it.
+    await setSettings({
+      'ci.watch.enabled': false,
+      'ci.apiBaseUrl': github.url,
+      'ci.pollIntervalSeconds': 1,
+    });
     await setToken(api, TOKEN);
   });
 
   after(async () => {
     if (api) await vscode.commands.executeCommand(Commands.clearGitHubToken);
     api?.ci.setUi(undefined);
-    await setSettings({ 'ci.apiBaseUrl': undefined, 'ci.pollIntervalSeconds': undefined });
+    await setSettings({
+      'ci.watch.enabled': undefined,
+      'ci.apiBaseUrl': undefined,
+      'ci.pollIntervalSeconds': undefined,
+    });
     const pid = github?.pid();
     await github?.stop();
     if (pid) assert.throws(() => process.kill(pid, 0), 'Prism is still running');
@@ -182,7 +191,7 @@ describe('CI: Trigger CI on Branch (stand-in GitHub behind Prism)', function () 
       notice.message,
       /CI run #\d+ on feature\/ci-host failed after \d+s\. Failed: integration \(Run integration tests\)\./,
     );
-    assert.deepEqual(notice.actions, ['Open Run']);
+    assert.deepEqual(notice.actions, ['Open Run', 'Re-run Failed Jobs', 'Open Logs']);
   });
 
   it('Escape at an input cancels cleanly; Cancel at the push choice too; nothing is dispatched', async () => {

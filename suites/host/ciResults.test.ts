@@ -79,12 +79,18 @@ describe('CI results in the Test Explorer (stand-in GitHub behind Prism)', funct
     const port = await freePort();
     reports.sizes = report([`${FILE}::test_model_sizes`], port);
     reports.fail = report([`${FILE}::test_fails_on_demand`], port, { FAIL_ON_DEMAND: '1' });
+    reports.failPasses = report([`${FILE}::test_fails_on_demand`], port);
     reports.cls = report([`${FILE}::TestDeployments`], port);
     reports.add = report([`${FILE}::test_add`], port);
     reports.names = report(['test_pynodes.py::test_unique_names_differ'], port);
     github = await ContractGitHub.start(options);
     bare = addBareRemote(workspace);
-    await setSettings({ 'ci.apiBaseUrl': github.url, 'ci.pollIntervalSeconds': 1 });
+    // The watch on the default branch polls on its own: off here, teamRepoCi.test.ts is about it.
+    await setSettings({
+      'ci.watch.enabled': false,
+      'ci.apiBaseUrl': github.url,
+      'ci.pollIntervalSeconds': 1,
+    });
     await setToken(api, TOKEN);
     git(workspace, 'checkout', '-q', '-B', 'feature/ci-results');
     await gitExtensionSees(fixtureFolder().uri, 'feature/ci-results');
@@ -94,7 +100,11 @@ describe('CI results in the Test Explorer (stand-in GitHub behind Prism)', funct
   after(async () => {
     if (api) await vscode.commands.executeCommand(Commands.clearGitHubToken);
     api?.ci.setUi(undefined);
-    await setSettings({ 'ci.apiBaseUrl': undefined, 'ci.pollIntervalSeconds': undefined });
+    await setSettings({
+      'ci.watch.enabled': undefined,
+      'ci.apiBaseUrl': undefined,
+      'ci.pollIntervalSeconds': undefined,
+    });
     await github?.stop();
     if (bare) rmSync(dirname(bare), { recursive: true, force: true });
     if (copy) rmSync(copy, { recursive: true, force: true });
@@ -183,6 +193,50 @@ describe('CI results in the Test Explorer (stand-in GitHub behind Prism)', funct
     const [r] = result.kind === 'reported' ? result.results : [];
     assert.equal(r.outcome, 'failed');
     assert.match(r.message, /FAIL_ON_DEMAND is set/);
+  });
+
+  it("a failed Run on CI's notice: Re-run Failed Jobs re-runs them on GitHub, and a new test run gets the new attempt's report", async () => {
+    standIn.plan = {
+      conclusion: 'failure',
+      jobs: [integrationJob('failure')],
+      artifacts: [artifact('junit', reports.fail)],
+    };
+    const ui = new ClickingUi({}, 'push');
+    api.ci.setUi(ui);
+    const test = item(api, `${FILE}::test_fails_on_demand`);
+    const profile = api.ciTests.profiles()[0];
+    const before = api.ciTests.runs.length;
+    const cts = new vscode.CancellationTokenSource();
+    const handled = profile.runHandler(new vscode.TestRunRequest([test], undefined, profile), cts.token);
+    await waitFor('the dispatch', () => dispatches().length === 1, 60_000);
+    const runId = standIn.latestRunId();
+    // What the re-run will bring: the test passes this time.
+    standIn.plan = {
+      conclusion: 'success',
+      jobs: [integrationJob('success')],
+      artifacts: [artifact('junit', reports.failPasses)],
+    };
+    standIn.advance(runId);
+    standIn.advance(runId);
+    await handled;
+    const first = api.ciTests.runs[before];
+    assert.equal(byNodeId(first)[`${FILE}::test_fails_on_demand`], 'failed');
+    const notice = await waitFor('the failed run notice', () =>
+      ui.notices.find((n) => n.actions.includes('Re-run Failed Jobs')),
+    );
+    assert.deepEqual(notice.actions, ['Re-run Failed Jobs', 'Open Logs']);
+    assert.match(notice.message, /^Run on CI: CI run #\d+ failed with 1 failed test\(s\)\.$/);
+    await waitFor('the re-run request', () =>
+      standIn.requests.find((r) => r.path.endsWith(`/runs/${runId}/rerun-failed-jobs`) && r.status === 201),
+    );
+    standIn.advance(runId);
+    standIn.advance(runId);
+    const again = await waitFor('the re-run test run', () => api.ciTests.runs[before + 1], 60_000);
+    assert.equal(again.kind, 'reported', JSON.stringify(again));
+    assert.equal(again.kind === 'reported' && again.runId, runId, 'the same run, its new attempt');
+    assert.deepEqual(byNodeId(again), { [`${FILE}::test_fails_on_demand`]: 'passed' });
+    assert.equal(dispatches().length, 1, 'nothing dispatched again');
+    cts.dispose();
   });
 
   it('a selected test the report does not list is errored "not run on CI", never passed', async () => {

@@ -42,7 +42,12 @@ describe('CI security: where the GitHub token goes, and where it never shows', f
     workspace = process.env.FIXTURE_WORKSPACE ?? fixtureFolder().uri.fsPath;
     github = await ContractGitHub.start(options);
     bare = addBareRemote(workspace);
-    await setSettings({ 'ci.apiBaseUrl': github.url, 'ci.pollIntervalSeconds': 1 });
+    // The watch on the default branch polls on its own: off here, teamRepoCi.test.ts is about it.
+    await setSettings({
+      'ci.watch.enabled': false,
+      'ci.apiBaseUrl': github.url,
+      'ci.pollIntervalSeconds': 1,
+    });
     await setToken(api, TOKEN);
     git(workspace, 'checkout', '-q', 'main');
     await gitExtensionSees(fixtureFolder().uri, 'main');
@@ -51,7 +56,11 @@ describe('CI security: where the GitHub token goes, and where it never shows', f
   after(async () => {
     if (api) await vscode.commands.executeCommand(Commands.clearGitHubToken);
     api?.ci.setUi(undefined);
-    await setSettings({ 'ci.apiBaseUrl': undefined, 'ci.pollIntervalSeconds': undefined });
+    await setSettings({
+      'ci.watch.enabled': undefined,
+      'ci.apiBaseUrl': undefined,
+      'ci.pollIntervalSeconds': undefined,
+    });
     await github?.stop();
     if (bare) rmSync(dirname(bare), { recursive: true, force: true });
   });

@@ -77,6 +77,8 @@ const typed: { [K in SettingKey]: SchemaOf<SettingTypes[K]> } = {
   'ci.junitArtifact': 'string',
   'ci.shards': 'number',
   'ci.testsInput': 'string',
+  'ci.watch.enabled': 'boolean',
+  'ci.watch.intervalSeconds': 'number',
   'doctor.pynodeSelector': 'string',
   'doctor.modelSelector': 'string',
   'doctor.localClusterLacks': 'object<string>',

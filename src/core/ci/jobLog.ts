@@ -53,7 +53,7 @@ export function readJobLog(text: string): JobLogRead {
     lineNo++;
     const raw = text.slice(start, end);
     start = end + 1;
-    const { at, rest } = splitTimestamp(raw);
+    const { at, rest } = splitGitHubTimestamp(raw);
     const line = (
       rest.includes('\x1b') || rest.includes('\x9b') ? stripVTControlCharacters(rest) : rest
     ).trimEnd();
@@ -115,7 +115,7 @@ function finish(seen: Seen): LogResult[] {
 }
 
 /** `2024-05-01T12:00:00.1234567Z ` as GitHub prefixes each line: the time in ms, and the rest. */
-function splitTimestamp(raw: string): { at: number | undefined; rest: string } {
+export function splitGitHubTimestamp(raw: string): { at: number | undefined; rest: string } {
   // Fixed shape, anchored: YYYY-MM-DDTHH:MM:SS then an optional fraction, `Z` and one space.
   if (raw.length < 21 || raw.charCodeAt(4) !== 45 || raw.charCodeAt(10) !== 84)
     return { at: undefined, rest: raw };

@@ -35,6 +35,11 @@ export type DispatchResult =
 /** Where an artifact's zip (or a job's log) is: GitHub answers the download with a redirect to a short-lived, signed URL. */
 export type ArtifactLocation = { kind: 'at'; url: string } | { kind: 'gone' };
 
+/** A workflow's runs, unless unchanged since `etag` (then 304, which costs no rate limit). */
+export type RunsPoll =
+  | { kind: 'changed'; runs: WorkflowRun[]; etag: string | undefined; rate: RateFacts }
+  | { kind: 'notModified'; etag: string | undefined; rate: RateFacts };
+
 export type RunPoll =
   | { kind: 'changed'; run: WorkflowRun; etag: string | undefined; rate: RateFacts }
   | { kind: 'notModified'; etag: string | undefined; rate: RateFacts };
@@ -111,6 +116,44 @@ export class GitHubClient {
         : [];
     const since = query.createdSince?.getTime();
     return since === undefined ? runs : runs.filter((r) => Date.parse(r.created_at) >= since);
+  }
+
+  /**
+   * The newest runs of a workflow on a branch, asked with `If-None-Match` so an unchanged list is a 304 and costs
+   * no rate limit (the watch on the default branch polls this).
+   */
+  async pollRuns(
+    workflow: string,
+    query: { branch: string; perPage?: number },
+    etag?: string,
+  ): Promise<RunsPoll> {
+    const res = await this.send({
+      path: this.repoPath(`/actions/workflows/${encodeURIComponent(workflow)}/runs`),
+      params: { per_page: String(query.perPage ?? 10), exclude_pull_requests: 'true', branch: query.branch },
+      headers: etag ? { 'If-None-Match': etag } : {},
+      alsoOk: [304],
+      ctx: { workflow },
+    });
+    const rate = rateLimitFrom(res.headers);
+    const newEtag = res.headers['etag'] ?? etag;
+    if (res.status === 304) return { kind: 'notModified', etag: newEtag, rate };
+    const runs =
+      isRecord(res.data) && Array.isArray(res.data.workflow_runs)
+        ? (res.data.workflow_runs as WorkflowRun[])
+        : [];
+    return { kind: 'changed', runs, etag: newEtag, rate };
+  }
+
+  /**
+   * Re-runs a completed run: only its failed jobs (and what they need), or all of it. GitHub answers 201 and
+   * the same run id runs again as a new attempt.
+   */
+  async rerun(runId: number, which: 'failedJobs' | 'all'): Promise<void> {
+    await this.send({
+      method: 'POST',
+      path: this.repoPath(`/actions/runs/${runId}/${which === 'failedJobs' ? 'rerun-failed-jobs' : 'rerun'}`),
+      body: {},
+    });
   }
 
   /** The run, unless it is unchanged since `etag` (a 304 does not count against the rate limit). */

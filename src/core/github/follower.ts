@@ -76,6 +76,11 @@ export interface FollowOptions extends PacerOptions {
   now?: () => number;
   /** Consecutive network/5xx failures before giving up (the person is then offered a retry). */
   maxConsecutiveErrors?: number;
+  /**
+   * A re-run: the run's attempt before it. Until GitHub shows a later attempt, the old attempt's "completed"
+   * is not the end (the re-run may not have been queued yet).
+   */
+  afterAttempt?: number;
   /** Gives up following after this long (GitHub stops a job after 6 h, a run after 35 days of waiting). */
   maxDurationMs?: number;
 }
@@ -97,13 +102,18 @@ export async function followRun(opts: FollowOptions): Promise<FollowOutcome> {
       const poll = await opts.client.getRun(opts.runId, etag);
       errors = 0;
       etag = poll.etag;
+      const stale =
+        poll.kind === 'changed' &&
+        opts.afterAttempt !== undefined &&
+        (poll.run.run_attempt ?? 1) <= opts.afterAttempt;
       const changed =
         poll.kind === 'changed' &&
+        !stale &&
         (!last ||
           last.status !== poll.run.status ||
           last.updated_at !== poll.run.updated_at ||
           last.conclusion !== poll.run.conclusion);
-      if (poll.kind === 'changed') {
+      if (poll.kind === 'changed' && !stale) {
         last = poll.run;
         if (changed) opts.onUpdate?.({ kind: 'run', run: poll.run });
         if (poll.run.status === 'completed')

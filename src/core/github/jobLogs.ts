@@ -3,13 +3,16 @@ import type { Logger } from '../logger';
 import { mb } from './artifactZip';
 import type { GitHubClient } from './client';
 import { downloadSigned } from './signedDownload';
-import type { WorkflowJob } from './types';
+import type { JobStep, WorkflowJob } from './types';
 
 /** One job's plain-text log; `source` is the job's name, as the run's page shows it. */
 export interface JobLogText {
   source: string;
   jobId: number;
   text: string;
+  conclusion: string | null;
+  /** The job's steps with their times: the log viewer splits the log by them. */
+  steps: JobStep[];
 }
 
 /** The logs of a run's finished jobs, or why there are none; every message says what to do next. */
@@ -44,7 +47,13 @@ export async function downloadRunLogs(opts: {
     logger?.debug(`downloading the log of job ${job.name} from ${new URL(where.url).origin}`);
     const got = await downloadSigned(where.url, limits.maxLogBytes);
     if (got.kind === 'bytes')
-      logs.push({ source: job.name, jobId: job.id, text: new TextDecoder('utf-8').decode(got.bytes) });
+      logs.push({
+        source: job.name,
+        jobId: job.id,
+        text: new TextDecoder('utf-8').decode(got.bytes),
+        conclusion: job.conclusion,
+        steps: job.steps ?? [],
+      });
     else skipped.push(why(job.name, got, limits.maxLogBytes));
   }
   if (!logs.length)

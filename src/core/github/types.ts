@@ -4,6 +4,8 @@ export interface WorkflowRun {
   name?: string | null;
   display_title: string;
   run_number: number;
+  /** 1, then one more for each re-run of the same run id. */
+  run_attempt?: number;
   head_branch: string | null;
   head_sha: string;
   event: string;
@@ -22,6 +24,9 @@ export interface JobStep {
   number: number;
   status: string;
   conclusion: string | null;
+  /** To the second; GitHub's job log names no step, so its lines are given to steps by these. */
+  started_at?: string | null;
+  completed_at?: string | null;
 }
 
 /** The parts of GitHub's `job` schema the extension reads. */
