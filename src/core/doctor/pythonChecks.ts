@@ -4,6 +4,7 @@ import { describeExit, runToEnd } from '../process/childProcess';
 import { which } from '../python';
 import { shellQuote } from '../variables';
 import { testCommand, testPythonOf, type TestCommand } from '../testPython';
+import { coverageInstalled } from '../coverage/coverageRun';
 import { settingFix, terminalFix } from './fixes';
 import type { Check, CheckGroup, DoctorSettings, Finding } from './types';
 
@@ -21,6 +22,7 @@ export const pythonChecks: CheckGroup = (ctx) => {
     { id: 'python.testCommand', title: 'Test command', run: () => testCommandFinding(command) },
     { id: 'python.packages', title: 'Django and pytest import', run: () => packagesFinding(s, command) },
     { id: 'django.migrations', title: 'Migrations applied', run: () => migrationsFinding(s) },
+    { id: 'python.coverage', title: 'coverage.py (the Coverage profile)', run: () => coverageFinding(s, command) },
   ] satisfies Check[];
 };
 
@@ -78,6 +80,19 @@ async function packagesFinding(s: DoctorSettings, pending: Promise<TestCommand>)
             "Point codespaceTests.python.interpreter at the Python that has the project's packages, or install them (pip install django pytest pytest-django).",
             'python.interpreter',
           ),
+  };
+}
+
+/** coverage.py in the tests' Python: only the Coverage profile needs it, so its absence is a warning. */
+async function coverageFinding(s: DoctorSettings, pending: Promise<TestCommand>): Promise<Finding> {
+  const python = testPythonOf(await pending, s.interpreter);
+  const installed = await coverageInstalled(python, s.workspace);
+  if (installed.kind === 'installed')
+    return { status: 'ok', message: `coverage.py ${installed.version} (${python.display}).` };
+  return {
+    status: 'warn',
+    message: installed.message,
+    fix: terminalFix(`Add coverage.py: ${installed.fix}.`, installed.fix, s.workspace),
   };
 }
 
