@@ -1,0 +1,49 @@
+import * as assert from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import type { ExtensionApi } from '../../src/extension';
+import { activateExtension } from './helpers';
+import { viewLine, viewsCoverage } from './coverageHelpers';
+import { workspaceDir } from './djangoHelpers';
+import { item } from './testExplorerHelpers';
+
+const WHOAMI = 'test_views.py::test_whoami_view';
+const FLAGS = 'test_views.py::test_feature_flags_view';
+
+/**
+ * The team repository as it is: its session fixture starts Django itself. The Coverage profile measures that
+ * server through the plugin's Django hook, test by test, with the conftest untouched.
+ */
+describe('the Coverage profile on the team repository (the session-owned Django)', function () {
+  this.timeout(180_000);
+  let api: ExtensionApi;
+
+  before(async () => {
+    ({ api } = await activateExtension());
+    await api.testExplorer.settled();
+  });
+
+  it("the flags view's lines are covered by its test and not by whoami's; the conftest is untouched", async () => {
+    const workspace = workspaceDir();
+    const whoami = item(api, WHOAMI);
+    const flags = item(api, FLAGS);
+    const summary = await api.testExplorer.runTests([whoami, flags], { coverage: true });
+    assert.strictEqual(summary.results.get(WHOAMI)?.outcome, 'passed', summary.output.slice(-3000));
+    assert.strictEqual(summary.results.get(FLAGS)?.outcome, 'passed', summary.output.slice(-3000));
+    assert.strictEqual(api.django.state.kind, 'stopped', 'the session owned Django: the extension started none');
+    const views = await viewsCoverage(api, summary, workspace, flags);
+    const flagsLine = viewLine(workspace, 'return JsonResponse({"flags": FEATURE_FLAGS})');
+    const whoamiLine = viewLine(workspace, 'return JsonResponse({"username": request.api_user.username})');
+    assert.strictEqual(views.hit(flagsLine), true);
+    assert.strictEqual(views.hit(whoamiLine), true);
+    assert.strictEqual(await views.hitBy(flags, flagsLine), true);
+    assert.strictEqual(await views.hitBy(whoami, flagsLine), false);
+    assert.strictEqual(await views.hitBy(whoami, whoamiLine), true);
+    assert.strictEqual(await views.hitBy(flags, whoamiLine), false);
+    // No conftest edit, no file left in the repository by the run.
+    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], {
+      cwd: workspace,
+      encoding: 'utf8',
+    });
+    assert.ok(!/conftest\.py|\.coverage/.test(status), status);
+  });
+});
