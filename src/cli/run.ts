@@ -195,7 +195,8 @@ export const runVerb: Verb = {
       // A managed server under coverage.py saves its data as it stops: before the data is combined.
       await django.stop();
     }
-    const measured = covering && (await coverageOfRun(covering, flags.workspace, flags.coverageDir ?? covering.run.folder));
+    const measured =
+      covering && (await coverageOfRun(covering, flags.workspace, flags.coverageDir ?? covering.run.folder));
     const { results, leaks, leakCheckOff } = pass;
     const leftovers = await leftoverCheck?.end(
       results.map(({ nodeid, start, stop }) => ({ nodeid, start, stop })),

@@ -95,7 +95,9 @@ function fileCoverage(
     const item = itemFor(nodeid);
     if (item) tests.set(item, nodeid);
   }
-  const branches = data.branches?.total ? new vscode.TestCoverageCount(data.branches.covered, data.branches.total) : undefined;
+  const branches = data.branches?.total
+    ? new vscode.TestCoverageCount(data.branches.covered, data.branches.total)
+    : undefined;
   const file = new vscode.FileCoverage(
     vscode.Uri.file(data.path),
     new vscode.TestCoverageCount(data.statements.covered, data.statements.total),
@@ -125,7 +127,11 @@ export function loadDetailedCoverageForTest(
   return statements(d.data, new Set(linesOfTest(d.data, nodeid)), false);
 }
 
-function statements(data: FileCoverageData, hit: Set<number>, withBranches = true): vscode.StatementCoverage[] {
+function statements(
+  data: FileCoverageData,
+  hit: Set<number>,
+  withBranches = true,
+): vscode.StatementCoverage[] {
   const arcs = new Map<number, vscode.BranchCoverage[]>();
   if (withBranches)
     for (const b of data.branchArcs) {
@@ -135,7 +141,9 @@ function statements(data: FileCoverageData, hit: Set<number>, withBranches = tru
     }
   return [...data.executed, ...data.missing]
     .sort((a, b) => a - b)
-    .map((line) => new vscode.StatementCoverage(hit.has(line), new vscode.Position(line - 1, 0), arcs.get(line)));
+    .map(
+      (line) => new vscode.StatementCoverage(hit.has(line), new vscode.Position(line - 1, 0), arcs.get(line)),
+    );
 }
 
 async function offerInstall(message: string, fix: string, folder: vscode.WorkspaceFolder): Promise<void> {

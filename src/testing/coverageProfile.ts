@@ -7,7 +7,10 @@ import type { TestRunner } from './testRunner';
  * the Django that serves them, shown in VS Code's coverage UI; "which tests cover this line" where VS Code offers
  * per-test coverage (loadDetailedCoverageForTest, FileCoverage.includesTests), the whole run's elsewhere.
  */
-export function registerCoverageProfile(controller: vscode.TestController, runner: TestRunner): vscode.TestRunProfile {
+export function registerCoverageProfile(
+  controller: vscode.TestController,
+  runner: TestRunner,
+): vscode.TestRunProfile {
   const profile = controller.createRunProfile(
     'Coverage',
     vscode.TestRunProfileKind.Coverage,

@@ -52,10 +52,7 @@ describe('the Coverage profile in shared mode: the managed Django restarted unde
     assert.ok(views.file.statementCoverage.covered < views.file.statementCoverage.total);
     assert.ok(views.file.branchCoverage && views.file.branchCoverage.total > 0, 'branches measured');
     // Test by test.
-    assert.deepStrictEqual(
-      views.file.includesTests?.map((t) => t.id).sort(),
-      [create.id, whoami.id].sort(),
-    );
+    assert.deepStrictEqual(views.file.includesTests?.map((t) => t.id).sort(), [create.id, whoami.id].sort());
     assert.strictEqual(await views.hitBy(whoami, whoamiLine), true);
     assert.strictEqual(await views.hitBy(create, whoamiLine), false);
     assert.strictEqual(await views.hitBy(create, createLine), true);
@@ -73,13 +70,19 @@ describe('the Coverage profile in shared mode: the managed Django restarted unde
     mkdirSync(join(dir, 'coverage'));
     writeFileSync(join(dir, 'coverage/__init__.py'), 'raise ImportError("No module named \'coverage\'")\n');
     const python = join(dir, 'python');
-    writeFileSync(python, `#!/bin/sh\nPYTHONPATH=${dir}\${PYTHONPATH:+:$PYTHONPATH} exec ${SYSTEM_PYTHON} "$@"\n`);
+    writeFileSync(
+      python,
+      `#!/bin/sh\nPYTHONPATH=${dir}\${PYTHONPATH:+:$PYTHONPATH} exec ${SYSTEM_PYTHON} "$@"\n`,
+    );
     chmodSync(python, 0o755);
     await setSetting('python.interpreter', python);
     try {
       const summary = await api.testExplorer.runTests([item(api, WHOAMI)], { coverage: true });
       assert.match(summary.coverage?.problem ?? '', /coverage\.py is not installed in the tests' Python/);
-      assert.ok(summary.problems[0]?.includes(`Add it with: ${python} -m pip install coverage`), summary.problems[0]);
+      assert.ok(
+        summary.problems[0]?.includes(`Add it with: ${python} -m pip install coverage`),
+        summary.problems[0],
+      );
       assert.strictEqual(summary.results.size, 0, 'no test ran');
       assert.ok(summary.output.includes('-m pip install coverage'), 'said in the run');
     } finally {

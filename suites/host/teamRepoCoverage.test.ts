@@ -29,7 +29,11 @@ describe('the Coverage profile on the team repository (the session-owned Django)
     const summary = await api.testExplorer.runTests([whoami, flags], { coverage: true });
     assert.strictEqual(summary.results.get(WHOAMI)?.outcome, 'passed', summary.output.slice(-3000));
     assert.strictEqual(summary.results.get(FLAGS)?.outcome, 'passed', summary.output.slice(-3000));
-    assert.strictEqual(api.django.state.kind, 'stopped', 'the session owned Django: the extension started none');
+    assert.strictEqual(
+      api.django.state.kind,
+      'stopped',
+      'the session owned Django: the extension started none',
+    );
     const views = await viewsCoverage(api, summary, workspace, flags);
     const flagsLine = viewLine(workspace, 'return JsonResponse({"flags": FEATURE_FLAGS})');
     const whoamiLine = viewLine(workspace, 'return JsonResponse({"username": request.api_user.username})');

@@ -131,7 +131,10 @@ export async function finishCoverageRun(
     const report = parseCoverageJson(await readFile(json, 'utf8'), opts.cwd);
     return { kind: 'report', report, json, ...(opts.lcov ? { lcov } : {}) };
   } catch (e) {
-    return { kind: 'failed', problem: `coverage.py's JSON report ${json} could not be read: ${(e as Error).message}` };
+    return {
+      kind: 'failed',
+      problem: `coverage.py's JSON report ${json} could not be read: ${(e as Error).message}`,
+    };
   }
 }
 
@@ -140,7 +143,8 @@ export async function removeCoverageRun(run: CoverageRun): Promise<void> {
 }
 
 /** What `import coverage` in the tests' Python says: its version, or the message naming the command that adds it. */
-export type CoverageInstalled = { kind: 'installed'; version: string } | { kind: 'missing'; message: string; fix: string };
+export type CoverageInstalled =
+  { kind: 'installed'; version: string } | { kind: 'missing'; message: string; fix: string };
 
 export async function coverageInstalled(python: TestPython, cwd: string): Promise<CoverageInstalled> {
   const r = await runToEnd({
@@ -162,8 +166,7 @@ export async function coverageInstalled(python: TestPython, cwd: string): Promis
 }
 
 export type CoveragePrep =
-  | { kind: 'missing'; message: string; fix: string }
-  | { kind: 'ready'; run: CoverageRun; python: TestPython };
+  { kind: 'missing'; message: string; fix: string } | { kind: 'ready'; run: CoverageRun; python: TestPython };
 
 /** Before a Coverage run: coverage.py in the tests' Python (else the message), then the run's folder. */
 export async function prepareCoverage(opts: {

@@ -79,7 +79,10 @@ export function parseCoverageJson(text: string, cwd: string): CoverageReport {
       path: resolve(cwd, name),
       executed,
       missing,
-      statements: { covered: s.covered_lines ?? executed.length, total: s.num_statements ?? executed.length + missing.length },
+      statements: {
+        covered: s.covered_lines ?? executed.length,
+        total: s.num_statements ?? executed.length + missing.length,
+      },
       branches:
         json.meta?.branch_coverage && s.num_branches !== undefined
           ? { covered: s.covered_branches ?? 0, total: s.num_branches }
@@ -95,7 +98,9 @@ export function parseCoverageJson(text: string, cwd: string): CoverageReport {
 }
 
 function numbers(list: unknown): number[] {
-  return (Array.isArray(list) ? list : []).filter((n): n is number => Number.isInteger(n)).sort((a, b) => a - b);
+  return (Array.isArray(list) ? list : [])
+    .filter((n): n is number => Number.isInteger(n))
+    .sort((a, b) => a - b);
 }
 
 /** The tests that ran at least one line of the file. */
@@ -107,7 +112,10 @@ export function testsCovering(file: FileCoverageData): string[] {
 
 /** The lines of the file one test ran. */
 export function linesOfTest(file: FileCoverageData, nodeid: string): number[] {
-  return [...file.contexts].filter(([, names]) => names.includes(nodeid)).map(([line]) => line).sort((a, b) => a - b);
+  return [...file.contexts]
+    .filter(([, names]) => names.includes(nodeid))
+    .map(([line]) => line)
+    .sort((a, b) => a - b);
 }
 
 /** The CLI's `coverage` summary: per file (relative to `base` when under it), lines covered and total. */

@@ -22,7 +22,11 @@ export const pythonChecks: CheckGroup = (ctx) => {
     { id: 'python.testCommand', title: 'Test command', run: () => testCommandFinding(command) },
     { id: 'python.packages', title: 'Django and pytest import', run: () => packagesFinding(s, command) },
     { id: 'django.migrations', title: 'Migrations applied', run: () => migrationsFinding(s) },
-    { id: 'python.coverage', title: 'coverage.py (the Coverage profile)', run: () => coverageFinding(s, command) },
+    {
+      id: 'python.coverage',
+      title: 'coverage.py (the Coverage profile)',
+      run: () => coverageFinding(s, command),
+    },
   ] satisfies Check[];
 };
 

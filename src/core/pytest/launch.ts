@@ -69,9 +69,11 @@ export function buildPytestLaunch(input: LaunchInput): PytestLaunch {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(input.baseEnv)) if (v !== undefined) env[k] = v;
   Object.assign(env, input.envFile ?? {}, input.settingsEnv ?? {}, input.extraEnv ?? {});
-  env.PYTHONPATH = [...(input.pythonPathFirst ?? []), input.pluginDir, ...(env.PYTHONPATH ? [env.PYTHONPATH] : [])].join(
-    delimiter,
-  );
+  env.PYTHONPATH = [
+    ...(input.pythonPathFirst ?? []),
+    input.pluginDir,
+    ...(env.PYTHONPATH ? [env.PYTHONPATH] : []),
+  ].join(delimiter);
   env.PYTHONUNBUFFERED = '1';
   if (input.djangoProcessPattern) env[DJANGO_PROCESS_PATTERN_ENV_VAR] = input.djangoProcessPattern;
   if (input.maxLineBytes) env[MAX_LINE_BYTES_ENV_VAR] = String(input.maxLineBytes);

@@ -19,7 +19,9 @@ function executedByFile(report: CoverageReport, root: string): Record<string, nu
 
 /** The line of `views.py` that holds `text` (1-based). */
 function lineOf(root: string, text: string): number {
-  const i = readFileSync(join(root, VIEWS), 'utf8').split('\n').findIndex((l) => l.includes(text));
+  const i = readFileSync(join(root, VIEWS), 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(text));
   assert.ok(i >= 0, text);
   return i + 1;
 }
@@ -34,9 +36,12 @@ describe('codespace-tests run --coverage: pytest and the session-owned Django, t
     const ours = teamFixtureCopy('cit-cov-ours-', await freePort());
     const out = mkdtempSync(join(tmpdir(), 'cit-cov-out-'));
     dirs.push(ours, out);
-    const r = await runCli(['run', '--workspace', ours, '--json', '--coverage', '--coverage-dir', out, TESTS], {
-      cwd: ours,
-    });
+    const r = await runCli(
+      ['run', '--workspace', ours, '--json', '--coverage', '--coverage-dir', out, TESTS],
+      {
+        cwd: ours,
+      },
+    );
     assert.strictEqual(r.code, 0, r.stderr);
     const json = JSON.parse(r.stdout) as {
       results: { outcome: string }[];
@@ -70,7 +75,18 @@ describe('codespace-tests run --coverage: pytest and the session-owned Django, t
     writeFileSync(join(hand, '.coveragerc'), coverageRc(hand, join(data, '.coverage')));
     const env = { ...process.env, COVERAGE_RCFILE: join(hand, '.coveragerc'), PYTHONUNBUFFERED: '1' };
     const py = (...args: string[]) => execFileSync(SYSTEM_PYTHON, args, { cwd: hand, env, stdio: 'pipe' });
-    py('-m', 'coverage', 'run', '--parallel-mode', '-m', 'pytest', '-c', `${INTEGRATION}/pytest.ini`, TESTS, '-q');
+    py(
+      '-m',
+      'coverage',
+      'run',
+      '--parallel-mode',
+      '-m',
+      'pytest',
+      '-c',
+      `${INTEGRATION}/pytest.ini`,
+      TESTS,
+      '-q',
+    );
     py('-m', 'coverage', 'combine', '-q', data);
     py('-m', 'coverage', 'json', '-q', '-o', join(hand, 'hand.json'), '--data-file', join(data, '.coverage'));
     const byHand = parseCoverageJson(readFileSync(join(hand, 'hand.json'), 'utf8'), hand);
@@ -97,15 +113,21 @@ describe('codespace-tests run --coverage: pytest and the session-owned Django, t
     assert.ok(!linesOfTest(file, whoamiTest).includes(flagsReturn));
   });
 
-  it('without coverage.py in the tests\' Python: exit 1 before any test, naming the command that adds it', async () => {
+  it("without coverage.py in the tests' Python: exit 1 before any test, naming the command that adds it", async () => {
     const team = teamFixtureCopy('cit-cov-none-', await freePort());
     dirs.push(team);
     // An interpreter whose `import coverage` fails: a package that raises ImportError shadows the real one.
     const shadow = join(team, '.no-coverage');
     mkdirSync(join(shadow, 'coverage'), { recursive: true });
-    writeFileSync(join(shadow, 'coverage/__init__.py'), 'raise ImportError("No module named \'coverage\'")\n');
+    writeFileSync(
+      join(shadow, 'coverage/__init__.py'),
+      'raise ImportError("No module named \'coverage\'")\n',
+    );
     const python = join(team, '.no-coverage/python');
-    writeFileSync(python, `#!/bin/sh\nPYTHONPATH=${shadow}\${PYTHONPATH:+:$PYTHONPATH} exec ${SYSTEM_PYTHON} "$@"\n`);
+    writeFileSync(
+      python,
+      `#!/bin/sh\nPYTHONPATH=${shadow}\${PYTHONPATH:+:$PYTHONPATH} exec ${SYSTEM_PYTHON} "$@"\n`,
+    );
     chmodSync(python, 0o755);
     const r = await runCli(['run', '--workspace', team, '--python', python, '--json', '--coverage', TESTS], {
       cwd: team,
