@@ -1,8 +1,11 @@
 import * as assert from 'node:assert';
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import { activateExtension } from './helpers';
-import { viewLine, viewsCoverage } from './coverageHelpers';
+import { VIEWS, viewLine, viewsCoverage } from './coverageHelpers';
+import { screenshot, screenshotChannel } from './screenshots';
 import { workspaceDir } from './djangoHelpers';
 import { item } from './testExplorerHelpers';
 
@@ -49,5 +52,20 @@ describe('the Coverage profile on the team repository (the session-owned Django)
       encoding: 'utf8',
     });
     assert.ok(!/conftest\.py|\.coverage/.test(status), status);
+  });
+
+  it("the editor shows the server's coverage: views.py's gutter after the run (the README's screenshot)", async function () {
+    if (!screenshotChannel()) this.skip(); // a runner without a page to shoot (the desktop one)
+    const workspace = workspaceDir();
+    const line = viewLine(workspace, 'def feature_flags') - 4;
+    const doc = await vscode.workspace.openTextDocument(join(workspace, VIEWS));
+    await vscode.window.showTextDocument(doc, { selection: new vscode.Range(line, 0, line, 0) });
+    await vscode.commands.executeCommand('revealLine', { lineNumber: line, at: 'top' });
+    await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar');
+    // Covered and missed lines highlighted in the text too, where this VS Code has the toggle (off by default).
+    if ((await vscode.commands.getCommands(true)).includes('testing.toggleInlineCoverage'))
+      await vscode.commands.executeCommand('testing.toggleInlineCoverage');
+    // Shot once VS Code has drawn the run's coverage in the gutter of a file only the server ran.
+    assert.ok(await screenshot('server-coverage-in-the-editor', 30_000, '.coverage-deco-gutter'));
   });
 });
