@@ -1,4 +1,6 @@
 import { join, resolve } from 'node:path';
+import { coverageWrap, prepareCoverage } from '../core/coverage/coverageRun';
+import { coverageOfRun } from './runCoverage';
 import { CancelSource, type CancelToken } from '../core/cancel';
 import { stderrLogger, type Logger } from '../core/logger';
 import { groupNodeIds, runHeadless, workspaceSettings } from '../core/pytest/headless';
@@ -28,6 +30,8 @@ interface RunFlags {
   leaks: boolean;
   logs: boolean;
   retryWhenPortFree: boolean;
+  /** --coverage: where coverage.py's JSON and LCOV files go (--coverage-dir); undefined without it. */
+  coverageDir?: string;
   nodeIds: string[];
 }
 
@@ -47,6 +51,10 @@ function runFlags({ values, positionals }: VerbArgs): RunFlags {
     python: values.python as string | undefined,
     command: values.command as string | undefined,
     verbose: values.verbose === true,
+    coverageDir:
+      values.coverage === true
+        ? resolve((values['coverage-dir'] as string | undefined) ?? 'coverage')
+        : undefined,
     nodeIds: positionals,
   };
 }
@@ -55,7 +63,7 @@ export const runVerb: Verb = {
   name: 'run',
   summary: "Runs tests with the extension's pytest plugin, as the Testing view's Run does.",
   usage:
-    '[--workspace DIR] [--python PATH] [--command CMD] [--json] [--django auto|shared|session] [--kill-port] [--retry-when-port-free] [--leaks] [--logs] <node id>...',
+    '[--workspace DIR] [--python PATH] [--command CMD] [--json] [--django auto|shared|session] [--kill-port] [--retry-when-port-free] [--leaks] [--logs] [--coverage [--coverage-dir DIR]] <node id>...',
   options: {
     workspace: { type: 'string', value: 'DIR', help: 'the workspace folder (default: the current folder)' },
     python: {
@@ -93,6 +101,15 @@ export const runVerb: Verb = {
       type: 'boolean',
       help: 'leak check: the rows each test left in Django\'s database and the objects it left in the cluster (Deployments, pods, Services, Knative services, codespaceTests.leaks.kinds), listed by test at the end (--json: "leaks": [{nodeid, table, rows, ids}] and [{nodeid, kind, namespace, name}]); also on with codespaceTests.leaks.check',
     },
+    coverage: {
+      type: 'boolean',
+      help: 'measure with coverage.py, in pytest and in the Django that serves the tests, test by test; prints lines covered per file (--json: "coverage": {files: [{file, covered, total, branches?}], json, lcov}) and writes coverage.json and coverage.lcov to --coverage-dir',
+    },
+    'coverage-dir': {
+      type: 'string',
+      value: 'DIR',
+      help: "where --coverage writes coverage.py's coverage.json and coverage.lcov (default: ./coverage)",
+    },
   },
   details: [
     'Node ids are paths relative to the current folder followed by ::names, e.g.',
@@ -117,12 +134,26 @@ export const runVerb: Verb = {
       await writeLines([groups.error], process.stderr);
       return 2;
     }
+    const coverage = flags.coverageDir
+      ? await prepareCoverage({
+          workspace: flags.workspace,
+          pluginDir: PLUGIN_DIR,
+          command: settings.command,
+          interpreter: settings.interpreter,
+        })
+      : undefined;
+    if (coverage?.kind === 'missing') {
+      await writeLines([coverage.message], process.stderr);
+      return 1;
+    }
+    const covering = coverage?.kind === 'ready' ? coverage : undefined;
     const django = await prepareHeadlessDjango({
       workspace: flags.workspace,
       mode: flags.django,
       inis: groups.map((g) => g.ini),
       killPort: flags.killPort,
       logger,
+      wrap: covering && coverageWrap(covering.run),
     });
     await writeLines([describeMode(django.choice)], process.stderr);
     if (django.kind !== 'ready') {
@@ -140,8 +171,10 @@ export const runVerb: Verb = {
       flags.leaks || get('leaks.check') ? await ClusterLeftoverCheck.begin(get) : undefined;
     let pass: RunPass;
     let refusal: PortRefusal | undefined;
+    const extraEnv = { ...django.env, ...leakEnv, ...covering?.run.env };
+    const pythonPathFirst = covering ? [covering.run.bootDir] : [];
     try {
-      pass = await runGroups(flags, groups, settings, { ...django.env, ...leakEnv }, source.token, logger);
+      pass = await runGroups(flags, groups, settings, extraEnv, pythonPathFirst, source.token, logger);
       if (pass.cancelled) return 130;
       refusal = await refusedPort(django, pass.results);
       const sessionPort = django.sessionPort;
@@ -152,15 +185,18 @@ export const runVerb: Verb = {
         );
         const settled = await waitUntilPortIsClear({ ...sessionPort, token: source.token });
         if (settled === 'cancelled') return 130;
-        pass = await runGroups(flags, groups, settings, { ...django.env, ...leakEnv }, source.token, logger);
+        pass = await runGroups(flags, groups, settings, extraEnv, pythonPathFirst, source.token, logger);
         if (pass.cancelled) return 130;
         refusal = await refusedPort(django, pass.results);
       }
     } finally {
       process.off('SIGINT', cancel);
       process.off('SIGTERM', cancel);
+      // A managed server under coverage.py saves its data as it stops: before the data is combined.
       await django.stop();
     }
+    const measured =
+      covering && (await coverageOfRun(covering, flags.workspace, flags.coverageDir ?? covering.run.folder));
     const { results, leaks, leakCheckOff } = pass;
     const leftovers = await leftoverCheck?.end(
       results.map(({ nodeid, start, stop }) => ({ nodeid, start, stop })),
@@ -183,7 +219,9 @@ export const runVerb: Verb = {
         })),
         ...(leakEnv || leftovers ? { leaks: [...leaks, ...(leftovers?.leftovers ?? [])] } : {}),
         ...(refusal ? { problem: refusal.message } : {}),
+        ...(measured ? { coverage: measured.json } : {}),
       });
+    if (measured && !flags.json) await writeLines(measured.lines, process.stderr);
     else await writeLines(evidenceText(results, evidence), process.stderr);
     if (!flags.json && leakEnv && !leakCheckOff)
       await writeLines(
@@ -201,6 +239,8 @@ export const runVerb: Verb = {
     return pass.failed || results.some(failed) ? 1 : 0;
   },
 };
+
+const PLUGIN_DIR = join(__dirname, 'python');
 
 /** What one pass over the groups gave. */
 interface RunPass {
@@ -220,6 +260,7 @@ async function runGroups(
   groups: readonly { ini: string; nodeIds: string[] }[],
   settings: Awaited<ReturnType<typeof workspaceSettings>>,
   extraEnv: Record<string, string>,
+  pythonPathFirst: string[],
   token: CancelToken,
   logger: Logger,
 ): Promise<RunPass> {
@@ -238,7 +279,8 @@ async function runGroups(
       nodeIds: g.nodeIds,
       settings,
       extraEnv,
-      pluginDir: join(__dirname, 'python'),
+      pythonPathFirst,
+      pluginDir: PLUGIN_DIR,
       token,
       logger,
       color: !flags.json && process.stdout.isTTY,

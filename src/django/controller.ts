@@ -34,6 +34,8 @@ export class DjangoController implements SharedDjango, vscode.Disposable {
   logFile: DjangoLogFile | undefined;
   /** Session mode around a run: the status bar's session Django, the refused-port check and its retry. */
   private readonly session: SessionRun;
+  /** The managed server runs with a run's changed command (the Coverage profile's) until restoreAfterRun. */
+  private wrappedForRun = false;
 
   constructor(
     readonly server: DjangoServer,
@@ -112,14 +114,21 @@ export class DjangoController implements SharedDjango, vscode.Disposable {
   async prepareForTestRun(
     token?: CancelToken,
     inis?: readonly string[],
-    opts: { fresh?: boolean } = {},
+    opts: { fresh?: boolean; wrap?: LaunchWrap } = {},
   ): Promise<Record<string, string> | undefined> {
     const choice = await this.mode.choose(inis);
     if (choice.mode === 'session') return this.prepareSessionRun(choice);
     const run = runSettings(djangoFolder());
     const state = this.server.state.kind;
     const fresh = opts.fresh || run.restartBeforeEachRun;
-    if (state === 'ready' && fresh && !this.server.readyInfo?.external) {
+    if (opts.wrap) {
+      if (state === 'ready' && this.server.readyInfo?.external)
+        throw new Error(
+          `Django at ${this.server.readyInfo.url} was not started by the extension, so it cannot be restarted under coverage.py. Stop it, then run again: the extension starts its own.`,
+        );
+      this.wrappedForRun = true;
+      await this.start({ restart: state !== 'stopped', token, wrap: opts.wrap });
+    } else if (state === 'ready' && fresh && !this.server.readyInfo?.external) {
       await this.start({ restart: true, token });
     } else if (state !== 'ready' && state !== 'starting' && !run.autoStart) {
       return undefined;
@@ -140,6 +149,16 @@ export class DjangoController implements SharedDjango, vscode.Disposable {
       );
     }
     return { [run.urlEnvVar]: ready.url, ...(ready.apiKey ? { [run.apiKeyEnvVar]: ready.apiKey } : {}) };
+  }
+
+  /** The server that prepareForTestRun started with `wrap` (under coverage.py) is restarted as configured. */
+  async restoreAfterRun(): Promise<void> {
+    if (!this.wrappedForRun) return;
+    this.wrappedForRun = false;
+    await this.server.stop();
+    this.start({ restart: true }).catch((e: unknown) =>
+      this.logger.warn(`Django did not start again after the coverage run: ${(e as Error).message}`),
+    );
   }
 
   /**

@@ -12,6 +12,7 @@ import { testWindows } from './runReporter';
 import { windowOfContext } from '../core/pytest/testLogs';
 import type { RunResult } from '../core/pytest/history';
 import { TestRunner, type RunSummary } from './testRunner';
+import { registerCoverageProfile } from './coverageProfile';
 
 /** What the host tests (and later the Debug profile) reach through the extension's API. */
 export interface TestExplorerApi {
@@ -27,10 +28,12 @@ export interface TestExplorerApi {
   flaky: FlakyApi;
   /** The Run with Leak Check profile of the folder holding the item. */
   leakProfileFor(item: vscode.TestItem): vscode.TestRunProfile;
-  /** Runs items through the Run profile's own path; resolves with what the run reported. */
+  /** The Coverage profile of the folder holding the item. */
+  coverageProfileFor(item: vscode.TestItem): vscode.TestRunProfile;
+  /** Runs items through the Run profile's own path (or the leak check's, or the Coverage profile's); resolves with what the run reported. */
   runTests(
     items: readonly vscode.TestItem[],
-    opts?: { token?: vscode.CancellationToken; leaks?: boolean },
+    opts?: { token?: vscode.CancellationToken; leaks?: boolean; coverage?: boolean },
   ): Promise<RunSummary>;
   /** A CI run's results (by TestItem id) in the outcome history, once per run: flakiness counts CI too. */
   recordCiResults(runId: number, results: readonly RunResult[]): void;
@@ -41,6 +44,7 @@ interface FolderEntry {
   runner: TestRunner;
   profile: vscode.TestRunProfile;
   leakProfile: vscode.TestRunProfile;
+  coverageProfile: vscode.TestRunProfile;
 }
 
 /** One TestController per workspace folder, its Run profile, and the commands of the Test Explorer. */
@@ -101,7 +105,8 @@ export function registerTestExplorer(
       (request, token) => runner.run(request, token, { leaks: true }).then(() => undefined),
       false,
     );
-    const entry: FolderEntry = { tests, runner, profile, leakProfile };
+    const coverageProfile = registerCoverageProfile(controller, runner);
+    const entry: FolderEntry = { tests, runner, profile, leakProfile, coverageProfile };
     folders.set(key, entry);
     // Items the tree gains (the background collection, edited files) get their flaky marks too.
     void tests.refresh().then(() => tests.settled().then(() => flaky.apply()));
@@ -168,6 +173,7 @@ export function registerTestExplorer(
     onDidFinishRun: finished.event,
     runProfileFor: (item) => entryFor([item]).profile,
     leakProfileFor: (item) => entryFor([item]).leakProfile,
+    coverageProfileFor: (item) => entryFor([item]).coverageProfile,
     flaky,
     recordCiResults: (runId, results) => flaky.recordCiRun(runId, results),
     runTests: async (items, opts) => {
@@ -175,9 +181,13 @@ export function registerTestExplorer(
       const cts = opts?.token ? undefined : new vscode.CancellationTokenSource();
       try {
         return await entry.runner.run(
-          new vscode.TestRunRequest([...items], undefined, opts?.leaks ? entry.leakProfile : entry.profile),
+          new vscode.TestRunRequest(
+            [...items],
+            undefined,
+            opts?.coverage ? entry.coverageProfile : opts?.leaks ? entry.leakProfile : entry.profile,
+          ),
           opts?.token ?? cts!.token,
-          { leaks: opts?.leaks },
+          { leaks: opts?.leaks, coverage: opts?.coverage },
         );
       } finally {
         cts?.dispose();

@@ -17,6 +17,7 @@ import { folderLaunchSettings } from './interpreter';
 import { itemData } from './itemData';
 import { collectLeaves, indexItems, resolveItem, someBelow } from './itemTree';
 import { batchedTestRun, crlf, RunReporter, type TestResult } from './runReporter';
+import { CoverageForRun, type RunCoverage } from './coverage';
 
 /** How much of a run's output its summary keeps, so a long run's summary does not grow without bound. */
 export const SUMMARY_OUTPUT_CHARS = 256 * 1024;
@@ -39,11 +40,15 @@ export interface RunSummary {
   leaks: LeakRecord[];
   /** What the tests left in the cluster (empty when the check was off). */
   leftovers: TestLeftover[];
+  /** The Coverage profile's result (undefined for other runs). */
+  coverage?: RunCoverage;
 }
 
 /** How one run differs from the Run profile's: the Run with Leak Check profile turns the check on. */
 export interface RunOptions {
   leaks?: boolean;
+  /** The Coverage profile: coverage.py in pytest and in the Django that serves it, shown on the run. */
+  coverage?: boolean;
 }
 
 export interface RunnerDeps {
@@ -122,11 +127,34 @@ export class TestRunner {
       enqueued,
       () => this.evidenceCluster(),
     );
+    let coverage: CoverageForRun | undefined;
     try {
       const groups = this.groups(selected, excluded, enqueued, run, summary);
       const failures: string[] = [];
+      if (opts.coverage && groups.length) {
+        const settings = await folderLaunchSettings(this.tests.folder, this.logger);
+        const begun = await CoverageForRun.begin(this.tests.folder, settings, this.logger);
+        if ('problem' in begun) {
+          summary.problems.push(begun.problem);
+          summary.coverage = { files: [], problem: begun.problem };
+          out(`${begun.problem}\n`);
+          groups.length = 0;
+        } else coverage = begun;
+      }
       if (groups.length && !token.isCancellationRequested)
-        await this.runGroups(groups, reporter, token, out, summary, current, opts, failures);
+        await this.runGroups(groups, reporter, token, out, summary, current, { ...opts, coverage }, failures);
+      if (coverage) {
+        // A managed server under coverage.py writes its data as it stops: before the data is combined.
+        await this.django?.restoreAfterRun?.();
+        summary.coverage = await coverage.end(run, (id) =>
+          groups.map((g) => resolveItem(index, g.rootdir, id)).find((i) => i !== undefined),
+        );
+        coverage = undefined;
+        if (summary.coverage.problem) {
+          summary.problems.push(summary.coverage.problem);
+          out(`\n${summary.coverage.problem}\n`);
+        }
+      }
       summary.cancelled = token.isCancellationRequested;
       if (failures.length && !summary.cancelled) {
         const refused = await this.django?.explainRefusedPort?.(failures, () => {
@@ -147,6 +175,7 @@ export class TestRunner {
       summary.problems.push(message);
       reporter.finish({ cancelled: false, problem: message });
     } finally {
+      if (coverage) await this.django?.restoreAfterRun?.();
       await reporter.evidenceRead();
       run.end();
       this.django?.runEnded?.();
@@ -215,7 +244,7 @@ export class TestRunner {
     out: (t: string) => void,
     summary: RunSummary,
     current: { rootdir: string },
-    opts: RunOptions,
+    opts: Omit<RunOptions, 'coverage'> & { coverage?: CoverageForRun },
     /** The failed and errored tests' texts, for the session's refused-port check (bounded). */
     failures: string[],
   ): Promise<void> {
@@ -225,6 +254,7 @@ export class TestRunner {
         djangoEnv = await this.django.prepareForTestRun(
           token,
           groups.map((g) => g.ini),
+          { wrap: opts.coverage?.serverWrap },
         );
       } catch (e) {
         if (token.isCancellationRequested) return;
@@ -250,7 +280,8 @@ export class TestRunner {
         mode: 'run',
         ini: group.ini,
         nodeIds: group.nodeIds,
-        extraEnv: { ...djangoEnv, ...leakEnv },
+        extraEnv: { ...djangoEnv, ...leakEnv, ...opts.coverage?.launch.env },
+        pythonPathFirst: opts.coverage?.launch.pythonPathFirst,
         pluginDir: join(__dirname, 'python'),
         color: true,
       });
@@ -313,13 +344,13 @@ export class TestRunner {
   }
 
   /** The Run with Leak Check profile, or codespaceTests.leaks.check. */
-  private leakCheckWanted(opts: RunOptions): boolean {
+  private leakCheckWanted(opts: { leaks?: boolean }): boolean {
     return opts.leaks === true || new FolderSettings(this.tests.folder).get('leaks.check');
   }
 
   /** The leak check's variables when the run asks for it (the profile or codespaceTests.leaks.check). */
   private async leakCheckEnv(
-    opts: RunOptions,
+    opts: { leaks?: boolean },
     out: (t: string) => void,
   ): Promise<Record<string, string> | undefined> {
     const s = new FolderSettings(this.tests.folder);

@@ -2,7 +2,7 @@ import type { Logger } from '../logger';
 import { djangoLaunchFrom, djangoModeFrom, interpreterFrom } from '../launchFrom';
 import { settingsReader, type SettingsGet } from '../settings';
 import { describeOwner } from './conflict';
-import type { DjangoLaunch } from './launch';
+import type { DjangoLaunch, LaunchWrap } from './launch';
 import { chooseDjangoMode, type DjangoModeSetting, type ModeChoice } from './mode';
 import { DjangoServer } from './server';
 import { freePortForSession } from './sessionPort';
@@ -32,6 +32,8 @@ export async function prepareHeadlessDjango(opts: {
   inis: readonly string[];
   killPort: boolean;
   logger: Logger;
+  /** Changes the managed server's command (a Coverage run starts it under coverage.py). */
+  wrap?: LaunchWrap;
 }): Promise<HeadlessDjango> {
   const get = await settingsReader(opts.workspace);
   const configured = djangoModeFrom(get);
@@ -69,6 +71,7 @@ export async function prepareHeadlessDjango(opts: {
   const server = new DjangoServer(opts.logger);
   try {
     const ready = await server.start(launch, {
+      wrap: opts.wrap,
       onPortBusy: async (c) => {
         opts.logger.info(`Port ${c.port} is in use by ${describeOwner(c.owner)}.`);
         return opts.killPort ? 'kill' : 'cancel';

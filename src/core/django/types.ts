@@ -20,9 +20,18 @@ export interface SharedDjango {
   prepareForTestRun(
     token?: import('../cancel').CancelToken,
     inis?: readonly string[],
-    /** `fresh`: a Django with no state left from before (Find the Polluting Test): the managed server restarted. */
-    opts?: { fresh?: boolean },
+    /**
+     * `fresh`: a Django with no state left from before (Find the Polluting Test): the managed server restarted.
+     * `wrap`: the managed server restarted with a changed command for this run (the Coverage profile starts it
+     * under coverage.py); `restoreAfterRun` starts it as configured again.
+     */
+    opts?: { fresh?: boolean; wrap?: import('./launch').LaunchWrap },
   ): Promise<Record<string, string> | undefined>;
+  /**
+   * After a run that changed the managed server's command (`wrap`): stops that server (resolving once it has
+   * stopped, so what it wrote is there) and starts it again as configured. Nothing for other runs.
+   */
+  restoreAfterRun?(): Promise<void>;
   /**
    * After a run (session mode only): when the session refused its own port although nothing listens on it,
    * says why and offers *Retry When the Port Is Free*; `retry` runs the same tests again once it is clear.

@@ -1,8 +1,10 @@
 import { stripVTControlCharacters } from 'node:util';
 import { buildLaunch, type CommandSpec } from '../django/launch';
 import { describeExit, runToEnd } from '../process/childProcess';
-import { resolveCommand, which } from '../python';
-import { shellQuote, splitCommandLine } from '../variables';
+import { which } from '../python';
+import { shellQuote } from '../variables';
+import { testCommand, testPythonOf, type TestCommand } from '../testPython';
+import { coverageInstalled } from '../coverage/coverageRun';
 import { settingFix, terminalFix } from './fixes';
 import type { Check, CheckGroup, DoctorSettings, Finding } from './types';
 
@@ -15,36 +17,18 @@ const IMPORT_CHECK =
 /** The test command, the Python it runs, and whether Django is migrated. */
 export const pythonChecks: CheckGroup = (ctx) => {
   const s = ctx.settings;
-  const command = testCommand(s);
+  const command = testCommand(s.testCommand, s.interpreter);
   return [
     { id: 'python.testCommand', title: 'Test command', run: () => testCommandFinding(command) },
     { id: 'python.packages', title: 'Django and pytest import', run: () => packagesFinding(s, command) },
     { id: 'django.migrations', title: 'Migrations applied', run: () => migrationsFinding(s) },
+    {
+      id: 'python.coverage',
+      title: 'coverage.py (the Coverage profile)',
+      run: () => coverageFinding(s, command),
+    },
   ] satisfies Check[];
 };
-
-type TestCommand =
-  | { kind: 'uv'; uv: string; words: string[] }
-  | { kind: 'fallback'; words: string[]; note: string }
-  | { kind: 'plain'; words: string[] }
-  | { kind: 'broken'; message: string };
-
-/** How the configured test command resolves: `uv` found, `uv` missing (the interpreter instead), or as written. */
-async function testCommand(s: DoctorSettings): Promise<TestCommand> {
-  const words = splitCommandLine(s.testCommand.trim());
-  if (!words.length) return { kind: 'broken', message: 'codespaceTests.tests.command is empty.' };
-  if (words[0] === 'uv') {
-    const uv = await which('uv');
-    if (uv) return { kind: 'uv', uv, words };
-  }
-  try {
-    const r = await resolveCommand(s.testCommand, s.interpreter);
-    const resolved = [r.command, ...r.args];
-    return r.fallback ? { kind: 'fallback', words: resolved, note: r.fallback } : { kind: 'plain', words };
-  } catch (e) {
-    return { kind: 'broken', message: (e as Error).message };
-  }
-}
 
 async function testCommandFinding(pending: Promise<TestCommand>): Promise<Finding> {
   const c = await pending;
@@ -74,25 +58,10 @@ async function testCommandFinding(pending: Promise<TestCommand>): Promise<Findin
   return { status: 'ok', message: `"${c.words.join(' ')}" (${program}).` };
 }
 
-/** The Python the tests run under, as a command that takes `-c`: `uv run python`, or the interpreter. */
-function pythonOf(s: DoctorSettings, c: TestCommand): { command: string; args: string[] } {
-  if (c.kind === 'uv') {
-    const at = c.words.findIndex((w) => /^(pytest|py\.test)$/.test(w));
-    return at > 0
-      ? { command: c.words[0], args: [...c.words.slice(1, at), 'python'] }
-      : { command: c.uv, args: ['run', 'python'] };
-  }
-  if (c.kind !== 'broken') {
-    const m = c.words.indexOf('-m');
-    if (m > 0 && c.words[m + 1] === 'pytest') return { command: c.words[0], args: c.words.slice(1, m) };
-  }
-  return { command: s.interpreter, args: [] };
-}
-
 async function packagesFinding(s: DoctorSettings, pending: Promise<TestCommand>): Promise<Finding> {
   const c = await pending;
-  const python = pythonOf(s, c);
-  const shown = [python.command, ...python.args].map(shellQuote).join(' ');
+  const python = testPythonOf(c, s.interpreter);
+  const shown = python.display;
   const { exit, stdout, stderr } = await runToEnd({
     command: python.command,
     args: [...python.args, '-c', IMPORT_CHECK],
@@ -115,6 +84,19 @@ async function packagesFinding(s: DoctorSettings, pending: Promise<TestCommand>)
             "Point codespaceTests.python.interpreter at the Python that has the project's packages, or install them (pip install django pytest pytest-django).",
             'python.interpreter',
           ),
+  };
+}
+
+/** coverage.py in the tests' Python: only the Coverage profile needs it, so its absence is a warning. */
+async function coverageFinding(s: DoctorSettings, pending: Promise<TestCommand>): Promise<Finding> {
+  const python = testPythonOf(await pending, s.interpreter);
+  const installed = await coverageInstalled(python, s.workspace);
+  if (installed.kind === 'installed')
+    return { status: 'ok', message: `coverage.py ${installed.version} (${python.display}).` };
+  return {
+    status: 'warn',
+    message: installed.message,
+    fix: terminalFix(`Add coverage.py: ${installed.fix}.`, installed.fix, s.workspace),
   };
 }
 

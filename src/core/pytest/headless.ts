@@ -66,6 +66,7 @@ export async function runHeadless(opts: {
   settings: LaunchSettings;
   extraEnv?: Record<string, string>;
   pluginDir: string;
+  pythonPathFirst?: readonly string[];
   token?: CancelToken;
   logger?: Logger;
   color?: boolean;
@@ -78,6 +79,7 @@ export async function runHeadless(opts: {
     nodeIds: opts.nodeIds,
     extraEnv: opts.extraEnv,
     pluginDir: opts.pluginDir,
+    pythonPathFirst: opts.pythonPathFirst,
     color: opts.color,
   });
   if (fallback) opts.logger?.info(fallback);

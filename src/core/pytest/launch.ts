@@ -36,6 +36,8 @@ export interface LaunchInput {
   extraEnv?: Readonly<Record<string, string>>;
   /** Folder holding the plugin module (out/python). */
   pluginDir: string;
+  /** Folders put first on PYTHONPATH, before the plugin's (the Coverage run's start-up). */
+  pythonPathFirst?: readonly string[];
   /** Colors in the run's output (the Test Results terminal shows them). */
   color?: boolean;
   /** Which child of the session is its own Django, whose output the plugin tees (codespaceTests.django.processPattern). */
@@ -67,7 +69,11 @@ export function buildPytestLaunch(input: LaunchInput): PytestLaunch {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(input.baseEnv)) if (v !== undefined) env[k] = v;
   Object.assign(env, input.envFile ?? {}, input.settingsEnv ?? {}, input.extraEnv ?? {});
-  env.PYTHONPATH = env.PYTHONPATH ? `${input.pluginDir}${delimiter}${env.PYTHONPATH}` : input.pluginDir;
+  env.PYTHONPATH = [
+    ...(input.pythonPathFirst ?? []),
+    input.pluginDir,
+    ...(env.PYTHONPATH ? [env.PYTHONPATH] : []),
+  ].join(delimiter);
   env.PYTHONUNBUFFERED = '1';
   if (input.djangoProcessPattern) env[DJANGO_PROCESS_PATTERN_ENV_VAR] = input.djangoProcessPattern;
   if (input.maxLineBytes) env[MAX_LINE_BYTES_ENV_VAR] = String(input.maxLineBytes);
@@ -119,7 +125,7 @@ export async function resolveLaunchInputs(
 /** What one launch adds to the folder's settings: the mode, the tests, and the run's own variables. */
 export type LaunchTarget = Pick<
   LaunchInput,
-  'mode' | 'ini' | 'nodeIds' | 'collectPaths' | 'extraEnv' | 'pluginDir' | 'color'
+  'mode' | 'ini' | 'nodeIds' | 'collectPaths' | 'extraEnv' | 'pluginDir' | 'color' | 'pythonPathFirst'
 >;
 
 /**

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -106,6 +106,12 @@ describe('doctor: the checks against the fixture codespace and the Kubernetes st
       assert.strictEqual(byId(results, id).status, 'ok', `${id}: ${byId(results, id).message}`);
     assert.match(byId(results, 'python.testCommand').message, /uv is not on PATH/);
     assert.match(byId(results, 'python.packages').message, /Django \d+\.\d+.* and pytest \d+/);
+    assert.strictEqual(
+      byId(results, 'python.coverage').status,
+      'ok',
+      byId(results, 'python.coverage').message,
+    );
+    assert.match(byId(results, 'python.coverage').message, /^coverage\.py \d+\.\d+/);
     assert.match(
       byId(results, 'django.mode').message,
       /^shared: auto: .*conftest\.py reads INTEGRATION_DJANGO_URL/,
@@ -150,6 +156,24 @@ describe('doctor: the checks against the fixture codespace and the Kubernetes st
     } finally {
       process.env.PATH = path;
       rmSync(bin, { recursive: true, force: true });
+    }
+  });
+
+  it('a Python whose import coverage fails: a warning naming the command that adds it, as its fix', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cit-nocov-'));
+    mkdirSync(join(dir, 'coverage'));
+    writeFileSync(join(dir, 'coverage/__init__.py'), 'raise ImportError("No module named \'coverage\'")\n');
+    const python = join(dir, 'python');
+    writeFileSync(python, `#!/bin/sh\nPYTHONPATH=${dir} exec ${SYSTEM_PYTHON} "$@"\n`);
+    chmodSync(python, 0o755);
+    try {
+      const c = byId(await doctor({ interpreter: python, testCommand: 'uv run pytest' }), 'python.coverage');
+      assert.strictEqual(c.status, 'warn', c.message);
+      assert.match(c.message, /coverage\.py is not installed in the tests' Python/);
+      assert.strictEqual(c.fix?.command, 'codespaceTests.doctor.runInTerminal');
+      assert.strictEqual(c.fix?.args?.[0], `${python} -m pip install coverage`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -3,7 +3,7 @@
 Loaded with ``-p codespace_tests_plugin`` (its folder on PYTHONPATH). Sends one JSON object per line
 to the address in ``CODESPACE_TESTS_RESULTS`` (``unix:/path``, or ``tcp:127.0.0.1:PORT`` where no unix
 socket can be made): the collected tests, collection errors, each test's start and result, and, when asked, the rows each test
-left in Django's database (codespace_tests_leaks.py), and the output of a Django the session starts
+left in Django's database (codespace_tests_leaks.py), coverage test by test (codespace_tests_coverage.py), and the output of a Django the session starts
 itself (codespace_tests_server_output.py). The first
 line (``hello``) repeats the run's nonce from ``CODESPACE_TESTS_RESULTS_NONCE``: the extension drops a
 connection without it. The TypeScript twin of these
@@ -337,10 +337,17 @@ def pytest_configure(config):
                   "pytest": pytest.__version__, "python": sys.version.split()[0],
                   "rootdir": str(config.rootpath)})
     config.pluginmanager.register(CodespaceTestsPlugin(channel), "codespace_tests_reporter")
+    # The Coverage profile (codespace_tests_coverage.py): contexts test by test, and the session's Django measured.
+    import codespace_tests_coverage
+    coverage_run = codespace_tests_coverage.from_environment()
+    if coverage_run is not None:
+        config.pluginmanager.register(coverage_run, "codespace_tests_coverage")
     if channel.connected:
         # Django's lines from a Django the session starts itself (codespace_tests_server_output.py).
         import codespace_tests_server_output
         watch = codespace_tests_server_output.ServerOutputWatch(channel)
+        if coverage_run is not None:
+            watch.server_env = coverage_run.env_for_server
         watch.install()
         config.pluginmanager.register(watch, "codespace_tests_server_output")
     # The leak check (codespace_tests_leaks.py) only when the run asks for it.

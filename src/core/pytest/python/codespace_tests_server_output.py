@@ -237,6 +237,8 @@ class ServerOutputWatch:
             self.note("pattern", f"codespaceTests.django.processPattern ({source!r}) is not a valid regular "
                                  f"expression ({exc}); the extension looks for {DEFAULT_PATTERN!r} instead.")
         self.handler = _DjangoLogForwarder(self)
+        # The Coverage profile's (codespace_tests_coverage.py): the environment the session's Django starts with.
+        self.server_env = None
         self._popen_init = None
         self._system = None
         self._dict_config = None
@@ -347,6 +349,9 @@ class ServerOutputWatch:
         command = _command_line(arguments.get("args"))
         if not self._matches(command):
             return popen_init(popen, *args, **kwargs)
+        if self.server_env is not None:
+            arguments["env"] = self.server_env(arguments.get("env"))
+            args, kwargs = bound.args[1:], bound.kwargs
         if arguments.get("shell") and ">" in command:
             self.note("redirect", f"The test session starts Django with a shell command that redirects its output "
                                   f"({_short(command)}): what goes to that file does not reach the extension. "
