@@ -7,7 +7,7 @@ import { useReaperFolder } from './core/process/reaper';
 import { registerDjango } from './django/register';
 import type { DjangoController } from './django/controller';
 import { registerCi, type CiApi } from './ci/register';
-import { registerCiTests, type CiTestsApi } from './ci/registerCiTests';
+import { registerRunOnCi, type CiTestsApi } from './ci/registerRunOnCi';
 import { registerTestExplorer, type TestExplorerApi } from './testing/testExplorer';
 import { registerDebug, type DebugApi } from './debug/register';
 import { registerLogs, type LogsApi } from './logs/register';
@@ -32,7 +32,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const ci = registerCi(context, { logger, logStore });
   const testExplorer = registerTestExplorer(context, { logger, logStore, django });
   const debug = registerDebug(context, { logger, logStore, django, testExplorer });
-  const ciTests = registerCiTests(context, { logger, ci, testExplorer });
+  const ciTests = registerRunOnCi(context, { logger, ci, testExplorer });
   const logs = registerLogs(context, { logger, logStore });
   const doctor = registerDoctor(context, { logger, django });
   const walkthrough = registerWalkthrough(context, { testExplorer, doctor });

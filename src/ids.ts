@@ -32,7 +32,6 @@ export const Commands = {
   runInTerminal: 'codespaceTests.doctor.runInTerminal',
   ignoreInPythonTests: 'codespaceTests.doctor.ignoreInPythonTests',
 } as const;
-export type CommandId = (typeof Commands)[keyof typeof Commands];
 
 export const Views = {
   container: 'codespaceTests',

@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import { shardsInput, splitIntoShards } from '../core/ci/shards';
-import { ciTestArgs, type SelectedTest } from '../core/github/ciTests';
+import { ciTestArgs, type SelectedTest } from '../core/github/testsInput';
 import { itemData } from '../testing/itemData';
 
 /** One runner's tests: the items, and the line its pytest gets. */

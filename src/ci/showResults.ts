@@ -4,7 +4,7 @@ import { downloadRunReports } from '../core/github/artifacts';
 import { downloadRunLogs } from '../core/github/jobLogs';
 import { GitHubApiError } from '../core/github/errors';
 import { describeConclusion, type WorkflowRun } from '../core/github/types';
-import type { FolderTests } from '../testing/folderTests';
+import type { FolderTests } from '../testing/folderTree';
 import { noTokenMessage, type GitHubTokens } from './auth';
 import { reportCiResults, type CiEvidence, type CiItemResult } from './ciResults';
 import type { RunsState } from './runsView';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { shardsInput, splitIntoShards } from '../core/ci/shards';
-import { shellWord } from '../core/github/ciTests';
+import { shellWord } from '../core/github/testsInput';
 import { importReports } from '../core/junit/import';
 import type { TreeFile } from '../core/junit/nodeMap';
 import type { TestNode } from '../core/pytest/staticReader';

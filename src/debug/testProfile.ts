@@ -9,7 +9,7 @@ import type { SessionOptions } from '../core/pytest/session';
 import { debugpyExtensionMissingMessage, hasDebugpyExtension, type DebugPrompts } from './prompts';
 import type { VsCodeDebugSessions } from './vscodeDebugger';
 import { FolderSettings } from '../settings';
-import type { FolderTests } from '../testing/folderTests';
+import type { FolderTests } from '../testing/folderTree';
 import { pythonInterpreter } from '../testing/interpreter';
 import { TestRunner, type RunSummary } from '../testing/testRunner';
 

@@ -3,7 +3,7 @@ import type { SharedDjango } from '../core/django/types';
 import { tagged, type Logger } from '../core/logger';
 import type { LogStore } from '../core/logs/logStore';
 import { Commands } from '../ids';
-import { FolderTests } from './folderTests';
+import { FolderTests } from './folderTree';
 import { itemData } from './itemData';
 import { isAncestor, isUnder } from './itemTree';
 import { registerFlakyTests, type FlakyApi } from './flaky';

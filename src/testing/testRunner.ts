@@ -12,7 +12,7 @@ import { leakCheckEnv, leakSummary, type LeakRecord } from '../core/pytest/leaks
 import { FolderSettings } from '../settings';
 import { runPytestSession, type SessionOptions, type SessionOutcome } from '../core/pytest/session';
 import { clusterFromSettings, type EvidenceCluster } from '../core/pytest/testEvidence';
-import type { FolderTests } from './folderTests';
+import type { FolderTests } from './folderTree';
 import { folderLaunchSettings } from './interpreter';
 import { itemData } from './itemData';
 import { collectLeaves, indexItems, resolveItem, someBelow } from './itemTree';

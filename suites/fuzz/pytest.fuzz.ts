@@ -1,6 +1,6 @@
 import * as assert from 'node:assert';
 import { join } from 'node:path';
-import { compileGlob, fnmatch } from '../../src/core/pytest/glob';
+import { compileGlob, fnmatch } from '../../src/core/glob';
 import { rulesFromIniText } from '../../src/core/pytest/ini';
 import { parametrizeIds } from '../../src/core/pytest/parametrize';
 import { logicalLines } from '../../src/core/pytest/pythonLines';

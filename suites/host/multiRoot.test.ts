@@ -2,7 +2,7 @@
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
-import type { FolderTests } from '../../src/testing/folderTests';
+import type { FolderTests } from '../../src/testing/folderTree';
 import { activateExtension, waitFor } from './helpers';
 import { itemsOf } from './testExplorerHelpers';
 

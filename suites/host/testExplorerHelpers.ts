@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { ExtensionApi } from '../../src/extension';
-import type { FolderTests } from '../../src/testing/folderTests';
+import type { FolderTests } from '../../src/testing/folderTree';
 import { rmSync, writeFileSync } from 'node:fs';
 import { fixtureFolder, waitFor } from './helpers';
 import { freePort } from '../unit/support';

@@ -1,6 +1,6 @@
 import type { CancelToken } from '../cancel';
 import type { Logger } from '../logger';
-import { fnmatch } from '../pytest/glob';
+import { fnmatch } from '../glob';
 import type { GitHubClient } from './client';
 import { mb, readArtifactZip, type UnzipSpent } from './artifactZip';
 import { downloadSigned } from './signedDownload';

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
-import { compileGlob } from './glob';
+import { compileGlob } from '../glob';
 import { DEFAULT_RULES, findGoverningIni, readPytestIni, type IniResult } from './ini';
 import { isTestFile, readTests, type TestNode } from './staticReader';
 

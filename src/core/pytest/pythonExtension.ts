@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { expandVariables, splitCommandLine } from '../variables';
-import { fnmatch } from './glob';
+import { fnmatch } from '../glob';
 import { parseIni } from './ini';
 
 /** The Python extension's test settings (`python.testing.*`) that decide what its pytest discovery collects. */

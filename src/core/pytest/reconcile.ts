@@ -1,7 +1,7 @@
 import { basename, join, relative } from 'node:path';
 import { indexNodes, nodesFromCollection, type CollectionError, type CollectionResult } from './collection';
 import { toPosix, type DiscoveredFile } from './discovery';
-import { compileGlob } from './glob';
+import { compileGlob } from '../glob';
 import { stripVTControlCharacters } from 'node:util';
 import type { TestNode } from './staticReader';
 

@@ -1,4 +1,4 @@
-import { fnmatch } from './glob';
+import { fnmatch } from '../glob';
 import type { PytestRules } from './ini';
 import { markerOf, pytestmarkMarkers, sharedMarkers, tagMarkers } from './markers';
 import { isParametrize, parametrizeCases } from './parametrize';

@@ -29,7 +29,7 @@ export interface CiTestsApi {
  * "Run on CI" beside Run and Debug, "Show Results of CI Run" in the CI Runs view, "Rerun Locally", and
  * "Prepare the Workflow for Test Results", which gives a workflow what the first two read.
  */
-export function registerCiTests(
+export function registerRunOnCi(
   context: vscode.ExtensionContext,
   deps: { logger: Logger; ci: CiApi; testExplorer: TestExplorerApi },
 ): CiTestsApi {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert';
-import { compileGlob, fnmatch } from '../../../src/core/pytest/glob';
+import { compileGlob, fnmatch } from '../../../src/core/glob';
 import { includedTestFiles } from '../../../src/core/pytest/discovery';
 
 describe('glob engine (tests.include, testpaths, fnmatch)', () => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ciTestArgs, testsInputFor } from '../../../src/core/github/ciTests';
+import { ciTestArgs, testsInputFor } from '../../../src/core/github/testsInput';
 import { parseWorkflow, type WorkflowInput } from '../../../src/core/github/workflow';
 import { repoRoot } from '../../github/openapi';
 
