@@ -1,6 +1,7 @@
 // The lines the page holds, in columns (one array per field) so a million lines cost a few arrays,
 // not a million objects.
 import type { WireLines } from '../../src/logs/viewerProtocol';
+import { firstIndex } from '../../src/core/firstIndex';
 import type { LogLevel } from '../../src/core/logs/filter';
 
 /** Lines of each source the page keeps: the store's own bound, which every `lines` message carries. */
@@ -84,13 +85,7 @@ export function remapPositions(
   if (moved.kind === 'prefix') {
     const dropped = moved.dropped;
     // The first position whose line stays.
-    let lo = 0;
-    let hi = idx.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (idx[mid] < dropped) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = firstIndex(idx.length, (i) => idx[i] < dropped);
     const before = idx.length;
     const n = before - lo;
     for (let k = 0; k < n; k++) idx[k] = idx[lo + k] - dropped;

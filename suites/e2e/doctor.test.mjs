@@ -22,14 +22,18 @@ describe('UI: Check Codespace and the walkthrough', function () {
 
   it('Check Codespace: the Codespace view shows a failing check with its fix under it', async () => {
     await wb.command('Codespace Tests: Check Codespace');
-    const failing = page.locator('.monaco-list-row[aria-label^="Pynode Running and Ready, fail"]');
-    await failing.waitFor({ timeout: 60_000 });
     // Pods and CI Runs folded, so the Codespace view has the height of the side bar: its list renders only the
-    // rows in view, and the fix sits below a dozen checks.
+    // rows in view, and the cluster's checks and the fix sit below a dozen others.
+    await page
+      .locator('.pane-header', { hasText: /^Codespace/ })
+      .first()
+      .waitFor({ timeout: 60_000 });
     for (const name of ['Pods', 'CI Runs']) {
       const header = page.locator('.pane-header[aria-expanded="true"]', { hasText: name }).first();
       if (await header.count()) await header.click();
     }
+    const failing = page.locator('.monaco-list-row[aria-label^="Pynode Running and Ready, fail"]');
+    await failing.waitFor({ timeout: 60_000 });
     await page.locator('.monaco-list-row', { hasText: 'Fix: Create the baseten user' }).waitFor();
     await page.locator('.monaco-list-row[aria-label^="Cluster reachable, ok"]').waitFor();
     await wb.pointerAway();

@@ -10,7 +10,15 @@ import type { TriggerResult } from '../../src/ci/trigger';
 import { ContractGitHub } from '../github/contract';
 import { FIXTURE_WORKFLOW, fixtureRepo, integrationJob, type GitHubStandIn } from '../github/standIn';
 import { activateExtension, fixtureFolder, waitFor } from './helpers';
-import { ScriptedUi, addBareRemote, git, gitExtensionSees, setSettings, setToken } from './ciHelpers';
+import {
+  ScriptedUi,
+  addBareRemote,
+  git,
+  gitExtensionSees,
+  setSettings,
+  setToken,
+  undoCiSetup,
+} from './ciHelpers';
 
 const TOKEN = 'ghp_hostTestToken0123456789';
 const WF = FIXTURE_WORKFLOW;
@@ -41,13 +49,7 @@ describe('CI: Trigger CI on Branch (stand-in GitHub behind Prism)', function () 
   });
 
   after(async () => {
-    if (api) await vscode.commands.executeCommand(Commands.clearGitHubToken);
-    api?.ci.setUi(undefined);
-    await setSettings({
-      'ci.watch.enabled': undefined,
-      'ci.apiBaseUrl': undefined,
-      'ci.pollIntervalSeconds': undefined,
-    });
+    await undoCiSetup(api, ['ci.watch.enabled', 'ci.apiBaseUrl', 'ci.pollIntervalSeconds']);
     const pid = github?.pid();
     await github?.stop();
     if (pid) assert.throws(() => process.kill(pid, 0), 'Prism is still running');

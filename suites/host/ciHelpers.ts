@@ -124,6 +124,16 @@ export async function setToken(
   if (!stored) throw new Error('Set GitHub Token did not store the token');
 }
 
+/** What a CI suite undoes at its end: the stored token, its scripted UI, and the settings it set. */
+export async function undoCiSetup(
+  api: { ci: { setUi(ui: CiUi | undefined): void } } | undefined,
+  settings: readonly string[],
+): Promise<void> {
+  if (api) await vscode.commands.executeCommand(Commands.clearGitHubToken);
+  api?.ci.setUi(undefined);
+  await setSettings(Object.fromEntries(settings.map((key) => [key, undefined])));
+}
+
 /** Every log line, from trace up, reaches the extension's LogOutputChannel file from here on. */
 export async function logEverything(): Promise<void> {
   await vscode.commands.executeCommand('_extensionTests.setLogLevel', 'trace');

@@ -23,7 +23,15 @@ import {
   type GitHubStandIn,
   type StoredArtifact,
 } from '../github/standIn';
-import { ScriptedUi, addBareRemote, git, gitExtensionSees, setSettings, setToken } from './ciHelpers';
+import {
+  ScriptedUi,
+  addBareRemote,
+  git,
+  gitExtensionSees,
+  setSettings,
+  setToken,
+  undoCiSetup,
+} from './ciHelpers';
 import { activateExtension, fixtureFolder, waitFor } from './helpers';
 import { INTEGRATION_DIR, item } from './testExplorerHelpers';
 
@@ -98,13 +106,7 @@ describe('CI results in the Test Explorer (stand-in GitHub behind Prism)', funct
   });
 
   after(async () => {
-    if (api) await vscode.commands.executeCommand(Commands.clearGitHubToken);
-    api?.ci.setUi(undefined);
-    await setSettings({
-      'ci.watch.enabled': undefined,
-      'ci.apiBaseUrl': undefined,
-      'ci.pollIntervalSeconds': undefined,
-    });
+    await undoCiSetup(api, ['ci.watch.enabled', 'ci.apiBaseUrl', 'ci.pollIntervalSeconds']);
     await github?.stop();
     if (bare) rmSync(dirname(bare), { recursive: true, force: true });
     if (copy) rmSync(copy, { recursive: true, force: true });

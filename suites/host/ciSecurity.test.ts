@@ -22,6 +22,7 @@ import {
   logEverything,
   setSettings,
   setToken,
+  undoCiSetup,
 } from './ciHelpers';
 
 const TOKEN = 'ghp_securityHostToken0123456789';
@@ -54,13 +55,7 @@ describe('CI security: where the GitHub token goes, and where it never shows', f
   });
 
   after(async () => {
-    if (api) await vscode.commands.executeCommand(Commands.clearGitHubToken);
-    api?.ci.setUi(undefined);
-    await setSettings({
-      'ci.watch.enabled': undefined,
-      'ci.apiBaseUrl': undefined,
-      'ci.pollIntervalSeconds': undefined,
-    });
+    await undoCiSetup(api, ['ci.watch.enabled', 'ci.apiBaseUrl', 'ci.pollIntervalSeconds']);
     await github?.stop();
     if (bare) rmSync(dirname(bare), { recursive: true, force: true });
   });

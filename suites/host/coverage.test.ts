@@ -2,6 +2,7 @@ import * as assert from 'node:assert';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import { activateExtension, waitFor } from './helpers';
 import { viewLine, viewsCoverage } from './coverageHelpers';
@@ -75,6 +76,10 @@ describe('the Coverage profile in shared mode: the managed Django restarted unde
       `#!/bin/sh\nPYTHONPATH=${dir}\${PYTHONPATH:+:$PYTHONPATH} exec ${SYSTEM_PYTHON} "$@"\n`,
     );
     chmodSync(python, 0o755);
+    // The fixture's own value (its .vscode/settings.json) comes back after: the suites after this one use it.
+    const before = vscode.workspace
+      .getConfiguration('codespaceTests')
+      .inspect<string>('python.interpreter')?.workspaceValue;
     await setSetting('python.interpreter', python);
     try {
       const summary = await api.testExplorer.runTests([item(api, WHOAMI)], { coverage: true });
@@ -86,7 +91,7 @@ describe('the Coverage profile in shared mode: the managed Django restarted unde
       assert.strictEqual(summary.results.size, 0, 'no test ran');
       assert.ok(summary.output.includes('-m pip install coverage'), 'said in the run');
     } finally {
-      await setSetting('python.interpreter', undefined);
+      await setSetting('python.interpreter', before);
       rmSync(dir, { recursive: true, force: true });
     }
   });

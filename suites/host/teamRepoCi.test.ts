@@ -15,7 +15,15 @@ import { Commands } from '../../src/ids';
 import { ContractGitHub } from '../github/contract';
 import { githubJobLog, type LogStep } from '../github/jobLogShape';
 import { FIXTURE_WORKFLOW, integrationJob, type GitHubStandIn, type StandInOptions } from '../github/standIn';
-import { ScriptedUi, addBareRemote, git, gitExtensionSees, setSettings, setToken } from './ciHelpers';
+import {
+  ScriptedUi,
+  addBareRemote,
+  git,
+  gitExtensionSees,
+  setSettings,
+  setToken,
+  undoCiSetup,
+} from './ciHelpers';
 import { activateExtension, fixtureFolder, waitFor } from './helpers';
 
 const TOKEN = 'ghp_teamRepoCiToken0123456789';
@@ -127,14 +135,12 @@ describe("the team's workflow on CI: logs in the viewer, re-runs, the watch on m
     await gitExtensionSees(fixtureFolder().uri, 'feature/team-ci');
   });
   after(async () => {
-    if (api) await vscode.commands.executeCommand(Commands.clearGitHubToken);
-    api?.ci.setUi(undefined);
-    await setSettings({
-      'ci.watch.enabled': undefined,
-      'ci.apiBaseUrl': undefined,
-      'ci.pollIntervalSeconds': undefined,
-      'ci.watch.intervalSeconds': undefined,
-    });
+    await undoCiSetup(api, [
+      'ci.watch.enabled',
+      'ci.apiBaseUrl',
+      'ci.pollIntervalSeconds',
+      'ci.watch.intervalSeconds',
+    ]);
     await github?.stop();
     if (bare) rmSync(dirname(bare), { recursive: true, force: true });
   });

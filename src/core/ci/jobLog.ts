@@ -53,11 +53,19 @@ export function readJobLog(text: string): JobLogRead {
     lineNo++;
     const raw = text.slice(start, end);
     start = end + 1;
-    const { at, rest } = splitGitHubTimestamp(raw);
+    const cut = githubTimestampEnd(raw);
+    const rest = cut ? raw.slice(cut) : raw;
     const line = (
       rest.includes('\x1b') || rest.includes('\x9b') ? stripVTControlCharacters(rest) : rest
     ).trimEnd();
-    if (!line) continue;
+    // Most of a log is the tests' own output: a line that names no .py file is no result, and its time
+    // is not read.
+    if (
+      !line ||
+      (!inSummary && !line.includes('.py') && !line.startsWith('=') && !line.startsWith('collect'))
+    )
+      continue;
+    const at = cut ? timestampMs(raw, cut) : undefined;
     if (line.startsWith('=')) {
       const title = bannerTitle(line);
       if (title === undefined) continue;
@@ -116,19 +124,28 @@ function finish(seen: Seen): LogResult[] {
 
 /** `2024-05-01T12:00:00.1234567Z ` as GitHub prefixes each line: the time in ms, and the rest. */
 export function splitGitHubTimestamp(raw: string): { at: number | undefined; rest: string } {
+  const cut = githubTimestampEnd(raw);
+  const at = cut ? timestampMs(raw, cut) : undefined;
+  return at === undefined ? { at, rest: raw } : { at, rest: raw.slice(cut) };
+}
+
+/** Where the text after GitHub's timestamp starts (0: the line has none). Its shape only, not its date. */
+function githubTimestampEnd(raw: string): number {
   // Fixed shape, anchored: YYYY-MM-DDTHH:MM:SS then an optional fraction, `Z` and one space.
-  if (raw.length < 21 || raw.charCodeAt(4) !== 45 || raw.charCodeAt(10) !== 84)
-    return { at: undefined, rest: raw };
+  if (raw.length < 21 || raw.charCodeAt(4) !== 45 || raw.charCodeAt(10) !== 84) return 0;
   let i = 19;
   if (raw[i] === '.') {
     i++;
     while (i < raw.length && i < 31 && isDigit(raw.charCodeAt(i))) i++;
   }
-  if (raw[i] !== 'Z' || raw[i + 1] !== ' ') return { at: undefined, rest: raw };
+  return raw[i] === 'Z' && raw[i + 1] === ' ' ? i + 2 : 0;
+}
+
+/** The time of a timestamp that ends before `cut` (see githubTimestampEnd); undefined when it is no date. */
+function timestampMs(raw: string, cut: number): number | undefined {
   const whole = Date.parse(`${raw.slice(0, 19)}Z`);
-  if (Number.isNaN(whole)) return { at: undefined, rest: raw };
-  const fraction = i > 20 ? Number(`0${raw.slice(19, i)}`) * 1000 : 0;
-  return { at: whole + fraction, rest: raw.slice(i + 2) };
+  if (Number.isNaN(whole)) return undefined;
+  return whole + (cut - 2 > 20 ? Number(`0${raw.slice(19, cut - 2)}`) * 1000 : 0);
 }
 
 function isDigit(c: number): boolean {

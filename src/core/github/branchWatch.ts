@@ -1,7 +1,7 @@
 import { CancelledError, delay, type CancelToken } from '../cancel';
 import type { Logger } from '../logger';
 import type { RunsPoll } from './client';
-import { GitHubApiError, describeWait, type GitHubFailure } from './errors';
+import { describeWait, pollFailure, type GitHubFailure } from './errors';
 import { PollPacer } from './follower';
 import type { WorkflowRun } from './types';
 
@@ -48,16 +48,7 @@ export async function watchBranch(opts: WatchOptions): Promise<WatchEnd> {
       // A 304 is free: the interval stays the person's, it does not back off.
       wait = pacer.next('changed', poll.rate);
     } catch (e) {
-      const failure: GitHubFailure =
-        e instanceof GitHubApiError
-          ? e.failure
-          : {
-              kind: 'unexpected',
-              status: undefined,
-              message: `Watching ${opts.branch} failed: ${(e as Error).message}`,
-            };
-      const transient =
-        failure.kind === 'network' || failure.kind === 'server' || failure.kind === 'rateLimited';
+      const { failure, transient } = pollFailure(e, `Watching ${opts.branch}`);
       if (!transient) return { kind: 'stopped', failure };
       wait = pacer.next(failure);
       opts.logger?.info(

@@ -237,3 +237,16 @@ export function describeWait(ms: number): string {
   if (s < 90) return `${s} s`;
   return `${Math.ceil(s / 60)} min`;
 }
+
+/**
+ * What a failed poll of GitHub met (`doing` names the poll in the message of an error that is not GitHub's),
+ * and whether polling may go on: a network error, a server error and a rate limit pass; the rest do not.
+ */
+export function pollFailure(e: unknown, doing: string): { failure: GitHubFailure; transient: boolean } {
+  const failure: GitHubFailure =
+    e instanceof GitHubApiError
+      ? e.failure
+      : { kind: 'unexpected', status: undefined, message: `${doing} failed: ${(e as Error).message}` };
+  const transient = failure.kind === 'network' || failure.kind === 'server' || failure.kind === 'rateLimited';
+  return { failure, transient };
+}

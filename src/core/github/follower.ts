@@ -2,7 +2,7 @@ import { Backoff } from '../backoff';
 import { CancelledError, delay, type CancelToken } from '../cancel';
 import type { Logger } from '../logger';
 import type { RateFacts, RunPoll } from './client';
-import { GitHubApiError, type GitHubFailure, describeWait } from './errors';
+import { describeWait, pollFailure, type GitHubFailure } from './errors';
 import { describeFailedJobs, type WorkflowJob, type WorkflowRun } from './types';
 
 export interface PacerOptions {
@@ -121,16 +121,7 @@ export async function followRun(opts: FollowOptions): Promise<FollowOutcome> {
       }
       wait = pacer.next(changed ? 'changed' : 'unchanged', poll.rate, now());
     } catch (e) {
-      const failure: GitHubFailure =
-        e instanceof GitHubApiError
-          ? e.failure
-          : {
-              kind: 'unexpected',
-              status: undefined,
-              message: `Following the run failed: ${(e as Error).message}`,
-            };
-      const transient =
-        failure.kind === 'network' || failure.kind === 'server' || failure.kind === 'rateLimited';
+      const { failure, transient } = pollFailure(e, 'Following the run');
       if (!transient || (failure.kind !== 'rateLimited' && ++errors >= maxErrors))
         return { kind: 'failed', failure, lastRun: last };
       wait = pacer.next(failure, {}, now());

@@ -1,3 +1,4 @@
+import { firstIndex } from '../firstIndex';
 import { guessLevel, type LogLevel } from './filter';
 
 /** One line of a log source (Django, a pod), with the time it was seen. */
@@ -146,14 +147,7 @@ export class SourceRing {
 
   /** Index of the first line with seq > `seq` (binary search). */
   firstAfterSeq(seq: number): number {
-    let lo = 0;
-    let hi = this.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.seqAt(mid) <= seq) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return firstIndex(this.length, (i) => this.seqAt(i) <= seq);
   }
 
   *[Symbol.iterator](): IterableIterator<LogLine> {

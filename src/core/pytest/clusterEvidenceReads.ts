@@ -7,6 +7,10 @@ import type { TestWindow } from './testLogs';
 export const MAX_FAILURES_READ = 20;
 /** How long the end of a run waits for evidence still being read. */
 export const EVIDENCE_WAIT_MS = 2000;
+/** How long a failure's result may wait for its evidence, from when it arrived (its window's tail included). */
+export const RESULT_DELAY_MS = 2000;
+/** The least time the cluster gets, when the window's tail took most of `RESULT_DELAY_MS`. */
+const MIN_CLUSTER_MS = 750;
 
 /**
  * A run's evidence reads after its failures: each starts when its test fails and never holds back the
@@ -30,10 +34,11 @@ export class ClusterEvidenceReads {
 
   /**
    * Reads a failed test's evidence in the background; `deliver` gets it once, always (the failure is
-   * reported with it), and before `settled` resolves. Without a
+   * reported with it), and before `settled` resolves. The cluster's part ends by `RESULT_DELAY_MS` after
+   * `arrived` (the failure's local arrival), or `MIN_CLUSTER_MS` from now if that is later. Without a
    * cluster, or past `MAX_FAILURES_READ`, the log store's lines only, with the notes that say why.
    */
-  read(window: TestWindow, deliver: (evidence: TestEvidence) => void): void {
+  read(window: TestWindow, deliver: (evidence: TestEvidence) => void, arrived = Date.now()): void {
     if (this.cluster === null) this.cluster = this.clusterOf();
     let cluster = this.cluster;
     if (cluster && ++this.started > MAX_FAILURES_READ) {
@@ -46,7 +51,15 @@ export class ClusterEvidenceReads {
     const signal = this.stop.signal;
     this.pending.push(
       this.limiter
-        .run(() => evidenceForTest({ window, store: this.store, cluster: cluster && { ...cluster, signal } }))
+        .run(() => {
+          const left = Math.max(MIN_CLUSTER_MS, arrived + RESULT_DELAY_MS - Date.now());
+          const timeoutMs = Math.min(cluster?.timeoutMs ?? RESULT_DELAY_MS, left);
+          return evidenceForTest({
+            window,
+            store: this.store,
+            cluster: cluster && { ...cluster, signal, timeoutMs },
+          });
+        })
         .then(deliver, (e: Error) =>
           deliver({ logs: [], restarts: [], notes: [`The evidence could not be read: ${e.message}`] }),
         ),

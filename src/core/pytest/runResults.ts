@@ -219,11 +219,12 @@ export class RunResults<Item, Message, Location> {
     const counts = !(previous && RANK[previous.outcome] > RANK[result.outcome]);
     if (counts) this.byItem.set(item, result);
     const failed = counts && (e.outcome === 'failed' || e.outcome === 'error');
+    const arrived = Date.now();
     this.windows.add(e.start, e.stop, (window) => {
       result.window = window;
       this.tree.onWindow?.(item, window);
       // A failure is reported with its evidence: the restarts of its window are part of its message.
-      if (failed) this.evidence.read(window, (ev) => this.failure(e, ev, result, location, item));
+      if (failed) this.evidence.read(window, (ev) => this.failure(e, ev, result, location, item), arrived);
     });
     if (!counts) return;
     switch (e.outcome) {

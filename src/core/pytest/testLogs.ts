@@ -1,5 +1,6 @@
 import { DJANGO_SOURCE, type LogLine, type LogStore } from '../logs/logStore';
 import { EVENTS_SOURCE } from '../kube/clusterEventLines';
+import { firstIndex } from '../firstIndex';
 import type { TestEvidence } from './testEvidence';
 
 /** The time a test ran (epoch ms), from the plugin's start and stop. */
@@ -36,14 +37,7 @@ export function windowsOfRun(runs: readonly { start: number; stop: number }[]): 
 
 /** The first of the sorted `times` at or after `t`. */
 function firstAtOrAfter(times: readonly number[], t: number): number | undefined {
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (times[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return times[lo];
+  return times[firstIndex(times.length, (i) => times[i] < t)];
 }
 
 /** Whether a log source belongs to the services a test talks to (Django and the pods). */

@@ -6,13 +6,12 @@ import { join } from 'node:path';
 import { CancelSource } from '../../../src/core/cancel';
 import { storeRunLogs } from '../../../src/core/ci/ciLogSources';
 import { watchBranch, type WatchEvent } from '../../../src/core/github/branchWatch';
-import { GitHubClient } from '../../../src/core/github/client';
 import { followRun } from '../../../src/core/github/follower';
 import { downloadRunLogs } from '../../../src/core/github/jobLogs';
 import { LogStore } from '../../../src/core/logs/logStore';
-import { ContractGitHub } from '../../github/contract';
+import { contractSuite } from '../../github/contractSuite';
 import { githubJobLog } from '../../github/jobLogShape';
-import { FIXTURE_WORKFLOW, fixtureRepo, integrationJob, type GitHubStandIn } from '../../github/standIn';
+import { FIXTURE_WORKFLOW, fixtureRepo, integrationJob } from '../../github/standIn';
 import { REPO_ROOT } from '../pytest/pytestHelpers';
 
 const TOKEN = 'ghp_standInToken1234567890';
@@ -25,34 +24,18 @@ const PYTEST = readFileSync(join(REPO_ROOT, 'suites/fixtures/joblogs/verbose-col
 
 describe('watch, re-run and CI logs against the stand-in behind Prism (GitHub OpenAPI contract)', function () {
   this.timeout(180_000);
-  let github: ContractGitHub;
-  let standIn: GitHubStandIn;
-  const client = () =>
-    new GitHubClient({ baseUrl: github.url, token: TOKEN, owner: 'acme', repo: 'backend' });
-
-  before(async () => {
-    github = await ContractGitHub.start(options);
-  });
-  after(async () => {
-    await github?.stop();
-  });
-  beforeEach(async () => {
-    standIn = await github.reset(options);
-  });
-  afterEach(() => {
-    assert.deepEqual(github.takeViolations(), [], 'Prism reported contract violations');
-  });
+  const gh = contractSuite(options, TOKEN);
 
   it('polls the default branch with If-None-Match: an unchanged list is a 304 that costs no rate limit; a new failed scheduled run is told once', async () => {
-    standIn.seedRun({ branch: 'main', event: 'schedule', conclusion: 'success' });
-    standIn.seedRun({ branch: 'feature', event: 'workflow_dispatch', conclusion: 'failure' });
+    gh.standIn.seedRun({ branch: 'main', event: 'schedule', conclusion: 'success' });
+    gh.standIn.seedRun({ branch: 'feature', event: 'workflow_dispatch', conclusion: 'failure' });
     const events: WatchEvent[] = [];
     const told = new Set<number>();
     const stop = new CancelSource();
     let polls = 0;
     let failedId = 0;
     const ended = watchBranch({
-      client: client(),
+      client: gh.client(),
       workflow: FIXTURE_WORKFLOW,
       branch: 'main',
       intervalMs: 1000,
@@ -66,12 +49,12 @@ describe('watch, re-run and CI logs against the stand-in behind Prism (GitHub Op
         polls++;
         // The 3rd poll sees a scheduled run fail; after the 6th the watch is turned off.
         if (polls === 2)
-          failedId = standIn.seedRun({ branch: 'main', event: 'schedule', conclusion: 'failure' });
+          failedId = gh.standIn.seedRun({ branch: 'main', event: 'schedule', conclusion: 'failure' });
         if (polls === 6) stop.cancel();
       },
     });
     assert.deepEqual(await ended, { kind: 'cancelled' });
-    const gets = standIn.requests.filter((r) => r.path.endsWith('/runs'));
+    const gets = gh.standIn.requests.filter((r) => r.path.endsWith('/runs'));
     assert.equal(gets.length, 6);
     assert.deepEqual(
       gets.map((r) => r.status),
@@ -92,13 +75,13 @@ describe('watch, re-run and CI logs against the stand-in behind Prism (GitHub Op
       "the status bar shows master's last result",
     );
     // Four 304s cost nothing: the rate limit went down once per 200 only.
-    assert.equal(standIn.rateLimit.remaining, 4999 - 2);
+    assert.equal(gh.standIn.rateLimit.remaining, 4999 - 2);
   });
 
   it("a refused token stops the watch with GitHub's reason (the person is told what to do)", async () => {
     const stop = new CancelSource();
     const ended = await watchBranch({
-      client: new GitHubClient({ baseUrl: github.url, token: 'ghp_wrong', owner: 'acme', repo: 'backend' }),
+      client: gh.client('ghp_wrong'),
       workflow: FIXTURE_WORKFLOW,
       branch: 'main',
       intervalMs: 1000,
@@ -112,12 +95,12 @@ describe('watch, re-run and CI logs against the stand-in behind Prism (GitHub Op
   });
 
   it('re-runs failed jobs (201) and the follower follows the new attempt to its end, not the old one', async () => {
-    standIn.plan = { conclusion: 'failure', jobs: [integrationJob('failure')] };
-    const runId = standIn.seedRun({ branch: 'main', event: 'schedule', conclusion: 'failure' });
-    standIn.plan = { conclusion: 'success', jobs: [integrationJob('success')] };
-    const c = client();
+    gh.standIn.plan = { conclusion: 'failure', jobs: [integrationJob('failure')] };
+    const runId = gh.standIn.seedRun({ branch: 'main', event: 'schedule', conclusion: 'failure' });
+    gh.standIn.plan = { conclusion: 'success', jobs: [integrationJob('success')] };
+    const c = gh.client();
     await c.rerun(runId, 'failedJobs');
-    const asked = standIn.requests.at(-1)!;
+    const asked = gh.standIn.requests.at(-1)!;
     assert.deepEqual(
       [asked.method, asked.path, asked.status],
       ['POST', `/repos/acme/backend/actions/runs/${runId}/rerun-failed-jobs`, 201],
@@ -130,7 +113,7 @@ describe('watch, re-run and CI logs against the stand-in behind Prism (GitHub Op
       maxMs: 10,
       afterAttempt: 1,
       sleep: async () => {
-        if (++polls <= 2) standIn.advance(runId);
+        if (++polls <= 2) gh.standIn.advance(runId);
       },
     });
     assert.equal(outcome.kind, 'completed');
@@ -138,7 +121,7 @@ describe('watch, re-run and CI logs against the stand-in behind Prism (GitHub Op
     assert.equal(outcome.kind === 'completed' && outcome.run.run_attempt, 2);
     // The whole run, again: a running run cannot be re-run (GitHub's 403, said).
     await c.rerun(runId, 'all');
-    assert.equal(standIn.requests.at(-1)!.path, `/repos/acme/backend/actions/runs/${runId}/rerun`);
+    assert.equal(gh.standIn.requests.at(-1)!.path, `/repos/acme/backend/actions/runs/${runId}/rerun`);
     await assert.rejects(c.rerun(runId, 'all'), /already running/);
   });
 
@@ -152,12 +135,12 @@ describe('watch, re-run and CI logs against the stand-in behind Prism (GitHub Op
       },
       { name: 'Run integration tests', conclusion: 'failure', run: 'uv run pytest -v', output: PYTEST },
     ]);
-    standIn.plan = {
+    gh.standIn.plan = {
       conclusion: 'failure',
       jobs: [{ name: 'integration', conclusion: 'failure', steps, log }],
     };
-    const runId = standIn.seedRun({ branch: 'main', event: 'schedule', conclusion: 'failure' });
-    const got = await downloadRunLogs({ client: client(), runId });
+    const runId = gh.standIn.seedRun({ branch: 'main', event: 'schedule', conclusion: 'failure' });
+    const got = await downloadRunLogs({ client: gh.client(), runId });
     assert.equal(got.kind, 'logs');
     if (got.kind !== 'logs') return;
     const store = new LogStore();
@@ -179,7 +162,7 @@ describe('watch, re-run and CI logs against the stand-in behind Prism (GitHub Op
       ),
     );
     assert.deepEqual(
-      standIn.storage.requests.map((r) => r.authorization),
+      gh.standIn.storage.requests.map((r) => r.authorization),
       [undefined],
     );
   });

@@ -4,13 +4,12 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importJobLogs } from '../../../src/core/ci/logImport';
-import { GitHubClient } from '../../../src/core/github/client';
 import { downloadRunLogs } from '../../../src/core/github/jobLogs';
 import { treeFiles } from '../../../src/core/junit/import';
 import { discoverFolder } from '../../../src/core/pytest/discovery';
 import { reconcile } from '../../../src/core/pytest/reconcile';
-import { ContractGitHub } from '../../github/contract';
-import { fixtureRepo, integrationJob, type GitHubStandIn } from '../../github/standIn';
+import { contractSuite } from '../../github/contractSuite';
+import { fixtureRepo, integrationJob } from '../../github/standIn';
 import { REPO_ROOT } from '../pytest/pytestHelpers';
 
 const TOKEN = 'ghp_standInToken1234567890';
@@ -20,34 +19,18 @@ const LOG = readFileSync(join(REPO_ROOT, 'suites/fixtures/joblogs/verbose-color.
 
 describe('CI job logs against the stand-in behind Prism (GitHub OpenAPI contract)', function () {
   this.timeout(180_000);
-  let github: ContractGitHub;
-  let standIn: GitHubStandIn;
-  const client = () =>
-    new GitHubClient({ baseUrl: github.url, token: TOKEN, owner: 'acme', repo: 'backend' });
-
-  before(async () => {
-    github = await ContractGitHub.start(options);
-  });
-  after(async () => {
-    await github?.stop();
-  });
-  beforeEach(async () => {
-    standIn = await github.reset(options);
-  });
-  afterEach(() => {
-    assert.deepEqual(github.takeViolations(), [], 'Prism reported contract violations');
-  });
+  const gh = contractSuite(options, TOKEN);
 
   it("downloads each job's log from the storage host GitHub redirects to, without the token, and reads its results", async () => {
-    standIn.plan = {
+    gh.standIn.plan = {
       conclusion: 'failure',
       jobs: [
         { ...integrationJob('failure'), log: LOG },
         { name: 'deploy', conclusion: 'skipped', steps: [], log: 'never read' },
       ],
     };
-    const runId = standIn.seedRun({ branch: 'main', event: 'schedule', conclusion: 'failure' });
-    const got = await downloadRunLogs({ client: client(), runId });
+    const runId = gh.standIn.seedRun({ branch: 'main', event: 'schedule', conclusion: 'failure' });
+    const got = await downloadRunLogs({ client: gh.client(), runId });
     assert.equal(got.kind, 'logs');
     if (got.kind !== 'logs') return;
     assert.deepEqual(
@@ -57,10 +40,10 @@ describe('CI job logs against the stand-in behind Prism (GitHub OpenAPI contract
     // GitHub's logs start with a BOM; the decoder drops it.
     assert.equal(got.logs[0].text, LOG.replace(/^\ufeff/, ''));
     assert.deepEqual(
-      standIn.storage.requests.map((r) => [r.path.replace(/\?.*/, ''), r.authorization]),
+      gh.standIn.storage.requests.map((r) => [r.path.replace(/\?.*/, ''), r.authorization]),
       [[`/logs/${runId * 10}/job.txt`, undefined]],
     );
-    const asked = standIn.requests.find((r) => r.path.endsWith('/logs'))!;
+    const asked = gh.standIn.requests.find((r) => r.path.endsWith('/logs'))!;
     assert.equal(asked.status, 302);
     assert.equal(asked.headers.authorization, `Bearer ${TOKEN}`);
 
@@ -79,14 +62,14 @@ describe('CI job logs against the stand-in behind Prism (GitHub OpenAPI contract
   });
 
   it('a run whose jobs did not run says there is no log to read', async () => {
-    standIn.plan = {
+    gh.standIn.plan = {
       conclusion: 'failure',
       jobs: [{ name: 'integration', conclusion: 'skipped', steps: [] }],
     };
-    const runId = standIn.seedRun({ branch: 'main', event: 'schedule', conclusion: 'failure' });
-    const got = await downloadRunLogs({ client: client(), runId });
+    const runId = gh.standIn.seedRun({ branch: 'main', event: 'schedule', conclusion: 'failure' });
+    const got = await downloadRunLogs({ client: gh.client(), runId });
     assert.equal(got.kind, 'noLogs');
     assert.match(got.kind === 'noLogs' ? got.message : '', /no job that ran/);
-    assert.deepEqual(standIn.storage.requests, []);
+    assert.deepEqual(gh.standIn.storage.requests, []);
   });
 });
