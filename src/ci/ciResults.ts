@@ -29,7 +29,7 @@ export type CiEvidence =
   { kind: 'reports'; files: readonly JUnitFile[] } | { kind: 'logs'; logs: readonly JobLogText[] };
 
 /** A mapping of either kind: what could not be read, and (logs only) the tests the logs never name. */
-export interface CiMapping extends Mapping {
+interface CiMapping extends Mapping {
   problems: string[];
   notInLog: NotInLog[];
 }
@@ -47,7 +47,7 @@ function mapEvidence(tree: TreeFile[], evidence: CiEvidence): CiMapping {
 }
 
 /** The tree a controller shows, as the JUnit mapping takes it: the files and their nodes. */
-export function treeFilesOf(controller: vscode.TestController, repoRoot: string): TreeFile[] {
+function treeFilesOf(controller: vscode.TestController, repoRoot: string): TreeFile[] {
   const files: TreeFile[] = [];
   const node = (item: vscode.TestItem): TestNode => {
     const d = itemData.get(item)!;

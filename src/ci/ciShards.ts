@@ -4,7 +4,7 @@ import { ciTestArgs, type SelectedTest } from '../core/github/testsInput';
 import { itemData } from '../testing/itemData';
 
 /** One runner's tests: the items, and the line its pytest gets. */
-export interface PlannedShard {
+interface PlannedShard {
   index: number;
   items: vscode.TestItem[];
   tests: string;

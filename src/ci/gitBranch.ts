@@ -8,7 +8,7 @@ interface GitApi {
   ): { rootUri: vscode.Uri; state: { HEAD?: { name?: string; commit?: string } } } | null;
 }
 
-export type GitHead =
+type GitHead =
   { kind: 'branch'; name: string; root: string } | { kind: 'detached'; commit: string; root: string };
 
 /**

@@ -10,10 +10,10 @@ import { connectToGitHub } from './target';
 import { OPEN_LOGS } from './trigger';
 import type { CiUi } from './ui';
 
-export const SHOW_RESULTS = 'Show Results';
+const SHOW_RESULTS = 'Show Results';
 
 /** What the watch is doing (host tests read it). */
-export type WatchState =
+type WatchState =
   | { kind: 'off'; why: string }
   | { kind: 'watching'; branch: string; lastResult: WorkflowRun | undefined }
   | { kind: 'stopped'; message: string };

@@ -31,13 +31,13 @@ export type CiTestRunResult =
   | { kind: 'reported'; runId: number; results: CiItemResult[]; shards?: ShardOutcome[] };
 
 /** A shard of a sharded run: its tests (item ids), and whether its report came back. */
-export interface ShardOutcome {
+interface ShardOutcome {
   index: number;
   ids: string[];
   reported: boolean;
 }
 
-export interface CiTestDeps {
+interface CiTestDeps {
   logger: Logger;
   tokens: GitHubTokens;
   ui: () => CiUi;

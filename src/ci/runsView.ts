@@ -6,7 +6,7 @@ import { runDuration, runPhase, type WorkflowRun } from '../core/github/types';
 import type { GitHubTokens } from './auth';
 import { githubClientFor, resolveTarget } from './target';
 
-export type RunsNode =
+type RunsNode =
   | { kind: 'group'; label: string; branch: string; runs: WorkflowRun[] }
   | { kind: 'run'; run: WorkflowRun }
   | { kind: 'empty'; label: string };

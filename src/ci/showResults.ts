@@ -13,7 +13,7 @@ import type { CiUi } from './ui';
 import { markOffered } from './offeredRuns';
 
 /** The context value of a CI result's message: its menu offers "Rerun Locally". */
-export const CI_RESULT_CONTEXT = 'codespaceTests.ciResult';
+const CI_RESULT_CONTEXT = 'codespaceTests.ciResult';
 
 export type ShowResultsOutcome =
   | {
@@ -28,7 +28,7 @@ export type ShowResultsOutcome =
     }
   | { kind: 'notShown'; message: string };
 
-export interface ShowResultsDeps {
+interface ShowResultsDeps {
   logger: Logger;
   tokens: GitHubTokens;
   ui: () => CiUi;

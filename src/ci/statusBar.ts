@@ -3,7 +3,7 @@ import { Commands } from '../ids';
 import { describeConclusion, runDuration, runPhase, type WorkflowRun } from '../core/github/types';
 
 /** What the CI status bar item shows. */
-export type CiStatus =
+type CiStatus =
   | { kind: 'hidden' }
   | { kind: 'dispatching'; branch: string }
   | { kind: 'run'; run: WorkflowRun }

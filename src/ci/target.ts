@@ -28,7 +28,7 @@ export interface CiTarget {
   cwd: string;
 }
 
-export type TargetResult = { kind: 'ok'; target: CiTarget } | { kind: 'refused'; reason: string };
+type TargetResult = { kind: 'ok'; target: CiTarget } | { kind: 'refused'; reason: string };
 
 /** Finds the folder, reads its workflow file and the branch's git state (fetching first when asked). */
 export async function resolveTarget(logger: Logger, opts: { fetch: boolean }): Promise<TargetResult> {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 
 /** One command-line option of a verb, with the text `--help` shows. */
-export interface VerbOption {
+interface VerbOption {
   type: 'string' | 'boolean';
   short?: string;
   multiple?: boolean;
@@ -10,7 +10,7 @@ export interface VerbOption {
   help: string;
 }
 
-export type VerbOptions = Record<string, VerbOption>;
+type VerbOptions = Record<string, VerbOption>;
 
 /** What parseArgs gives a verb: its options by name, and the positionals. */
 export interface VerbArgs {
@@ -37,7 +37,7 @@ export interface Verb {
 }
 
 /** Options every verb takes. */
-export const COMMON_OPTIONS: VerbOptions = {
+const COMMON_OPTIONS: VerbOptions = {
   verbose: { type: 'boolean', help: 'also log debug lines to stderr' },
   help: { type: 'boolean', short: 'h', help: "show this verb's help" },
 };

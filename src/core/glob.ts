@@ -7,7 +7,7 @@
  */
 
 /** A compiled glob; `test` takes a `/`-separated path relative to the folder the glob is relative to. */
-export interface PathGlob {
+interface PathGlob {
   test(path: string): boolean;
 }
 

@@ -13,7 +13,7 @@ import { readEnvFile } from './variables';
  */
 
 /** Where an interpreter may come from besides the setting; each asked only when the ones before found none. */
-export interface InterpreterProbes {
+interface InterpreterProbes {
   /** The project's `.venv` Python. */
   venv(workspace: string): Promise<string | undefined>;
   /** The Python `uv run` would use (`uv python find`), when uv is installed. */
@@ -22,7 +22,7 @@ export interface InterpreterProbes {
   workspacePython(): Promise<string | undefined>;
 }
 
-export const nodeInterpreterProbes: InterpreterProbes = {
+const nodeInterpreterProbes: InterpreterProbes = {
   venv: async (workspace) => {
     const venv = join(workspace, '.venv', 'bin', 'python');
     return existsSync(venv) ? venv : undefined;

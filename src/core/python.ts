@@ -76,7 +76,7 @@ export async function resolveCommand(
 }
 
 /** The interpreter of uv's environment, and where it came from (said in the log). */
-export type UvEnvironmentPython =
+type UvEnvironmentPython =
   { kind: 'venv'; python: string } | { kind: 'uvFind'; python: string } | { kind: 'none'; reason: string };
 
 /**

@@ -12,7 +12,7 @@ import { expandVariables } from './variables';
 export type SettingsGet = <K extends SettingKey>(key: K) => SettingTypes[K];
 
 /** Said to whoever reads: a setting that was not used as written, and why. */
-export type SettingProblemSink = (problem: string) => void;
+type SettingProblemSink = (problem: string) => void;
 
 /** Settings where a blank string (or 0) means "unset": the old `get(x) || default` sites. */
 const BLANK_IS_DEFAULT: ReadonlySet<SettingKey> = new Set<SettingKey>([

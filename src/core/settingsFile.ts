@@ -7,7 +7,7 @@ import { applyEdits, modify, parse, printParseErrorCode, type ParseError } from 
  * and trailing commas, read with VS Code's own parser (`jsonc-parser`). Like VS Code, a file with syntax
  * errors still yields the settings it could read, and says what is wrong.
  */
-export type SettingsFile =
+type SettingsFile =
   { kind: 'missing' } | { kind: 'read'; values: ReadonlyMap<string, unknown>; problem?: string };
 
 export async function readSettingsFile(path: string): Promise<SettingsFile> {

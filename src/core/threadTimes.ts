@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 
 /** What Linux's scheduler has counted for the calling thread, in ms. */
-export interface ThreadTimes {
+interface ThreadTimes {
   /** On a CPU. */
   runningMs: number;
   /** Ready to run, but waiting for a CPU that other processes held. */

@@ -13,7 +13,7 @@ import { djangoFolder, readLaunch } from '../django/config';
 import type { DjangoController } from '../django/controller';
 
 /** Where "Debug Django Server" is; one at a time. */
-export type ServerDebugState =
+type ServerDebugState =
   | { kind: 'off' }
   | { kind: 'starting' }
   | { kind: 'attached'; listen: ListenAddress; serverPid: number | undefined };

@@ -9,7 +9,7 @@ export interface DebugPrompts {
   error(message: string): Promise<void>;
 }
 
-export const INSTALL_DEBUGPY = 'Install Python Debugger';
+const INSTALL_DEBUGPY = 'Install Python Debugger';
 
 export const windowDebugPrompts: DebugPrompts = {
   async debugpyExtensionMissing(message) {

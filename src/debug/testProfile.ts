@@ -17,7 +17,7 @@ import { TestRunner, type RunSummary } from '../testing/testRunner';
 export type DebugRunResult =
   { kind: 'debuggerMissing'; message: string } | { kind: 'ran'; summary: RunSummary };
 
-export interface TestDebugDeps {
+interface TestDebugDeps {
   logger: Logger;
   logStore: LogStore;
   django?: SharedDjango;

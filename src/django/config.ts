@@ -6,7 +6,7 @@ import type { DjangoLaunch } from '../core/django/launch';
 import { djangoLaunchFrom } from '../core/launchFrom';
 
 /** What a test run reads besides the launch: whether to start or restart, and the variable names for pytest. */
-export interface RunSettings {
+interface RunSettings {
   autoStart: boolean;
   restartBeforeEachRun: boolean;
   urlEnvVar: string;

@@ -15,7 +15,7 @@ import { SessionRun } from './sessionRun';
 import type { DjangoStatusBar } from './statusBar';
 import type { DjangoTerminal } from './terminal';
 
-export interface StartRequest {
+interface StartRequest {
   /** Stop a running server first. */
   restart?: boolean;
   token?: CancelToken;

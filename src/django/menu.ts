@@ -10,7 +10,7 @@ interface MenuItem extends vscode.QuickPickItem {
 }
 
 /** The log viewer scoped to the server's own lines. */
-export const djangoLogsArgs = { sources: [DJANGO_SOURCE], title: 'Django' };
+const djangoLogsArgs = { sources: [DJANGO_SOURCE], title: 'Django' };
 
 /** The actions that make sense in a state, as quick-pick items. */
 export function menuItems(state: DjangoState): MenuItem[] {

@@ -7,7 +7,7 @@ import { FolderSettings } from '../settings';
 import { djangoFolder } from './config';
 
 const NOTICE_KEY = 'codespaceTests.sessionModeNotice.dismissed';
-export const SHARE_SECTION = 'share-one-django-across-runs';
+const SHARE_SECTION = 'share-one-django-across-runs';
 
 /**
  * Knows who owns Django in this window (codespaceTests.django.mode, or `auto` from the governing
@@ -104,7 +104,7 @@ export class DjangoModeTracker implements vscode.Disposable {
 }
 
 /** The README's "Share one Django across runs" section, in the Markdown preview. */
-export async function openShareSection(extensionUri: vscode.Uri): Promise<void> {
+async function openShareSection(extensionUri: vscode.Uri): Promise<void> {
   const readme = vscode.Uri.joinPath(extensionUri, 'README.md').with({ fragment: SHARE_SECTION });
   await vscode.commands.executeCommand('markdown.showPreview', readme);
 }

@@ -4,7 +4,7 @@ import type { DjangoState } from '../core/django/types';
 import { describeMode, type ModeChoice } from '../core/django/mode';
 
 /** Text, tooltip and color of the status bar item for a state. */
-export function statusOf(state: DjangoState): { text: string; tooltip: string; error: boolean } {
+function statusOf(state: DjangoState): { text: string; tooltip: string; error: boolean } {
   switch (state.kind) {
     case 'stopped':
       return {
@@ -34,14 +34,14 @@ export function statusOf(state: DjangoState): { text: string; tooltip: string; e
 }
 
 /** Session mode, while a run lasts: the test session's own Django on its port (`pid` once it listens). */
-export interface SessionServer {
+interface SessionServer {
   port: number;
   pid: number | undefined;
   up: boolean;
 }
 
 /** Text and tooltip while the test session owns Django: never "stopped" during a run. */
-export function sessionStatusOf(s: SessionServer): { text: string; tooltip: string; error: boolean } {
+function sessionStatusOf(s: SessionServer): { text: string; tooltip: string; error: boolean } {
   return s.up
     ? {
         text: `$(server-process) Django: session :${s.port}`,

@@ -7,7 +7,7 @@ export type CodespaceNode =
   { kind: 'check'; check: CheckResult } | { kind: 'fix'; check: CheckResult } | { kind: 'checking' };
 
 /** What the view shows (host tests read it). */
-export type CodespaceState =
+type CodespaceState =
   | { kind: 'notRun' }
   /** `previous`: the last results, shown until the new ones arrive (an empty tree would flash the welcome text). */
   | { kind: 'running'; previous?: CheckResult[] }

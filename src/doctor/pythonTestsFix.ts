@@ -8,7 +8,7 @@ import { waitFor } from '../core/cancel';
 const CONFIG_WAIT_MS = 5000;
 
 /** The setting the fix changes: the Python extension's, so it is changed only once the person accepts. */
-export const PYTEST_ARGS_KEY = 'python.testing.pytestArgs';
+const PYTEST_ARGS_KEY = 'python.testing.pytestArgs';
 
 /** A change to the Python extension's settings, as the person is asked to accept it. */
 export interface PythonSettingsChange {

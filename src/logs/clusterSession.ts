@@ -7,7 +7,7 @@ import { PodWatch, type PodEvent } from '../core/kube/podWatch';
 import type { PodLogOptions } from '../core/kube/podLogStream';
 
 /** Context key the Pods view's welcome content reads: `noConfig`, `invalid` or `ready`. */
-export const PODS_STATE_KEY = 'codespaceTests.pods.state';
+const PODS_STATE_KEY = 'codespaceTests.pods.state';
 
 /**
  * The cluster as the settings describe it: the kubeconfig loaded once per settings change, and one

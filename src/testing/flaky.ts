@@ -16,7 +16,7 @@ import { Commands } from '../ids';
 import { setFlaky } from './itemLook';
 import type { RunSummary } from './testRunner';
 
-export interface FlakyDeps {
+interface FlakyDeps {
   logger: Logger;
   /** Every finished run, whoever started it. */
   onDidFinishRun: vscode.Event<RunSummary>;

@@ -3,7 +3,7 @@ import { neededNote, testTags } from '../core/pytest/markers';
 import { itemData } from './itemData';
 
 /** The tag of tests whose last runs are mixed (or marked `flaky`): the Testing view's filter finds them by it. */
-export const FLAKY_TAG = new vscode.TestTag('flaky');
+const FLAKY_TAG = new vscode.TestTag('flaky');
 
 const tags = new Map<string, vscode.TestTag>([[FLAKY_TAG.id, FLAKY_TAG]]);
 const tag = (id: string) => tags.get(id) ?? tags.set(id, new vscode.TestTag(id)).get(id)!;

@@ -10,13 +10,13 @@ import { FolderSettings } from '../settings';
 import { folderLaunchSettings } from './interpreter';
 
 /** pytest's collection of one rootdir, and the file versions it saw. */
-export interface Collection extends RootdirCollection {
+interface Collection extends RootdirCollection {
   /** By file id: the version of each file when the collection started; older than the static read means stale. */
   versions: Map<string, number>;
 }
 
 /** What the collector needs from the folder whose tests it corrects. */
-export interface CollectorHost {
+interface CollectorHost {
   folder: vscode.WorkspaceFolder;
   logger: Logger;
   logFallback: (message: string) => void;

@@ -14,7 +14,7 @@ export { crlf, type TestResult } from '../core/pytest/runResults';
 
 export const TEST_LOGS_CONTEXT = 'codespaceTests.testLogs';
 /** A failure that says Django or the cluster could not be reached: its message also offers Check Codespace. */
-export const CHECK_CODESPACE_CONTEXT = 'codespaceTests.testLogs.checkCodespace';
+const CHECK_CODESPACE_CONTEXT = 'codespaceTests.testLogs.checkCodespace';
 
 /** Each test's last log window: "Show Logs for This Test" without a message (a failure message carries its own). */
 export const testWindows = new WeakMap<vscode.TestItem, TestWindow>();

@@ -20,7 +20,7 @@ import { batchedTestRun, crlf, RunReporter, type TestResult } from './runReporte
 import { CoverageForRun, type RunCoverage } from './coverage';
 
 /** How much of a run's output its summary keeps, so a long run's summary does not grow without bound. */
-export const SUMMARY_OUTPUT_CHARS = 256 * 1024;
+const SUMMARY_OUTPUT_CHARS = 256 * 1024;
 
 /** What a finished run produced; the host tests read it since the vscode API cannot read TestRun results. */
 export interface RunSummary {
@@ -45,13 +45,13 @@ export interface RunSummary {
 }
 
 /** How one run differs from the Run profile's: the Run with Leak Check profile turns the check on. */
-export interface RunOptions {
+interface RunOptions {
   leaks?: boolean;
   /** The Coverage profile: coverage.py in pytest and in the Django that serves it, shown on the run. */
   coverage?: boolean;
 }
 
-export interface RunnerDeps {
+interface RunnerDeps {
   logger: Logger;
   logStore?: LogStore;
   django?: SharedDjango;

@@ -19,7 +19,7 @@ const LOG_VIEWER_TYPE = 'codespaceTests.logViewer';
  * `npm start` (which installs the extension, so it runs in production mode) asks for the walkthrough and
  * the Testing view with this variable; nothing else sets it. Its own tests (test mode) never open them.
  */
-export const SHOW_WALKTHROUGH_VARIABLE = 'CODESPACE_TESTS_SHOW_WALKTHROUGH';
+const SHOW_WALKTHROUGH_VARIABLE = 'CODESPACE_TESTS_SHOW_WALKTHROUGH';
 
 export interface WalkthroughApi {
   /** The milestones reached in this window: each key is set once. */

@@ -3,7 +3,7 @@ import type { LogStore } from '../logs/logStore';
 import { splitJobLog } from './jobSteps';
 
 /** One step of a job as a source of the log viewer. */
-export interface StepSource {
+interface StepSource {
   source: string;
   number: number;
   name: string;
@@ -13,7 +13,7 @@ export interface StepSource {
   firstErrorSeq: number | undefined;
 }
 
-export interface JobSources {
+interface JobSources {
   jobId: number;
   job: string;
   conclusion: string | null;
@@ -21,7 +21,7 @@ export interface JobSources {
 }
 
 /** Where the viewer opens a run's log: the first error line of its first failed step. */
-export interface RevealPoint {
+interface RevealPoint {
   source: string;
   seq: number;
 }

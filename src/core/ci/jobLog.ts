@@ -19,7 +19,7 @@ export interface LogResult {
   logLine: number;
 }
 
-export interface JobLogRead {
+interface JobLogRead {
   /** One per id, in the order the log first names them. */
   results: LogResult[];
   /** The last `N passed, N failed ...` line's counts (`passed`, `failed`, `error`, `skipped`, `xfailed`, ...). */

@@ -4,7 +4,7 @@ import type { JobStep } from '../github/types';
 import { splitGitHubTimestamp } from './jobLog';
 
 /** One line of a job's log as the log viewer keeps it: the log's own time, GitHub's markers read. */
-export interface StepLine {
+interface StepLine {
   time: number;
   text: string;
   /** `##[error]` and `##[warning]` say the level; other lines are guessed by the store. */
@@ -12,7 +12,7 @@ export interface StepLine {
 }
 
 /** A step's share of a job's log. */
-export interface StepLog {
+interface StepLog {
   number: number;
   name: string;
   conclusion: string | null;

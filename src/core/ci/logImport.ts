@@ -9,7 +9,7 @@ export interface NotInLog {
   rootdir: string;
 }
 
-export interface ImportedLogs extends Mapping {
+interface ImportedLogs extends Mapping {
   /** The selected tests (of the rootdirs the logs name, else all) that no log line names. */
   notInLog: NotInLog[];
   /** pytest's closing counts per log (`source` -> counts); a log without them was cut short. */

@@ -8,7 +8,7 @@ import { pytestCommand, type PytestCommand } from './pytestCommand';
  * Pure: the glue shows the result as a diff and writes it only when the user accepts.
  */
 
-export interface PrepareOptions {
+interface PrepareOptions {
   /** Add the shard matrix: the `shards` input, read by `strategy.matrix.shard`. */
   shards: boolean;
   /** The input that receives the tests (default `tests`); an existing string input naming tests is kept. */
@@ -20,7 +20,7 @@ export type PreparedWorkflow =
   | { kind: 'unchanged'; reason: string }
   | { kind: 'refused'; reason: string };
 
-export const REPORT_FILE = 'junit.xml';
+const REPORT_FILE = 'junit.xml';
 export const SHARDS_INPUT = 'shards';
 /** What the matrix reads when no shards are given (a scheduled run, a dispatch by hand): one runner. */
 const ONE_SHARD = '[{"index":1,"tests":""}]';

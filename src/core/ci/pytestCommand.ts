@@ -3,7 +3,7 @@
  * paths, and the JUnit report it writes. Enough of shell words to edit the line in place, not a shell parser.
  */
 
-export interface CommandWord {
+interface CommandWord {
   text: string;
   start: number;
   end: number;
@@ -30,7 +30,7 @@ const ENDS_COMMAND = /^(?:&&|\|\||\||;|&|[0-9]*>>?.*|<.*|#.*)$/;
 const INSTALLS = new Set(['install', 'add', 'pip', 'pipx']);
 
 /** The words of a line: quotes and `${{ … }}` kept whole. */
-export function commandWords(line: string): CommandWord[] {
+function commandWords(line: string): CommandWord[] {
   const words: CommandWord[] = [];
   let i = 0;
   while (i < line.length) {

@@ -21,7 +21,7 @@ export interface Shard {
   ms: number;
 }
 
-export interface ShardSplit {
+interface ShardSplit {
   shards: Shard[];
   /** The time of every test over the runners: what the longest shard would take with a perfect split. */
   idealMs: number;

@@ -14,11 +14,11 @@ import { parseCoverageJson, type CoverageReport } from './report';
  */
 
 /** The run's folder; the plugin and the start-up read it. */
-export const COVERAGE_ENV_VAR = 'CODESPACE_TESTS_COVERAGE';
+const COVERAGE_ENV_VAR = 'CODESPACE_TESTS_COVERAGE';
 /** `0`: one context for the whole run (no switching per test). */
-export const CONTEXTS_ENV_VAR = 'CODESPACE_TESTS_COVERAGE_CONTEXTS';
+const CONTEXTS_ENV_VAR = 'CODESPACE_TESTS_COVERAGE_CONTEXTS';
 /** coverage.py's own: the rcfile `coverage.process_startup()` starts with. */
-export const START_ENV_VAR = 'COVERAGE_PROCESS_START';
+const START_ENV_VAR = 'COVERAGE_PROCESS_START';
 const PROCESS_TIMEOUT_MS = 120_000;
 
 export interface CoverageRun {
@@ -48,7 +48,7 @@ export function coverageRc(workspace: string, dataFile: string): string {
   ].join('\n');
 }
 
-export async function startCoverageRun(opts: {
+async function startCoverageRun(opts: {
   workspace: string;
   /** Folder of the plugin (out/python). */
   pluginDir: string;
@@ -75,7 +75,7 @@ export async function startCoverageRun(opts: {
 }
 
 /** The managed Django's environment for a Coverage run: the run's variables, the start-up first on PYTHONPATH. */
-export function serverCoverageEnv(
+function serverCoverageEnv(
   run: CoverageRun,
   env: Record<string, string | undefined>,
 ): Record<string, string | undefined> {
@@ -83,7 +83,7 @@ export function serverCoverageEnv(
   return { ...env, ...run.env, PYTHONPATH: path ? `${run.bootDir}${delimiter}${path}` : run.bootDir };
 }
 
-export type CoverageResult =
+type CoverageResult =
   | { kind: 'report'; report: CoverageReport; json: string; lcov?: string }
   | { kind: 'failed'; problem: string };
 
@@ -143,7 +143,7 @@ export async function removeCoverageRun(run: CoverageRun): Promise<void> {
 }
 
 /** What `import coverage` in the tests' Python says: its version, or the message naming the command that adds it. */
-export type CoverageInstalled =
+type CoverageInstalled =
   { kind: 'installed'; version: string } | { kind: 'missing'; message: string; fix: string };
 
 export async function coverageInstalled(python: TestPython, cwd: string): Promise<CoverageInstalled> {
@@ -165,7 +165,7 @@ export async function coverageInstalled(python: TestPython, cwd: string): Promis
   };
 }
 
-export type CoveragePrep =
+type CoveragePrep =
   { kind: 'missing'; message: string; fix: string } | { kind: 'ready'; run: CoverageRun; python: TestPython };
 
 /** Before a Coverage run: coverage.py in the tests' Python (else the message), then the run's folder. */

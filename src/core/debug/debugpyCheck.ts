@@ -2,7 +2,7 @@ import { runToEnd } from '../process/childProcess';
 import type { Logger } from '../logger';
 
 /** Whether an interpreter can run `python -m debugpy`. */
-export type DebugpyAvailability =
+type DebugpyAvailability =
   | { kind: 'available'; version: string }
   | { kind: 'missing'; message: string }
   | { kind: 'interpreterFailed'; message: string };

@@ -9,7 +9,7 @@ import {
 } from './types';
 
 /** What `python -m pytest` is run with: the interpreter and pytest's own arguments. */
-export interface PytestInvocation {
+interface PytestInvocation {
   python: string;
   /** Everything after `-m pytest`: `-p plugin`, `-c <pytest.ini>`, node ids, extra args. */
   pytestArgs: string[];
@@ -105,7 +105,7 @@ export function findTestDebugConfig(configurations: unknown): DebugConfig | unde
   return undefined;
 }
 
-export interface TestLaunchInput {
+interface TestLaunchInput {
   invocation: PytestInvocation;
   cwd: string;
   /** The variables the run adds to the environment (settings, `.env`, Django, the plugin's side channel). */

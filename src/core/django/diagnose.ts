@@ -9,7 +9,7 @@ export type DjangoProblem =
   | { kind: 'unappliedMigrations'; line: string }
   | { kind: 'portInUse'; line: string };
 
-export const UNAPPLIED_MIGRATIONS = /You have \d+ unapplied migration\(s\)/;
+const UNAPPLIED_MIGRATIONS = /You have \d+ unapplied migration\(s\)/;
 
 /** The problems a single output line reveals (none for ordinary lines). */
 export function problemInLine(line: string): DjangoProblem | undefined {

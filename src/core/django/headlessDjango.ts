@@ -8,7 +8,7 @@ import { DjangoServer } from './server';
 import { freePortForSession } from './sessionPort';
 
 /** What a headless run gets: the mode, the variables for pytest, and how to stop what was started. */
-export type HeadlessDjango =
+type HeadlessDjango =
   | {
       kind: 'ready';
       choice: ModeChoice;

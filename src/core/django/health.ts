@@ -116,7 +116,7 @@ export function isReady(answer: HealthAnswer): boolean {
   return answer.kind === 'answered' && answer.status < 500;
 }
 
-export type HealthWait =
+type HealthWait =
   { kind: 'ready' } | { kind: 'timedOut'; last: HealthAnswer | undefined } | { kind: 'gaveUp' };
 
 /**

@@ -4,11 +4,11 @@ import { basename, dirname } from 'node:path';
 import { LineSplitter, type ByteLine } from '../lines/lineSplitter';
 
 /** How often the file is looked at when no change event came (a file system without inotify). */
-export const LOG_FILE_POLL_MS = 500;
+const LOG_FILE_POLL_MS = 500;
 /** At most this much is read per look, so a flood never blocks the extension host for long. */
 const MAX_READ_BYTES = 4 * 1024 * 1024;
 
-export type LogFileState =
+type LogFileState =
   { kind: 'waiting'; path: string } | { kind: 'following'; path: string } | { kind: 'stopped' };
 
 /**

@@ -6,7 +6,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
  * - `shared`: the extension starts one Django and hands its URL and API key to the session.
  * - `session`: the test session starts its own Django, as on CI; the extension only keeps the port free.
  */
-export type DjangoMode = 'shared' | 'session';
+type DjangoMode = 'shared' | 'session';
 /** The setting `codespaceTests.django.mode`: `auto` picks by reading the governing conftest files. */
 export type DjangoModeSetting = 'auto' | DjangoMode;
 
@@ -70,9 +70,9 @@ function inComment(source: string, at: number): boolean {
 }
 
 /** Reads a file, or undefined when it is missing or unreadable. */
-export type ReadText = (path: string) => Promise<string | undefined>;
+type ReadText = (path: string) => Promise<string | undefined>;
 
-export const readTextOrUndefined: ReadText = async (path) => {
+const readTextOrUndefined: ReadText = async (path) => {
   try {
     return await readFile(path, 'utf8');
   } catch {

@@ -14,7 +14,7 @@ export interface PortOwner {
 }
 
 /** Who listens on a port: `owner` is undefined when the socket belongs to a process we may not inspect. */
-export type PortCheck = { kind: 'free' } | { kind: 'busy'; owner: PortOwner | undefined };
+type PortCheck = { kind: 'free' } | { kind: 'busy'; owner: PortOwner | undefined };
 
 const LISTEN = '0A';
 
@@ -88,7 +88,7 @@ async function pidOfSocket(inodes: Set<string>): Promise<number | undefined> {
 }
 
 /** The command line and parent of a process; undefined when it is gone. */
-export async function describeProcess(pid: number): Promise<PortOwner | undefined> {
+async function describeProcess(pid: number): Promise<PortOwner | undefined> {
   try {
     const raw = await readFile(`/proc/${pid}/cmdline`, 'utf8');
     const commandLine = raw.split('\0').filter(Boolean).join(' ');
@@ -111,7 +111,7 @@ export async function findPortOwner(port: number): Promise<PortOwner | undefined
 }
 
 /** Whether something accepts connections on host:port (covers holders /proc cannot show, such as other namespaces). */
-export function acceptsConnections(host: string, port: number, timeoutMs = 500): Promise<boolean> {
+function acceptsConnections(host: string, port: number, timeoutMs = 500): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host, port });
     const done = (v: boolean) => {

@@ -63,7 +63,7 @@ export async function findPortRefusal(opts: {
   };
 }
 
-export type PortSettled = 'clear' | 'listening' | 'timeout' | 'cancelled';
+type PortSettled = 'clear' | 'listening' | 'timeout' | 'cancelled';
 
 /**
  * Waits until the port has neither a listener nor closed connections: 'clear' then; 'listening' as soon as a

@@ -15,7 +15,7 @@ export interface SessionPortConflict {
 export type SessionPortDecision = 'kill' | 'cancel';
 
 /** The port is free for the session's own Django, or why the run must not start. */
-export type SessionPortResult =
+type SessionPortResult =
   | { kind: 'free'; lingering: number }
   | { kind: 'freed'; owner: PortOwner }
   | { kind: 'busy'; owner: PortOwner | undefined; message: string };
@@ -63,7 +63,7 @@ export async function freePortForSession(opts: {
 export class SessionPortBusyError extends Error {}
 
 /** What a person reads when the run does not start because of the port: who holds it and what to do. */
-export function sessionPortBusyMessage(port: number, owner: PortOwner | undefined): string {
+function sessionPortBusyMessage(port: number, owner: PortOwner | undefined): string {
   const fix = owner
     ? `Stop it (kill ${owner.pid}) or choose Kill It, then run again`
     : 'Stop it, then run again';

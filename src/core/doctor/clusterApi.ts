@@ -6,12 +6,12 @@ import { TimeoutError } from '../cancel';
 import type { DoctorContext } from './types';
 
 /** What the doctor reads from the cluster, each call limited by `ctx.network`. */
-export interface NodeState {
+interface NodeState {
   name: string;
   ready: boolean;
 }
 
-export interface DeploymentState {
+interface DeploymentState {
   namespace: string;
   name: string;
   wanted: number;

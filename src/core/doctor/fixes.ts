@@ -28,7 +28,7 @@ export function terminalFix(
 }
 
 /** A terminal fix's command line, folder and environment, as terminalFix wrote them into its args. */
-export interface TerminalFixLine {
+interface TerminalFixLine {
   commandLine: string;
   cwd: string;
   env?: Record<string, string>;

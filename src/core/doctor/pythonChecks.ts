@@ -101,7 +101,7 @@ async function coverageFinding(s: DoctorSettings, pending: Promise<TestCommand>)
 }
 
 /** `manage.py migrate --check`, with the prefix of the server's start command (uv or the interpreter). */
-export async function migrateCheckCommand(s: DoctorSettings): Promise<CommandSpec | undefined> {
+async function migrateCheckCommand(s: DoctorSettings): Promise<CommandSpec | undefined> {
   const launch = await buildLaunch(
     {
       command: s.djangoCommand,

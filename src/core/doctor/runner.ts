@@ -11,9 +11,9 @@ import { testChecks } from './testChecks';
 import type { CheckGroup, CheckResult, DoctorContext, DoctorSettings, GitHubSignIn } from './types';
 
 /** A call to the cluster gets this long: a cluster that is down must not hold the doctor up. */
-export const NETWORK_LIMIT_MS = 2000;
+const NETWORK_LIMIT_MS = 2000;
 /** A check that runs a process (Python imports, `migrate --check`, the API-key command) gets this long. */
-export const PROCESS_LIMIT_MS = 20_000;
+const PROCESS_LIMIT_MS = 20_000;
 
 /** Every group, in the order the checks are shown. */
 export const CHECK_GROUPS: readonly CheckGroup[] = [
@@ -25,7 +25,7 @@ export const CHECK_GROUPS: readonly CheckGroup[] = [
   githubChecks,
 ];
 
-export interface DoctorOptions {
+interface DoctorOptions {
   settings: DoctorSettings;
   logger: Logger;
   inis: readonly string[];

@@ -5,7 +5,7 @@ import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
  * deflates to 1 KB), so every entry is inflated as a stream and counted as it goes, and the reading stops at
  * the first bound: the bytes of one file, the bytes of all of a run's files, the number of entries.
  */
-export interface UnzipLimits {
+interface UnzipLimits {
   /** The most one `.xml` file may unpack to. */
   maxXmlBytes: number;
   /** The most all the `.xml` files of a run's artifacts may unpack to, together. */
@@ -20,7 +20,7 @@ export interface UnzipSpent {
   entries: number;
 }
 
-export type ArtifactZipRead =
+type ArtifactZipRead =
   | { kind: 'files'; files: { name: string; bytes: Uint8Array }[] }
   | { kind: 'tooLarge'; message: string }
   | { kind: 'unreadable'; message: string };

@@ -13,7 +13,7 @@ export interface JUnitFile {
 }
 
 /** The JUnit reports of a run, or why there are none; every message says what to do next. */
-export type RunReports =
+type RunReports =
   | { kind: 'reports'; files: JUnitFile[]; artifacts: string[] }
   | { kind: 'noArtifact'; message: string }
   | { kind: 'expired'; message: string }
@@ -31,7 +31,7 @@ export const ARTIFACT_LIMITS = {
   maxEntries: 1000,
 };
 
-export const WORKFLOW_LINES = [
+const WORKFLOW_LINES = [
   '  run: uv run pytest ... --junitxml=junit.xml',
   '- uses: actions/upload-artifact@v4',
   '  with: { name: junit, path: junit.xml }',

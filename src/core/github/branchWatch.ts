@@ -15,7 +15,7 @@ export type WatchEvent =
 
 export type WatchEnd = { kind: 'cancelled' } | { kind: 'stopped'; failure: GitHubFailure };
 
-export interface WatchOptions {
+interface WatchOptions {
   client: { pollRuns(workflow: string, q: { branch: string }, etag?: string): Promise<RunsPoll> };
   workflow: string;
   branch: string;

@@ -12,7 +12,7 @@ import {
 } from './errors';
 import type { RunArtifact, WorkflowJob, WorkflowRun } from './types';
 
-export interface ClientOptions {
+interface ClientOptions {
   baseUrl: string;
   token: string;
   owner: string;
@@ -33,7 +33,7 @@ export type DispatchResult =
   | { kind: 'accepted'; serverTime: Date | undefined };
 
 /** Where an artifact's zip (or a job's log) is: GitHub answers the download with a redirect to a short-lived, signed URL. */
-export type ArtifactLocation = { kind: 'at'; url: string } | { kind: 'gone' };
+type ArtifactLocation = { kind: 'at'; url: string } | { kind: 'gone' };
 
 /** A workflow's runs, unless unchanged since `etag` (then 304, which costs no rate limit). */
 export type RunsPoll =

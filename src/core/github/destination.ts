@@ -1,7 +1,7 @@
 import { DEFAULT_API_BASE_URL, type GitHubRepo } from './remote';
 
 /** Which VS Code authentication provider signs in to the repository's GitHub. */
-export type AuthProvider = 'github' | 'github-enterprise';
+type AuthProvider = 'github' | 'github-enterprise';
 
 /**
  * Where GitHub calls for a repository go. Only github.com and the GitHub Enterprise server named
@@ -138,7 +138,7 @@ function enterpriseOrigin(uri: string | undefined): EnterpriseOrigin {
 }
 
 /** What VS Code's `inspect()` reports of a setting, by where it is set. */
-export interface SettingScopes {
+interface SettingScopes {
   globalValue?: unknown;
   workspaceValue?: unknown;
   workspaceFolderValue?: unknown;

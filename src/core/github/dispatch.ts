@@ -5,7 +5,7 @@ import type { DispatchResult } from './client';
 import { GitHubApiError } from './errors';
 import type { WorkflowRun } from './types';
 
-export interface WorkflowDispatchOptions {
+interface WorkflowDispatchOptions {
   client: {
     dispatch(workflow: string, ref: string, inputs: Record<string, string>): Promise<DispatchResult>;
     listRuns(

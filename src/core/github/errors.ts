@@ -19,7 +19,7 @@ export class GitHubApiError extends Error {
 }
 
 /** The parts of an HTTP response the mapping needs; headers are lower-case. */
-export interface ResponseFacts {
+interface ResponseFacts {
   status: number;
   headers: Record<string, string | undefined>;
   body: unknown;

@@ -5,7 +5,7 @@ import type { RateFacts, RunPoll } from './client';
 import { describeWait, pollFailure, type GitHubFailure } from './errors';
 import { describeFailedJobs, type WorkflowJob, type WorkflowRun } from './types';
 
-export interface PacerOptions {
+interface PacerOptions {
   /** First interval, and the interval after each change. */
   baseMs: number;
   /** The longest interval backing off reaches (a rate-limit wait may be longer). */
@@ -62,7 +62,7 @@ export type FollowOutcome =
   | { kind: 'failed'; failure: GitHubFailure; lastRun: WorkflowRun | undefined }
   | { kind: 'cancelled'; lastRun: WorkflowRun | undefined };
 
-export interface FollowOptions extends PacerOptions {
+interface FollowOptions extends PacerOptions {
   client: {
     getRun(runId: number, etag?: string): Promise<RunPoll>;
     listJobs(runId: number): Promise<WorkflowJob[]>;

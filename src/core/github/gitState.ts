@@ -23,7 +23,7 @@ export type BranchState =
       fetchError?: string;
     };
 
-export interface GitOptions {
+interface GitOptions {
   cwd: string;
   logger?: Logger;
   token?: CancelToken;

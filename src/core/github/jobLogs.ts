@@ -16,10 +16,10 @@ export interface JobLogText {
 }
 
 /** The logs of a run's finished jobs, or why there are none; every message says what to do next. */
-export type RunLogs = { kind: 'logs'; logs: JobLogText[] } | { kind: 'noLogs'; message: string };
+type RunLogs = { kind: 'logs'; logs: JobLogText[] } | { kind: 'noLogs'; message: string };
 
 /** The most one job's log may weigh: a 5,000-test -v run with tracebacks is about 50 MB. */
-export const JOB_LOG_LIMITS = { maxLogBytes: 128 * 1024 * 1024 };
+const JOB_LOG_LIMITS = { maxLogBytes: 128 * 1024 * 1024 };
 
 /**
  * Downloads the log of every job of `runId` that ran (skipped and unfinished jobs have none). Each comes from

@@ -2,7 +2,7 @@ import axios, { isAxiosError } from 'axios';
 import { LOOPBACK } from './destination';
 
 /** What a signed URL (GitHub's storage host, after its 302) gave: the bytes, or why there are none. */
-export type SignedDownload =
+type SignedDownload =
   | { kind: 'bytes'; bytes: Uint8Array }
   | { kind: 'notHttps'; origin: string }
   | { kind: 'tooLarge' }

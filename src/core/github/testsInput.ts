@@ -1,7 +1,7 @@
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { WorkflowInput } from './workflow';
 
-export type TestsInput = { kind: 'input'; name: string } | { kind: 'missing'; reason: string };
+type TestsInput = { kind: 'input'; name: string } | { kind: 'missing'; reason: string };
 
 /**
  * The workflow input that receives the selected tests: the one named by `codespaceTests.ci.testsInput`, else

@@ -49,7 +49,7 @@ export interface RunArtifact {
 }
 
 /** A run's phase, as the status bar and the CI Runs view show it. */
-export type RunPhase = 'queued' | 'in_progress' | 'completed';
+type RunPhase = 'queued' | 'in_progress' | 'completed';
 
 export function runPhase(run: Pick<WorkflowRun, 'status'>): RunPhase {
   if (run.status === 'completed') return 'completed';

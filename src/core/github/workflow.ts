@@ -15,7 +15,7 @@ export type WorkflowInput =
     }
   | { type: 'environment'; name: string; description: string; required: boolean; default?: string };
 
-export type WorkflowFile =
+type WorkflowFile =
   | { kind: 'dispatchable'; name: string | undefined; inputs: WorkflowInput[] }
   | { kind: 'invalid'; reason: string };
 

@@ -15,7 +15,7 @@ export function treeFiles(workspace: string, views: readonly FileView[]): TreeFi
   }));
 }
 
-export interface ImportedReports extends Mapping {
+interface ImportedReports extends Mapping {
   /** Reports that could not be read, each saying which and why. */
   problems: string[];
   /** How many testcases the reports held (merged across shards). */

@@ -30,7 +30,7 @@ export interface MappedResult {
   source: 'report' | 'log';
 }
 
-export interface Unmatched {
+interface Unmatched {
   classname: string;
   name: string;
   source: string;

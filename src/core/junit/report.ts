@@ -21,7 +21,7 @@ export interface JUnitCase {
   source: string;
 }
 
-export type ReportRead = { kind: 'read'; cases: JUnitCase[] } | { kind: 'invalid'; problem: string };
+type ReportRead = { kind: 'read'; cases: JUnitCase[] } | { kind: 'invalid'; problem: string };
 
 /** Reads one JUnit XML report; `source` names it in problems ("junit-shard-2/report.xml"). */
 export function readJUnitReport(xml: string, source: string): ReportRead {

@@ -20,7 +20,7 @@ export const XML_LIMITS = { maxChars: 256 * 1024 * 1024, maxDepth: 64 };
 const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 /** `&lt;`, `&#10;`, `&#x1F600;` decoded; an unknown entity is kept as written. */
-export function decodeEntities(s: string): string {
+function decodeEntities(s: string): string {
   if (!s.includes('&')) return s;
   return s.replace(/&(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|[a-zA-Z]{2,4});/g, (whole, ref: string) => {
     if (ref[0] !== '#') return NAMED[ref] ?? whole;

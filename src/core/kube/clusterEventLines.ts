@@ -9,7 +9,7 @@ export const EVENTS_SOURCE = 'events';
  * When an Event happened: [first, last] occurrence in epoch ms. Legacy events (the kubelet) carry
  * first/lastTimestamp in whole seconds; newer components write only eventTime (microseconds).
  */
-export function eventSpan(e: CoreV1Event): { first: number; last: number } | undefined {
+function eventSpan(e: CoreV1Event): { first: number; last: number } | undefined {
   const ms = (d: Date | string | undefined | null) => (d ? new Date(d).getTime() : NaN);
   const last = [ms(e.lastTimestamp), ms(e.series?.lastObservedTime), ms(e.eventTime)].find(
     (t) => !Number.isNaN(t),

@@ -9,7 +9,7 @@ export type ClusterConfig =
   | { kind: 'noConfig'; message: string }
   | { kind: 'invalid'; message: string };
 
-export interface ClusterSettings {
+interface ClusterSettings {
   /** `codespaceTests.kube.kubeconfig`; empty: KUBECONFIG, else ~/.kube/config. */
   kubeconfig: string;
   /** `codespaceTests.kube.context`; empty: the kubeconfig's current context. */

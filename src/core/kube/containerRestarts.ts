@@ -49,7 +49,7 @@ export function restartsInWindow(pod: V1Pod, window: TestWindow): ContainerResta
   return out;
 }
 
-export function describeRestart(r: Omit<ContainerRestart, 'text'>): string {
+function describeRestart(r: Omit<ContainerRestart, 'text'>): string {
   const stamp = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
   const what = r.reason === 'OOMKilled' ? 'was OOMKilled' : `stopped (${r.reason})`;
   const code = r.exitCode === undefined ? '' : ` (exit code ${r.exitCode})`;

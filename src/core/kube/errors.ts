@@ -68,7 +68,7 @@ export function describeKubeError(err: unknown, action: KubeAction): KubeProblem
 }
 
 /** The `message` of a Kubernetes Status body, given as an object or as JSON text. */
-export function statusMessage(body: unknown): string {
+function statusMessage(body: unknown): string {
   if (!body) return '';
   if (typeof body === 'string') {
     try {

@@ -5,7 +5,7 @@ import { PodLogStream, type LineSink, type PodLogOptions, type PodLogTarget } fr
 import { podSource, selectorSource } from './pods';
 import { SelectorLogStream, type TaggedLineSink } from './selectorLogStream';
 
-export interface FollowedSource {
+interface FollowedSource {
   source: string;
   kind: 'pod' | 'selector';
   /** Short words for the state: following, retrying (why), ended (why). */

@@ -11,7 +11,7 @@ export interface PodLogTarget {
 /** How one request's body ended: read to its end, broken by the network, or broken on purpose. */
 export type LogRequestOutcome = { kind: 'ended' } | { kind: 'dropped' } | { kind: 'aborted' };
 
-export interface LogRequest {
+interface LogRequest {
   kc: KubeConfig;
   target: PodLogTarget;
   options: LogOptions;

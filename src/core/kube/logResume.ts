@@ -2,7 +2,7 @@ import type { LogOptions } from '@kubernetes/client-node';
 import { compareStamps, sinceTimeFor, type StampedLine } from './timestamps';
 
 /** The history the first connection asks for; later connections resume instead. */
-export interface LogHistory {
+interface LogHistory {
   tailLines?: number;
   sinceSeconds?: number;
 }

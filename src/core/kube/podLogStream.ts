@@ -36,7 +36,7 @@ export interface LineSink {
   notice(text: string, time: number, level: NoticeLevel): void;
 }
 
-export type PodLogState =
+type PodLogState =
   | { kind: 'connecting' }
   | { kind: 'following' }
   | { kind: 'retrying'; message: string; retryInMs: number }

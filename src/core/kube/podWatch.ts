@@ -17,7 +17,7 @@ export type PodWatchState =
 
 export type PodEvent = { type: 'ADDED' | 'MODIFIED' | 'DELETED'; pod: PodSummary };
 
-export interface PodWatchOptions {
+interface PodWatchOptions {
   labelSelector?: string;
   context?: string;
   server?: string;

@@ -13,7 +13,7 @@ export type { ContainerRestart } from './containerRestarts';
 export type { EvidenceLine } from './windowLogs';
 export { EVENTS_SOURCE } from './clusterEventLines';
 
-export interface EvidenceLimits {
+interface EvidenceLimits {
   /** Lines kept per pod container (the newest of the window). */
   linesPerPod: number;
   /** Bytes of pod log read in all, shared evenly by the containers (the server cuts each at its share). */
@@ -22,7 +22,7 @@ export interface EvidenceLimits {
   events: number;
 }
 
-export const DEFAULT_EVIDENCE_LIMITS: EvidenceLimits = {
+const DEFAULT_EVIDENCE_LIMITS: EvidenceLimits = {
   linesPerPod: 200,
   totalBytes: 512 * 1024,
   events: 100,
@@ -43,7 +43,7 @@ export interface EvidenceRequest {
 }
 
 /** A failing test's evidence from the cluster: lines in time order, stopped containers, and what is missing and why. */
-export interface ClusterEvidence {
+interface ClusterEvidence {
   lines: EvidenceLine[];
   restarts: ContainerRestart[];
   notes: string[];

@@ -10,7 +10,7 @@ export interface EvidenceLine {
 }
 
 /** What one log body held for the window: its lines (the newest `maxLines`), and what was left out. */
-export interface WindowedLog {
+interface WindowedLog {
   lines: EvidenceLine[];
   /** Lines in the window beyond `maxLines` (the oldest), left out. */
   leftOut: number;

@@ -3,7 +3,7 @@
  * renders each as a span with textContent; the text never becomes markup). Other escape
  * sequences (cursor moves, erase line) are dropped.
  */
-export interface AnsiSegment {
+interface AnsiSegment {
   text: string;
   /** Space-separated class names such as `ansi-fg-1 ansi-bold`; '' for plain text. */
   classes: string;

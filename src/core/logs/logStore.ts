@@ -6,7 +6,7 @@ export { guessLevel, type LogLevel, type LineFilter } from './filter';
 // LogLine lives beside the ring that makes it; callers take it from the store, which hands it out.
 export type { LogLine } from './sourceRing';
 
-export interface LogQuery extends LineFilter {
+interface LogQuery extends LineFilter {
   sources?: readonly string[];
   /** Inclusive time window in ms since the epoch. */
   from?: number;
@@ -16,7 +16,7 @@ export interface LogQuery extends LineFilter {
   limit?: number;
 }
 
-export type LogListener = (lines: readonly LogLine[]) => void;
+type LogListener = (lines: readonly LogLine[]) => void;
 
 /** Bytes a stored line costs besides its text: the LogLine object, its slot, the string header (V8, 64-bit). */
 export const LINE_OVERHEAD_BYTES = 160;

@@ -6,7 +6,7 @@ import { killProcessTree, signalProcessGroup, termThenKill } from './processTree
 import { forgetProcess, watchProcess } from './reaper';
 
 /** SIGTERM, then this long before SIGKILL. */
-export const STOP_GRACE_MS = 1500;
+const STOP_GRACE_MS = 1500;
 /** After the parent has exited, how long its group may linger before it is killed (an orphaned reloader child). */
 const ORPHAN_GROUP_KILL_MS = 1000;
 /** After the parent has exited, how long `stopped` waits for grandchildren that still hold its pipes. */
@@ -18,7 +18,7 @@ export type Exit =
   | { kind: 'signalled'; signal: string }
   | { kind: 'failedToStart'; error: Error; notFound: boolean };
 
-export interface ChildOptions {
+interface ChildOptions {
   command: string;
   args: readonly string[];
   cwd: string;
@@ -190,7 +190,7 @@ export function describeExit(exit: Exit): string {
 }
 
 /** What runToEnd keeps of each stream by default: its helpers print a few lines; a flood keeps its tail. */
-export const RUN_TO_END_MAX_CHARS = 1024 * 1024;
+const RUN_TO_END_MAX_CHARS = 1024 * 1024;
 
 /** The last `max` characters of a stream, and how many came before them. */
 class TextTail {

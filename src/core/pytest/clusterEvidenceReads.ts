@@ -4,11 +4,11 @@ import { evidenceForTest, type EvidenceCluster, type TestEvidence } from './test
 import type { TestWindow } from './testLogs';
 
 /** Failures whose cluster evidence a run reads; past them, one note says so. */
-export const MAX_FAILURES_READ = 20;
+const MAX_FAILURES_READ = 20;
 /** How long the end of a run waits for evidence still being read. */
-export const EVIDENCE_WAIT_MS = 2000;
+const EVIDENCE_WAIT_MS = 2000;
 /** How long a failure's result may wait for its evidence, from when it arrived (its window's tail included). */
-export const RESULT_DELAY_MS = 2000;
+const RESULT_DELAY_MS = 2000;
 /** The least time the cluster gets, when the window's tail took most of `RESULT_DELAY_MS`. */
 const MIN_CLUSTER_MS = 750;
 

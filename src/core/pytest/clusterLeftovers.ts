@@ -18,10 +18,10 @@ import { clusterFromSettings } from './testEvidence';
 export type { TestLeftover, TestSpan } from '../kube/leftovers';
 
 /** Each list of the cluster is given this long, before the run and after it. */
-export const LEFTOVER_SNAPSHOT_TIMEOUT_MS = 1000;
+const LEFTOVER_SNAPSHOT_TIMEOUT_MS = 1000;
 
 /** What the run left in the cluster, by test, and what could not be compared or charged (each said once). */
-export interface LeftoverFindings {
+interface LeftoverFindings {
   leftovers: TestLeftover[];
   notes: string[];
 }

@@ -36,7 +36,7 @@ export function includedTestFiles(folder: string, include: string): (path: strin
 }
 
 /** All `.py` files under `folder` whose folder-relative path matches the include glob. */
-export async function findCandidateFiles(folder: string, include: string): Promise<string[]> {
+async function findCandidateFiles(folder: string, include: string): Promise<string[]> {
   const isCandidate = includedTestFiles(folder, include);
   const out: string[] = [];
   // Synchronous reads, a breath every YIELD_EVERY folders: at activation the extension host is busy with

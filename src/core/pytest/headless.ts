@@ -51,7 +51,7 @@ export function groupNodeIds(
   return [...groups].map(([ini, nodeIds]) => ({ ini, nodeIds }));
 }
 
-export interface HeadlessRun {
+interface HeadlessRun {
   launch: PytestLaunch;
   outcome: SessionOutcome;
 }
@@ -93,7 +93,7 @@ export async function runHeadless(opts: {
 }
 
 /** How a `pytest --collect-only` of one rootdir ended. */
-export type CollectOutcome =
+type CollectOutcome =
   | { kind: 'collected'; launch: PytestLaunch; collection: RootdirCollection; tests: number; errors: number }
   | { kind: 'failed'; launch?: PytestLaunch; problem: string }
   | { kind: 'cancelled' };

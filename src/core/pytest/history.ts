@@ -31,7 +31,7 @@ export const MAX_TESTS = 5_000;
 /** CI runs remembered as recorded. */
 export const MAX_CI_RUNS = 200;
 /** The runs the flakiness is read from. */
-export const FLAKY_WINDOW = 10;
+const FLAKY_WINDOW = 10;
 
 export function emptyHistory(): TestHistory {
   return { version: 1, tests: {} };
@@ -55,7 +55,7 @@ export function readHistory(value: unknown): TestHistory {
 }
 
 /** What counts as a run for the history: skips and tests that never ran are left out. */
-export function historyOutcome(outcome: Outcome | string): HistoryEntry['outcome'] | undefined {
+function historyOutcome(outcome: Outcome | string): HistoryEntry['outcome'] | undefined {
   if (outcome === 'passed' || outcome === 'xpassed') return 'passed';
   if (outcome === 'failed' || outcome === 'error') return 'failed';
   return undefined;

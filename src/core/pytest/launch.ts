@@ -114,7 +114,7 @@ export interface LaunchSettings {
 }
 
 /** Resolves the command (uv fallback) and reads the `.env` file: the inputs of `buildPytestLaunch` that touch the disk. */
-export async function resolveLaunchInputs(
+async function resolveLaunchInputs(
   settings: LaunchSettings,
   baseEnv: NodeJS.ProcessEnv = process.env,
 ): Promise<{ base: ResolvedCommand; envFile: Record<string, string> }> {

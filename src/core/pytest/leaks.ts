@@ -11,10 +11,10 @@ import type { LeakedTable } from './protocol';
  */
 
 /** Environment variable that turns the check on; its value is a `LeakCheckSpec` as JSON. */
-export const LEAKS_ENV_VAR = 'CODESPACE_TESTS_LEAKS';
+const LEAKS_ENV_VAR = 'CODESPACE_TESTS_LEAKS';
 
 /** What the plugin needs: read by `LeakCheck` in `codespace_tests_leaks.py`. */
-export interface LeakCheckSpec {
+interface LeakCheckSpec {
   /** The folder of manage.py: put on sys.path before the settings module is imported. */
   projectDir: string;
   /** The module manage.py defaults DJANGO_SETTINGS_MODULE to. */
@@ -28,7 +28,7 @@ export interface LeakRecord extends LeakedTable {
   nodeid: string;
 }
 
-export type DjangoProject =
+type DjangoProject =
   { kind: 'found'; spec: LeakCheckSpec; managePy?: string } | { kind: 'missing'; reason: string };
 
 /** The module of `os.environ.setdefault("DJANGO_SETTINGS_MODULE", "…")` in manage.py, if it says one. */

@@ -15,7 +15,7 @@ export function parametrizeIds(markTexts: readonly string[]): string[] | undefin
 }
 
 /** A case of stacked parametrize decorators: its id, and the markers its `pytest.param(marks=…)` give it. */
-export interface ParametrizeCase {
+interface ParametrizeCase {
   id: string;
   markers: string[];
 }

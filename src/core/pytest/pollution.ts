@@ -24,7 +24,7 @@ export type PollutionResult =
   | { kind: 'problem'; tries: number; message: string };
 
 /** One try, as progress: which try of at most how many, and how many candidates ran before the test. */
-export interface TryProgress {
+interface TryProgress {
   attempt: number;
   maxTries: number;
   candidates: number;

@@ -18,7 +18,7 @@ export interface ConfigFiles {
   isDir(path: string): boolean;
 }
 
-export const diskFiles: ConfigFiles = {
+const diskFiles: ConfigFiles = {
   read: (p) => {
     try {
       return readFileSync(p, 'utf8');
@@ -30,7 +30,7 @@ export const diskFiles: ConfigFiles = {
 };
 
 /** The pytest arguments that decide which files are collected, read as pytest's own parser would. */
-export interface CollectArgs {
+interface CollectArgs {
   paths: string[];
   inifile?: string;
   rootdir?: string;
@@ -91,7 +91,7 @@ export function readCollectArgs(args: readonly string[]): CollectArgs {
 }
 
 /** pytest's configuration file and what it says about collection. */
-export interface PytestConfig {
+interface PytestConfig {
   /** Undefined when no file is found (pytest's defaults). */
   inifile?: string;
   rootdir: string;
@@ -233,7 +233,7 @@ function within(path: string, dir: string): boolean {
 }
 
 /** The Python extension's discovery against our test files: what a static read of pytest's rules says. */
-export type OverlapDecision =
+type OverlapDecision =
   | { kind: 'off' }
   | { kind: 'overlap'; files: string[]; config: PytestConfig }
   | { kind: 'apart'; why: string; config: PytestConfig }

@@ -1,5 +1,5 @@
 /** A logical Python line: physical lines joined across brackets, backslashes and triple-quoted strings. */
-export interface LogicalLine {
+interface LogicalLine {
   indent: number;
   /** The code with comments removed; strings kept verbatim. */
   text: string;

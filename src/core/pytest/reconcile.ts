@@ -6,7 +6,7 @@ import { stripVTControlCharacters } from 'node:util';
 import type { TestNode } from './staticReader';
 
 /** Why a file shows no tests: it cannot be read, its pytest.ini is invalid, or pytest could not import it. */
-export interface FileError {
+interface FileError {
   /** What went wrong, in one line (`SyntaxError: '(' was never closed`). */
   summary: string;
   /** For the file's item: where, what, then pytest's report. */
@@ -66,7 +66,7 @@ function samePath(a: string, b: string): boolean {
   return toPosix(a) === toPosix(b);
 }
 
-export interface ReconcileInput {
+interface ReconcileInput {
   /** The workspace folder: `include` is relative to it. */
   workspace: string;
   /** The `tests.include` glob: files pytest knows but the static read does not are shown only when it matches. */

@@ -2,7 +2,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { LineSplitter } from '../lines/lineSplitter';
 
 /** Lines of pytest's captured sections remembered per run: past this, later ones may be repeated. */
-export const MAX_REPORTED_LINES = 20_000;
+const MAX_REPORTED_LINES = 20_000;
 
 /** A pytest separator line: `---- Captured stderr call ----`, `____ test_a ____`, `==== short test summary ====`. */
 const SEPARATOR = /^([-_=])\1{2,}( .* \1{3,})?$/;
@@ -43,7 +43,7 @@ export class PytestReport {
 }
 
 /** A block of output one test adds; `lines` are checked against pytest's report before it is shown. */
-export interface Addition<Item, Location> {
+interface Addition<Item, Location> {
   /** Said before the lines; a block whose lines pytest all showed is left out, unless it must stay. */
   title?: string;
   lines: readonly string[];

@@ -41,7 +41,7 @@ export interface FailureReport {
 }
 
 /** What the reporter needs to know about the tree it reports into (the vscode glue supplies TestItems). */
-export interface RunTree<Item, Message, Location> {
+interface RunTree<Item, Message, Location> {
   /** The item for a node id: the case, or its function when the tree shows only the function. */
   resolve(nodeid: string): Item | undefined;
   label(item: Item): string;

@@ -23,7 +23,7 @@ type Update<I, M, L> =
   | { kind: 'failed' | 'errored'; test: I; message: M | readonly M[]; duration?: number }
   | { kind: 'output'; text: string; location?: L; test?: I };
 
-export interface BatchOptions {
+interface BatchOptions {
   /** How long updates wait to be handed over together. */
   intervalMs?: number;
   /** Hand over at once when this many updates are queued... */
@@ -34,7 +34,7 @@ export interface BatchOptions {
   schedule?: (flush: () => void, ms: number) => () => void;
 }
 
-export const FRAME_MS = 16;
+const FRAME_MS = 16;
 const MAX_UPDATES = 1_000;
 const MAX_OUTPUT_CHARS = 64 * 1024;
 

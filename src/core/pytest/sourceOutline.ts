@@ -29,7 +29,7 @@ export interface ClassDef {
   /** Made by assignment (`TestAlias = TestOriginal`): the name it was defined under. */
   aliasOf?: string;
 }
-export interface Outline {
+interface Outline {
   members: Map<string, FuncDef | ClassDef>;
   /** The value of the module's `pytestmark = …`, when set. */
   pytestmark?: string;

@@ -17,7 +17,7 @@ export interface EvidenceCluster {
   signal?: AbortSignal;
 }
 
-export interface TestEvidenceRequest {
+interface TestEvidenceRequest {
   window: TestWindow;
   /** The Django lines (teed by the plugin) and the followed pods' lines. */
   store: Pick<LogStore, 'query' | 'sources'>;
@@ -33,7 +33,7 @@ export interface TestEvidence {
   notes: string[];
 }
 
-export const DEFAULT_LINES_PER_SOURCE = 200;
+const DEFAULT_LINES_PER_SOURCE = 200;
 
 /** Where the cluster is and which pods count, from the settings (kube.*, doctor.*Selector, logs.podSelectors). */
 export function clusterFromSettings(get: SettingsGet): EvidenceCluster {

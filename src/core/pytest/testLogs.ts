@@ -10,7 +10,7 @@ export interface TestWindow {
 }
 
 /** Slack on both sides: the clocks of the plugin, Django and the pods are read by different processes. */
-export const WINDOW_SLACK_MS = 250;
+const WINDOW_SLACK_MS = 250;
 /**
  * How long a test's window stays open after it stopped, unless the next test starts first. Django writes a
  * request's line after it sent the answer, so under load the line of a test's last request comes after the
