@@ -12,7 +12,8 @@ interface Open {
 
 /**
  * Finished tests whose window is still open, as a run reports them: a window closes when the next test
- * starts, when its tail has passed, or when pytest has ended (then every line is in). Until then, the
+ * starts, when its tail has passed, or when pytest has ended (then every line is in, and the window ends
+ * there, so the next run's lines never fall in it). Until then, the
  * Django line of the test's last request may still be on its way.
  */
 export class OpenWindows {
@@ -34,9 +35,12 @@ export class OpenWindows {
     for (const entry of [...this.open]) this.close(entry, time);
   }
 
-  /** pytest has ended, or the run is ending: what is still open closes now. */
-  closeAll(): void {
-    for (const entry of [...this.open]) this.close(entry, undefined);
+  /**
+   * pytest has ended, or the run is ending: what is still open closes now (`now`, no later than its tail).
+   * Nothing of this run comes after it, and a run started right after must not fall in its windows.
+   */
+  closeAll(now = Date.now()): void {
+    for (const entry of [...this.open]) this.close(entry, now);
   }
 
   private close(entry: Open, nextStart: number | undefined): void {

@@ -158,6 +158,22 @@ describe("a test's window stays open for the line of its last request", () => {
     store.dispose();
   });
 
+  it('pytest ended: the last window ends then, so a run started right after is not in it', async () => {
+    const run = sink();
+    const r = results(run);
+    const stop = Date.now() - 400;
+    r.handle({ ...failure, start: stop - 500, stop } as PluginEvent);
+    r.pytestEnded();
+    const ended = Date.now();
+    await r.evidenceRead();
+    const window = windowOfContext(run.messages[0])!;
+    assert.ok(
+      window.to <= ended + 1,
+      `${window.to - stop} ms after the stop, pytest ended ${ended - stop} ms after`,
+    );
+    assert.ok(window.to >= stop + 250, 'never less than the slack');
+  });
+
   it("the next test's start closes the window, and the failure is reported then", async () => {
     const run = sink();
     const r = results(run);
