@@ -1,3 +1,4 @@
+import { waitFor } from '../waitFor';
 import { createServer, type AddressInfo } from 'node:net';
 
 /** Small helpers shared by every suite (unit, host, bench, stand-ins). */
@@ -10,16 +11,27 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
+/** `waitFor` (suites/waitFor.ts) for a condition: a check that throws fails the wait at once. */
 export async function waitUntil(
   check: () => boolean | Promise<boolean>,
   timeoutMs = 5000,
   everyMs = 25,
 ): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+  let failed: unknown;
+  await waitFor(
+    'the condition',
+    async () => {
+      try {
+        return await check();
+      } catch (e) {
+        failed = e;
+        return true;
+      }
+    },
+    timeoutMs,
+    everyMs,
+  );
+  if (failed) throw failed;
 }
 
 /** A TCP port nothing listens on right now (bound to 0 on loopback, then released). */
