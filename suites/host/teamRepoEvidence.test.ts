@@ -165,6 +165,6 @@ describe('the team repository: a failure carries its evidence (session mode, con
     const id = LEAVES;
     const summary = await api.testExplorer.runTests([item(api, id)], { leaks: true });
     assert.strictEqual(summary.results.get(id)?.outcome, 'passed', summary.output.slice(-3000));
-    assert.match(summary.output, /left Deployment default\/model-left in the cluster/);
+    assert.match(summary.output, /left Deployment default\/model-left-[0-9a-f]{10} in the cluster/);
   });
 });
